@@ -1,0 +1,90 @@
+# PMO Desk: `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/pmo_desk
+REDIS_URL ?= redis://127.0.0.1:6379/0
+
+# Django 6 needs Python >= 3.12: take the first suitable interpreter on this machine.
+PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python) \
+	$(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python) $(wildcard /usr/local/bin/python3.1[2-9]) python3
+find_python = $(firstword $(foreach c,$(PYTHON_CANDIDATES),$(shell command -v $(c) >/dev/null 2>&1 && \
+	$(c) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && command -v $(c))))
+
+.PHONY: help run test test-fast bench worker beat messages lint format check-deploy clean
+
+help:
+	@echo "make run      - set up and serve the demo on http://$(HOST):$(PORT) (SQLite, in-process tasks)"
+	@echo "make test     - the whole suite (PostgreSQL and Redis when they answer; CI=true requires them)"
+	@echo "make worker   - a Celery worker (needs CELERY_BROKER_URL)"
+	@echo "make beat     - the Celery beat scheduler"
+	@echo "make bench    - benchmarks at scale (tests/benchmarks)"
+	@echo "make messages - refresh and compile the French and Dutch catalogs"
+	@echo "make lint     - ruff check and format check"
+
+$(VENV)/.installed: pyproject.toml
+	@py="$(call find_python)"; \
+	if [ -z "$$py" ]; then \
+	  echo "ERROR: PMO Desk needs Python 3.12 or newer (Django 6). None was found among:" >&2; \
+	  echo "  $(PYTHON_CANDIDATES)" >&2; \
+	  echo "Install one (e.g. 'pyenv install 3.12') or run 'make PYTHON=/path/to/python3.12 ...'." >&2; \
+	  exit 1; \
+	fi; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)'; then \
+	  echo "Creating $(VENV) with $$py ($$($$py --version))"; rm -rf $(VENV); $$py -m venv $(VENV) || exit 1; \
+	fi
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e ".[dev]"
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	@if [ -z "$$SKIP_SEED" ] && ! DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --check >/dev/null 2>&1; then \
+	  DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --scale S; fi
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The suite uses PostgreSQL and Redis when they answer; with CI=true their absence is a failure.
+test: venv
+	@DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" REDIS_URL="$${REDIS_URL:-$(REDIS_URL)}" \
+	  $(PY) -m pmo.lib.services_probe || exit 1; \
+	eval "$$($(PY) -m pmo.lib.services_probe --export)"; \
+	DEBUG=1 $(PY) -m pytest -n $${PYTEST_WORKERS:-2} --dist loadfile $(PYTEST_ARGS)
+
+test-fast: venv
+	DEBUG=1 DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(PY) -m pytest -x -q -m "not worker and not benchmark" $(PYTEST_ARGS)
+
+bench: venv
+	DEBUG=1 DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(PY) -m pytest tests/benchmarks -m benchmark -s -p no:xdist $(PYTEST_ARGS)
+
+worker: venv
+	CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$(REDIS_URL)}" $(VENV)/bin/celery -A pmo worker --loglevel=INFO
+
+beat: venv
+	CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$(REDIS_URL)}" $(VENV)/bin/celery -A pmo beat --loglevel=INFO
+
+messages: venv
+	cd $(CURDIR) && DEBUG=1 $(PY) manage.py makemessages -l fr -l nl --no-obsolete --ignore=.venv --ignore=static --ignore=staticfiles
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-deploy: venv
+	DEBUG=0 SECRET_KEY="$${SECRET_KEY:-ci-$$(head -c 32 /dev/urandom | base64 | tr -d '/+=')-production-like-key}" \
+	  ALLOWED_HOSTS=pmo.example.com EMAIL_URL=smtp+tls://mailer@smtp.example.com:587 DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" CELERY_BROKER_URL="$(REDIS_URL)" \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,10 @@
+from django.conf import settings
+
+from pmo.navigation import navigation_for
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": [], "languages": settings.LANGUAGES}
+    return {"navigation": navigation_for(user), "languages": settings.LANGUAGES}

@@ -1,0 +1,24 @@
+"""Sorting and paging of list pages, the same on every list."""
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+
+def sort_queryset(
+    queryset: QuerySet, sort: str | None, allowed: dict[str, str], default: str
+) -> tuple[QuerySet, str]:
+    """Order by a whitelisted key (`name` or `-name`); unknown keys fall back to the default."""
+    key = (sort or "").strip()
+    descending = key.startswith("-")
+    field = allowed.get(key.lstrip("-"))
+    if field is None:
+        key, descending, field = default, default.startswith("-"), allowed[default.lstrip("-")]
+    ordering = f"-{field}" if descending else field
+    return queryset.order_by(ordering, "-pk" if descending else "pk"), key
+
+
+def paginate(request, queryset: QuerySet, per_page: int | None = None) -> Page:
+    """Return the requested page; out-of-range pages show the last one."""
+    paginator = Paginator(queryset, per_page or settings.PAGINATE_BY)
+    return paginator.get_page(request.GET.get("page"))

@@ -1,0 +1,37 @@
+"""Money is EUR in a Decimal with two places, never a float."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+CENT = Decimal("0.01")
+
+
+class MoneyField(models.DecimalField):
+    """An amount in EUR: DecimalField(max_digits=14, decimal_places=2), not negative by default."""
+
+    def __init__(self, *args, allow_negative: bool = False, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("default", Decimal("0.00"))
+        if not allow_negative:
+            kwargs.setdefault("validators", [MinValueValidator(Decimal("0.00"))])
+        self.allow_negative = allow_negative
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        for key, value in (("max_digits", 14), ("decimal_places", 2), ("default", Decimal("0.00"))):
+            if kwargs.get(key) == value:
+                kwargs.pop(key)
+        if not self.allow_negative:
+            kwargs.pop("validators", None)
+        else:
+            kwargs["allow_negative"] = True
+        return name, path, args, kwargs
+
+
+def quantize_money(amount: Decimal) -> Decimal:
+    """Round an amount to the cent, half up, as invoices do."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)

@@ -1,0 +1,22 @@
+from django.db import migrations
+
+ROLE_GROUPS = [
+    "sales", "pm_support", "project_manager", "head_of_pm",
+    "engineering_manager", "finance", "smo", "administrator",
+]
+
+
+def create_role_groups(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in ROLE_GROUPS:
+        Group.objects.get_or_create(name=name)
+
+
+def remove_role_groups(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLE_GROUPS).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("pmo", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
+
+    operations = [migrations.RunPython(create_role_groups, remove_role_groups)]

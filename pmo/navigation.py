@@ -1,0 +1,30 @@
+"""The navigation entries and which roles see them; later apps add theirs here."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from pmo.roles import Role
+
+EVERYONE = frozenset(Role.values)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    icon: str
+    roles: frozenset[str]
+    section: str  # the first path segment that marks the entry active
+
+
+NAVIGATION: list[NavEntry] = [
+    NavEntry(_("Home"), "pmo:home", "house", EVERYONE, ""),
+    NavEntry(_("Projects"), "projects:project-list", "kanban", EVERYONE, "projects"),
+    NavEntry(_("Customers"), "projects:customer-list", "building", EVERYONE, "customers"),
+]
+
+
+def navigation_for(user) -> list[NavEntry]:
+    roles = user.roles if user.is_authenticated else frozenset()
+    return [entry for entry in NAVIGATION if entry.roles & roles]

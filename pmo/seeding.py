@@ -1,0 +1,41 @@
+"""Demo and scale data: each app contributes a `seed(context)` step, run in order.
+
+Later apps add their step to SEED_STEPS; a step reads what earlier ones made from the context
+and must be deterministic (use context.rng) and use bulk inserts at scale L.
+"""
+
+import random
+from dataclasses import dataclass, field
+from importlib import import_module
+
+SCALES = {
+    "S": {"projects": 25, "users": 0, "customers": 12},
+    "M": {"projects": 400, "users": 60, "customers": 120},
+    "L": {"projects": 2000, "users": 300, "customers": 400},
+}
+
+# Dotted paths of seed functions, in dependency order.
+SEED_STEPS = [
+    "pmo.seed.seed_users",
+    "projects.seed.seed_customers_and_projects",
+]
+
+
+@dataclass
+class SeedContext:
+    scale: str
+    rng: random.Random
+    stdout: object
+    sizes: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
+
+    def log(self, message: str) -> None:
+        self.stdout.write(message)
+
+
+def run_seed(*, scale: str, stdout, seed: int = 2026) -> SeedContext:
+    context = SeedContext(scale=scale, rng=random.Random(seed), stdout=stdout, sizes=SCALES[scale])
+    for step in SEED_STEPS:
+        module_path, function_name = step.rsplit(".", 1)
+        getattr(import_module(module_path), function_name)(context)
+    return context

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from pmo import views
+
+pmo_patterns = (
+    [
+        path("", views.home, name="home"),
+        path("search/", views.search, name="search"),
+        path("profile/", views.profile, name="profile"),
+        path("language/", views.language_set, name="language-set"),
+    ],
+    "pmo",
+)
+
+urlpatterns = [
+    path("", include(pmo_patterns)),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("projects/", include("projects.urls")),
+    path("procurement/", include("procurement.urls")),
+    path("quality/", include("quality.urls")),
+    path("reporting/", include("reporting.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pmo import health, services
+from pmo.forms import LanguageForm, ProfileForm
+from projects.selectors import customer_list_for_user, project_list_for_user
+
+
+@login_required
+def home(request):
+    my_projects = (
+        project_list_for_user(user=request.user)
+        .filter(
+            Q(project_manager=request.user)
+            | Q(support_officer=request.user)
+            | Q(account_manager=request.user)
+        )
+        .exclude(phase__in=["handed_over", "cancelled"])[:10]
+    )
+    return render(request, "pmo/home.html", {"my_projects": my_projects})
+
+
+@login_required
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()
+    projects = customers = []
+    if len(query) >= 2:
+        projects = project_list_for_user(user=request.user).filter(
+            Q(code__icontains=query) | Q(name__icontains=query)
+        )[:20]
+        customers = customer_list_for_user(user=request.user).filter(name__icontains=query)[:20]
+    return render(request, "pmo/search.html", {"query": query, "projects": projects, "customers": customers})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        translation.activate(request.user.preferred_language)
+        messages.success(request, _("Your profile is saved."))
+        return redirect("pmo:profile")
+    return render(request, "pmo/profile.html", {"form": form})
+
+
+@require_POST
+def language_set(request):
+    """Switch the language; a signed-in user's choice is remembered on their profile."""
+    form = LanguageForm(request.POST)
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            try:
+                services.user_set_language(user=request.user, language=language)
+            except ValidationError:
+                return response
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Database, broker and workers, as JSON; 503 when the database or a configured broker is down."""
+    report = health.health_report()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)

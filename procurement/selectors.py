@@ -1,0 +1,1 @@
+"""Reads of the procurement app, scoped to the user."""

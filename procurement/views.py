@@ -1,0 +1,1 @@
+"""Views of the procurement app: thin functions over its selectors and services."""

@@ -1,0 +1,70 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pmo.lib.validators import normalize_belgian_vat
+from pmo.roles import Role
+from pmo.selectors import user_list_with_role
+from projects.models import Customer, CustomerContact, Project
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CustomerForm(forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = ["name", "vat_number", "street", "postal_code", "city", "country", "language", "is_active"]
+
+    def clean_vat_number(self) -> str:
+        value = self.cleaned_data["vat_number"].strip()
+        return normalize_belgian_vat(value) if value else ""
+
+
+class CustomerContactForm(forms.ModelForm):
+    class Meta:
+        model = CustomerContact
+        fields = ["name", "function", "email", "phone", "language"]
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "name",
+            "customer",
+            "description",
+            "project_manager",
+            "support_officer",
+            "account_manager",
+            "contract_value",
+            "budget",
+            "start_date",
+            "end_date",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"budget": _("The Level follows from the budget: Level 1 up to 250.000,00 EUR.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = Customer.objects.filter(is_active=True)
+        self.fields["project_manager"].queryset = user_list_with_role(role=Role.PROJECT_MANAGER)
+        self.fields["support_officer"].queryset = user_list_with_role(role=Role.PM_SUPPORT)
+        self.fields["account_manager"].queryset = user_list_with_role(role=Role.SALES)
+        for name in ("contract_value", "budget"):
+            self.fields[name].localize = True
+            self.fields[name].widget.is_localized = True
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return cleaned

@@ -1,0 +1,70 @@
+"""Reads of customers and projects, scoped to what the user may see."""
+
+from django.db.models import Count, Q, QuerySet
+
+from pmo.lib.access import object_get_for_user
+from pmo.models import User
+from pmo.roles import PORTFOLIO_READERS, Role
+from projects.models import Customer, Project
+from projects.rules import SMO_VISIBLE_PHASES
+
+
+def project_visibility_q(user: User) -> Q:
+    """The projects a user may read, as a filter (mirrors projects.rules.can_view_project)."""
+    if user.has_role(*PORTFOLIO_READERS):
+        return Q()
+    visible = Q(pk__in=[])
+    if user.has_role(Role.PROJECT_MANAGER):
+        visible |= Q(project_manager=user) | Q(support_officer=user)
+    if user.has_role(Role.SALES):
+        visible |= Q(account_manager=user)
+    if user.has_role(Role.SMO):
+        visible |= Q(phase__in=SMO_VISIBLE_PHASES)
+    return visible
+
+
+def project_queryset_for_user(*, user: User) -> QuerySet[Project]:
+    return Project.objects.filter(project_visibility_q(user))
+
+
+def project_list_for_user(*, user: User) -> QuerySet[Project]:
+    """Visible projects with what a list row shows, in one query."""
+    return project_queryset_for_user(user=user).select_related(
+        "customer", "project_manager", "support_officer"
+    )
+
+
+def project_get_for_user(*, user: User, pk: int, write: bool = False) -> Project:
+    """One project; 404 when invisible, 403 when the user may only read it."""
+    return object_get_for_user(
+        queryset=Project.objects.select_related(
+            "customer", "project_manager", "support_officer", "account_manager"
+        ),
+        pk=pk,
+        user=user,
+        view_perm="projects.view_project",
+        change_perm="projects.change_project",
+        write=write,
+    )
+
+
+def customer_list_for_user(*, user: User) -> QuerySet[Customer]:
+    """Customers with their number of projects visible to the user."""
+    return Customer.objects.annotate(
+        project_count=Count("projects", filter=Q(projects__in=project_queryset_for_user(user=user)))
+    )
+
+
+def customer_get_for_user(*, user: User, pk: int, write: bool = False) -> Customer:
+    return object_get_for_user(
+        queryset=Customer.objects.all(),
+        pk=pk,
+        user=user,
+        view_perm="projects.view_customer",
+        change_perm="projects.change_customer",
+        write=write,
+    )
+
+
+def customer_projects_for_user(*, user: User, customer: Customer) -> QuerySet[Project]:
+    return project_list_for_user(user=user).filter(customer=customer)

@@ -1,0 +1,19 @@
+"""Changes of state in the projects app, one module per area (core: customers and projects)."""
+
+from projects.services.core import (
+    customer_contacts_save,
+    customer_create,
+    customer_update,
+    project_code_allocate,
+    project_create,
+    project_update,
+)
+
+__all__ = [
+    "customer_contacts_save",
+    "customer_create",
+    "customer_update",
+    "project_code_allocate",
+    "project_create",
+    "project_update",
+]

@@ -1,0 +1,1 @@
+"""Views of the quality app: thin functions over its selectors and services."""

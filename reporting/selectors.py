@@ -1,0 +1,1 @@
+"""Reads of the reporting app, scoped to the user."""

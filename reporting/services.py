@@ -1,0 +1,1 @@
+"""Changes of state in the reporting app: one function per change, in a transaction."""

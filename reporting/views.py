@@ -1,0 +1,1 @@
+"""Views of the reporting app: thin functions over its selectors and services."""

@@ -1,0 +1,144 @@
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from pmo.roles import Role
+from tests.factories import user_with_role
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def pytest_sessionstart(session):
+    if REQUIRE_SERVICES and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.exit("CI=true: the suite must run on PostgreSQL", returncode=3)
+
+
+def require_or_skip(condition: bool, reason: str) -> None:
+    """Skip locally when a service is missing; in CI a missing service is a failure."""
+    if condition:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"CI=true: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres_only():
+    require_or_skip(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def role_user(db):
+    """Make a user holding one role: role_user(Role.FINANCE)."""
+
+    def make(role: str, **kwargs):
+        return user_with_role(role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def users(db) -> dict[str, object]:
+    """One user per role, keyed by the role value."""
+    return {role: user_with_role(role, username=f"as-{role}") for role in Role.values}
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings):
+    """A real Celery worker on Redis, against this test's database, on a queue of its own."""
+    redis_url = os.environ.get("TEST_REDIS_URL", "")
+    require_or_skip(bool(redis_url), "needs Redis (TEST_REDIS_URL)")
+    from pmo.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "CELERY_BROKER_URL": redis_url,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "DATABASE_URL": _database_url(database),
+        "EMAIL_URL": "consolemail://",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "pmo",
+            "worker",
+            "-Q",
+            queue,
+            "--pool",
+            "solo",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    previous = dict((app.conf.broker_url and {"broker_url": app.conf.broker_url}) or {})
+    app.conf.update(task_always_eager=False, broker_url=redis_url, task_default_queue=queue)
+    app._pool = None
+    try:
+        _wait_for_worker(app, queue, worker)
+        yield worker
+    finally:
+        app.conf.update(task_always_eager=True, task_default_queue="celery", **previous)
+        app._pool = None
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def _database_url(database: dict) -> str:
+    if database["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{database['NAME']}"
+    host = database.get("HOST") or "127.0.0.1"
+    port = database.get("PORT") or 5432
+    user = database.get("USER") or "postgres"
+    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{host}:{port}/{database['NAME']}"
+
+
+def _wait_for_worker(app, queue: str, worker: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if worker.poll() is not None:
+            raise RuntimeError(f"the Celery worker exited: {worker.stdout.read() if worker.stdout else ''}")
+        replies = app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=0.5)
+        if replies:
+            return
+    raise RuntimeError("the Celery worker did not answer in time")
+
+
+def wait_until(predicate, seconds: float = 30, interval: float = 0.2):
+    """Poll until predicate() is truthy; return its value or fail."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail("the condition was not met in time")
