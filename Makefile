@@ -60,8 +60,10 @@ test: venv
 test-fast: venv
 	DEBUG=1 DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(PY) -m pytest -x -q -m "not worker and not benchmark" $(PYTEST_ARGS)
 
+# Benchmarks seed their own database at scale L (BENCH_SCALE), so they never share the suite's.
 bench: venv
-	DEBUG=1 DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(PY) -m pytest tests/benchmarks -m benchmark -s -p no:xdist $(PYTEST_ARGS)
+	DEBUG=1 DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" TEST_DATABASE_NAME=test_pmo_desk_bench RUN_BENCHMARKS=1 \
+	  $(PY) -m pytest tests/benchmarks -m benchmark -s -p no:xdist --create-db $(PYTEST_ARGS)
 
 worker: venv
 	CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$(REDIS_URL)}" $(VENV)/bin/celery -A pmo worker --loglevel=INFO

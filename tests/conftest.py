@@ -15,6 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
+def pytest_ignore_collect(collection_path, config):
+    """Benchmarks seed their database at scale L; only `make bench` (RUN_BENCHMARKS=1) collects them."""
+    if "benchmarks" in collection_path.parts and os.environ.get("RUN_BENCHMARKS") != "1":
+        return True
+    return None
+
+
 def pytest_sessionstart(session):
     if REQUIRE_SERVICES and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.exit("CI=true: the suite must run on PostgreSQL", returncode=3)
