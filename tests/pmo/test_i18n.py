@@ -1,7 +1,9 @@
 from datetime import date
 from decimal import Decimal
 
+import polib
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from django.utils import translation
 
@@ -73,3 +75,18 @@ def test_it_shows_a_project_budget_in_belgian_format(client, role_user):
     page = client.get(project.get_absolute_url())
 
     assert "1.234.567,80\u00a0€" in page.text
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_every_catalog_entry_is_translated_and_compiled(language):
+    directory = settings.BASE_DIR / "locale" / language / "LC_MESSAGES"
+    catalog = polib.pofile(str(directory / "django.po"))
+    untranslated = [entry.msgid for entry in catalog.untranslated_entries() + catalog.fuzzy_entries()]
+    assert untranslated == []
+    compiled = {entry.msgid: entry.msgstr for entry in polib.mofile(str(directory / "django.mo"))}
+    stale = [
+        entry.msgid
+        for entry in catalog.translated_entries()
+        if not entry.msgid_plural and compiled.get(entry.msgid) != entry.msgstr
+    ]
+    assert stale == [], "run `make messages` to compile the catalogs"
