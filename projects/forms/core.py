@@ -5,6 +5,7 @@ from pmo.lib.validators import normalize_belgian_vat
 from pmo.roles import Role
 from pmo.selectors import user_list_with_role
 from projects.models import Customer, CustomerContact, Project
+from projects.services.core import PROJECT_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -33,18 +34,7 @@ class CustomerContactForm(forms.ModelForm):
 class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = [
-            "name",
-            "customer",
-            "description",
-            "project_manager",
-            "support_officer",
-            "account_manager",
-            "contract_value",
-            "budget",
-            "start_date",
-            "end_date",
-        ]
+        fields = PROJECT_FIELDS
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),

@@ -17,8 +17,8 @@ from projects.models import Customer, CustomerContact, Project
 CUSTOMER_FIELDS = ("name", "vat_number", "street", "postal_code", "city", "country", "language", "is_active")
 PROJECT_FIELDS = (
     "name",
-    "description",
     "customer",
+    "description",
     "project_manager",
     "support_officer",
     "account_manager",
