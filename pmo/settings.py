@@ -123,8 +123,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-# Uploads are never served from MEDIA_URL: a view checks access first.
-MEDIA_URL = None
+# Uploads are never served from MEDIA_URL (no URL pattern maps it): a view checks access first.
+# It still needs a value because Django's live test server wraps a media handler around it.
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
