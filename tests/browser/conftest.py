@@ -1,4 +1,4 @@
-"""Browser tests: Playwright driving Debian's Chromium (`apt install chromium`); never a downloaded browser."""
+"""Browser tests: Playwright drives Debian's Chromium (`apt install chromium`), never a downloaded one."""
 
 import os
 import shutil
