@@ -17,3 +17,8 @@ __all__ = [
     "project_create",
     "project_update",
 ]
+
+# Plan (issue 3).
+from projects.services.plan import plan_baseline_create
+
+__all__ += ["plan_baseline_create"]
