@@ -78,3 +78,4 @@ rules.add_perm(
     "projects.view_capacity", is_engineering_manager | is_pm_support | is_head_of_pm | is_administrator
 )
 rules.add_perm("projects.change_resource", is_engineering_manager | is_pm_support | is_administrator)
+rules.add_perm("projects.view_intake_list", is_intake_reviewer | is_sales)

@@ -211,7 +211,11 @@ def project_create_from_intake(
     budget: Decimal | None = None,
 ) -> Project:
     """Create the project of an accepted intake, with its documents checklist and provisional plan."""
-    locked = Intake.objects.select_for_update().select_related("template", "customer").get(pk=intake.pk)
+    locked = (
+        Intake.objects.select_for_update(of=("self",))
+        .select_related("template", "customer")
+        .get(pk=intake.pk)
+    )
     if locked.status != IntakeStatus.ACCEPTED:
         raise ValidationError(_("Only an accepted intake can become a project."))
     project = project_create(

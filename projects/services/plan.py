@@ -244,14 +244,15 @@ def resource_create(*, actor: User, **values) -> Resource:
 @transaction.atomic
 def resource_update(*, resource: Resource, actor: User, **values) -> Resource:
     """Change a resource's details or capacity."""
-    changed = [field for field, value in values.items() if getattr(resource, field) != value]
+    locked = Resource.objects.select_for_update().get(pk=resource.pk)
+    changed = [field for field, value in values.items() if getattr(locked, field) != value]
     for field in changed:
-        setattr(resource, field, values[field])
+        setattr(locked, field, values[field])
     if changed:
-        resource._history_user = actor
-        resource.full_clean()
-        resource.save(update_fields=changed)
-    return resource
+        locked._history_user = actor
+        locked.full_clean()
+        locked.save(update_fields=changed)
+    return locked
 
 
 @transaction.atomic
