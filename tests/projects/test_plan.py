@@ -1,5 +1,6 @@
 import datetime
 import io
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -128,7 +129,7 @@ def test_the_plan_page_at_300_tasks_runs_a_constant_number_of_queries(
     )
     TaskDependency.objects.bulk_create(
         TaskDependency(predecessor=before, successor=after)
-        for before, after in zip(tasks, tasks[1:], strict=False)
+        for before, after in itertools.pairwise(tasks)
     )
     services.plan_baseline_create(project=project, name="Initial", actor=project.project_manager)
 
