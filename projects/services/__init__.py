@@ -75,3 +75,6 @@ __all__ += [
     "task_dependency_delete",
     "task_update",
 ]
+from projects.services.intake import intake_templates_install  # noqa: E402
+
+__all__ += ["intake_templates_install"]

@@ -128,8 +128,7 @@ def test_the_plan_page_at_300_tasks_runs_a_constant_number_of_queries(
         for number in range(1, 301)
     )
     TaskDependency.objects.bulk_create(
-        TaskDependency(predecessor=before, successor=after)
-        for before, after in itertools.pairwise(tasks)
+        TaskDependency(predecessor=before, successor=after) for before, after in itertools.pairwise(tasks)
     )
     services.plan_baseline_create(project=project, name="Initial", actor=project.project_manager)
 
