@@ -2,7 +2,6 @@
 
 import datetime
 import itertools
-import os
 import shutil
 
 import pytest
@@ -16,12 +15,12 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch):
     require_or_skip(CHROMIUM is not None, "needs Chromium")
     from playwright.sync_api import sync_playwright
 
     # Playwright runs its own event loop; Django must not refuse the ORM calls of the live server thread.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page()
