@@ -19,3 +19,38 @@ __all__ = [
     "Phase",
     "Project",
 ]
+
+# Registers (risks, issues, change requests, decisions, actions, lessons learned).
+from projects.models.registers import (
+    OPPORTUNITY_RESPONSES,
+    THREAT_RESPONSES,
+    Action,
+    ChangeRequest,
+    Decision,
+    Issue,
+    Lesson,
+    Proximity,
+    Risk,
+    RiskBand,
+    RiskCategory,
+    RiskResponse,
+    RiskScale,
+    RiskScaleLevel,
+)
+
+__all__ += [
+    "OPPORTUNITY_RESPONSES",
+    "THREAT_RESPONSES",
+    "Action",
+    "ChangeRequest",
+    "Decision",
+    "Issue",
+    "Lesson",
+    "Proximity",
+    "Risk",
+    "RiskBand",
+    "RiskCategory",
+    "RiskResponse",
+    "RiskScale",
+    "RiskScaleLevel",
+]

@@ -17,3 +17,6 @@ __all__ = [
     "project_create",
     "project_update",
 ]
+
+# Registers: risks, issues, change requests, decisions, actions, lessons learned.
+from projects.services import registers  # noqa: F401
