@@ -28,3 +28,12 @@ NAVIGATION: list[NavEntry] = [
 def navigation_for(user) -> list[NavEntry]:
     roles = user.roles if user.is_authenticated else frozenset()
     return [entry for entry in NAVIGATION if entry.roles & roles]
+
+
+# Registers (issue 5): open high risks and overdue actions across projects; lessons learned.
+NAVIGATION += [
+    NavEntry(
+        _("Risks and actions"), "projects:register-portfolio", "exclamation-triangle", EVERYONE, "registers"
+    ),
+    NavEntry(_("Lessons learned"), "projects:lesson-search", "lightbulb", EVERYONE, "lessons"),
+]

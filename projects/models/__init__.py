@@ -74,7 +74,7 @@ __all__ += [
 ]
 
 # Registers (risks, issues, change requests, decisions, actions, lessons learned).
-from projects.models.registers import (
+from projects.models.registers import (  # noqa: E402
     OPPORTUNITY_RESPONSES,
     THREAT_RESPONSES,
     Action,

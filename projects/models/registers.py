@@ -55,7 +55,7 @@ class RiskScale(models.TextChoices):
 
 
 class RiskScaleLevel(TranslatedName):
-    """One level (1–5) of a scale with its descriptor, e.g. cost 3 = "25,000–100,000 EUR"."""
+    """One level (1 to 5) of a scale with its descriptor, e.g. cost 3 = "25,000 to 100,000 EUR"."""
 
     scale = models.CharField(_("scale"), max_length=20, choices=RiskScale.choices)
     level = models.PositiveSmallIntegerField(_("level"), validators=SCALE_VALIDATORS)
@@ -86,7 +86,7 @@ class RiskScaleLevel(TranslatedName):
 
 
 class RiskBand(TranslatedName):
-    """A band of scores (probability × impact), e.g. 10–16 = high."""
+    """A band of scores (probability times impact), e.g. 10 to 16 = high."""
 
     code = models.SlugField(_("code"), max_length=20, unique=True)
     min_score = models.PositiveSmallIntegerField(_("lowest score"), validators=[MaxValueValidator(25)])
@@ -484,6 +484,16 @@ class ChangeRequest(RegisterEntry):
         editable=False,
         related_name="change_requests",
         verbose_name=_("raised from issue"),
+    )
+    # The baseline taken when the change was approved: plan variance is traced back to it.
+    baseline = models.ForeignKey(
+        "projects.PlanBaseline",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="change_requests",
+        verbose_name=_("plan baseline"),
     )
 
     class Meta:

@@ -126,7 +126,7 @@ class HeatCell:
 
 
 def risk_heat_map(*, risks: QuerySet[Risk], basis: str = "residual") -> list[list[HeatCell]]:
-    """Counts per probability × impact cell, rows from probability 5 down to 1 (two queries)."""
+    """Counts per probability-impact cell, rows from probability 5 down to 1 (two queries)."""
     probability, impact = (
         ("residual_probability", "residual_impact") if basis == "residual" else ("probability", "impact")
     )

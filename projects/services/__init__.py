@@ -24,4 +24,4 @@ from projects.services.plan import plan_baseline_create
 __all__ += ["plan_baseline_create"]
 
 # Registers: risks, issues, change requests, decisions, actions, lessons learned.
-from projects.services import registers  # noqa: F401
+from projects.services import registers  # noqa: E402, F401

@@ -32,6 +32,7 @@ from projects.selectors.registers import (
     probability_percentages,
     risk_bands,
 )
+from projects.services.plan import plan_baseline_create
 
 RISK_FIELDS = (
     "title",
@@ -186,7 +187,7 @@ def _risk_values_check(values: dict) -> None:
 
 
 def _risk_emv_set(risk: Risk) -> list[str]:
-    """Expected monetary value = probability (as a percentage of its level) × cost impact."""
+    """Expected monetary value = probability (as a percentage of its level) times cost impact."""
     percent = probability_percentages()
     risk.inherent_emv = quantize_money(risk.cost_impact * percent[risk.probability] / 100)
     risk.residual_emv = quantize_money(risk.cost_impact * percent[risk.residual_probability] / 100)
@@ -430,6 +431,64 @@ def change_request_reject(*, change_request: ChangeRequest, actor: User, reason:
         reason=reason,
         extra_fields=("decided_by", "decided_at", "decision_note"),
     )
+
+
+@transaction.atomic
+def change_request_approve(*, change_request: ChangeRequest, actor: User, note: str = "") -> ChangeRequest:
+    """Approve a change: its budget line, the budget and (when billable) the contract value move,
+    a new named plan baseline is taken and linked, all in one transaction."""
+    from procurement.services import budget_line_adjust
+
+    change_request = _locked(change_request)
+    project = Project.objects.select_for_update().get(pk=change_request.project_id)
+    change_request.project = project
+    _decide_check(change_request, actor)
+    if change_request.status != ChangeRequest.Status.ASSESSED:
+        raise ValidationError(_("Only an assessed change request can be approved."))
+    reason = _("Change request %(reference)s approved") % {"reference": change_request.reference}
+    if change_request.cost_impact:
+        budget_line_adjust(
+            project=project,
+            category=change_request.cost_category or DEFAULT_COST_CATEGORY,
+            amount=change_request.cost_impact,
+            actor=actor,
+            reason=reason,
+        )
+    _project_money_adjust(project, change_request, actor=actor, reason=reason)
+    change_request.baseline = plan_baseline_create(
+        project=project,
+        name=f"{change_request.reference} {change_request.title}"[:200],
+        actor=actor,
+        reason=reason,
+    )
+    change_request.decided_by, change_request.decided_at = actor, timezone.now()
+    change_request.decision_note = note.strip()
+    return _transition(
+        change_request,
+        status=ChangeRequest.Status.APPROVED,
+        actor=actor,
+        reason=reason,
+        extra_fields=("baseline", "decided_by", "decided_at", "decision_note"),
+    )
+
+
+def _project_money_adjust(
+    project: Project, change_request: ChangeRequest, *, actor: User, reason: str
+) -> None:
+    """The project's budget follows the change; its contract value too when the customer pays for it."""
+    changed = []
+    if change_request.cost_impact:
+        project.budget += change_request.cost_impact
+        changed.append("budget")
+    if change_request.is_billable and change_request.price_impact:
+        project.contract_value += change_request.price_impact
+        changed.append("contract_value")
+    if not changed:
+        return
+    project._history_user, project._change_reason = actor, reason
+    project.full_clean(exclude=["code"])
+    project.save(update_fields=[*changed, "updated_at"])
+    project.refresh_from_db(fields=["level"])
 
 
 @transaction.atomic

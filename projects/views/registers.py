@@ -24,7 +24,7 @@ from projects.models import Action, ChangeRequest, Decision, Issue, Lesson, Risk
 from projects.selectors import project_get_for_user
 from projects.selectors import registers as selectors
 from projects.services import registers as services
-from projects.views.registers_export import export_rows, xlsx_response
+from projects.views.registers_export import detail_fields, export_rows, xlsx_response
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,15 @@ class Kind:
     update: Callable
     instance_arg: str
     icon: str
+
+    @property
+    def names(self) -> dict[str, str]:
+        """URL names of this register's pages, for `{% url kind.names.list project.pk %}`."""
+        prefix = f"projects:{self.key.replace('_', '-')}"
+        return {
+            page: f"{prefix}-{page}"
+            for page in ("list", "export", "create", "detail", "update", "status", "operation")
+        }
 
 
 KINDS = {
@@ -179,7 +188,6 @@ def _risk_extras(request, project, entries) -> dict:
         "top_by_score": selectors.risk_top(project=project, by="score"),
         "top_by_emv": selectors.risk_top(project=project, by="emv"),
         "contingency": selectors.project_contingency(project=project),
-        "bands": selectors.risk_bands(),
     }
 
 
@@ -195,6 +203,8 @@ def register_list(request, project_pk: int, kind: str):
         "sort": sort,
     }
     template = f"projects/registers/{kind}_list.html"
+    if kind == "risk":
+        context["bands"] = selectors.risk_bands()
     if request.htmx:
         return render(request, f"{template}#register-table", context)
     if kind == "risk":
@@ -234,14 +244,26 @@ def register_detail(request, project_pk: int, pk: int, kind: str):
     )
     context = _register_context(request, entry.project, register) | {
         "entry": entry,
+        "fields": detail_fields(entry),
         "links": selectors.entry_links(entry=entry),
         "history": history_for(obj=entry),
-        "reason_form": forms.ReasonForm(),
+        "transitions": getattr(entry, "TRANSITIONS", {}).get(getattr(entry, "status", None), ()),
     }
+    context |= _detail_operations(request, entry, kind)
+    return render(request, "projects/registers/entry_detail.html", context)
+
+
+def _detail_operations(request, entry, kind: str) -> dict:
+    """The decision and reason-taking operations the page offers for this entry."""
+    if kind == "risk" and entry.status != Risk.Status.CLOSED:
+        return {"reason_operation": "close", "reason_label": _("Close the risk")}
     if kind == "change_request":
-        context["may_decide"] = services.change_request_may_decide(user=request.user, change_request=entry)
-        context["needs_head"] = services.change_request_needs_head_of_pm(change_request=entry)
-    return render(request, f"projects/registers/{kind}_detail.html", context)
+        may_decide = services.change_request_may_decide(user=request.user, change_request=entry)
+        context = {"may_decide": may_decide}
+        if may_decide and entry.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED):
+            context |= {"reason_operation": "reject", "reason_label": _("Reject")}
+        return context
+    return {}
 
 
 def _form_page(request, *, project, register: Kind, entry=None):
@@ -382,14 +404,14 @@ def register_status(request, project_pk: int, pk: int, kind: str):
     if not form.is_valid():
         raise Http404
     status, reason = form.cleaned_data["status"], form.cleaned_data["reason"]
-    if kind == "issue":
-        call = lambda: services.issue_status_change(
-            issue=entry, actor=request.user, status=status, reason=reason
-        )
-    elif kind == "action":
-        call = lambda: services.action_status_change(action=entry, actor=request.user, status=status)  # noqa: E731
-    else:
+    if kind not in ("issue", "action"):
         raise Http404
+
+    def call():
+        if kind == "issue":
+            return services.issue_status_change(issue=entry, actor=request.user, status=status, reason=reason)
+        return services.action_status_change(action=entry, actor=request.user, status=status)
+
     return _run(request, entry, call, _("%(reference)s updated."))
 
 

@@ -142,3 +142,32 @@ def xlsx_response(rows: Iterable[list], *, filename: str, title: str) -> HttpRes
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
+
+
+DETAIL_EXCLUDED = {"number", "title", "status", "project", "updated_at"}
+
+
+def _detail_kind(field) -> str:
+    if field.is_relation:
+        return "link" if hasattr(field.related_model, "get_absolute_url") else "text"
+    internal = field.get_internal_type()
+    return {
+        "MoneyField": "money",
+        "DecimalField": "money",
+        "DateField": "date",
+        "DateTimeField": "datetime",
+        "BooleanField": "bool",
+    }.get(internal, "text")
+
+
+def detail_fields(entry) -> list[dict]:
+    """Label, value and how to show it, for every field of an entry's page."""
+    rows = []
+    for name in dict.fromkeys([*EXPORT_FIELDS[type(entry)], "created_by", "created_at"]):
+        field = type(entry)._meta.get_field(name)
+        if name in DETAIL_EXCLUDED:
+            continue
+        kind = _detail_kind(field)
+        value = getattr(entry, f"get_{name}_display")() if field.choices else getattr(entry, name)
+        rows.append({"label": field.verbose_name, "value": value, "kind": kind})
+    return rows
