@@ -133,3 +133,77 @@ class PurchaseOrderLineFactory(factory.django.DjangoModelFactory):
     budget_line = factory.LazyAttribute(
         lambda line: BudgetLineFactory(project=line.order.project) if line.order.project_id else None
     )
+
+
+# Registers (issue 5) ---------------------------------------------------------------------------
+from datetime import date  # noqa: E402
+
+from projects.models import Action, ChangeRequest, Decision, Issue, Lesson, Risk  # noqa: E402
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Risk
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Risk {n}")
+    probability = 3
+    impact = 3
+    residual_probability = factory.SelfAttribute("probability")
+    residual_impact = factory.SelfAttribute("impact")
+    owner = factory.SelfAttribute("project.project_manager")
+
+
+class IssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Issue
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Issue {n}")
+    owner = factory.SelfAttribute("project.project_manager")
+
+
+class ChangeRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChangeRequest
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Change {n}")
+    requested_by = factory.SelfAttribute("project.project_manager")
+    cost_category = "equipment"
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Decision {n}")
+    decided_by = factory.SelfAttribute("project.project_manager")
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Action {n}")
+    owner = factory.SelfAttribute("project.project_manager")
+    due_date = factory.LazyFunction(date.today)
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lesson
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    category = Lesson.Category.PLANNING
+    what_happened = "The switches arrived three weeks late."
+    recommendation = "Order long-lead equipment at kick-off."

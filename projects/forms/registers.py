@@ -143,6 +143,18 @@ class ChangeRequestForm(RegisterEntryForm):
             )
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from procurement.models import CostCategory  # the budget lines' categories live in procurement
+
+        categories = CostCategory.objects.filter(is_active=True).order_by("position")
+        self.fields["cost_category"] = forms.ChoiceField(
+            label=_("Budget category"),
+            choices=[(category.code, str(category)) for category in categories],
+            initial="contingency",
+            help_text=_("The budget line the cost impact goes to."),
+        )
+
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("is_billable") and cleaned.get("price_impact"):
