@@ -23,7 +23,7 @@ def shipped_data(db):
     from django.apps import apps
 
     import_module("procurement.migrations.0002_default_categories_and_rules").create_defaults(apps, None)
-    import_module("projects.migrations.0004_registers_defaults").create_defaults(apps, None)
+    import_module("projects.migrations.0006_registers_defaults").create_defaults(apps, None)
 
 
 @pytest.fixture

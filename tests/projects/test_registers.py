@@ -30,7 +30,7 @@ def register_defaults(db):
     """The shipped scales and bands (a transactional test elsewhere may have flushed them)."""
     from django.apps import apps
 
-    import_module("projects.migrations.0004_registers_defaults").create_defaults(apps, None)
+    import_module("projects.migrations.0006_registers_defaults").create_defaults(apps, None)
 
 
 @pytest.fixture
