@@ -655,7 +655,7 @@ def _risk_review_mail(risk: Risk) -> None:
             "project": risk.project.code,
         }
         body = _(
-            "The review date of risk %(reference)s \u201c%(title)s\u201d has come.\n"
+            "The review date of risk %(reference)s (%(title)s) has come.\n"
             "Check its probability, impact and response: %(url)s"
         ) % {
             "reference": risk.reference,
