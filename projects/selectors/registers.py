@@ -266,3 +266,11 @@ def handover_register_items(*, project: Project) -> dict[str, QuerySet]:
         "risks": Risk.objects.filter(project=project, is_handed_over=True).select_related("owner"),
         "issues": Issue.objects.filter(project=project, is_handed_over=True).select_related("owner"),
     }
+
+
+def cost_category_name(*, code: str) -> str:
+    """The translated name of a budget cost category (they live in procurement)."""
+    from procurement.models import CostCategory
+
+    category = CostCategory.objects.filter(code=code).first()
+    return str(category) if category else code
