@@ -396,3 +396,21 @@ def test_the_phase_change_to_closing_is_refused_with_an_open_high_risk(project):
     assert any("open high risk" in message for message in refused.value.messages)
     project.refresh_from_db()
     assert project.phase == Phase.EXECUTION
+
+
+def test_the_edit_form_shows_amounts_in_the_users_locale(pm_client, project):
+    risk = RiskFactory(project=project, cost_impact=Decimal("120000.00"))
+    pm_client.user.preferred_language = "nl"
+    pm_client.user.save(update_fields=["preferred_language"])
+
+    page = pm_client.get(f"/projects/{project.pk}/risks/{risk.pk}/update/", headers={"Accept-Language": "nl"})
+
+    assert 'value="120000,00"' in page.text or 'value="120.000,00"' in page.text
+
+
+def test_the_home_page_shows_my_overdue_actions(pm_client, project):
+    ActionFactory(project=project, title="Late one", due_date=date.today() - timedelta(days=2))
+
+    page = pm_client.get("/")
+
+    assert "Late one" in page.text and "list-group-item-danger" in page.text
