@@ -180,11 +180,18 @@ def _register_context(request, project, kind: Kind) -> dict:
     }
 
 
-def _risk_extras(request, project, entries) -> dict:
+def _risk_extras(request, project) -> dict:
+    """Heat map (following the filters, but not the cell chosen on it), top risks, contingency."""
     basis = "inherent" if request.GET.get("basis") == "inherent" else "residual"
+    params = request.GET.copy()
+    for key in ("p", "i", "page"):
+        params.pop(key, None)
+    mapped = forms.RiskFilter(
+        params, queryset=selectors.register_list_for_project(project=project, model=Risk)
+    ).qs
     return {
         "basis": basis,
-        "heat_map": selectors.risk_heat_map(risks=entries.filter(status__in=Risk.OPEN_STATUSES), basis=basis),
+        "heat_map": selectors.risk_heat_map(risks=mapped.filter(status__in=Risk.OPEN_STATUSES), basis=basis),
         "top_by_score": selectors.risk_top(project=project, by="score"),
         "top_by_emv": selectors.risk_top(project=project, by="emv"),
         "contingency": selectors.project_contingency(project=project),
@@ -208,7 +215,7 @@ def register_list(request, project_pk: int, kind: str):
     if request.htmx:
         return render(request, f"{template}#register-table", context)
     if kind == "risk":
-        context |= _risk_extras(request, project, entry_filter.qs)
+        context |= _risk_extras(request, project)
     return render(request, template, context)
 
 

@@ -152,6 +152,7 @@ def test_the_heat_map_counts_open_risks_per_cell_and_a_cell_filters_the_list(pm_
     residual_rows = page.context["heat_map"]  # probability 5 first
     assert residual_rows[1][2].count == 2 and residual_rows[1][2].band.code == "high"
     assert residual_rows[4][1].count == 1 and residual_rows[4][1].band.code == "low"
+    assert cell.context["heat_map"][4][1].count == 1  # choosing a cell keeps the whole map
     assert inherent.context["heat_map"][0][4].count == 2
     assert inherent.context["heat_map"][0][4].band.code == "very_high"
     assert cell.context["page"].paginator.count == 3  # the closed one is listed, not counted in the map
@@ -294,7 +295,7 @@ def test_closing_waits_for_high_risks_and_open_issues_to_be_closed_or_handed_ove
 
 def test_it_exports_the_filtered_register_as_csv_and_xlsx(pm_client, project):
     RiskFactory(project=project, title="Late switches", cost_impact=Decimal("1234.50"))
-    RiskFactory(project=project, title="Other")
+    RiskFactory(project=project, title="=HYPERLINK(1)")
 
     csv_response = pm_client.get(f"/projects/{project.pk}/risks/export/?format=csv&q=late")
     xlsx_response = pm_client.get(f"/projects/{project.pk}/risks/export/?format=xlsx")
@@ -303,7 +304,8 @@ def test_it_exports_the_filtered_register_as_csv_and_xlsx(pm_client, project):
     assert len(lines) == 2 and "Late switches" in lines[1]
     sheet = load_workbook(BytesIO(xlsx_response.content)).active
     assert sheet.max_row == 3
-    assert sheet.cell(row=1, column=2).value == "title"
+    assert "'=HYPERLINK(1)" in [cell.value for cell in sheet["B"]]
+    assert sheet.cell(row=1, column=2).value == "Title"
 
 
 def test_lessons_are_searchable_across_projects_by_project_managers_only(client, project):
