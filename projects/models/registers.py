@@ -322,9 +322,9 @@ class Issue(RegisterEntry):
 
     class Severity(models.TextChoices):
         # Severity decides who decides (PRINCE2): the PM, the head of PM, or the project board.
-        MINOR = "minor", _("Minor: the project manager decides")
-        MAJOR = "major", _("Major: the head of project management decides")
-        CRITICAL = "critical", _("Critical: the project board decides")
+        MINOR = "minor", _("Minor")
+        MAJOR = "major", _("Major")
+        CRITICAL = "critical", _("Critical")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
