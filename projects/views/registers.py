@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -417,7 +417,7 @@ def register_status(request, project_pk: int, pk: int, kind: str):
     entry = _entry_for_write(request, project_pk, pk, kind)
     form = forms.StatusForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        return HttpResponseBadRequest()
     status, reason = form.cleaned_data["status"], form.cleaned_data["reason"]
     if kind not in ("issue", "action"):
         raise Http404

@@ -416,3 +416,41 @@ def test_the_home_page_shows_my_overdue_actions(pm_client, project):
     page = pm_client.get("/")
 
     assert "Late one" in page.text and "list-group-item-danger" in page.text
+
+
+def test_the_contingency_compares_expected_values_with_the_contingency_budget_line(pm_client, project):
+    from importlib import import_module as load
+
+    from django.apps import apps
+
+    from tests.factories import BudgetLineFactory, cost_category
+
+    load("procurement.migrations.0002_default_categories_and_rules").create_defaults(apps, None)
+    BudgetLineFactory(project=project, category=cost_category("contingency"), budget=Decimal("5000.00"))
+    services.risk_create(
+        project=project,
+        actor=project.project_manager,
+        title="Late switches",
+        kind="threat",
+        probability=3,
+        impact=3,
+        cost_impact=Decimal("50000.00"),
+        owner=project.project_manager,
+    )
+    services.risk_create(
+        project=project,
+        actor=project.project_manager,
+        title="Cheaper licences",
+        kind="opportunity",
+        probability=2,
+        impact=2,
+        cost_impact=Decimal("10000.00"),
+        owner=project.project_manager,
+    )
+
+    contingency = pm_client.get(f"/projects/{project.pk}/risks/").context["contingency"]
+
+    # 40 % of 50,000 for the threat, less 20 % of 10,000 for the opportunity.
+    assert contingency.recommended == Decimal("18000.00")
+    assert contingency.budget == Decimal("5000.00")
+    assert contingency.shortfall == Decimal("13000.00")
