@@ -454,3 +454,47 @@ def test_the_contingency_compares_expected_values_with_the_contingency_budget_li
     assert contingency.recommended == Decimal("18000.00")
     assert contingency.budget == Decimal("5000.00")
     assert contingency.shortfall == Decimal("13000.00")
+
+
+@pytest.mark.parametrize(
+    ("url", "factory"),
+    [("risks", RiskFactory), ("issues", IssueFactory), ("change-requests", ChangeRequestFactory)],
+)
+def test_an_entry_page_runs_a_constant_number_of_queries(
+    pm_client, project, url, factory, django_assert_max_num_queries
+):
+    entry = factory(project=project)
+    source = {"risks": "risk", "issues": "issue", "change-requests": "change_request"}[url]
+    ActionFactory(project=project, **{source: entry})
+    with django_assert_max_num_queries(30) as few:
+        pm_client.get(f"/projects/{project.pk}/{url}/{entry.pk}/")
+    for _ in range(10):
+        ActionFactory(project=project, **{source: entry})
+        DecisionFactory(project=project, **{source: entry})
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = pm_client.get(f"/projects/{project.pk}/{url}/{entry.pk}/")
+
+    assert response.status_code == 200
+    assert len(response.context["links"]["actions"]) == 11
+
+
+@pytest.mark.parametrize(
+    "operation", ["convert-to-issue", "hand-over", "create-action", "create-decision", "close"]
+)
+def test_read_only_roles_cannot_act_on_an_entry_and_nothing_changes(client, project, operation):
+    risk = RiskFactory(project=project)
+    client.force_login(user_with_role(Role.FINANCE))
+
+    response = client.post(f"/projects/{project.pk}/risks/{risk.pk}/{operation}/", {"reason": "x"})
+
+    assert response.status_code == 403
+    risk.refresh_from_db()
+    assert (risk.status, risk.is_handed_over) == (Risk.Status.ACTIVE, False)
+    assert not (Issue.objects.exists() or Action.objects.exists() or Decision.objects.exists())
+
+
+def test_an_unknown_operation_is_not_found(pm_client, project):
+    risk = RiskFactory(project=project)
+
+    assert pm_client.post(f"/projects/{project.pk}/risks/{risk.pk}/approve/").status_code == 404
