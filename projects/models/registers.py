@@ -345,7 +345,14 @@ class Issue(RegisterEntry):
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
     )
     severity = models.CharField(
-        _("severity"), max_length=10, choices=Severity.choices, default=Severity.MINOR
+        _("severity"),
+        max_length=10,
+        choices=Severity.choices,
+        default=Severity.MINOR,
+        help_text=_(
+            "Minor: the project manager decides; major: the head of project management; "
+            "critical: the project board."
+        ),
     )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
