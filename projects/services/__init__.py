@@ -77,4 +77,4 @@ __all__ += [
 ]
 
 # Registers: risks, issues, change requests, decisions, actions, lessons learned.
-from projects.services import registers  # noqa: E402, F401
+from projects.services import change_requests, registers  # noqa: E402, F401
