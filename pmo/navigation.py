@@ -55,3 +55,11 @@ NAVIGATION += [
         "capacity",
     ),
 ]
+
+# Registers (issue 5): open high risks and overdue actions across projects; lessons learned.
+NAVIGATION += [
+    NavEntry(
+        _("Risks and actions"), "projects:register-portfolio", "exclamation-triangle", EVERYONE, "registers"
+    ),
+    NavEntry(_("Lessons learned"), "projects:lesson-search", "lightbulb", EVERYONE, "lessons"),
+]

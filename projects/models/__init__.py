@@ -72,3 +72,38 @@ __all__ += [
     "TaskKind",
     "TaskStatus",
 ]
+
+# Registers (risks, issues, change requests, decisions, actions, lessons learned).
+from projects.models.registers import (  # noqa: E402
+    OPPORTUNITY_RESPONSES,
+    THREAT_RESPONSES,
+    Action,
+    ChangeRequest,
+    Decision,
+    Issue,
+    Lesson,
+    Proximity,
+    Risk,
+    RiskBand,
+    RiskCategory,
+    RiskResponse,
+    RiskScale,
+    RiskScaleLevel,
+)
+
+__all__ += [
+    "OPPORTUNITY_RESPONSES",
+    "THREAT_RESPONSES",
+    "Action",
+    "ChangeRequest",
+    "Decision",
+    "Issue",
+    "Lesson",
+    "Proximity",
+    "Risk",
+    "RiskBand",
+    "RiskCategory",
+    "RiskResponse",
+    "RiskScale",
+    "RiskScaleLevel",
+]

@@ -70,3 +70,6 @@ __all__ += [
     "resource_departments",
     "resource_list",
 ]
+
+# Registers: risks, issues, change requests, decisions, actions, lessons learned.
+from projects.selectors import registers  # noqa: E402, F401
