@@ -28,3 +28,15 @@ NAVIGATION: list[NavEntry] = [
 def navigation_for(user) -> list[NavEntry]:
     roles = user.roles if user.is_authenticated else frozenset()
     return [entry for entry in NAVIGATION if entry.roles & roles]
+
+
+# Reporting: the dashboards (the entry sends each role to its own).
+NAVIGATION.append(
+    NavEntry(
+        _("Dashboards"),
+        "reporting:dashboard",
+        "speedometer2",
+        frozenset({Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR, Role.PROJECT_MANAGER, Role.FINANCE}),
+        "reporting",
+    )
+)

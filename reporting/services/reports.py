@@ -110,7 +110,7 @@ def progress_update_save(
 ) -> ProgressUpdate:
     """Record the PM's RAG and narrative for a week; differing from the suggestion needs a comment."""
     period_start = week_start_of(period_start)
-    figures = project_figures(projects=[project], today=timezone.localdate())[project.pk]
+    figures = project_figures(projects=[project], today=period_start + timedelta(days=6))[project.pk]
     suggestion = rag_suggest(figures=figures, tolerance=tolerance_values(tolerance_for(project=project)))
     differs = [
         dimension
