@@ -39,3 +39,7 @@ def run_seed(*, scale: str, stdout, seed: int = 2026) -> SeedContext:
         module_path, function_name = step.rsplit(".", 1)
         getattr(import_module(module_path), function_name)(context)
     return context
+
+
+# Reporting: snapshots, progress updates, distribution lists, highlight report metadata (4,000 at L).
+SEED_STEPS.append("reporting.seed.seed_reporting")

@@ -7,8 +7,8 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH, HEIGHT = 520, 210
-LEFT, RIGHT, TOP, BOTTOM = 46, 12, 14, 34
+WIDTH, HEIGHT = 360, 210
+LEFT, RIGHT, TOP, BOTTOM = 44, 22, 12, 40
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 BLUE, GREY, ORANGE, RED = "#1f4e79", "#9aa5b1", "#e07b00", "#c0392b"
 HEAT = ["#2e7d32", "#9ccc65", "#fbc02d", "#ef6c00", "#c62828"]
@@ -47,7 +47,7 @@ def _frame(top: float, ticks: list[tuple[float, str]], weeks: list[date]) -> str
         y = _y(value, top)
         parts.append(_line(LEFT, y, LEFT + PLOT_W, y, "#e6eaee"))
         parts.append(_text(LEFT - 5, y + 3, label, "end"))
-    step = max(1, len(weeks) // 6)
+    step = max(1, len(weeks) // 5)
     for index, week in enumerate(weeks):
         if index % step == 0 or index == len(weeks) - 1:
             x = _x(index, len(weeks))
@@ -62,14 +62,14 @@ def _legend(entries: list[tuple[str, str, bool]]) -> str:
         y = HEIGHT - 6
         parts.append(_line(x, y - 3, x + 18, y - 3, colour, f' stroke-width="2"{dash}'))
         parts.append(_text(x + 22, y, label, "start"))
-        x += 30 + 6 * len(str(label))
+        x += 34 + 6 * len(str(label))
     return "".join(parts)
 
 
 def _svg(body: str, title: str) -> SafeString:
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" class="chart" role="img">'
-        f'<title>{escape(title)}</title><g font-size="8" fill="#44505c">{body}</g></svg>'
+        f'<title>{escape(title)}</title><g font-size="10" fill="#44505c">{body}</g></svg>'
     )
 
 

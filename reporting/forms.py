@@ -50,6 +50,7 @@ class ToleranceForm(forms.ModelForm):
             "quality_findings",
             "risk_score",
         ]
+        localized_fields = ["cost_percent", "cost_amount", "scope_percent"]
 
 
 class ReportRequestForm(forms.Form):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -86,7 +87,7 @@ def _tolerance_rows(snapshot: ProjectSnapshot, update: ProgressUpdate | None, su
     limits = {
         "schedule": _("%(days)s working days") % {"days": tolerance["time_days"]},
         "cost": _money(cost_limit),
-        "scope": f"{tolerance['scope_percent']} %",
+        "scope": f"{number_format(Decimal(tolerance['scope_percent']), 2)} %",
         "quality": _("%(count)s open findings") % {"count": tolerance["quality_findings"]},
         "risk": _("score %(score)s") % {"score": tolerance["risk_score"]},
         "safety": "—",
