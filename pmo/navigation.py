@@ -30,6 +30,32 @@ def navigation_for(user) -> list[NavEntry]:
     return [entry for entry in NAVIGATION if entry.roles & roles]
 
 
+# Intake and capacity (issue 3).
+NAVIGATION += [
+    NavEntry(
+        _("Intakes"),
+        "projects:intake-list",
+        "inbox",
+        frozenset({Role.SALES, Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR}),
+        "intakes",
+    ),
+    NavEntry(
+        _("Capacity"),
+        "projects:capacity",
+        "people",
+        frozenset({Role.ENGINEERING_MANAGER, Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR}),
+        "capacity",
+    ),
+]
+
+# Registers (issue 5): open high risks and overdue actions across projects; lessons learned.
+NAVIGATION += [
+    NavEntry(
+        _("Risks and actions"), "projects:register-portfolio", "exclamation-triangle", EVERYONE, "registers"
+    ),
+    NavEntry(_("Lessons learned"), "projects:lesson-search", "lightbulb", EVERYONE, "lessons"),
+]
+
 # Reporting: the dashboards (the entry sends each role to its own).
 NAVIGATION.append(
     NavEntry(
