@@ -1,7 +1,9 @@
 """Changes to intakes: sales fill and submit, the PMO returns, accepts, rejects and converts."""
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -269,3 +271,27 @@ def intake_notify_sales(*, status_change_id: int) -> bool:
         IntakeStatusChange.objects.filter(pk=status_change_id).update(notified_at=None)
         raise
     return True
+
+
+TEMPLATE_DATA = Path(__file__).resolve().parent.parent / "data" / "intake_templates.json"
+TEMPLATE_FIELDS = (
+    "name_en",
+    "name_fr",
+    "name_nl",
+    "required_fields",
+    "required_attachments",
+    "checklist",
+    "required_documents",
+    "provisional_plan",
+)
+
+
+@transaction.atomic
+def intake_templates_install() -> list[IntakeTemplate]:
+    """Create or refresh the shipped intake templates (also done by migration 0003)."""
+    return [
+        IntakeTemplate.objects.update_or_create(
+            code=item["code"], defaults={field: item[field] for field in TEMPLATE_FIELDS}
+        )[0]
+        for item in json.loads(TEMPLATE_DATA.read_text(encoding="utf-8"))
+    ]
