@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -93,10 +93,13 @@ def budget_burn(
 ) -> SafeString | None:
     """Committed and actual cost week by week, under the budget line."""
     values = [v for v in (*committed, *actual) if v is not None]
-    if len(weeks) < 2 or not values:
+    if len(weeks) < 2 or not any(values):
         return None
     top = float(max([budget, *values])) * 1.1 or 1.0
-    ticks = [(top * share, f"{top * share / 1000:,.0f} k") for share in (0, 0.25, 0.5, 0.75, 1.0)]
+    ticks = [
+        (top * share, f"{number_format(round(top * share / 1000), 0, force_grouping=True)} k")
+        for share in (0, 0.25, 0.5, 0.75, 1.0)
+    ]
     body = _frame(top, ticks, weeks)
     y = _y(float(budget), top)
     body += _line(LEFT, y, LEFT + PLOT_W, y, RED, ' stroke-dasharray="3 3"')

@@ -136,6 +136,16 @@ def _trend_charts(report: HighlightReport) -> dict:
     }
 
 
+def _dated(rows: list[dict] | None, *keys: str) -> list[dict] | None:
+    """Frozen rows with their ISO dates turned back into dates, for localized display."""
+    if rows is None:
+        return None
+    return [
+        {**row, **{key: date.fromisoformat(row[key]) if row.get(key) else None for key in keys}}
+        for row in rows
+    ]
+
+
 def highlight_report_context(*, report: HighlightReport) -> dict:
     """Everything the PDF shows, from the report's snapshot and progress update only."""
     snapshot, update = report.snapshot, report.progress_update
@@ -157,12 +167,13 @@ def highlight_report_context(*, report: HighlightReport) -> dict:
         - (snapshot.forecast if snapshot.forecast is not None else snapshot.budget),
         "variance": None if snapshot.forecast is None else snapshot.budget - snapshot.forecast,
         "charts": _trend_charts(report),
-        "milestones": data.get("milestones"),
+        "milestones": _dated(data.get("milestones"), "baseline", "planned", "forecast"),
         "budget_lines": data.get("budget_lines"),
         "risks": data.get("risks"),
         "issues": data.get("issues"),
         "changes": data.get("changes"),
-        "decisions": data.get("decisions"),
+        "decisions": _dated(data.get("decisions"), "due"),
+        "lessons": data.get("lessons"),
         "generated_on": report.period_end if report.period_end else date.today(),
     }
 

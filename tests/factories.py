@@ -286,6 +286,7 @@ class LessonFactory(factory.django.DjangoModelFactory):
     what_happened = "The switches arrived three weeks late."
     recommendation = "Order long-lead equipment at kick-off."
 
+
 # --- reporting ---------------------------------------------------------------------------------
 class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     class Meta:

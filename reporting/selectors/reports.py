@@ -19,6 +19,7 @@ from reporting.models import (
     ProjectSnapshot,
     Tolerance,
 )
+from reporting.selectors.sources import FIGURE_SOURCES as SOURCES
 
 __all__ = [
     "FIGURE_SOURCES",
@@ -106,8 +107,8 @@ def _base_figures(project: Project, today: date) -> dict:
 
 
 # Each source adds its figures and frozen tables for a batch of projects, in a constant number of
-# queries: source(figures_by_project_id, today). The plan, money and registers add theirs here.
-FIGURE_SOURCES: list[Callable[[dict[int, dict], date], None]] = []
+# queries: source(figures_by_project_id, today).
+FIGURE_SOURCES: list[Callable[[dict[int, dict], date], None]] = SOURCES
 
 
 def project_figures(*, projects: Iterable[Project], today: date) -> dict[int, dict]:
