@@ -292,6 +292,15 @@ class HighlightReport(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The copy archived in the project's documents (a new version when the report is made again).
+    document = models.ForeignKey(
+        "projects.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("archived document"),
+    )
     # Reports of the weekly batch go to the project's distribution list once ready.
     is_distributed = models.BooleanField(_("send to the distribution list"), default=False)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)

@@ -6,13 +6,16 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pmo.models import User
-from projects.models import Project
+from projects.models import DocumentCategory, Project
+from projects.services.documents import document_upload, document_version_upload
 from reporting.models import (
     RAG_DIMENSIONS,
     Audience,
@@ -268,11 +271,37 @@ def highlight_report_render(*, report_id: int) -> bool:
         page_count=pages,
         finished_at=timezone.now(),
     )
+    if ready:
+        _archive(report, pdf)
     if ready and report.is_distributed:
         from reporting import tasks
 
         tasks.highlight_report_email_task.delay(report_id)
     return bool(ready)
+
+
+def _archive(report: HighlightReport, pdf: bytes) -> None:
+    """Keep the PDF in the project's documents, issued by whoever asked for it (else the PM)."""
+    actor = report.requested_by or report.project.project_manager
+    if actor is None:
+        return
+    upload = SimpleUploadedFile(report.filename, pdf, content_type="application/pdf")
+    try:
+        if report.document_id:
+            document_version_upload(document=report.document, upload=upload, actor=actor)
+            return
+        with translation.override(report.language):
+            title = _("Highlight report %(period)s (%(audience)s)") % {
+                "period": date_format(report.period_start, "SHORT_DATE_FORMAT"),
+                "audience": report.get_audience_display(),
+            }
+        document = document_upload(
+            actor=actor, upload=upload, category=DocumentCategory.OTHER, title=title, project=report.project
+        )
+    except Exception:  # The report is ready either way; a failed archive is logged, not fatal.
+        logger.exception("highlight report %s could not be archived", report.pk)
+        return
+    HighlightReport.objects.filter(pk=report.pk).update(document=document)
 
 
 def highlight_reports_sweep_stale(*, now=None) -> int:

@@ -70,6 +70,29 @@ def test_it_renders_a_requested_report_to_a_pdf_with_the_project_code(project, c
     assert "Profit and loss" in text
 
 
+def test_a_ready_report_is_archived_in_the_projects_documents_once(project, commit):
+    report = commit(
+        services.highlight_report_request,
+        project=project,
+        actor=project.project_manager,
+        audience="internal",
+        language="en",
+        period_start=last_week_start(),
+    )
+    report.refresh_from_db()
+    HighlightReport.objects.filter(pk=report.pk).update(status=Status.FAILED)
+    report.refresh_from_db()
+
+    commit(services.highlight_report_retry, report=report, actor=project.project_manager)
+
+    report.refresh_from_db()
+    document = report.document
+    assert document.project == project
+    assert document.title.startswith("Highlight report")
+    assert document.current_version == 2
+    assert document.versions.get(number=2).content_type == "application/pdf"
+
+
 def test_the_customer_version_leaves_the_margins_out(project, commit):
     report = commit(
         services.highlight_report_request,
@@ -289,3 +312,13 @@ class TestPages:
 
         assert client.get(f"/reporting/reports/{report.pk}/retry/").status_code == 405
         assert client.get(f"/reporting/projects/{project.pk}/reports/create/").status_code == 405
+
+
+def test_the_weekly_batch_and_the_sweep_are_on_the_beat_schedule(settings):
+    weekly = settings.CELERY_BEAT_SCHEDULE["reporting-weekly-highlight-reports"]
+    sweep = settings.CELERY_BEAT_SCHEDULE["reporting-sweep-stale-reports"]
+
+    assert weekly["task"] == "reporting.tasks.weekly_batch_task"
+    assert weekly["schedule"].day_of_week == {1}  # Monday by default (REPORTING_WEEKLY_DAY)
+    assert weekly["schedule"].hour == {6}
+    assert sweep["task"] == "reporting.tasks.highlight_reports_sweep_task"
