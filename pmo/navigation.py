@@ -70,7 +70,17 @@ NAVIGATION.append(
         _("Dashboards"),
         "reporting:dashboard",
         "speedometer2",
-        frozenset({Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR, Role.PROJECT_MANAGER, Role.FINANCE}),
+        frozenset(
+            {
+                Role.PM_SUPPORT,
+                Role.HEAD_OF_PM,
+                Role.ADMINISTRATOR,
+                Role.PROJECT_MANAGER,
+                Role.FINANCE,
+                Role.SALES,
+                Role.ENGINEERING_MANAGER,
+            }
+        ),
         "reporting",
     )
 )

@@ -42,7 +42,7 @@ NARRATIVE = {
         "Approve the extra access points for the canteen.",
     ),
 }
-RAG_WEIGHTS = [Rag.GREEN] * 6 + [Rag.AMBER] * 3 + [Rag.RED]
+RAG_WEIGHTS = [Rag.GREEN] * 30 + [Rag.AMBER] * 4 + [Rag.RED]
 
 
 def _weeks(scale: str) -> list:

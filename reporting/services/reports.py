@@ -67,7 +67,7 @@ def _rag_for(used, limit) -> str | None:
         return Rag.RED
     if limit > 0 and used >= limit * AMBER_SHARE:
         return Rag.AMBER
-    return Rag.GREEN if used < limit or limit > 0 else Rag.AMBER
+    return Rag.GREEN
 
 
 def rag_suggest(*, figures: dict, tolerance: dict) -> dict[str, str | None]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from pmo.lib.listing import paginate, sort_queryset
+from pmo.roles import Role
 from projects.models import Phase
 from reporting import selectors
 from reporting.filters import PortfolioFilter
@@ -38,6 +39,11 @@ def dashboard_home(request):
     ):
         if request.user.has_perm(permission):
             return redirect(url_name)
+    # Sales follow their intakes, engineering managers their people's capacity (pages of projects).
+    if request.user.has_role(Role.SALES):
+        return redirect("projects:intake-list")
+    if request.user.has_role(Role.ENGINEERING_MANAGER):
+        return redirect("projects:capacity")
     raise PermissionDenied
 
 

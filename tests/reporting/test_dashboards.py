@@ -49,6 +49,8 @@ def test_each_dashboard_opens_only_for_its_roles(client, url, role):
         (Role.PM_SUPPORT, "/reporting/portfolio/"),
         (Role.PROJECT_MANAGER, "/reporting/mine/"),
         (Role.FINANCE, "/reporting/finance/"),
+        (Role.SALES, "/projects/intakes/"),
+        (Role.ENGINEERING_MANAGER, "/projects/capacity/"),
     ],
 )
 def test_the_dashboard_entry_sends_each_role_to_its_own(client, role, target):
