@@ -44,6 +44,7 @@ def _assessed(project, **values):
         "cost_category": "equipment",
         "status": ChangeRequest.Status.ASSESSED,
         "title": "Extra access points in building B",
+        "number": 1,
     } | values
     return ChangeRequestFactory(project=project, **values)
 
