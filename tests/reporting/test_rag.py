@@ -93,3 +93,10 @@ def test_a_project_gets_the_tolerances_of_its_level_until_they_are_edited():
     assert tolerance.time_days == DEFAULT_TOLERANCES[2]["time_days"]
     assert tolerance_values(tolerance)["cost_amount"] == "50000.00"
     assert not Tolerance.objects.exists()
+
+
+def test_inside_a_zero_tolerance_is_green_and_any_use_is_red():
+    tolerance = {**TOLERANCE, "quality_findings": 0}
+
+    assert rag_suggest(figures=figures(open_findings=0), tolerance=tolerance)["quality"] == "green"
+    assert rag_suggest(figures=figures(open_findings=1), tolerance=tolerance)["quality"] == "red"

@@ -1,5 +1,6 @@
 """Render one highlight report synchronously: manage.py highlight_report P-2026-0001 --lang fr -o out.pdf"""
 
+import time
 from datetime import date
 from pathlib import Path
 
@@ -36,13 +37,22 @@ class Command(BaseCommand):
             period_start=week or last_week_start(timezone.localdate()),
         )
         if report.status != HighlightReport.Status.READY or not report.file:
+            # Render here unless a worker already holds the job; then wait for it to finish.
             HighlightReport.objects.filter(pk=report.pk).exclude(
                 status=HighlightReport.Status.RENDERING
             ).update(status=HighlightReport.Status.QUEUED)
             services.highlight_report_render(report_id=report.pk)
-            report.refresh_from_db()
+            report = self._wait(report)
         if report.status != HighlightReport.Status.READY:
             raise CommandError(f"The report failed: {report.error}")
         with report.file.open("rb") as pdf:
             output.write_bytes(pdf.read())
         self.stdout.write(f"{output} ({report.page_count} pages, {report.file_size} bytes)")
+
+    def _wait(self, report: HighlightReport, seconds: int = 180) -> HighlightReport:
+        deadline = time.monotonic() + seconds
+        report.refresh_from_db()
+        while report.status == HighlightReport.Status.RENDERING and time.monotonic() < deadline:
+            time.sleep(0.5)
+            report.refresh_from_db()
+        return report
