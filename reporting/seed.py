@@ -95,7 +95,7 @@ def _reports(projects, weeks, count: int) -> None:
             "pk", "project_id", "week_start"
         )
     )
-    rows = []
+    rows, sent_at = [], timezone.now()  # history: these went out already
     for week in reversed(weeks):
         for project in projects:
             for audience in (Audience.INTERNAL, Audience.CUSTOMER):
@@ -113,6 +113,7 @@ def _reports(projects, weeks, count: int) -> None:
                         status=HighlightReport.Status.READY,
                         attempts=1,
                         is_distributed=True,
+                        emailed_at=sent_at,
                     )
                 )
     HighlightReport.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
@@ -145,6 +146,16 @@ def _recipients(projects) -> None:
     DistributionRecipient.objects.bulk_create(recipients, batch_size=1000, ignore_conflicts=True)
 
 
+def _render_a_few(weeks) -> None:
+    """The demo gets a few real PDFs of last week, so that download works out of the box."""
+    from reporting.services import highlight_report_render
+
+    latest = HighlightReport.objects.filter(period_start=weeks[-1], audience=Audience.INTERNAL)
+    for report_id in latest.order_by("project__code").values_list("pk", flat=True)[:3]:
+        HighlightReport.objects.filter(pk=report_id).update(status=HighlightReport.Status.QUEUED)
+        highlight_report_render(report_id=report_id)
+
+
 def seed_reporting(context) -> None:
     from projects.models import Project
 
@@ -159,6 +170,8 @@ def seed_reporting(context) -> None:
     _updates(context.rng, projects, weeks)
     _recipients(projects)
     _reports(projects, weeks, REPORTS[context.scale])
+    if context.scale == "S":
+        _render_a_few(weeks)
     counts = (
         ProjectSnapshot.objects.count(),
         ProgressUpdate.objects.count(),
