@@ -20,6 +20,7 @@ from reporting.models import (
 )
 from reporting.models.reports import week_start_of
 from reporting.selectors import INACTIVE_PHASES, project_figures, tolerance_values
+from reporting.services import rag_suggest
 
 # How many weeks of history, and how many highlight report rows, per scale.
 WEEKS = {"S": 8, "M": 3, "L": 2}
@@ -50,39 +51,62 @@ def _weeks(scale: str) -> list:
     return [last - timedelta(weeks=offset) for offset in range(WEEKS[scale] - 1, -1, -1)]
 
 
-def _snapshots(projects, weeks) -> None:
-    snapshots = []
+def _snapshots(projects, weeks) -> dict:
+    """Freeze each week's figures; return what they suggested per (project, week)."""
+    snapshots, suggestions = [], {}
     for week in weeks:
         figures = project_figures(projects=projects, today=week + timedelta(days=6))
         for project in projects:
             values = figures[project.pk]
             defaults = Tolerance(project=project, **DEFAULT_TOLERANCES[project.level])
             data = {**values.pop("data"), "tolerance": tolerance_values(defaults)}
+            suggestions[project.pk, week] = rag_suggest(figures=values, tolerance=data["tolerance"])
             snapshots.append(ProjectSnapshot(project_id=project.pk, week_start=week, data=data, **values))
     ProjectSnapshot.objects.bulk_create(snapshots, batch_size=1000, ignore_conflicts=True)
+    return suggestions
 
 
-def _updates(rng, projects, weeks) -> None:
+OVERRIDE = {
+    "nl": "Cijfers met het team besproken; de maatregelen staan in het register.",
+    "fr": "Chiffres revus avec l'équipe ; les mesures figurent au registre.",
+    "en": "Figures reviewed with the team; the measures are in the register.",
+}
+ORDER = [Rag.GREEN, Rag.AMBER, Rag.RED]
+
+
+def _rags(rng, suggestion: dict) -> dict[str, str]:
+    """The PM mostly follows the figures and now and then judges otherwise."""
+    rags = {}
+    for dimension in RAG_DIMENSIONS:
+        suggested = suggestion.get(dimension)
+        rags[dimension] = suggested if suggested and rng.random() < 0.85 else rng.choice(RAG_WEIGHTS)
+    rags["overall"] = max(rags.values(), key=ORDER.index)
+    return rags
+
+
+def _updates(rng, projects, weeks, suggestions: dict) -> None:
     updates = []
     for week in weeks:
         for project in projects:
             if project.project_manager_id is None or rng.random() < 0.15:  # some weeks go unreported
                 continue
-            done, planned, decision = NARRATIVE.get(project.customer.language, NARRATIVE["en"])
-            rags = {f"rag_{dimension}": rng.choice(RAG_WEIGHTS) for dimension in RAG_DIMENSIONS}
-            worst = max(rags.values(), key=[Rag.GREEN, Rag.AMBER, Rag.RED].index)
+            language = project.customer.language if project.customer.language in NARRATIVE else "en"
+            done, planned, decision = NARRATIVE[language]
+            suggestion = suggestions[project.pk, week]
+            rags = _rags(rng, suggestion)
+            differs = any(suggestion.get(key) and suggestion[key] != rag for key, rag in rags.items())
             updates.append(
                 ProgressUpdate(
                     project_id=project.pk,
                     period_start=week,
                     period_end=week + timedelta(days=6),
                     author_id=project.project_manager_id,
-                    rag_overall=worst,
-                    override_comment="",
+                    suggested=suggestion,
+                    override_comment=OVERRIDE[language] if differs else "",
                     done_this_period=done,
                     planned_next=planned,
-                    decisions_needed=decision if worst == Rag.RED else "",
-                    **rags,
+                    decisions_needed=decision if rags["overall"] == Rag.RED else "",
+                    **{f"rag_{key}": rag for key, rag in rags.items()},
                 )
             )
     ProgressUpdate.objects.bulk_create(updates, batch_size=1000, ignore_conflicts=True)
@@ -166,8 +190,8 @@ def seed_reporting(context) -> None:
         .order_by("pk")
     )
     weeks = _weeks(context.scale)
-    _snapshots(projects, weeks)
-    _updates(context.rng, projects, weeks)
+    suggestions = _snapshots(projects, weeks)
+    _updates(context.rng, projects, weeks, suggestions)
     _recipients(projects)
     _reports(projects, weeks, REPORTS[context.scale])
     if context.scale == "S":
