@@ -63,3 +63,37 @@ NAVIGATION += [
     ),
     NavEntry(_("Lessons learned"), "projects:lesson-search", "lightbulb", EVERYONE, "lessons"),
 ]
+
+# Reporting: the dashboards (the entry sends each role to its own).
+NAVIGATION.append(
+    NavEntry(
+        _("Dashboards"),
+        "reporting:dashboard",
+        "speedometer2",
+        frozenset(
+            {
+                Role.PM_SUPPORT,
+                Role.HEAD_OF_PM,
+                Role.ADMINISTRATOR,
+                Role.PROJECT_MANAGER,
+                Role.FINANCE,
+                Role.SALES,
+                Role.ENGINEERING_MANAGER,
+            }
+        ),
+        "reporting",
+    )
+)
+
+# --- procurement (helper "money") ---
+_MONEY_READERS = frozenset({Role.FINANCE, Role.HEAD_OF_PM, Role.PM_SUPPORT, Role.ADMINISTRATOR})
+NAVIGATION += [
+    NavEntry(
+        _("Orders"),
+        "procurement:purchase-order-list",
+        "cart",
+        _MONEY_READERS | {Role.PROJECT_MANAGER},
+        "procurement",
+    ),
+    NavEntry(_("Money"), "procurement:portfolio-money", "cash-coin", _MONEY_READERS, "procurement"),
+]
