@@ -1,0 +1,23 @@
+"""The REST API: one router for every app's `api.py`, the OpenAPI schema and its two viewers."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from pmo import api as pmo_api
+from projects import api as projects_api
+
+router = DefaultRouter()
+router.register("customers", projects_api.CustomerViewSet, basename="customer")
+router.register("projects", projects_api.ProjectViewSet, basename="project")
+
+urlpatterns = [
+    path("v1/", include((router.urls, "api"), namespace="v1")),
+    path("v1/me/", pmo_api.me, name="api-me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/swagger/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-swagger"),
+    path("schema/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("token/", pmo_api.token_page, name="api-token"),
+    path("token/create/", pmo_api.token_create, name="api-token-create"),
+    path("token/revoke/", pmo_api.token_revoke, name="api-token-revoke"),
+]
