@@ -28,3 +28,14 @@ NAVIGATION: list[NavEntry] = [
 def navigation_for(user) -> list[NavEntry]:
     roles = user.roles if user.is_authenticated else frozenset()
     return [entry for entry in NAVIGATION if entry.roles & roles]
+
+
+NAVIGATION.append(
+    NavEntry(
+        _("Integrations"),
+        "reporting:sync-run-list",
+        "arrow-left-right",
+        frozenset({Role.ADMINISTRATOR, Role.HEAD_OF_PM, Role.PM_SUPPORT}),
+        "reporting",
+    )
+)
