@@ -47,3 +47,16 @@ NAVIGATION.append(
         "reporting",
     )
 )
+
+# --- procurement (helper "money") ---
+_MONEY_READERS = frozenset({Role.FINANCE, Role.HEAD_OF_PM, Role.PM_SUPPORT, Role.ADMINISTRATOR})
+NAVIGATION += [
+    NavEntry(
+        _("Orders"),
+        "procurement:purchase-order-list",
+        "cart",
+        _MONEY_READERS | {Role.PROJECT_MANAGER},
+        "procurement",
+    ),
+    NavEntry(_("Money"), "procurement:portfolio-money", "cash-coin", _MONEY_READERS, "procurement"),
+]
