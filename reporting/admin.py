@@ -1,6 +1,5 @@
 """Admin registrations of the reporting app."""
 
-
 # --- Connectors (ServiceNow, Dynamics 365) ---------------------------------------------------------
 from django.contrib import admin
 
