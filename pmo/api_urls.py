@@ -5,15 +5,25 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from pmo import api as pmo_api
+from procurement import api as procurement_api
 from projects import api as projects_api
 
 router = DefaultRouter()
 router.register("customers", projects_api.CustomerViewSet, basename="customer")
 router.register("projects", projects_api.ProjectViewSet, basename="project")
+router.register("intakes", projects_api.IntakeViewSet, basename="intake")
+router.register("tasks", projects_api.TaskViewSet, basename="task")
+router.register("risks", projects_api.RiskViewSet, basename="risk")
+router.register("issues", projects_api.IssueViewSet, basename="issue")
+router.register("change-requests", projects_api.ChangeRequestViewSet, basename="change-request")
+router.register("actions", projects_api.ActionViewSet, basename="action")
+router.register("purchase-orders", procurement_api.PurchaseOrderViewSet, basename="purchase-order")
+router.register("budget-lines", procurement_api.BudgetLineViewSet, basename="budget-line")
+router.register("suppliers", procurement_api.SupplierViewSet, basename="supplier")
 
 urlpatterns = [
-    path("v1/", include((router.urls, "api"), namespace="v1")),
     path("v1/me/", pmo_api.me, name="api-me"),
+    path("v1/", include((router.urls, "api"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("schema/swagger/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-swagger"),
     path("schema/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

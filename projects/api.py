@@ -1,14 +1,15 @@
 """REST API of customers and projects: the same selectors, services and object rules as the pages."""
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from pmo.lib.api import CreatePermission, ScopedObjectMixin, service_call
 from pmo.models import User
+from pmo.roles import PORTFOLIO_READERS
 from projects import selectors, services
 from projects.filters import CustomerFilter, ProjectFilter
-from projects.models import Customer, Project
+from projects.models import Action, ChangeRequest, Customer, Intake, Issue, Project, Risk, Task
 
 
 class CustomerSerializer(serializers.ModelSerializer):
@@ -145,3 +146,128 @@ class ProjectViewSet(
             actor=self.request.user,
             **serializer.validated_data,
         )
+
+
+# --- Intakes, plan and registers (read) ------------------------------------------------------------
+class IntakeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Intake
+        exclude = ["review_answers"]
+        read_only_fields = [field.name for field in Intake._meta.fields]
+
+
+class IntakeViewSet(
+    ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Intakes: sales see the ones they wrote, the PMO every submitted one."""
+
+    serializer_class = IntakeSerializer
+    object_getter = staticmethod(selectors.intake_get_for_user)
+    filterset_fields = ["status", "customer", "template"]
+    ordering_fields = ["number", "created_at", "submitted_at", "sold_value"]
+    ordering = ["-number", "-pk"]
+
+    def get_queryset(self) -> QuerySet[Intake]:
+        if getattr(self, "swagger_fake_view", False):
+            return Intake.objects.none()
+        return selectors.intake_list_for_user(user=self.request.user)
+
+
+class ProjectScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Rows that belong to a project: the caller sees those of the projects they see (`?project=` filters)."""
+
+    model: type = Model
+    related: tuple[str, ...] = ()
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        rows = self.model.objects.select_related("project", *self.related)
+        if not self.request.user.has_role(*PORTFOLIO_READERS):
+            rows = rows.filter(
+                project__in=selectors.project_queryset_for_user(user=self.request.user).values("pk")
+            )
+        return rows
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "project",
+            "parent",
+            "wbs_code",
+            "name",
+            "kind",
+            "status",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "progress",
+            "sort_order",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class TaskViewSet(ProjectScopedReadViewSet):
+    """The work breakdown of the projects the caller sees."""
+
+    model = Task
+    serializer_class = TaskSerializer
+    filterset_fields = ["project", "kind", "status"]
+    ordering_fields = ["planned_start", "planned_end", "sort_order", "wbs_code"]
+    ordering = ["project", "sort_order", "pk"]
+
+
+def _register_serializer(register_model, excluded: tuple[str, ...] = ()) -> type[serializers.ModelSerializer]:
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": register_model,
+            "exclude": list(excluded),
+            "read_only_fields": [field.name for field in register_model._meta.fields],
+        },
+    )
+    return type(f"{register_model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
+
+
+class RiskViewSet(ProjectScopedReadViewSet):
+    """Risks and opportunities, with inherent and residual scores and expected values."""
+
+    model = Risk
+    related = ("owner", "category")
+    serializer_class = _register_serializer(Risk, ("reminded_on",))
+    filterset_fields = ["project", "status", "kind", "proximity", "response_category"]
+    ordering_fields = ["number", "residual_score", "inherent_score", "review_date", "created_at"]
+    ordering = ["project", "number", "pk"]
+
+
+class IssueViewSet(ProjectScopedReadViewSet):
+    model = Issue
+    related = ("owner",)
+    serializer_class = _register_serializer(Issue)
+    filterset_fields = ["project", "status", "issue_type", "priority", "severity"]
+    ordering_fields = ["number", "priority", "created_at"]
+    ordering = ["project", "number", "pk"]
+
+
+class ChangeRequestViewSet(ProjectScopedReadViewSet):
+    model = ChangeRequest
+    related = ("requested_by",)
+    serializer_class = _register_serializer(ChangeRequest)
+    filterset_fields = ["project", "status"]
+    ordering_fields = ["number", "cost_impact", "created_at"]
+    ordering = ["project", "number", "pk"]
+
+
+class ActionViewSet(ProjectScopedReadViewSet):
+    model = Action
+    related = ("owner",)
+    serializer_class = _register_serializer(Action)
+    filterset_fields = ["project", "status", "owner"]
+    ordering_fields = ["number", "due_date", "created_at"]
+    ordering = ["project", "number", "pk"]
