@@ -13,10 +13,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from procurement.models import Supplier
+from procurement.services.suppliers import supplier_create, supplier_update
 from projects.models import Project
 from reporting.connectors.http import OAuthToken, RemoteError, RestClient
 from reporting.connectors.mapping import mapping_for
@@ -32,6 +35,8 @@ from reporting.models import (
 )
 
 API_PATH = "/api/data/v9.2/"
+VENDOR_TABLE = "msdyn_vendors"
+SUPPLIER_ENTITY = "suppliers"
 FORMATTED = "@OData.Community.Display.V1.FormattedValue"
 PROJECT_CODE = re.compile(r"\bP-\d{4}-\d{4,}\b")
 
@@ -244,6 +249,8 @@ class DynamicsPull:
                 self.link_projects(rows, mapping)
             else:
                 self.store(entity, rows, mapping)
+            if entity.model is D365Vendor:
+                self.match_suppliers([str(row[entity.key]) for row in rows])
             modified = [m for m in (_modified(row.get("modifiedon")) for row in rows) if m]
             if modified:
                 latest = max([latest, *modified]) if latest else max(modified)
@@ -308,6 +315,53 @@ class DynamicsPull:
             entity.model.objects.bulk_update(changed, [*incoming[changed[0].remote_id].keys(), "pulled_at"])
         self.recorder.count(entity.entity_set, "created", len(new))
         self.recorder.count(entity.entity_set, "updated", len(changed))
+
+    def match_suppliers(self, remote_ids: list[str]) -> None:
+        """Vendors become our suppliers: linked by name the first time, created when unknown, then kept."""
+        vendors = D365Vendor.objects.filter(remote_id__in=remote_ids) if not self.dry_run else []
+        links = dict(
+            RemoteLink.objects.filter(
+                connector=Connector.DYNAMICS365, remote_table=VENDOR_TABLE, remote_id__in=remote_ids
+            ).values_list("remote_id", "local_id")
+        )
+        suppliers = {supplier.pk: supplier for supplier in Supplier.objects.filter(pk__in=links.values())}
+        by_name = {
+            supplier.name.casefold(): supplier
+            for supplier in Supplier.objects.filter(name__in=[vendor.name for vendor in vendors])
+        }
+        for vendor in vendors:
+            supplier = suppliers.get(links.get(vendor.remote_id)) or by_name.get(vendor.name.casefold())
+            try:
+                self._supplier_upsert(vendor, supplier, linked=vendor.remote_id in links)
+            except ValidationError as error:
+                self.recorder.fail(SUPPLIER_ENTITY, vendor.name, ValueError("; ".join(error.messages)))
+
+    @transaction.atomic
+    def _supplier_upsert(self, vendor: D365Vendor, supplier: Supplier | None, *, linked: bool) -> None:
+        values = {
+            "name": vendor.name[:200],
+            "email": vendor.email,
+            "street": vendor.street,
+            "postal_code": vendor.postal_code[:10],
+            "city": vendor.city,
+        }
+        if len(vendor.country) == 2:
+            values["country"] = vendor.country.upper()
+        if supplier is None:
+            supplier = supplier_create(actor=None, **values)
+            self.recorder.count(SUPPLIER_ENTITY, "created")
+        elif any(getattr(supplier, name) != value for name, value in values.items() if value):
+            supplier_update(supplier=supplier, actor=None, **{k: v for k, v in values.items() if v})
+            self.recorder.count(SUPPLIER_ENTITY, "updated")
+        else:
+            self.recorder.skip(SUPPLIER_ENTITY)
+        if not linked:
+            RemoteLink.objects.update_or_create(
+                connector=Connector.DYNAMICS365,
+                remote_table=VENDOR_TABLE,
+                remote_id=vendor.remote_id,
+                defaults={"local_model": "procurement.supplier", "local_id": supplier.pk},
+            )
 
     def _plan(self, entity: Entity, action: str, remote_id: str) -> None:
         if self.dry_run:

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from procurement.models import Supplier
 from reporting.connectors.runs import sync_run_create, sync_run_execute
 from reporting.models import (
     Connector,
@@ -20,7 +21,7 @@ from reporting.models import (
     SyncCursor,
     SyncRun,
 )
-from tests.factories import ProjectFactory
+from tests.factories import ProjectFactory, SupplierFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -286,4 +287,48 @@ def test_pulling_a_page_runs_a_constant_number_of_queries_whatever_its_size(data
         pull()
 
     assert D365Opportunity.objects.count() == rows
-    assert len(queries) <= 64  # the same for 5 and 40 rows: one page per entity set
+    assert len(queries) <= 84  # the same for 5 and 40 rows: one page per entity set
+
+
+def test_vendors_become_suppliers_once_and_stay_linked(dataverse):
+    seed_dataverse(dataverse, ProjectFactory().code)
+    dataverse.tables["msdyn_vendors"].append(
+        {
+            "msdyn_vendorid": "v-2",
+            "msdyn_vendoraccountnumber": "V0002",
+            "msdyn_name": "Known Cabling BV",
+            "msdyn_primaryemailaddress": "new@cabling.example",
+            "msdyn_addressstreet": "",
+            "msdyn_addresszipcode": "",
+            "msdyn_addresscity": "Antwerpen",
+            "msdyn_addresscountryregionid": "BE",
+            "modifiedon": "2026-11-02T09:00:00Z",
+        }
+    )
+    known = SupplierFactory(name="Known Cabling BV", email="old@cabling.example", iban="")
+
+    run = pull()
+    again = pull()
+
+    assert list(run.failures.values_list("message", flat=True)) == []
+    created = Supplier.objects.get(name="Switch Supply NV")
+    assert (created.email, created.city, created.country) == ("orders@switch.example", "Gent", "BE")
+    known.refresh_from_db()
+    assert (known.email, known.city) == ("new@cabling.example", "Antwerpen")
+    assert Supplier.objects.count() == 2
+    assert run.details["entities"]["suppliers"] == {"created": 1, "updated": 1}
+    assert again.details["entities"]["suppliers"] == {"skipped": 1}  # the last vendor, at the cursor
+    assert RemoteLink.objects.get(remote_id="v-2").local_id == known.pk
+
+
+def test_a_vendor_our_rules_refuse_is_a_failure_not_a_crash(dataverse):
+    seed_dataverse(dataverse, ProjectFactory().code)
+    dataverse.tables["msdyn_vendors"][0]["msdyn_primaryemailaddress"] = "not an email"
+
+    run = pull()
+
+    assert run.status == SyncRun.Status.PARTIAL
+    failure = run.failures.get()
+    assert failure.entity == "suppliers" and failure.reference == "Switch Supply NV"
+    assert D365Vendor.objects.count() == 1 and not Supplier.objects.exists()
+    assert failure.message.startswith("Enter a valid email address")
