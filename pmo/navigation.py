@@ -30,37 +30,6 @@ def navigation_for(user) -> list[NavEntry]:
     return [entry for entry in NAVIGATION if entry.roles & roles]
 
 
-# Registers (issue 5): open high risks and overdue actions across projects; lessons learned.
-NAVIGATION += [
-    NavEntry(
-        _("Risks and actions"), "projects:register-portfolio", "exclamation-triangle", EVERYONE, "registers"
-    ),
-    NavEntry(_("Lessons learned"), "projects:lesson-search", "lightbulb", EVERYONE, "lessons"),
-]
-
-NAVIGATION.append(
-    NavEntry(
-        _("Integrations"),
-        "reporting:sync-run-list",
-        "arrow-left-right",
-        frozenset({Role.ADMINISTRATOR, Role.HEAD_OF_PM, Role.PM_SUPPORT}),
-        "reporting",
-    )
-)
-
-# --- procurement (helper "money") ---
-_MONEY_READERS = frozenset({Role.FINANCE, Role.HEAD_OF_PM, Role.PM_SUPPORT, Role.ADMINISTRATOR})
-NAVIGATION += [
-    NavEntry(
-        _("Orders"),
-        "procurement:purchase-order-list",
-        "cart",
-        _MONEY_READERS | {Role.PROJECT_MANAGER},
-        "procurement",
-    ),
-    NavEntry(_("Money"), "procurement:portfolio-money", "cash-coin", _MONEY_READERS, "procurement"),
-]
-
 # Intake and capacity (issue 3).
 NAVIGATION += [
     NavEntry(
@@ -78,3 +47,34 @@ NAVIGATION += [
         "capacity",
     ),
 ]
+
+# Registers (issue 5): open high risks and overdue actions across projects; lessons learned.
+NAVIGATION += [
+    NavEntry(
+        _("Risks and actions"), "projects:register-portfolio", "exclamation-triangle", EVERYONE, "registers"
+    ),
+    NavEntry(_("Lessons learned"), "projects:lesson-search", "lightbulb", EVERYONE, "lessons"),
+]
+
+# --- procurement (helper "money") ---
+_MONEY_READERS = frozenset({Role.FINANCE, Role.HEAD_OF_PM, Role.PM_SUPPORT, Role.ADMINISTRATOR})
+NAVIGATION += [
+    NavEntry(
+        _("Orders"),
+        "procurement:purchase-order-list",
+        "cart",
+        _MONEY_READERS | {Role.PROJECT_MANAGER},
+        "procurement",
+    ),
+    NavEntry(_("Money"), "procurement:portfolio-money", "cash-coin", _MONEY_READERS, "procurement"),
+]
+
+NAVIGATION.append(
+    NavEntry(
+        _("Integrations"),
+        "reporting:sync-run-list",
+        "arrow-left-right",
+        frozenset({Role.ADMINISTRATOR, Role.HEAD_OF_PM, Role.PM_SUPPORT}),
+        "reporting",
+    )
+)

@@ -15,55 +15,6 @@ urlpatterns = [
     path("customers/<int:pk>/update/", views.customer_update, name="customer-update"),
 ]
 
-# Registers (issue 5): one set of routes per kind, e.g. <project>/risks/, <project>/risks/<pk>/update/.
-from projects.views import registers as register_views  # noqa: E402
-
-for _kind in register_views.KINDS.values():
-    _name, _kw = _kind.key.replace("_", "-"), {"kind": _kind.key}
-    urlpatterns += [
-        path(f"<int:project_pk>/{_kind.url}/", register_views.register_list, _kw, name=f"{_name}-list"),
-        path(
-            f"<int:project_pk>/{_kind.url}/export/",
-            register_views.register_export,
-            _kw,
-            name=f"{_name}-export",
-        ),
-        path(
-            f"<int:project_pk>/{_kind.url}/create/",
-            register_views.register_create,
-            _kw,
-            name=f"{_name}-create",
-        ),
-        path(
-            f"<int:project_pk>/{_kind.url}/<int:pk>/",
-            register_views.register_detail,
-            _kw,
-            name=f"{_name}-detail",
-        ),
-        path(
-            f"<int:project_pk>/{_kind.url}/<int:pk>/update/",
-            register_views.register_update,
-            _kw,
-            name=f"{_name}-update",
-        ),
-        path(
-            f"<int:project_pk>/{_kind.url}/<int:pk>/status/",
-            register_views.register_status,
-            _kw,
-            name=f"{_name}-status",
-        ),
-        path(
-            f"<int:project_pk>/{_kind.url}/<int:pk>/<slug:operation>/",
-            register_views.register_operation,
-            _kw,
-            name=f"{_name}-operation",
-        ),
-    ]
-urlpatterns += [
-    path("registers/", register_views.register_portfolio, name="register-portfolio"),
-    path("lessons/", register_views.lesson_search, name="lesson-search"),
-]
-
 # Intake, documents, phases and plan (issue 3).
 from projects.views import documents as document_views  # noqa: E402
 from projects.views import intake as intake_views  # noqa: E402
@@ -116,4 +67,53 @@ urlpatterns += [
     path("resources/", plan_views.resource_list, name="resource-list"),
     path("resources/create/", plan_views.resource_create, name="resource-create"),
     path("resources/<int:pk>/update/", plan_views.resource_update, name="resource-update"),
+]
+
+# Registers (issue 5): one set of routes per kind, e.g. <project>/risks/, <project>/risks/<pk>/update/.
+from projects.views import registers as register_views  # noqa: E402
+
+for _kind in register_views.KINDS.values():
+    _name, _kw = _kind.key.replace("_", "-"), {"kind": _kind.key}
+    urlpatterns += [
+        path(f"<int:project_pk>/{_kind.url}/", register_views.register_list, _kw, name=f"{_name}-list"),
+        path(
+            f"<int:project_pk>/{_kind.url}/export/",
+            register_views.register_export,
+            _kw,
+            name=f"{_name}-export",
+        ),
+        path(
+            f"<int:project_pk>/{_kind.url}/create/",
+            register_views.register_create,
+            _kw,
+            name=f"{_name}-create",
+        ),
+        path(
+            f"<int:project_pk>/{_kind.url}/<int:pk>/",
+            register_views.register_detail,
+            _kw,
+            name=f"{_name}-detail",
+        ),
+        path(
+            f"<int:project_pk>/{_kind.url}/<int:pk>/update/",
+            register_views.register_update,
+            _kw,
+            name=f"{_name}-update",
+        ),
+        path(
+            f"<int:project_pk>/{_kind.url}/<int:pk>/status/",
+            register_views.register_status,
+            _kw,
+            name=f"{_name}-status",
+        ),
+        path(
+            f"<int:project_pk>/{_kind.url}/<int:pk>/<slug:operation>/",
+            register_views.register_operation,
+            _kw,
+            name=f"{_name}-operation",
+        ),
+    ]
+urlpatterns += [
+    path("registers/", register_views.register_portfolio, name="register-portfolio"),
+    path("lessons/", register_views.lesson_search, name="lesson-search"),
 ]

@@ -20,9 +20,6 @@ __all__ = [
     "project_visibility_q",
 ]
 
-# Registers: risks, issues, change requests, decisions, actions, lessons learned.
-from projects.selectors import registers  # noqa: F401
-
 # Intake, documents and plan (issue 3).
 from projects.selectors.intake import (
     intake_get_for_user,
@@ -73,3 +70,6 @@ __all__ += [
     "resource_departments",
     "resource_list",
 ]
+
+# Registers: risks, issues, change requests, decisions, actions, lessons learned.
+from projects.selectors import registers  # noqa: E402, F401

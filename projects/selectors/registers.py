@@ -77,10 +77,10 @@ def probability_percentages() -> dict[int, int]:
 
 def risk_scale_levels() -> dict[str, list[RiskScaleLevel]]:
     """Every scale with its five levels, for the help shown next to the risk form."""
-    scales: dict[str, list[RiskScaleLevel]] = {}
+    scales: dict[str, list[RiskScaleLevel]] = {scale: [] for scale in RiskScale.values}
     for level in RiskScaleLevel.objects.order_by("scale", "level"):
-        scales.setdefault(level.scale, []).append(level)
-    return scales
+        scales[level.scale].append(level)
+    return {scale: levels for scale, levels in scales.items() if levels}
 
 
 def risk_categories_active() -> QuerySet[RiskCategory]:
@@ -266,3 +266,20 @@ def handover_register_items(*, project: Project) -> dict[str, QuerySet]:
         "risks": Risk.objects.filter(project=project, is_handed_over=True).select_related("owner"),
         "issues": Issue.objects.filter(project=project, is_handed_over=True).select_related("owner"),
     }
+
+
+def cost_category_name(*, code: str) -> str:
+    """The translated name of a budget cost category (they live in procurement)."""
+    from procurement.models import CostCategory
+
+    category = CostCategory.objects.filter(code=code).first()
+    return str(category) if category else code
+
+
+def my_open_actions_for(*, user: User) -> QuerySet[Action]:
+    """The open actions a user owns, soonest due first."""
+    return (
+        Action.objects.filter(owner=user, status__in=Action.OPEN_STATUSES)
+        .select_related("project")
+        .order_by("due_date", "pk")
+    )

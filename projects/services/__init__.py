@@ -23,9 +23,6 @@ from projects.services.plan import plan_baseline_create
 
 __all__ += ["plan_baseline_create"]
 
-# Registers: risks, issues, change requests, decisions, actions, lessons learned.
-from projects.services import registers  # noqa: E402, F401
-
 # Intake (issue 3).
 from projects.services.intake import (  # noqa: E402
     intake_accept,
@@ -78,6 +75,10 @@ __all__ += [
     "task_dependency_delete",
     "task_update",
 ]
+
+# Registers: risks, issues, change requests, decisions, actions, lessons learned.
+from projects.services import registers  # noqa: E402, F401
+
 from projects.services.intake import intake_templates_install  # noqa: E402
 
 __all__ += ["intake_templates_install"]

@@ -244,13 +244,21 @@ def register_detail(request, project_pk: int, pk: int, kind: str):
     )
     context = _register_context(request, entry.project, register) | {
         "entry": entry,
-        "fields": detail_fields(entry),
-        "links": selectors.entry_links(entry=entry),
+        "fields": detail_fields(entry, overrides=_detail_overrides(entry)),
+        "links": {group: items for group, items in selectors.entry_links(entry=entry).items() if items},
+        "bands": selectors.risk_bands() if kind == "risk" else [],
         "history": history_for(obj=entry),
         "transitions": getattr(entry, "TRANSITIONS", {}).get(getattr(entry, "status", None), ()),
     }
     context |= _detail_operations(request, entry, kind)
     return render(request, "projects/registers/entry_detail.html", context)
+
+
+def _detail_overrides(entry) -> dict:
+    """Values shown by name rather than by code."""
+    if isinstance(entry, ChangeRequest) and entry.cost_category:
+        return {"cost_category": selectors.cost_category_name(code=entry.cost_category)}
+    return {}
 
 
 def _detail_operations(request, entry, kind: str) -> dict:

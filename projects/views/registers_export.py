@@ -57,6 +57,7 @@ EXPORT_FIELDS = {
         "number",
         "title",
         "status",
+        "description",
         "requested_by",
         "cost_impact",
         "cost_category",
@@ -145,6 +146,31 @@ def xlsx_response(rows: Iterable[list], *, filename: str, title: str) -> HttpRes
 
 
 DETAIL_EXCLUDED = {"number", "title", "status", "project", "updated_at"}
+# The detail page shows more than the export: the whole decision trail of a change.
+DETAIL_FIELDS = {
+    ChangeRequest: [
+        "description",
+        "justification",
+        "requested_by",
+        "cost_impact",
+        "cost_category",
+        "is_billable",
+        "price_impact",
+        "time_impact_days",
+        "scope_added",
+        "scope_removed",
+        "risk_impact",
+        "quality_impact",
+        "source_issue",
+        "submitted_at",
+        "assessed_by",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+        "baseline",
+        "implemented_at",
+    ],
+}
 
 
 def _detail_kind(field) -> str:
@@ -160,14 +186,15 @@ def _detail_kind(field) -> str:
     }.get(internal, "text")
 
 
-def detail_fields(entry) -> list[dict]:
+def detail_fields(entry, overrides: dict | None = None) -> list[dict]:
     """Label, value and how to show it, for every field of an entry's page."""
+    names = DETAIL_FIELDS.get(type(entry), EXPORT_FIELDS[type(entry)])
     rows = []
-    for name in dict.fromkeys([*EXPORT_FIELDS[type(entry)], "created_by", "created_at"]):
+    for name in dict.fromkeys([*names, "created_by", "created_at"]):
         field = type(entry)._meta.get_field(name)
         if name in DETAIL_EXCLUDED:
             continue
-        kind = _detail_kind(field)
+        kind = "score" if name.endswith("_score") else _detail_kind(field)
         value = getattr(entry, f"get_{name}_display")() if field.choices else getattr(entry, name)
-        rows.append({"label": field.verbose_name, "value": value, "kind": kind})
+        rows.append({"label": field.verbose_name, "value": (overrides or {}).get(name, value), "kind": kind})
     return rows

@@ -30,7 +30,7 @@ def register_defaults(db):
     """The shipped scales and bands (a transactional test elsewhere may have flushed them)."""
     from django.apps import apps
 
-    import_module("projects.migrations.0004_registers_defaults").create_defaults(apps, None)
+    import_module("projects.migrations.0006_registers_defaults").create_defaults(apps, None)
 
 
 @pytest.fixture
@@ -367,3 +367,50 @@ def test_links_must_stay_inside_the_project(project):
             risk=foreign_risk,
         )
     assert not Action.objects.exists()
+
+
+def test_risk_owners_are_reminded_once_per_review_date(project, mailoutbox):
+    today = date.today()
+    due = RiskFactory(project=project, review_date=today - timedelta(days=1))
+    RiskFactory(project=project, review_date=today + timedelta(days=5))
+    RiskFactory(project=project, review_date=today, status=Risk.Status.CLOSED)
+
+    first = services.risk_review_reminders_send(today=today)
+    again = services.risk_review_reminders_send(today=today)
+
+    assert (first, again) == (1, 0)
+    assert mailoutbox[0].to == [project.project_manager.email]
+    assert due.reference in mailoutbox[0].subject
+    due.refresh_from_db()
+    assert due.reminded_on == today
+
+
+def test_the_phase_change_to_closing_is_refused_with_an_open_high_risk(project):
+    from projects.services import project_phase_change
+
+    RiskFactory(project=project, probability=5, impact=5, residual_probability=5, residual_impact=5)
+
+    with pytest.raises(ValidationError) as refused:
+        project_phase_change(project=project, target_phase=Phase.CLOSING, actor=project.project_manager)
+
+    assert any("open high risk" in message for message in refused.value.messages)
+    project.refresh_from_db()
+    assert project.phase == Phase.EXECUTION
+
+
+def test_the_edit_form_shows_amounts_in_the_users_locale(pm_client, project):
+    risk = RiskFactory(project=project, cost_impact=Decimal("120000.00"))
+    pm_client.user.preferred_language = "nl"
+    pm_client.user.save(update_fields=["preferred_language"])
+
+    page = pm_client.get(f"/projects/{project.pk}/risks/{risk.pk}/update/", headers={"Accept-Language": "nl"})
+
+    assert 'value="120000,00"' in page.text or 'value="120.000,00"' in page.text
+
+
+def test_the_home_page_shows_my_overdue_actions(pm_client, project):
+    ActionFactory(project=project, title="Late one", due_date=date.today() - timedelta(days=2))
+
+    page = pm_client.get("/")
+
+    assert "Late one" in page.text and "list-group-item-danger" in page.text
