@@ -237,7 +237,7 @@ def test_the_capacity_page_is_for_the_engineering_manager_and_the_pmo(client, dj
         AssignmentFactory(resource=ResourceFactory(department="Networks" if number % 2 else "Security"))
     client.force_login(user_with_role(Role.ENGINEERING_MANAGER))
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         response = client.get("/projects/capacity/?department=Networks&week=2027-W09")
 
     assert response.status_code == 200
