@@ -273,6 +273,7 @@ SERVICENOW = {
     "PAGE_SIZE": env.int("SERVICENOW_PAGE_SIZE", default=200),
     "TIMEOUT": env.float("SERVICENOW_TIMEOUT", default=30.0),
     "MAX_RETRIES": env.int("SERVICENOW_MAX_RETRIES", default=3),
+    "PUSH_REGISTERS": env.bool("SERVICENOW_PUSH_REGISTERS", default=False),
 }
 DYNAMICS365 = {
     "ENVIRONMENT_URL": env.str("D365_ENVIRONMENT_URL", default=""),

@@ -78,7 +78,6 @@ __all__ += [
 
 # Registers: risks, issues, change requests, decisions, actions, lessons learned.
 from projects.services import registers  # noqa: E402, F401
-
 from projects.services.intake import intake_templates_install  # noqa: E402
 
 __all__ += ["intake_templates_install"]

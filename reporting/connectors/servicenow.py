@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from projects.models import Phase, Project
+from projects.models import Issue, Phase, Project, Risk
 from reporting.connectors.http import BasicAuth, OAuthToken, RemoteError, RestClient
 from reporting.connectors.mapping import mapping_for
 from reporting.connectors.runs import RunRecorder
@@ -22,6 +22,8 @@ from reporting.models import Connector, ProgressUpdate, RemoteLink
 
 PROJECT_TABLE = "pm_project"
 STATUS_TABLE = "project_status"
+RISK_TABLE = "risk"
+ISSUE_TABLE = "issue"
 
 # Documented columns (REFERENCE §1.6); check them against the instance with `connector_discover servicenow`.
 DEFAULT_MAPPINGS: dict[str, dict[str, str]] = {
@@ -43,6 +45,21 @@ DEFAULT_MAPPINGS: dict[str, dict[str, str]] = {
         "rag_scope": "scope",
         "done_this_period": "comments",
     },
+    # Pushed only with SERVICENOW_PUSH_REGISTERS=true. Probability and impact are left out by default:
+    # ServiceNow's scale (Absolute/High/Moderate/Low) is not our 1-5: map them once discover shows it.
+    RISK_TABLE: {
+        "project": "task",
+        "title": "short_description",
+        "description": "description",
+        "response": "mitigation_plan",
+        "due_date": "due_date",
+    },
+    ISSUE_TABLE: {
+        "project": "parent",
+        "title": "short_description",
+        "description": "description",
+        "resolution": "work_notes",
+    },
 }
 # Our phase → the `state` choice inherited from `task` (-5 Pending, 1 Open, 2 WIP, 3 Closed Complete,
 # 4 Closed Incomplete); on hold stays "work in progress" because ServiceNow has no paused state by default.
@@ -56,7 +73,12 @@ PHASE_TO_STATE = {
     Phase.CANCELLED: "4",
 }
 # Inherited columns and choices live on the parents: pm_project extends planned_task, which extends task.
-TABLE_FAMILIES = {PROJECT_TABLE: "pm_project,planned_task,task", STATUS_TABLE: "project_status"}
+TABLE_FAMILIES = {
+    PROJECT_TABLE: "pm_project,planned_task,task",
+    STATUS_TABLE: "project_status",
+    RISK_TABLE: "risk",
+    ISSUE_TABLE: "issue,task",
+}
 # PRINCE2 amber is ServiceNow's yellow.
 RAG_TO_HEALTH = {"green": "green", "amber": "yellow", "red": "red"}
 
@@ -180,6 +202,33 @@ class ServiceNowPush:
                 self.recorder.skip(STATUS_TABLE)  # its project failed to push; it goes next run
                 continue
             self.push(self.status_record(update, project_sys_id, status_mapping))
+        if settings.SERVICENOW.get("PUSH_REGISTERS"):
+            self.push_registers()
+
+    def push_registers(self) -> None:
+        """Risks to `risk` and issues to `issue`, each linked to its project's sys_id."""
+        for table, model in ((RISK_TABLE, Risk), (ISSUE_TABLE, Issue)):
+            mapping = mapping_for(
+                connector=Connector.SERVICENOW, remote_table=table, defaults=DEFAULT_MAPPINGS[table]
+            )
+            for entry in model.objects.select_related("project").order_by("pk").iterator(chunk_size=500):
+                project_sys_id = self.remote_id(PROJECT_TABLE, "projects.project", entry.project_id)
+                if project_sys_id is None:
+                    self.recorder.skip(table)
+                    continue
+                self.push(self.register_record(table, entry, project_sys_id, mapping))
+
+    def register_record(self, table: str, entry, project_sys_id: str, mapping: dict[str, str]) -> Record:
+        if table == RISK_TABLE:
+            description = "\n".join(part for part in (entry.cause, entry.event, entry.effect) if part)
+            values = {"response": entry.response, "due_date": entry.review_date}
+        else:
+            description = entry.description
+            values = {"resolution": entry.resolution}
+        values |= {"project": project_sys_id, "title": entry.title, "description": description}
+        reference = f"{entry.project.code} {table} {entry.number}"
+        local_model = f"projects.{type(entry).__name__.lower()}"
+        return Record(table, local_model, entry.pk, reference, _payload(values, mapping))
 
     def project_record(self, project: Project, mapping: dict[str, str]) -> Record:
         values = {

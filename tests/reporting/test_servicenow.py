@@ -10,7 +10,7 @@ from projects.models import Phase
 from reporting.connectors import servicenow as snow
 from reporting.connectors.runs import sync_run_create, sync_run_execute
 from reporting.models import Connector, FieldMapping, ProgressUpdate, RemoteLink, SyncRun
-from tests.factories import ProjectFactory
+from tests.factories import IssueFactory, ProjectFactory, RiskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -323,3 +323,33 @@ def test_discover_reports_missing_columns_and_choice_values(servicenow):
     assert report["project_status"]["missing"] == ["comments"]
     assert report["pm_project"]["missing"] == []
     assert report["project_status"]["choices"]["overall_health"] == [{"value": "green", "label": "Green"}]
+
+
+def test_risks_and_issues_are_pushed_when_asked_and_linked_to_their_project(servicenow, settings):
+    settings.SERVICENOW = {**settings.SERVICENOW, "PUSH_REGISTERS": True}
+    project = ProjectFactory()
+    risk = RiskFactory(
+        project=project, title="Switch lead time", cause="Chip shortage", response="Order early"
+    )
+    IssueFactory(project=project, title="Rack too small", description="Needs 42U")
+
+    run = push()
+    again = push()
+
+    assert run.status == SyncRun.Status.SUCCEEDED and run.created_count == 3
+    project_sys_id = servicenow.tables["pm_project"][0]["sys_id"]
+    [remote_risk] = servicenow.tables["risk"]
+    assert (remote_risk["task"], remote_risk["short_description"]) == (project_sys_id, "Switch lead time")
+    assert remote_risk["mitigation_plan"] == "Order early" and remote_risk["description"] == "Chip shortage"
+    [remote_issue] = servicenow.tables["issue"]
+    assert (remote_issue["parent"], remote_issue["description"]) == (project_sys_id, "Needs 42U")
+    assert RemoteLink.objects.get(local_model="projects.risk").local_id == risk.pk
+    assert again.created_count == 0 and again.skipped_count == 3
+
+
+def test_registers_stay_home_by_default(servicenow):
+    RiskFactory()
+
+    push()
+
+    assert "risk" not in servicenow.tables
