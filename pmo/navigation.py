@@ -64,6 +64,17 @@ NAVIGATION += [
     NavEntry(_("Lessons learned"), "projects:lesson-search", "lightbulb", EVERYONE, "lessons"),
 ]
 
+# Reporting: the dashboards (the entry sends each role to its own).
+NAVIGATION.append(
+    NavEntry(
+        _("Dashboards"),
+        "reporting:dashboard",
+        "speedometer2",
+        frozenset({Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR, Role.PROJECT_MANAGER, Role.FINANCE}),
+        "reporting",
+    )
+)
+
 # --- procurement (helper "money") ---
 _MONEY_READERS = frozenset({Role.FINANCE, Role.HEAD_OF_PM, Role.PM_SUPPORT, Role.ADMINISTRATOR})
 NAVIGATION += [

@@ -228,6 +228,23 @@ CELERY_BEAT_SCHEDULE["risk-review-reminders"] = {
     "options": {"expires": 60 * 60 * 12},
 }
 
+# Reporting: the weekly highlight-report batch (day and hour from the environment) and the sweep that
+# puts reports back in the queue when their worker died mid-render. Beat reads this schedule.
+from celery.schedules import crontab  # noqa: E402
+
+REPORTING_COMPANY_NAME = env.str("REPORTING_COMPANY_NAME", default="PMO Desk")
+REPORTING_WEEKLY_DAY = env.str("REPORTING_WEEKLY_DAY", default="mon")
+REPORTING_WEEKLY_HOUR = env.int("REPORTING_WEEKLY_HOUR", default=6)
+CELERY_BEAT_SCHEDULE["reporting-weekly-highlight-reports"] = {
+    "task": "reporting.tasks.weekly_batch_task",
+    "schedule": crontab(minute=0, hour=REPORTING_WEEKLY_HOUR, day_of_week=REPORTING_WEEKLY_DAY),
+}
+CELERY_BEAT_SCHEDULE["reporting-sweep-stale-reports"] = {
+    "task": "reporting.tasks.highlight_reports_sweep_task",
+    "schedule": 300.0,
+}
+# WeasyPrint and fontTools narrate every step at INFO; only their warnings matter.
+LOGGING["loggers"].update({"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}})
 # REST API (issue 8): token per user for scripts, the session for the browser; page pagination.
 INSTALLED_APPS += [
     "rest_framework",

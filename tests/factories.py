@@ -285,3 +285,47 @@ class LessonFactory(factory.django.DjangoModelFactory):
     category = Lesson.Category.PLANNING
     what_happened = "The switches arrived three weeks late."
     recommendation = "Order long-lead equipment at kick-off."
+
+
+# --- reporting ---------------------------------------------------------------------------------
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reporting.ProgressUpdate"
+
+    project = factory.SubFactory(ProjectFactory)
+    period_start = factory.LazyFunction(lambda: _last_monday())
+    period_end = factory.LazyAttribute(lambda update: update.period_start + _days(6))
+    author = factory.LazyAttribute(lambda update: update.project.project_manager)
+    rag_schedule = "green"
+    rag_cost = "green"
+    rag_scope = "green"
+    rag_quality = "green"
+    rag_risk = "amber"
+    rag_safety = "green"
+    rag_overall = "green"
+    done_this_period = "Core switches installed in building A."
+    planned_next = "Migrate the first two floors."
+
+
+class DistributionRecipientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reporting.DistributionRecipient"
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"board{n}@customer.example")
+    language = "nl"
+    audience = "customer"
+
+
+def _days(count: int):
+    from datetime import timedelta
+
+    return timedelta(days=count)
+
+
+def _last_monday():
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return today - _days(today.weekday() + 7)

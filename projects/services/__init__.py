@@ -75,9 +75,10 @@ __all__ += [
     "task_dependency_delete",
     "task_update",
 ]
-
-# Registers: risks, issues, change requests, decisions, actions, lessons learned.
-from projects.services import registers  # noqa: E402, F401
 from projects.services.intake import intake_templates_install  # noqa: E402
 
 __all__ += ["intake_templates_install"]
+
+
+# Registers: risks, issues, change requests, decisions, actions, lessons learned.
+from projects.services import registers  # noqa: E402, F401

@@ -289,6 +289,8 @@ class HighlightReport(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Reports of the weekly batch go to the project's distribution list once ready.
+    is_distributed = models.BooleanField(_("send to the distribution list"), default=False)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
 
     class Meta:

@@ -5,6 +5,13 @@ from tests.reporting.fake_remotes import DataverseHandler, FakeServer, ServiceNo
 
 
 @pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Rendered PDFs go to a temporary MEDIA_ROOT (the worker fixture passes it on)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def no_waiting(monkeypatch):
     """Retries back off for real in production; in tests they must not slow the suite down."""
     monkeypatch.setattr(RestClient, "_backoff", staticmethod(lambda attempt: 0))

@@ -1,0 +1,28 @@
+"""Filters of the portfolio dashboard."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from pmo.roles import Role
+from pmo.selectors import user_list_with_role
+from projects.models import Customer, Level, Phase
+from reporting.models import Rag
+
+RAG_CHOICES = [*Rag.choices, ("none", _("No update yet"))]
+
+
+class PortfolioFilter(django_filters.FilterSet):
+    project_manager = django_filters.ModelChoiceFilter(
+        queryset=lambda request: user_list_with_role(role=Role.PROJECT_MANAGER), label=_("Project manager")
+    )
+    customer = django_filters.ModelChoiceFilter(
+        queryset=Customer.objects.only("pk", "name"), label=_("Customer")
+    )
+    phase = django_filters.ChoiceFilter(choices=Phase.choices, label=_("Phase"))
+    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
+    rag = django_filters.ChoiceFilter(choices=RAG_CHOICES, method="filter_rag", label=_("RAG"))
+
+    def filter_rag(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(latest_rag__isnull=True)
+        return queryset.filter(latest_rag=value)

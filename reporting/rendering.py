@@ -1,0 +1,190 @@
+"""The highlight report as a PDF (WeasyPrint), made only from frozen data so it renders the same twice."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from reporting import charts
+from reporting.models import RAG_DIMENSIONS, Audience, HighlightReport, ProgressUpdate, ProjectSnapshot
+from reporting.selectors import snapshot_trend
+from reporting.services import rag_suggest
+
+DIMENSION_LABELS = {
+    "schedule": lambda: _("Schedule"),
+    "cost": lambda: _("Cost"),
+    "scope": lambda: _("Scope"),
+    "quality": lambda: _("Quality"),
+    "risk": lambda: _("Risk"),
+    "safety": lambda: _("Safety"),
+    "overall": lambda: _("Overall"),
+}
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    key: str
+    label: str
+    rag: str | None
+    suggested: str | None
+    tolerance: str
+    measured: str
+
+
+def _css_string(text: str) -> SafeString:
+    """Text for a CSS string in the page margins: quotes, backslashes and tags cannot escape it."""
+    escaped = str(text).replace("\\", "\\5C ").replace('"', "\\22 ").replace("<", "\\3C ")
+    return mark_safe(escaped.replace("\n", " "))
+
+
+def _page_strings(project: dict, is_internal: bool) -> dict:
+    if is_internal:
+        confidentiality = _("Confidential: internal use only")
+    else:
+        confidentiality = _("Confidential: for %(customer)s and the project board") % {
+            "customer": project["customer"]
+        }
+    return {
+        "top_left": _css_string(f"{settings.REPORTING_COMPANY_NAME} · {_('Highlight report')}"),
+        "top_right": _css_string(f"{project['code']} · {project['name']}"),
+        "bottom_left": _css_string(confidentiality),
+        "page": _css_string(_("Page")),
+    }
+
+
+def _money(amount) -> str:
+    from pmo.templatetags.pmo_tags import money
+
+    return money(amount)
+
+
+def _tolerance_rows(snapshot: ProjectSnapshot, update: ProgressUpdate | None, suggestion: dict) -> list:
+    tolerance = snapshot.data["tolerance"]
+    budget = snapshot.budget
+    cost_limit = min(budget * Decimal(tolerance["cost_percent"]) / 100, Decimal(tolerance["cost_amount"]))
+    slip = "—"
+    if snapshot.planned_end and snapshot.forecast_end:
+        from reporting.selectors import working_days_between
+
+        slip = _("%(days)s working days") % {
+            "days": max(working_days_between(snapshot.planned_end, snapshot.forecast_end), 0)
+        }
+    overrun = "—" if snapshot.forecast is None else _money(max(snapshot.forecast - budget, Decimal(0)))
+    measured = {
+        "schedule": slip,
+        "cost": overrun,
+        "scope": "—" if snapshot.approved_changes is None else _money(snapshot.approved_changes),
+        "quality": "—" if snapshot.open_findings is None else str(snapshot.open_findings),
+        "risk": "—" if snapshot.highest_risk_score is None else str(snapshot.highest_risk_score),
+        "safety": "—",
+    }
+    limits = {
+        "schedule": _("%(days)s working days") % {"days": tolerance["time_days"]},
+        "cost": _money(cost_limit),
+        "scope": f"{number_format(Decimal(tolerance['scope_percent']), 2)} %",
+        "quality": _("%(count)s open findings") % {"count": tolerance["quality_findings"]},
+        "risk": _("score %(score)s") % {"score": tolerance["risk_score"]},
+        "safety": "—",
+    }
+    return [
+        DimensionRow(
+            key=dimension,
+            label=DIMENSION_LABELS[dimension](),
+            rag=getattr(update, f"rag_{dimension}") if update else None,
+            suggested=suggestion.get(dimension),
+            tolerance=limits[dimension],
+            measured=measured[dimension],
+        )
+        for dimension in RAG_DIMENSIONS
+    ]
+
+
+def _trend_charts(report: HighlightReport) -> dict:
+    trend = snapshot_trend(project=report.project, until=report.period_start)
+    weeks = [snapshot.week_start for snapshot in trend]
+    return {
+        "progress": charts.progress_curve(
+            weeks=weeks,
+            planned=[snapshot.planned_percent for snapshot in trend],
+            actual=[snapshot.percent_complete for snapshot in trend],
+            labels={"title": _("Progress"), "planned": _("Planned"), "actual": _("Actual")},
+        ),
+        "budget": charts.budget_burn(
+            weeks=weeks,
+            budget=report.snapshot.budget,
+            committed=[snapshot.committed for snapshot in trend],
+            actual=[snapshot.actual for snapshot in trend],
+            labels={
+                "title": _("Budget burn"),
+                "budget": _("Budget"),
+                "committed": _("Committed"),
+                "actual": _("Actual"),
+            },
+        ),
+        "heat_map": charts.risk_heat_map(
+            matrix=report.snapshot.data["risk_matrix"],
+            labels={"title": _("Risk heat map"), "impact": _("Impact"), "probability": _("Probability")},
+        )
+        if "risk_matrix" in report.snapshot.data
+        else None,
+    }
+
+
+def _dated(rows: list[dict] | None, *keys: str) -> list[dict] | None:
+    """Frozen rows with their ISO dates turned back into dates, for localized display."""
+    if rows is None:
+        return None
+    return [
+        {**row, **{key: date.fromisoformat(row[key]) if row.get(key) else None for key in keys}}
+        for row in rows
+    ]
+
+
+def highlight_report_context(*, report: HighlightReport) -> dict:
+    """Everything the PDF shows, from the report's snapshot and progress update only."""
+    snapshot, update = report.snapshot, report.progress_update
+    figures = {field.name: getattr(snapshot, field.name) for field in ProjectSnapshot._meta.concrete_fields}
+    suggestion = rag_suggest(figures=figures, tolerance=snapshot.data["tolerance"])
+    data = snapshot.data
+    return {
+        "report": report,
+        "snapshot": snapshot,
+        "update": update,
+        "project": data["project"],
+        "is_internal": report.audience == Audience.INTERNAL,
+        "page_strings": _page_strings(data["project"], report.audience == Audience.INTERNAL),
+        "company_name": settings.REPORTING_COMPANY_NAME,
+        "dimensions": _tolerance_rows(snapshot, update, suggestion),
+        "overall": update.rag_overall if update else suggestion.get("overall"),
+        "overall_is_suggested": update is None,
+        "margin": snapshot.contract_value
+        - (snapshot.forecast if snapshot.forecast is not None else snapshot.budget),
+        "variance": None if snapshot.forecast is None else snapshot.budget - snapshot.forecast,
+        "charts": _trend_charts(report),
+        "milestones": _dated(data.get("milestones"), "baseline", "planned", "forecast"),
+        "budget_lines": data.get("budget_lines"),
+        "risks": data.get("risks"),
+        "issues": data.get("issues"),
+        "changes": data.get("changes"),
+        "decisions": _dated(data.get("decisions"), "due"),
+        "lessons": data.get("lessons"),
+        "generated_on": report.period_end if report.period_end else date.today(),
+    }
+
+
+def highlight_report_pdf(*, report: HighlightReport) -> tuple[bytes, int]:
+    """Render the report in its language; returns the PDF and its number of pages."""
+    from weasyprint import HTML
+
+    with translation.override(report.language):
+        html = render_to_string(
+            "reporting/pdf/highlight_report.html", highlight_report_context(report=report)
+        )
+        document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+        return document.write_pdf(), len(document.pages)

@@ -1,1 +1,0 @@
-"""Reads of the reporting app, scoped to the user."""

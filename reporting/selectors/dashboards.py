@@ -1,0 +1,124 @@
+"""Reads behind the dashboards: each one a fixed number of queries, whatever the portfolio size."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from pmo.models import User
+from projects.models import Project
+from projects.selectors import project_list_for_user
+from reporting.models import HighlightReport, ProgressUpdate, ProjectSnapshot, Rag
+from reporting.models.reports import week_start_of
+
+__all__ = [
+    "DashboardSummary",
+    "dashboard_summary",
+    "finance_projects",
+    "last_week_start",
+    "portfolio_projects",
+    "rag_over_time",
+    "recent_reports",
+]
+
+INACTIVE = ("handed_over", "cancelled")
+ACTIVE = ~Q(phase__in=INACTIVE)
+
+
+def last_week_start(today: date | None = None) -> date:
+    """The Monday of the week that was last reported on."""
+    return week_start_of(today or timezone.localdate()) - timedelta(days=7)
+
+
+def portfolio_projects(*, user: User, today: date | None = None) -> QuerySet[Project]:
+    """Visible projects with their latest RAG and whether last week's update is in."""
+    latest = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-period_start")
+    last_week = ProgressUpdate.objects.filter(project=OuterRef("pk"), period_start=last_week_start(today))
+    return project_list_for_user(user=user).annotate(
+        latest_rag=Subquery(latest.values("rag_overall")[:1]),
+        latest_period=Subquery(latest.values("period_start")[:1]),
+        has_last_update=Exists(last_week),
+    )
+
+
+@dataclass
+class DashboardSummary:
+    totals: dict
+    phases: list[dict]
+    rags: dict[str, int]
+    budget_use: dict
+    exceptions: list[Project] = field(default_factory=list)
+    missing_reports: list[Project] = field(default_factory=list)
+
+
+def dashboard_summary(*, projects: QuerySet[Project], today: date | None = None) -> DashboardSummary:
+    """Counts, funnel, RAG spread, budget use and the lists that need attention, in six queries."""
+    unordered = projects.order_by()
+    totals = unordered.aggregate(
+        count=Count("pk"),
+        active=Count("pk", filter=ACTIVE),
+        budget=Sum("budget"),
+        contract_value=Sum("contract_value"),
+        missing=Count("pk", filter=ACTIVE & Q(has_last_update=False)),
+        red=Count("pk", filter=ACTIVE & Q(latest_rag=Rag.RED)),
+    )
+    phases = list(
+        unordered.values("phase").annotate(count=Count("pk"), budget=Sum("budget")).order_by("phase")
+    )
+    rags = {
+        row["latest_rag"] or "none": row["count"]
+        for row in unordered.values("latest_rag").annotate(count=Count("pk"))
+    }
+    budget_use = ProjectSnapshot.objects.filter(
+        week_start=last_week_start(today), project__in=unordered.values("pk")
+    ).aggregate(
+        budget=Sum("budget"), committed=Sum("committed"), actual=Sum("actual"), forecast=Sum("forecast")
+    )
+    exceptions = list(projects.filter(ACTIVE, latest_rag=Rag.RED).order_by("-latest_period", "code")[:10])
+    missing = list(projects.filter(ACTIVE, has_last_update=False).order_by("end_date", "code")[:10])
+    return DashboardSummary(
+        totals=totals,
+        phases=phases,
+        rags=rags,
+        budget_use=budget_use,
+        exceptions=exceptions,
+        missing_reports=missing,
+    )
+
+
+def rag_over_time(*, projects: QuerySet[Project], weeks: int = 12, today: date | None = None) -> dict:
+    """Overall RAG counts per reported week, for the trend chart (one query)."""
+    since = last_week_start(today) - timedelta(weeks=weeks - 1)
+    rows = (
+        ProgressUpdate.objects.filter(project__in=projects.order_by().values("pk"), period_start__gte=since)
+        .values("period_start", "rag_overall")
+        .annotate(count=Count("pk"))
+        .order_by("period_start")
+    )
+    labels = [since + timedelta(weeks=offset) for offset in range(weeks)]
+    series = {rag: [0] * weeks for rag in Rag.values}
+    for row in rows:
+        series[row["rag_overall"]][(row["period_start"] - since).days // 7] = row["count"]
+    return {"weeks": labels, "series": series}
+
+
+def recent_reports(
+    *, projects: QuerySet[Project], audiences: list[str], limit: int = 8
+) -> list[HighlightReport]:
+    """The latest highlight reports of these projects, in the versions the reader may see."""
+    return list(
+        HighlightReport.objects.filter(project__in=projects.order_by().values("pk"), audience__in=audiences)
+        .select_related("project")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def finance_projects(*, user: User, today: date | None = None) -> QuerySet[Project]:
+    """Visible projects with the money figures of last week's snapshot."""
+    snapshot = ProjectSnapshot.objects.filter(project=OuterRef("pk"), week_start=last_week_start(today))
+    return portfolio_projects(user=user, today=today).annotate(
+        committed=Subquery(snapshot.values("committed")[:1]),
+        actual=Subquery(snapshot.values("actual")[:1]),
+        forecast=Subquery(snapshot.values("forecast")[:1]),
+    )

@@ -1,0 +1,3 @@
+"""Changes of state in the reporting app, one module per topic, re-exported here."""
+
+from .reports import *  # noqa: F403

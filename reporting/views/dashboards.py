@@ -1,0 +1,166 @@
+"""Dashboards per role: the PMO's portfolio, a project manager's own, finance."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from pmo.lib.listing import paginate, sort_queryset
+from projects.models import Phase
+from reporting import selectors
+from reporting.filters import PortfolioFilter
+from reporting.models import Audience, Rag
+
+PROJECT_SORTS = {
+    "code": "code",
+    "customer": "customer__name",
+    "phase": "phase",
+    "rag": "latest_rag",
+    "budget": "budget",
+    "end": "end_date",
+}
+
+
+@login_required
+@require_GET
+def dashboard_home(request):
+    """Send each reader to the dashboard of their role."""
+    for permission, url_name in (
+        ("reporting.view_portfolio_dashboard", "reporting:portfolio"),
+        ("reporting.view_pm_dashboard", "reporting:my-dashboard"),
+        ("reporting.view_finance_dashboard", "reporting:finance"),
+    ):
+        if request.user.has_perm(permission):
+            return redirect(url_name)
+    raise PermissionDenied
+
+
+@login_required
+@permission_required("reporting.view_portfolio_dashboard", raise_exception=True)
+@require_GET
+def portfolio(request):
+    projects = selectors.portfolio_projects(user=request.user)
+    project_filter = PortfolioFilter(request.GET, queryset=projects, request=request)
+    rows, sort = sort_queryset(project_filter.qs, request.GET.get("sort"), PROJECT_SORTS, "code")
+    context = {
+        "filter": project_filter,
+        "page": paginate(request, rows),
+        "sort": sort,
+        "summary": selectors.dashboard_summary(projects=project_filter.qs),
+        "trend": selectors.rag_over_time(projects=project_filter.qs),
+        "reports": selectors.recent_reports(projects=project_filter.qs, audiences=Audience.values),
+    }
+    context["charts"] = _charts(context["summary"], context["trend"])
+    template = "reporting/portfolio.html#portfolio-table" if request.htmx else "reporting/portfolio.html"
+    return render(request, template, context)
+
+
+@login_required
+@permission_required("reporting.view_pm_dashboard", raise_exception=True)
+@require_GET
+def my_dashboard(request):
+    mine = Q(project_manager=request.user) | Q(support_officer=request.user)
+    projects = selectors.portfolio_projects(user=request.user).filter(mine)
+    active = projects.exclude(phase__in=selectors.INACTIVE_PHASES)
+    context = {
+        "page": paginate(request, active.order_by("end_date", "code")),
+        "summary": selectors.dashboard_summary(projects=projects),
+        "reports": selectors.recent_reports(projects=projects, audiences=Audience.values),
+    }
+    return render(request, "reporting/my_dashboard.html", context)
+
+
+@login_required
+@permission_required("reporting.view_finance_dashboard", raise_exception=True)
+@require_GET
+def finance(request):
+    projects = selectors.finance_projects(user=request.user)
+    project_filter = PortfolioFilter(request.GET, queryset=projects, request=request)
+    rows, sort = sort_queryset(project_filter.qs, request.GET.get("sort"), PROJECT_SORTS, "code")
+    context = {
+        "filter": project_filter,
+        "page": paginate(request, rows),
+        "sort": sort,
+        "summary": selectors.dashboard_summary(projects=project_filter.qs),
+        "week": selectors.last_week_start(),
+    }
+    return render(request, "reporting/finance.html", context)
+
+
+def _charts(summary, trend=None) -> dict:
+    """Chart.js data for the dashboard's canvases (drawn by static/js/reporting-charts.js)."""
+    labels = dict(Phase.choices)
+    use = summary.budget_use
+    charts = {
+        "phases": {
+            "type": "bar",
+            "labels": [str(labels.get(row["phase"], row["phase"])) for row in summary.phases],
+            "datasets": [{"label": _("Projects"), "data": [row["count"] for row in summary.phases]}],
+        },
+        "budget": {
+            "type": "bar",
+            "labels": [_("Budget"), _("Committed"), _("Actual"), _("Forecast")],
+            "datasets": [
+                {
+                    "label": _("EUR"),
+                    "data": [float(use[key] or 0) for key in ("budget", "committed", "actual", "forecast")],
+                }
+            ],
+        },
+    }
+    if trend is not None:
+        names = {Rag.GREEN: _("Green"), Rag.AMBER: _("Amber"), Rag.RED: _("Red")}
+        charts["rag"] = {
+            "type": "bar",
+            "stacked": True,
+            "labels": [date_format(week, "d/m") for week in trend["weeks"]],
+            "datasets": [
+                {"label": names[rag], "rag": rag, "data": trend["series"][rag]} for rag in Rag.values
+            ],
+        }
+    return charts
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+@permission_required("reporting.view_finance_dashboard", raise_exception=True)
+@require_GET
+def finance_export(request):
+    """Stream the finance view as CSV, whatever the number of projects."""
+    rows = PortfolioFilter(
+        request.GET, queryset=selectors.finance_projects(user=request.user), request=request
+    ).qs
+    writer = csv.writer(_Echo(), delimiter=";")
+    header = [_("Code"), _("Project"), _("Customer"), _("Phase"), _("Contract value"), _("Budget")]
+    header += [_("Committed"), _("Actual"), _("Forecast")]
+
+    def lines():
+        yield "\ufeff" + writer.writerow(header)
+        for project in rows.order_by("code").iterator(chunk_size=500):
+            yield writer.writerow(
+                [
+                    project.code,
+                    project.name,
+                    project.customer.name,
+                    project.get_phase_display(),
+                    project.contract_value,
+                    project.budget,
+                    "" if project.committed is None else project.committed,
+                    "" if project.actual is None else project.actual,
+                    "" if project.forecast is None else project.forecast,
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="portfolio-finance.csv"'
+    return response

@@ -1,0 +1,152 @@
+"""Dashboards per role: who sees which, what they show, and a constant number of queries."""
+
+import pytest
+
+from pmo.roles import Role
+from reporting.selectors import last_week_start
+from reporting.services import snapshots_take_for_week
+from tests.factories import ProgressUpdateFactory, ProjectFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD_ACCESS = {
+    "/reporting/portfolio/": {Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR},
+    "/reporting/finance/": {Role.FINANCE, Role.HEAD_OF_PM, Role.ADMINISTRATOR},
+    "/reporting/finance/export/": {Role.FINANCE, Role.HEAD_OF_PM, Role.ADMINISTRATOR},
+    "/reporting/mine/": {Role.PROJECT_MANAGER, Role.PM_SUPPORT},
+}
+
+
+def make_portfolio(count: int, manager=None) -> None:
+    projects = [
+        ProjectFactory(phase="execution", **({"project_manager": manager} if manager else {}))
+        for _ in range(count)
+    ]
+    for project in projects[::2]:
+        ProgressUpdateFactory(project=project, rag_overall="red")
+    snapshots_take_for_week(
+        week_start=last_week_start(),
+        projects=list(type(projects[0]).objects.select_related("customer", "project_manager")),
+    )
+
+
+@pytest.mark.parametrize("url", DASHBOARD_ACCESS)
+@pytest.mark.parametrize("role", Role.values)
+def test_each_dashboard_opens_only_for_its_roles(client, url, role):
+    client.force_login(user_with_role(role))
+
+    response = client.get(url)
+
+    assert response.status_code == (200 if role in DASHBOARD_ACCESS[url] else 403)
+
+
+@pytest.mark.parametrize(
+    ("role", "target"),
+    [
+        (Role.PM_SUPPORT, "/reporting/portfolio/"),
+        (Role.PROJECT_MANAGER, "/reporting/mine/"),
+        (Role.FINANCE, "/reporting/finance/"),
+    ],
+)
+def test_the_dashboard_entry_sends_each_role_to_its_own(client, role, target):
+    client.force_login(user_with_role(role))
+
+    response = client.get("/reporting/")
+
+    assert response.status_code == 302
+    assert response["Location"] == target
+
+
+def test_the_dashboard_entry_refuses_roles_without_one(client):
+    client.force_login(user_with_role(Role.SMO))
+
+    assert client.get("/reporting/").status_code == 403
+
+
+def test_the_portfolio_shows_red_projects_and_missing_updates(client):
+    red = ProjectFactory(name="Firewall roll-out", phase="execution")
+    silent = ProjectFactory(name="Datacenter migration", phase="planning")
+    ProgressUpdateFactory(project=red, rag_overall="red")
+    client.force_login(user_with_role(Role.PM_SUPPORT))
+
+    response = client.get("/reporting/portfolio/")
+
+    summary = response.context["summary"]
+    assert [project.pk for project in summary.exceptions] == [red.pk]
+    assert [project.pk for project in summary.missing_reports] == [silent.pk]
+    assert summary.totals["red"] == 1
+    assert summary.rags == {"red": 1, "none": 1}
+
+
+def test_the_portfolio_filters_by_rag(client):
+    red = ProjectFactory(phase="execution")
+    ProjectFactory(phase="execution")
+    ProgressUpdateFactory(project=red, rag_overall="red")
+    client.force_login(user_with_role(Role.HEAD_OF_PM))
+
+    response = client.get("/reporting/portfolio/?rag=red")
+
+    assert [project.pk for project in response.context["page"].object_list] == [red.pk]
+    assert response.context["summary"].totals["count"] == 1
+
+
+def test_the_portfolio_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    client.force_login(user_with_role(Role.PM_SUPPORT))
+    make_portfolio(3)
+    with django_assert_max_num_queries(20) as few:
+        client.get("/reporting/portfolio/")
+    make_portfolio(30)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/reporting/portfolio/?sort=-rag")
+
+    assert len(response.context["page"].object_list) == 25
+
+
+def test_my_dashboard_runs_a_constant_number_of_queries_and_shows_only_mine(
+    client, django_assert_max_num_queries
+):
+    manager = user_with_role(Role.PROJECT_MANAGER)
+    client.force_login(manager)
+    ProjectFactory(phase="execution")  # someone else's
+    make_portfolio(2, manager=manager)
+    with django_assert_max_num_queries(20) as few:
+        client.get("/reporting/mine/")
+    make_portfolio(30, manager=manager)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/reporting/mine/")
+
+    assert response.context["summary"].totals["count"] == 32
+
+
+def test_the_finance_view_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    client.force_login(user_with_role(Role.FINANCE))
+    make_portfolio(3)
+    with django_assert_max_num_queries(20) as few:
+        client.get("/reporting/finance/")
+    make_portfolio(30)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/reporting/finance/")
+
+    assert response.status_code == 200
+
+
+def test_the_finance_export_streams_every_visible_project(client):
+    make_portfolio(3)
+    client.force_login(user_with_role(Role.FINANCE))
+
+    response = client.get("/reporting/finance/export/")
+
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert response["Content-Type"].startswith("text/csv")
+    assert len(lines) == 4
+    assert lines[0].lstrip("\ufeff").startswith("Code;Project;Customer")
+
+
+def test_dashboards_refuse_post(client):
+    client.force_login(user_with_role(Role.HEAD_OF_PM))
+
+    assert client.post("/reporting/portfolio/").status_code == 405
+    assert client.post("/reporting/finance/").status_code == 405
