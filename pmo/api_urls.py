@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 from pmo import api as pmo_api
 from procurement import api as procurement_api
 from projects import api as projects_api
-from reporting import connector_api
+from reporting import connector_api, report_api
 
 router = DefaultRouter()
 router.register("customers", projects_api.CustomerViewSet, basename="customer")
@@ -21,6 +21,7 @@ router.register("actions", projects_api.ActionViewSet, basename="action")
 router.register("purchase-orders", procurement_api.PurchaseOrderViewSet, basename="purchase-order")
 router.register("budget-lines", procurement_api.BudgetLineViewSet, basename="budget-line")
 router.register("suppliers", procurement_api.SupplierViewSet, basename="supplier")
+router.register("highlight-reports", report_api.HighlightReportViewSet, basename="highlight-report")
 router.register("sync-runs", connector_api.SyncRunViewSet, basename="sync-run")
 router.register("d365-opportunities", connector_api.D365OpportunityViewSet, basename="d365-opportunity")
 router.register("d365-actuals", connector_api.D365ActualViewSet, basename="d365-actual")

@@ -49,4 +49,3 @@ SEED_STEPS.append("projects.seed_registers.seed_registers")
 
 # Reporting: snapshots, progress updates, distribution lists, highlight report metadata (4,000 at L).
 SEED_STEPS.append("reporting.seed.seed_reporting")
-
