@@ -153,7 +153,6 @@ class IntakeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Intake
         exclude = ["review_answers"]
-        read_only_fields = [field.name for field in Intake._meta.fields]
 
 
 class IntakeViewSet(
@@ -223,13 +222,13 @@ class TaskViewSet(ProjectScopedReadViewSet):
 
 
 def _register_serializer(register_model, excluded: tuple[str, ...] = ()) -> type[serializers.ModelSerializer]:
+    # Output only (the viewsets are read-only); no read_only_fields, so that blank choices stay in the schema.
     meta = type(
         "Meta",
         (),
         {
             "model": register_model,
             "exclude": list(excluded),
-            "read_only_fields": [field.name for field in register_model._meta.fields],
         },
     )
     return type(f"{register_model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})

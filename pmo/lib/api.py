@@ -47,3 +47,29 @@ class CreatePermission(BasePermission):
         if getattr(view, "action", None) != "create":
             return True
         return request.user.has_perm(view.create_perm)
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "DRF's error body: `detail`, or a list of messages per field.",
+    "additionalProperties": True,
+}
+ERROR_RESPONSES = {
+    "400": "Invalid input or filter; the messages say what to change.",
+    "401": "No or an invalid token or session.",
+    "403": "The caller may read this object but not change it, or lacks the role.",
+    "404": "Not found, or not visible to the caller.",
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular hook: every operation documents the error answers it can give."""
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_RESPONSES.items():
+                responses.setdefault(
+                    status,
+                    {"description": description, "content": {"application/json": {"schema": ERROR_SCHEMA}}},
+                )
+    return result
