@@ -1,4 +1,4 @@
-"""Schemathesis against our OpenAPI schema with a real token: no 500, and every response matches the schema."""
+"""Schemathesis against our OpenAPI schema with a real token: no 500, every response matches the schema."""
 
 import pytest
 import schemathesis
