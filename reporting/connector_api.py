@@ -1,12 +1,19 @@
 """REST API of the connectors: runs and their failures, and what Dynamics 365 gave us (read-only)."""
 
 from django.db.models import Q, QuerySet
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 
+from pmo.lib.api import service_call
 from pmo.roles import Role
 from procurement.rules import MONEY_READERS
+from projects.api import IntakeSerializer
+from projects.models import IntakeTemplate
 from reporting.connectors import permissions  # noqa: F401  (registers the permissions)
+from reporting.connectors.opportunities import intake_create_from_opportunity
 from reporting.models import D365Actual, D365Opportunity, D365PurchaseOrder, SyncFailure, SyncRun
 
 # Who prepares intakes from opportunities.
@@ -89,6 +96,12 @@ class D365OpportunitySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class IntakeFromOpportunitySerializer(serializers.Serializer):
+    template = serializers.SlugRelatedField(
+        slug_field="code", queryset=IntakeTemplate.objects.filter(is_active=True)
+    )
+
+
 class D365OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Opportunities pulled from Dynamics 365, to pre-fill an intake (sales and the PMO)."""
 
@@ -101,6 +114,25 @@ class D365OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         if getattr(self, "swagger_fake_view", False) or not self.request.user.has_role(*OPPORTUNITY_READERS):
             return D365Opportunity.objects.none()
         return D365Opportunity.objects.all()
+
+    @extend_schema(request=IntakeFromOpportunitySerializer, responses={201: IntakeSerializer})
+    @action(detail=True, methods=["post"])
+    def intake(self, request, pk=None):
+        """Start a draft intake pre-filled from this opportunity (sales)."""
+        if not request.user.has_perm("projects.add_intake"):
+            raise PermissionDenied
+        opportunity = self.get_object()
+        serializer = IntakeFromOpportunitySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        intake = service_call(
+            intake_create_from_opportunity,
+            opportunity=opportunity,
+            template=serializer.validated_data["template"],
+            actor=request.user,
+        )
+        return Response(
+            IntakeSerializer(intake, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 def _money_scope(user) -> Q | None:

@@ -7,8 +7,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from pmo.roles import Role
+from projects.models import Intake
 from reporting.models import Connector, D365Actual, D365Opportunity, SyncFailure, SyncRun
-from tests.factories import ProjectFactory, user_with_role
+from tests.factories import CustomerFactory, ProjectFactory, intake_template, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +62,43 @@ def test_d365_actuals_follow_who_sees_the_money():
 
     assert [row["id"] for row in pm["results"]] == [own.pk] and pm["results"][0]["amount"] == "760.00"
     assert finance["count"] == 2 and sales["count"] == 0
+
+
+def test_sales_turns_an_opportunity_into_a_draft_intake():
+    intake_template()
+    customer = CustomerFactory(name="Scholengroep Gent")
+    opportunity = D365Opportunity.objects.create(
+        remote_id="0a000000-0000-0000-0000-000000000001",
+        name="Wifi for school 1",
+        account_name="scholengroep gent",
+        estimated_value=Decimal("125000.50"),
+        description="Campus-wide wifi",
+    )
+    sales = user_with_role(Role.SALES)
+
+    response = token_client(sales).post(
+        f"/api/v1/d365-opportunities/{opportunity.pk}/intake/", {"template": "network-installation"}
+    )
+
+    assert response.status_code == 201, response.json()
+    intake = Intake.objects.get(pk=response.json()["id"])
+    assert (intake.title, intake.customer, intake.sold_value) == (
+        "Wifi for school 1",
+        customer,
+        Decimal("125000.50"),
+    )
+    assert intake.opportunity_reference == opportunity.remote_id and intake.created_by == sales
+    assert intake.status == "draft"
+
+
+@pytest.mark.parametrize("role", [Role.PM_SUPPORT, Role.FINANCE])
+def test_only_sales_starts_intakes_from_opportunities(role):
+    intake_template()
+    opportunity = D365Opportunity.objects.create(remote_id="opp-9", name="Wifi", account_name="X")
+
+    response = token_client(user_with_role(role)).post(
+        f"/api/v1/d365-opportunities/{opportunity.pk}/intake/", {"template": "network-installation"}
+    )
+
+    assert response.status_code in (403, 404)
+    assert not Intake.objects.exists()
