@@ -47,5 +47,6 @@ SEED_STEPS.append("projects.seed_plan.seed_intakes_documents_plans")
 # Registers (issue 5): risks, issues, change requests, decisions, actions, lessons learned.
 SEED_STEPS.append("projects.seed_registers.seed_registers")
 
+
 # Reporting: snapshots, progress updates, distribution lists, highlight report metadata (4,000 at L).
 SEED_STEPS.append("reporting.seed.seed_reporting")

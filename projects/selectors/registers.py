@@ -156,6 +156,12 @@ class Contingency:
     threats_inherent: Decimal
     threats_residual: Decimal
     opportunities_residual: Decimal
+    budget: Decimal = Decimal("0.00")  # the project's contingency budget line
+
+    @property
+    def shortfall(self) -> Decimal:
+        """How much the contingency budget falls short of the recommended figure."""
+        return max(self.recommended - self.budget, Decimal("0.00"))
 
     @property
     def recommended(self) -> Decimal:
@@ -173,7 +179,14 @@ def project_contingency(*, project: Project) -> Contingency:
             "residual_emv", filter=Q(kind=Risk.Kind.OPPORTUNITY), default=Decimal("0.00")
         ),
     )
-    return Contingency(**totals)
+    from procurement.models import BudgetLine  # budget lines live in procurement
+
+    budget = (
+        BudgetLine.objects.filter(project=project, category__code="contingency")
+        .values_list("budget", flat=True)
+        .first()
+    )
+    return Contingency(**totals, budget=budget or Decimal("0.00"))
 
 
 def open_high_risks_q(threshold: int) -> Q:

@@ -83,7 +83,5 @@ from projects.services.plan import task_delete  # noqa: E402
 
 __all__ += ["required_document_add", "required_document_remove", "task_delete"]
 
-
-
 # Registers: risks, issues, change requests, decisions, actions, lessons learned.
-from projects.services import registers  # noqa: E402, F401
+from projects.services import change_requests, registers  # noqa: E402, F401

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +23,7 @@ from projects.forms import registers as forms
 from projects.models import Action, ChangeRequest, Decision, Issue, Lesson, Risk
 from projects.selectors import project_get_for_user
 from projects.selectors import registers as selectors
+from projects.services import change_requests
 from projects.services import registers as services
 from projects.views.registers_export import detail_fields, export_rows, xlsx_response
 
@@ -110,8 +111,8 @@ KINDS = {
             "status": "status",
         },
         "-number",
-        services.change_request_create,
-        services.change_request_update,
+        change_requests.change_request_create,
+        change_requests.change_request_update,
         "change_request",
         "arrow-left-right",
     ),
@@ -180,11 +181,18 @@ def _register_context(request, project, kind: Kind) -> dict:
     }
 
 
-def _risk_extras(request, project, entries) -> dict:
+def _risk_extras(request, project) -> dict:
+    """Heat map (following the filters, but not the cell chosen on it), top risks, contingency."""
     basis = "inherent" if request.GET.get("basis") == "inherent" else "residual"
+    params = request.GET.copy()
+    for key in ("p", "i", "page"):
+        params.pop(key, None)
+    mapped = forms.RiskFilter(
+        params, queryset=selectors.register_list_for_project(project=project, model=Risk)
+    ).qs
     return {
         "basis": basis,
-        "heat_map": selectors.risk_heat_map(risks=entries.filter(status__in=Risk.OPEN_STATUSES), basis=basis),
+        "heat_map": selectors.risk_heat_map(risks=mapped.filter(status__in=Risk.OPEN_STATUSES), basis=basis),
         "top_by_score": selectors.risk_top(project=project, by="score"),
         "top_by_emv": selectors.risk_top(project=project, by="emv"),
         "contingency": selectors.project_contingency(project=project),
@@ -208,7 +216,7 @@ def register_list(request, project_pk: int, kind: str):
     if request.htmx:
         return render(request, f"{template}#register-table", context)
     if kind == "risk":
-        context |= _risk_extras(request, project, entry_filter.qs)
+        context |= _risk_extras(request, project)
     return render(request, template, context)
 
 
@@ -266,7 +274,7 @@ def _detail_operations(request, entry, kind: str) -> dict:
     if kind == "risk" and entry.status != Risk.Status.CLOSED:
         return {"reason_operation": "close", "reason_label": _("Close the risk")}
     if kind == "change_request":
-        may_decide = services.change_request_may_decide(user=request.user, change_request=entry)
+        may_decide = change_requests.change_request_may_decide(user=request.user, change_request=entry)
         context = {"may_decide": may_decide}
         if may_decide and entry.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED):
             context |= {"reason_operation": "reject", "reason_label": _("Reject")}
@@ -358,23 +366,23 @@ OPERATIONS: dict[tuple[str, str], tuple[Callable, str]] = {
         gettext_lazy("Change request %(reference)s raised from the issue."),
     ),
     ("change_request", "submit"): (
-        lambda e, a, r: services.change_request_submit(change_request=e, actor=a),
+        lambda e, a, r: change_requests.change_request_submit(change_request=e, actor=a),
         gettext_lazy("%(reference)s submitted."),
     ),
     ("change_request", "assess"): (
-        lambda e, a, r: services.change_request_assess(change_request=e, actor=a),
+        lambda e, a, r: change_requests.change_request_assess(change_request=e, actor=a),
         gettext_lazy("%(reference)s assessed."),
     ),
     ("change_request", "approve"): (
-        lambda e, a, r: services.change_request_approve(change_request=e, actor=a, note=r),
+        lambda e, a, r: change_requests.change_request_approve(change_request=e, actor=a, note=r),
         gettext_lazy("%(reference)s approved: budget, contract value and plan baseline updated."),
     ),
     ("change_request", "reject"): (
-        lambda e, a, r: services.change_request_reject(change_request=e, actor=a, reason=r),
+        lambda e, a, r: change_requests.change_request_reject(change_request=e, actor=a, reason=r),
         gettext_lazy("%(reference)s rejected."),
     ),
     ("change_request", "implement"): (
-        lambda e, a, r: services.change_request_implement(change_request=e, actor=a),
+        lambda e, a, r: change_requests.change_request_implement(change_request=e, actor=a),
         gettext_lazy("%(reference)s implemented."),
     ),
 }
@@ -410,7 +418,7 @@ def register_status(request, project_pk: int, pk: int, kind: str):
     entry = _entry_for_write(request, project_pk, pk, kind)
     form = forms.StatusForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        return HttpResponseBadRequest()
     status, reason = form.cleaned_data["status"], form.cleaned_data["reason"]
     if kind not in ("issue", "action"):
         raise Http404

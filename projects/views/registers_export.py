@@ -1,9 +1,12 @@
 """CSV and XLSX exports of a register: the columns a PMO hands to finance or to the customer."""
 
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from io import BytesIO
 
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.text import capfirst
 from openpyxl import Workbook
 
 from projects.models import Action, ChangeRequest, Decision, Issue, Lesson, Risk
@@ -111,21 +114,31 @@ EXPORT_FIELDS = {
 }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (CSV/formula injection)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def _value(entry, field) -> object:
     if field.choices:
-        return getattr(entry, f"get_{field.name}_display")()
+        return str(getattr(entry, f"get_{field.name}_display")())
     value = getattr(entry, field.name)
+    if value is None:
+        return ""
     if field.is_relation:
-        return str(value) if value is not None else ""
-    if hasattr(value, "tzinfo") and value is not None and hasattr(value, "hour"):
-        return value.replace(tzinfo=None)
-    return "" if value is None else value
+        return _safe(str(value))
+    if isinstance(value, datetime):
+        return timezone.localtime(value).replace(tzinfo=None)
+    return _safe(value) if isinstance(value, str) else value
 
 
 def export_rows(entries: Iterable, model) -> Iterator[list]:
     """A header with the columns' labels, then one row per entry (the relations must be selected)."""
     fields = [model._meta.get_field(name) for name in EXPORT_FIELDS[model]]
-    yield [str(field.verbose_name) for field in fields]
+    yield [capfirst(str(field.verbose_name)) for field in fields]
     for entry in entries:
         yield [_value(entry, field) for field in fields]
 
