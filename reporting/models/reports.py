@@ -79,13 +79,16 @@ class Tolerance(models.Model):
         _("time (working days)"), help_text=_("Allowed slip of the end date, in working days.")
     )
     cost_percent = models.DecimalField(
-        _("cost (% of budget)"), max_digits=5, decimal_places=2, help_text=_("Allowed overrun in percent.")
+        _("cost (percent of budget)"),
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("Allowed overrun in percent."),
     )
     cost_amount = MoneyField(
         _("cost (EUR)"), help_text=_("Allowed overrun in EUR; the smaller limit counts.")
     )
     scope_percent = models.DecimalField(
-        _("scope (% of contract value)"),
+        _("scope (percent of contract value)"),
         max_digits=5,
         decimal_places=2,
         help_text=_("Approved changes the PM may absorb, in percent of the contract value."),
@@ -134,10 +137,10 @@ class ProjectSnapshot(models.Model):
     taken_at = models.DateTimeField(_("taken at"), auto_now_add=True)
     phase = models.CharField(_("phase"), max_length=20)
     percent_complete = models.DecimalField(
-        _("progress (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("progress (percent)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     planned_percent = models.DecimalField(
-        _("planned progress (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("planned progress (percent)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     forecast_end = models.DateField(_("forecast end"), null=True, blank=True)

@@ -3,20 +3,29 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from pmo.models import User
-from projects.models import Project
-from projects.selectors import project_list_for_user
+from procurement.models import InvoiceStatus, PurchaseOrder, PurchaseOrderStatus
+from procurement.selectors.budget import project_money_annotate
+from procurement.selectors.orders import purchase_orders_awaiting, supplier_invoice_list
+from projects.models import CLOSED_TASK_STATUSES, Action, IntakeStatus, Project, Task, TaskKind
+from projects.selectors import intake_list_for_user, project_list_for_user
+from projects.selectors.registers import portfolio_high_risks, portfolio_overdue_actions
 from reporting.models import HighlightReport, ProgressUpdate, ProjectSnapshot, Rag
 from reporting.models.reports import week_start_of
 
 __all__ = [
     "DashboardSummary",
+    "Section",
+    "attention_sections",
     "dashboard_summary",
     "finance_projects",
+    "finance_sections",
+    "finance_totals",
     "last_week_start",
+    "my_sections",
     "portfolio_projects",
     "rag_over_time",
     "recent_reports",
@@ -115,10 +124,95 @@ def recent_reports(
 
 
 def finance_projects(*, user: User, today: date | None = None) -> QuerySet[Project]:
-    """Visible projects with the money figures of last week's snapshot."""
-    snapshot = ProjectSnapshot.objects.filter(project=OuterRef("pk"), week_start=last_week_start(today))
-    return portfolio_projects(user=user, today=today).annotate(
-        committed=Subquery(snapshot.values("committed")[:1]),
-        actual=Subquery(snapshot.values("actual")[:1]),
-        forecast=Subquery(snapshot.values("forecast")[:1]),
+    """Visible projects with their live money figures (one subquery per figure)."""
+    return project_money_annotate(portfolio_projects(user=user, today=today))
+
+
+def finance_totals(*, projects: QuerySet[Project]) -> dict:
+    """Budget, committed, actual (received or invoiced) and forecast over the projects, in one query."""
+    return projects.order_by().aggregate(
+        contract_value=Sum("contract_value"),
+        budget=Sum("money_budget"),
+        committed=Sum("money_committed"),
+        actual=Sum(F("money_actual") + F("money_received_not_invoiced")),
+        forecast=Sum("money_forecast"),
+        margin=Sum("money_margin"),
     )
+
+
+@dataclass
+class Section:
+    """A dashboard list that needs attention: how many, and the first few."""
+
+    key: str
+    count: int
+    items: list
+
+
+def _section(key: str, queryset: QuerySet, limit: int = 5) -> Section:
+    items = list(queryset[: limit + 1])
+    count = len(items) if len(items) <= limit else queryset.count()
+    return Section(key=key, count=count, items=items[:limit])
+
+
+def attention_sections(
+    *, user: User, projects: QuerySet[Project], today: date | None = None
+) -> list[Section]:
+    """What waits on the portfolio: intakes, orders, overdue actions, high risks, coming milestones."""
+
+    today = today or timezone.localdate()
+    scope = projects.order_by().values("pk")
+    milestones = (
+        Task.objects.filter(
+            project__in=scope, kind=TaskKind.MILESTONE, planned_end__range=(today, today + timedelta(weeks=4))
+        )
+        .exclude(status__in=CLOSED_TASK_STATUSES)
+        .select_related("project")
+        .order_by("planned_end", "pk")
+    )
+    orders = (
+        PurchaseOrder.objects.filter(status=PurchaseOrderStatus.SUBMITTED, project__in=scope)
+        .select_related("project", "supplier")
+        .order_by("submitted_at", "pk")
+    )
+    return [
+        _section(
+            "intakes", intake_list_for_user(user=user).filter(status=IntakeStatus.SUBMITTED).order_by("pk")
+        ),
+        _section("orders", orders),
+        _section("actions", portfolio_overdue_actions(user=user).filter(project__in=scope)),
+        _section("risks", portfolio_high_risks(user=user).filter(project__in=scope)),
+        _section("milestones", milestones),
+    ]
+
+
+def my_sections(*, user: User, today: date | None = None) -> list[Section]:
+    """A project manager's own queue: orders to approve, actions they own, milestones coming."""
+
+    today = today or timezone.localdate()
+    mine = Q(project__project_manager=user) | Q(project__support_officer=user)
+    actions = (
+        Action.objects.filter(owner=user, status__in=Action.OPEN_STATUSES)
+        .select_related("project")
+        .order_by("due_date", "pk")
+    )
+    milestones = (
+        Task.objects.filter(
+            mine, kind=TaskKind.MILESTONE, planned_end__range=(today, today + timedelta(weeks=4))
+        )
+        .exclude(status__in=CLOSED_TASK_STATUSES)
+        .select_related("project")
+        .order_by("planned_end", "pk")
+    )
+    return [
+        _section("approvals", purchase_orders_awaiting(user=user)),
+        _section("my_actions", actions),
+        _section("milestones", milestones),
+    ]
+
+
+def finance_sections(*, user: User) -> list[Section]:
+    """Finance's queue: supplier invoices that do not match their order and receipt."""
+
+    invoices = supplier_invoice_list(status=InvoiceStatus.MISMATCH).order_by("pk")
+    return [_section("invoices", invoices)]

@@ -55,6 +55,7 @@ def portfolio(request):
         "summary": selectors.dashboard_summary(projects=project_filter.qs),
         "trend": selectors.rag_over_time(projects=project_filter.qs),
         "reports": selectors.recent_reports(projects=project_filter.qs, audiences=Audience.values),
+        "sections": selectors.attention_sections(user=request.user, projects=project_filter.qs),
     }
     context["charts"] = _charts(context["summary"], context["trend"])
     template = "reporting/portfolio.html#portfolio-table" if request.htmx else "reporting/portfolio.html"
@@ -72,6 +73,7 @@ def my_dashboard(request):
         "page": paginate(request, active.order_by("end_date", "code")),
         "summary": selectors.dashboard_summary(projects=projects),
         "reports": selectors.recent_reports(projects=projects, audiences=Audience.values),
+        "sections": selectors.my_sections(user=request.user),
     }
     return render(request, "reporting/my_dashboard.html", context)
 
@@ -87,8 +89,8 @@ def finance(request):
         "filter": project_filter,
         "page": paginate(request, rows),
         "sort": sort,
-        "summary": selectors.dashboard_summary(projects=project_filter.qs),
-        "week": selectors.last_week_start(),
+        "totals": selectors.finance_totals(projects=project_filter.qs),
+        "sections": selectors.finance_sections(user=request.user),
     }
     return render(request, "reporting/finance.html", context)
 
@@ -142,11 +144,13 @@ def finance_export(request):
     ).qs
     writer = csv.writer(_Echo(), delimiter=";")
     header = [_("Code"), _("Project"), _("Customer"), _("Phase"), _("Contract value"), _("Budget")]
-    header += [_("Committed"), _("Actual"), _("Forecast")]
+    header += [_("Committed"), _("Actual"), _("Forecast at completion")]
 
     def lines():
         yield "\ufeff" + writer.writerow(header)
-        for project in rows.order_by("code").iterator(chunk_size=500):
+        for project in (
+            rows.select_related(None).select_related("customer").order_by("code").iterator(chunk_size=500)
+        ):
             yield writer.writerow(
                 [
                     project.code,
@@ -155,9 +159,9 @@ def finance_export(request):
                     project.get_phase_display(),
                     project.contract_value,
                     project.budget,
-                    "" if project.committed is None else project.committed,
-                    "" if project.actual is None else project.actual,
-                    "" if project.forecast is None else project.forecast,
+                    project.money_committed,
+                    project.money_actual + project.money_received_not_invoiced,
+                    project.money_forecast,
                 ]
             )
 

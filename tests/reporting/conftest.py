@@ -12,6 +12,16 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def fresh_celery_producers():
+    """Eager tasks still acquire a producer (Celery 5.3+), caching a pool bound to the empty broker URL;
+    drop it so that a real worker fixture later in the session pings and sends through Redis."""
+    from pmo.celery import app
+
+    app.amqp._producer_pool = None
+    app._pool = None
+
+
+@pytest.fixture(autouse=True)
 def no_waiting(monkeypatch):
     """Retries back off for real in production; in tests they must not slow the suite down."""
     monkeypatch.setattr(RestClient, "_backoff", staticmethod(lambda attempt: 0))

@@ -3,9 +3,10 @@
 import pytest
 
 from pmo.roles import Role
+from projects.models import Project
 from reporting.selectors import last_week_start
 from reporting.services import snapshots_take_for_week
-from tests.factories import ProgressUpdateFactory, ProjectFactory, user_with_role
+from tests.factories import CustomerFactory, ProgressUpdateFactory, ProjectFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -18,15 +19,17 @@ DASHBOARD_ACCESS = {
 
 
 def make_portfolio(count: int, manager=None) -> None:
+    """Projects in execution, half of them red last week, with their weekly snapshot."""
+    manager = manager or user_with_role(Role.PROJECT_MANAGER)
+    customer = CustomerFactory()
     projects = [
-        ProjectFactory(phase="execution", **({"project_manager": manager} if manager else {}))
-        for _ in range(count)
+        ProjectFactory(phase="execution", project_manager=manager, customer=customer) for _ in range(count)
     ]
     for project in projects[::2]:
         ProgressUpdateFactory(project=project, rag_overall="red")
     snapshots_take_for_week(
         week_start=last_week_start(),
-        projects=list(type(projects[0]).objects.select_related("customer", "project_manager")),
+        projects=list(Project.objects.select_related("customer", "project_manager")),
     )
 
 
@@ -93,7 +96,7 @@ def test_the_portfolio_filters_by_rag(client):
 def test_the_portfolio_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
     client.force_login(user_with_role(Role.PM_SUPPORT))
     make_portfolio(3)
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(25) as few:
         client.get("/reporting/portfolio/")
     make_portfolio(30)
 
