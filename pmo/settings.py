@@ -273,6 +273,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Customers, projects and their plan, money and registers, scoped to the caller's roles.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

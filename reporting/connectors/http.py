@@ -30,8 +30,11 @@ class RemoteError(Exception):
         self.path = path
 
     def __str__(self) -> str:
-        prefix = f"HTTP {self.status}" if self.status else "unreachable"
-        return f"{prefix} {self.path}: {self.message}".strip()
+        if self.status:
+            return f"HTTP {self.status} {self.path}: {self.message}"
+        if self.path:
+            return f"unreachable {self.path}: {self.message}"
+        return self.message
 
 
 def error_message(response: requests.Response) -> str:

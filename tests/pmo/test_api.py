@@ -22,6 +22,11 @@ def test_the_openapi_schema_describes_the_endpoints(client):
     assert "tokenAuth" in schema["components"]["securitySchemes"]
 
 
+def test_the_schema_and_its_viewers_need_a_login(client):
+    for url in ("/api/schema/", "/api/schema/swagger/", "/api/schema/redoc/"):
+        assert client.get(url).status_code in (401, 403)
+
+
 @pytest.mark.parametrize("url", ["/api/schema/swagger/", "/api/schema/redoc/"])
 def test_the_viewers_load_their_assets_from_our_own_static_files(client, url):
     client.force_login(user_with_role(Role.FINANCE))
