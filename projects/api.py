@@ -1,8 +1,10 @@
 """REST API of customers and projects: the same selectors, services and object rules as the pages."""
 
 from django.db.models import Model, QuerySet
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
 from pmo.lib.api import CreatePermission, ScopedObjectMixin, service_call
 from pmo.models import User
@@ -10,6 +12,8 @@ from pmo.roles import PORTFOLIO_READERS
 from projects import selectors, services
 from projects.filters import CustomerFilter, ProjectFilter
 from projects.models import Action, ChangeRequest, Customer, Intake, Issue, Project, Risk, Task
+from projects.services import registers as register_services
+from projects.services.registers import RISK_FIELDS
 
 
 class CustomerSerializer(serializers.ModelSerializer):
@@ -234,15 +238,43 @@ def _register_serializer(register_model, excluded: tuple[str, ...] = ()) -> type
     return type(f"{register_model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
 
 
-class RiskViewSet(ProjectScopedReadViewSet):
-    """Risks and opportunities, with inherent and residual scores and expected values."""
+RiskSerializer = _register_serializer(Risk, ("reminded_on",))
+
+
+class RiskInputSerializer(serializers.ModelSerializer):
+    """A new risk: the project (which the caller may change) and the analysis; scores are computed."""
+
+    residual_probability = serializers.IntegerField(min_value=1, max_value=5, required=False)
+    residual_impact = serializers.IntegerField(min_value=1, max_value=5, required=False)
+
+    class Meta:
+        model = Risk
+        fields = [
+            "project",
+            *(field for field in RISK_FIELDS if field not in ("residual_probability", "residual_impact")),
+        ]
+        fields += ["residual_probability", "residual_impact"]
+
+
+class RiskViewSet(mixins.CreateModelMixin, ProjectScopedReadViewSet):
+    """Risks and opportunities, with inherent and residual scores and expected values; register one."""
 
     model = Risk
     related = ("owner", "category")
-    serializer_class = _register_serializer(Risk, ("reminded_on",))
+    serializer_class = RiskSerializer
     filterset_fields = ["project", "status", "kind", "proximity", "response_category"]
     ordering_fields = ["number", "residual_score", "inherent_score", "review_date", "created_at"]
     ordering = ["project", "number", "pk"]
+
+    @extend_schema(request=RiskInputSerializer, responses={201: RiskSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = RiskInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        # The same rule as the register pages: only who may change the project adds to its registers.
+        project = selectors.project_get_for_user(user=request.user, pk=values.pop("project").pk, write=True)
+        risk = service_call(register_services.risk_create, project=project, actor=request.user, **values)
+        return Response(self.get_serializer(risk).data, status=status.HTTP_201_CREATED)
 
 
 class IssueViewSet(ProjectScopedReadViewSet):

@@ -5,7 +5,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from pmo.roles import Role
-from projects.models import IntakeStatus
+from projects.models import IntakeStatus, Risk
 from tests.factories import (
     ActionFactory,
     ChangeRequestFactory,
@@ -62,7 +62,7 @@ def test_the_portfolio_readers_see_every_row_and_filter_by_project(endpoint):
 
 
 @pytest.mark.parametrize("endpoint", ROWS)
-def test_the_registers_are_read_only(endpoint):
+def test_register_entries_cannot_be_changed_or_deleted_through_the_api(endpoint):
     row = ROWS[endpoint]()
     client = token_client(user_with_role(Role.ADMINISTRATOR))
 
@@ -108,3 +108,57 @@ def test_sales_see_their_own_intakes_and_the_pmo_no_drafts():
     assert sorted(pmo) == sorted([submitted.pk, someone_elses.pk])
     assert pm["count"] == 0
     assert token_client(sales).get(f"/api/v1/intakes/{someone_elses.pk}/").status_code == 404
+
+
+def test_a_project_manager_registers_a_risk_on_their_project():
+    project = ProjectFactory()
+    client = token_client(project.project_manager)
+
+    response = client.post(
+        "/api/v1/risks/",
+        {
+            "project": project.pk,
+            "title": "Switch lead time over 12 weeks",
+            "probability": 4,
+            "impact": 3,
+            "cost_impact": "20000.00",
+            "owner": project.project_manager.pk,
+        },
+    )
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["number"], body["inherent_score"], body["residual_score"]) == (1, 12, 12)
+    assert Risk.objects.get(pk=body["id"]).created_by == project.project_manager
+
+
+@pytest.mark.parametrize(("role", "expected"), [(Role.PROJECT_MANAGER, 404), (Role.FINANCE, 403)])
+def test_a_risk_on_a_project_the_caller_may_not_change_is_refused(role, expected):
+    project = ProjectFactory()
+    client = token_client(user_with_role(role))
+
+    response = client.post(
+        "/api/v1/risks/",
+        {
+            "project": project.pk,
+            "title": "Sneaky",
+            "probability": 1,
+            "impact": 1,
+            "owner": project.project_manager.pk,
+        },
+    )
+
+    assert response.status_code == expected
+    assert not Risk.objects.exists()
+
+
+def test_an_invalid_risk_is_a_400_and_nothing_is_made():
+    project = ProjectFactory()
+    client = token_client(project.project_manager)
+
+    response = client.post(
+        "/api/v1/risks/", {"project": project.pk, "title": "x", "probability": 9, "impact": 1}
+    )
+
+    assert response.status_code == 400 and "probability" in response.json()
+    assert not Risk.objects.exists()
