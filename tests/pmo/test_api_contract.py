@@ -1,5 +1,7 @@
 """Schemathesis against our OpenAPI schema with a real token: no 500, every response matches the schema."""
 
+import importlib
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -17,6 +19,13 @@ from tests.procurement.helpers import submitted_order
 @pytest.fixture
 def api_token(db):
     """A head of PM (reads everything) and some data for the lists and details to show."""
+    # Shipped data (role groups, cost categories) may have been flushed by a transactional test.
+    from django.apps import apps
+
+    importlib.import_module("pmo.migrations.0002_role_groups").create_role_groups(apps, None)
+    importlib.import_module("procurement.migrations.0002_default_categories_and_rules").create_defaults(
+        apps, None
+    )
     user = user_with_role(Role.HEAD_OF_PM)
     project = ProjectFactory()
     RiskFactory(project=project)
