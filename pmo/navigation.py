@@ -97,3 +97,13 @@ NAVIGATION += [
     ),
     NavEntry(_("Money"), "procurement:portfolio-money", "cash-coin", _MONEY_READERS, "procurement"),
 ]
+
+NAVIGATION.append(
+    NavEntry(
+        _("Integrations"),
+        "reporting:sync-run-list",
+        "arrow-left-right",
+        frozenset({Role.ADMINISTRATOR, Role.HEAD_OF_PM, Role.PM_SUPPORT}),
+        "reporting",
+    )
+)

@@ -246,3 +246,75 @@ CELERY_BEAT_SCHEDULE["reporting-sweep-stale-reports"] = {
 }
 # WeasyPrint and fontTools narrate every step at INFO; only their warnings matter.
 LOGGING["loggers"].update({"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}})
+# REST API (issue 8): token per user for scripts, the session for the browser; page pagination.
+INSTALLED_APPS += [
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "pmo.lib.api.PagePagination",
+    "PAGE_SIZE": PAGINATE_BY,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PMO Desk API",
+    "DESCRIPTION": "Customers, projects and their plan, money and registers, scoped to the caller's roles.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "pmo.lib.api.document_error_responses",
+    ],
+}
+
+# Connectors (issue 8): every value from the environment; an empty URL means "not configured".
+SERVICENOW = {
+    "INSTANCE_URL": env.str("SERVICENOW_INSTANCE_URL", default=""),
+    "AUTH": env.str("SERVICENOW_AUTH", default="basic"),  # basic | password | client_credentials
+    "USERNAME": env.str("SERVICENOW_USERNAME", default=""),
+    "PASSWORD": env.str("SERVICENOW_PASSWORD", default=""),
+    "CLIENT_ID": env.str("SERVICENOW_CLIENT_ID", default=""),
+    "CLIENT_SECRET": env.str("SERVICENOW_CLIENT_SECRET", default=""),
+    "PAGE_SIZE": env.int("SERVICENOW_PAGE_SIZE", default=200),
+    "TIMEOUT": env.float("SERVICENOW_TIMEOUT", default=30.0),
+    "MAX_RETRIES": env.int("SERVICENOW_MAX_RETRIES", default=3),
+    "PUSH_REGISTERS": env.bool("SERVICENOW_PUSH_REGISTERS", default=False),
+}
+DYNAMICS365 = {
+    "ENVIRONMENT_URL": env.str("D365_ENVIRONMENT_URL", default=""),
+    "TOKEN_URL": env.str("D365_TOKEN_URL", default=""),  # default: the tenant's Entra v2.0 endpoint
+    "TENANT_ID": env.str("D365_TENANT_ID", default=""),
+    "CLIENT_ID": env.str("D365_CLIENT_ID", default=""),
+    "CLIENT_SECRET": env.str("D365_CLIENT_SECRET", default=""),
+    "PAGE_SIZE": env.int("D365_PAGE_SIZE", default=500),
+    "TIMEOUT": env.float("D365_TIMEOUT", default=30.0),
+    "MAX_RETRIES": env.int("D365_MAX_RETRIES", default=3),
+}
+CELERY_BEAT_SCHEDULE |= {
+    "servicenow-push": {
+        "task": "reporting.connector_tasks.servicenow_push_task",
+        "schedule": env.int("SERVICENOW_PUSH_EVERY_SECONDS", default=3600),
+    },
+    "dynamics365-pull": {
+        "task": "reporting.connector_tasks.dynamics_pull_task",
+        "schedule": env.int("D365_PULL_EVERY_SECONDS", default=3600),
+    },
+}

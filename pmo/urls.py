@@ -27,3 +27,5 @@ urlpatterns = [
     path("reporting/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]
+
+urlpatterns += [path("api/", include("pmo.api_urls"))]

@@ -8,6 +8,21 @@ from django.utils.translation import gettext_lazy as _
 from procurement.models import BudgetLine, PurchaseOrder, PurchaseOrderLine, Supplier, VatRate
 
 
+def localize_decimals(form: forms.BaseForm) -> None:
+    """Amounts and quantities are typed the Belgian way (1.234,56) in every language, as on projects."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DecimalField):
+            field.localize = True
+            field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+            field.widget.is_localized = True
+
+
+class LocalizedForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        localize_decimals(self)
+
+
 class SupplierForm(forms.ModelForm):
     class Meta:
         model = Supplier
@@ -60,6 +75,10 @@ class PurchaseOrderLineForm(forms.ModelForm):
         )
         self.fields["budget_line"].label_from_instance = lambda line: str(line.category)
         self.fields["vat_rate"].initial = VatRate.STANDARD
+        if self.instance.pk is None:
+            self.initial.pop("unit_price", None)  # an empty extra line stays empty (and unchanged)
+            self.fields["unit_price"].initial = None
+        localize_decimals(self)
 
 
 PurchaseOrderLineFormSet = forms.inlineformset_factory(
@@ -98,7 +117,7 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(LocalizedForm):
     received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
@@ -114,11 +133,14 @@ class ReceiptForm(forms.Form):
                 decimal_places=3,
             )
 
+    def line_rows(self):
+        return [(line, self[f"line_{line.pk}"]) for line in self.lines]
+
     def quantities(self) -> dict[int, Decimal]:
         return {line.pk: self.cleaned_data.get(f"line_{line.pk}") or Decimal(0) for line in self.lines}
 
 
-class InvoiceForm(forms.Form):
+class InvoiceForm(LocalizedForm):
     number = forms.CharField(label=_("Supplier's invoice number"), max_length=50)
     invoice_date = forms.DateField(label=_("Invoice date"), widget=forms.DateInput(attrs={"type": "date"}))
     due_date = forms.DateField(
@@ -143,6 +165,7 @@ class InvoiceForm(forms.Form):
                 decimal_places=2,
                 initial=line.unit_price,
             )
+        localize_decimals(self)
 
     def line_inputs(self):
         from procurement.services import InvoiceLineInput
@@ -166,7 +189,7 @@ class ResolveForm(forms.Form):
     )
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(LocalizedForm):
     budget = forms.DecimalField(label=_("Budget"), min_value=Decimal(0), max_digits=14, decimal_places=2)
     forecast = forms.DecimalField(
         label=_("Forecast at completion"), min_value=Decimal(0), max_digits=14, decimal_places=2

@@ -22,3 +22,6 @@ rules.add_perm("reporting.view_pm_dashboard", is_project_manager | is_pm_support
 rules.add_perm("reporting.view_project_reporting", can_view_project)
 rules.add_perm("reporting.change_project_reporting", can_change_project)
 rules.add_perm("reporting.view_internal_report", can_view_internal_report)
+
+# Connectors (issue 8): who sees the synchronisation runs and who starts one.
+from reporting.connectors import permissions as _connector_permissions  # noqa: E402, F401

@@ -24,3 +24,7 @@ urlpatterns = [
     path("reports/<int:pk>/download/", reports.report_download, name="report-download"),
     path("reports/<int:pk>/retry/", reports.report_retry, name="report-retry"),
 ]
+
+from reporting import connector_urls  # noqa: E402  (the connectors' pages, kept in their own module)
+
+urlpatterns += connector_urls.urlpatterns

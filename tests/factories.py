@@ -172,7 +172,7 @@ class SupplierFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Supplier {n} BV")
     vat_number = factory.Sequence(lambda n: belgian_vat_number(5_000_000 + n * 173))
-    iban = "BE68539007547034"
+    iban = "BE71096123456769"
     email = factory.Sequence(lambda n: f"orders{n}@supplier.example")
     city = "Gent"
     language = "nl"

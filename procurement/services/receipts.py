@@ -101,7 +101,7 @@ def _normalize_communication(value: str) -> str:
     if not value:
         return ""
     try:
-        return ogm_vcs.format(value)
+        return f"+++{ogm_vcs.format(ogm_vcs.validate(value))}+++"
     except StdnumError as error:
         raise ValidationError(
             _("“%(value)s” is not a valid structured communication (+++123/4567/89002+++).")

@@ -1,5 +1,8 @@
 import pytest
 
+from reporting.connectors.http import RestClient
+from tests.reporting.fake_remotes import DataverseHandler, FakeServer, ServiceNowHandler
+
 
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
@@ -16,3 +19,42 @@ def fresh_celery_producers():
 
     app.amqp._producer_pool = None
     app._pool = None
+
+
+@pytest.fixture(autouse=True)
+def no_waiting(monkeypatch):
+    """Retries back off for real in production; in tests they must not slow the suite down."""
+    monkeypatch.setattr(RestClient, "_backoff", staticmethod(lambda attempt: 0))
+
+
+@pytest.fixture
+def servicenow(settings):
+    with FakeServer(ServiceNowHandler) as fake:
+        settings.SERVICENOW = {
+            "INSTANCE_URL": fake.url,
+            "AUTH": "basic",
+            "USERNAME": ServiceNowHandler.USER,
+            "PASSWORD": ServiceNowHandler.PASSWORD,
+            "CLIENT_ID": "",
+            "CLIENT_SECRET": "",
+            "PAGE_SIZE": 2,
+            "TIMEOUT": 5.0,
+            "MAX_RETRIES": 2,
+        }
+        yield fake
+
+
+@pytest.fixture
+def dataverse(settings):
+    with FakeServer(DataverseHandler) as fake:
+        settings.DYNAMICS365 = {
+            "ENVIRONMENT_URL": fake.url,
+            "TOKEN_URL": f"{fake.url}/{DataverseHandler.TENANT}/oauth2/v2.0/token",
+            "TENANT_ID": DataverseHandler.TENANT,
+            "CLIENT_ID": DataverseHandler.CLIENT_ID,
+            "CLIENT_SECRET": DataverseHandler.CLIENT_SECRET,
+            "PAGE_SIZE": 2,
+            "TIMEOUT": 5.0,
+            "MAX_RETRIES": 2,
+        }
+        yield fake

@@ -1,0 +1,75 @@
+"""Shared pieces of the REST API: paging, service errors as 400s, object access as the pages have it."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission
+
+
+class PagePagination(PageNumberPagination):
+    """`?page=N&page_size=M`, at most 200 rows a page."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def service_call(function, **kwargs):
+    """Call a service; its ValidationError becomes DRF's, so the client gets a 400 with the messages."""
+    try:
+        return function(**kwargs)
+    except DjangoValidationError as error:
+        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+        raise serializers.ValidationError(detail) from error
+
+
+class ScopedObjectMixin:
+    """Fetch the object through the app's `*_get_for_user` selector: 404 invisible, 403 read-only."""
+
+    object_getter = None  # a selector taking user=, pk=, write= (wrap it in staticmethod)
+
+    def get_object(self):
+        pk = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError) as error:
+            raise Http404 from error
+        write = self.request.method not in ("GET", "HEAD", "OPTIONS")
+        obj = self.object_getter(user=self.request.user, pk=pk, write=write)
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+
+class CreatePermission(BasePermission):
+    """On `create`, the user needs the view's `create_perm` (a rules permission); reads pass."""
+
+    def has_permission(self, request, view) -> bool:
+        if getattr(view, "action", None) != "create":
+            return True
+        return request.user.has_perm(view.create_perm)
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "DRF's error body: `detail`, or a list of messages per field.",
+    "additionalProperties": True,
+}
+ERROR_RESPONSES = {
+    "400": "Invalid input or filter; the messages say what to change.",
+    "401": "No or an invalid token or session.",
+    "403": "The caller may read this object but not change it, or lacks the role.",
+    "404": "Not found, or not visible to the caller.",
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular hook: every operation documents the error answers it can give."""
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_RESPONSES.items():
+                responses.setdefault(
+                    status,
+                    {"description": description, "content": {"application/json": {"schema": ERROR_SCHEMA}}},
+                )
+    return result

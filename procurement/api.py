@@ -1,0 +1,347 @@
+"""REST API of money: purchase orders (read, create, submit, approve, reject), budget lines, suppliers.
+
+Every read goes through the procurement selectors and every change through its services, so a token
+sees and does exactly what its user could on the pages.
+"""
+
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from pmo.lib.api import CreatePermission, ScopedObjectMixin, service_call
+from pmo.roles import Role
+from procurement import selectors, services
+from procurement.filters import PurchaseOrderFilter
+from procurement.models import Approval, BudgetLine, PurchaseOrder, PurchaseOrderLine, Supplier
+from procurement.rules import MONEY_READERS
+from projects.selectors import project_list_for_user
+
+
+class PurchaseOrderLineSerializer(serializers.ModelSerializer):
+    # Generated columns: declared so that they are strings with two places like every amount.
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    vat_amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = PurchaseOrderLine
+        fields = [
+            "id",
+            "position",
+            "description",
+            "quantity",
+            "unit",
+            "unit_price",
+            "vat_rate",
+            "budget_line",
+            "is_service",
+            "amount",
+            "vat_amount",
+            "received_quantity",
+            "invoiced_quantity",
+        ]
+        read_only_fields = fields
+
+
+class ApprovalSerializer(serializers.ModelSerializer):
+    approver_name = serializers.CharField(source="approver.__str__", read_only=True)
+
+    class Meta:
+        model = Approval
+        fields = [
+            "id",
+            "approval_round",
+            "approver",
+            "approver_name",
+            "role",
+            "decision",
+            "justification",
+            "amount",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class PurchaseOrderSerializer(serializers.ModelSerializer):
+    project_code = serializers.CharField(source="project.code", read_only=True, default=None)
+    supplier_name = serializers.CharField(source="supplier.name", read_only=True)
+    total_excl = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    total_vat = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    total_incl = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = PurchaseOrder
+        fields = [
+            "id",
+            "number",
+            "project",
+            "project_code",
+            "supplier",
+            "supplier_name",
+            "requester",
+            "status",
+            "title",
+            "delivery_address",
+            "delivery_date",
+            "notes",
+            "awaiting_roles",
+            "total_excl",
+            "total_vat",
+            "total_incl",
+            "submitted_at",
+            "approved_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PurchaseOrderDetailSerializer(PurchaseOrderSerializer):
+    lines = PurchaseOrderLineSerializer(many=True, read_only=True)
+    approvals = ApprovalSerializer(many=True, read_only=True)
+
+    class Meta(PurchaseOrderSerializer.Meta):
+        fields = [*PurchaseOrderSerializer.Meta.fields, "lines", "approvals"]
+        read_only_fields = fields
+
+
+class LineInputSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=300)
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0)
+    unit = serializers.CharField(max_length=20, default="pcs")
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    vat_rate = serializers.ChoiceField(choices=PurchaseOrderLine._meta.get_field("vat_rate").choices)
+    budget_line = serializers.PrimaryKeyRelatedField(queryset=BudgetLine.objects.none(), allow_null=True)
+    is_service = serializers.BooleanField(default=False)
+
+
+class PurchaseOrderCreateSerializer(serializers.Serializer):
+    """A draft order with its lines; the projects and budget lines offered are the caller's."""
+
+    project = serializers.PrimaryKeyRelatedField(queryset=PurchaseOrder.objects.none(), allow_null=True)
+    supplier = serializers.PrimaryKeyRelatedField(queryset=Supplier.objects.filter(is_blocked=False))
+    title = serializers.CharField(max_length=200)
+    delivery_address = serializers.CharField(allow_blank=True, default="")
+    delivery_date = serializers.DateField(allow_null=True, default=None)
+    notes = serializers.CharField(allow_blank=True, default="")
+    lines = LineInputSerializer(many=True, allow_empty=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is None or not request.user.is_authenticated:
+            return
+        projects = project_list_for_user(user=request.user)
+        if not request.user.has_perm("procurement.add_purchaseorder_anywhere"):
+            projects = projects.filter(project_manager=request.user)
+        self.fields["project"].queryset = projects
+        self.fields["lines"].child.fields["budget_line"].queryset = BudgetLine.objects.filter(
+            project__in=projects
+        )
+
+    def validate_project(self, project):
+        user = self.context["request"].user
+        if project is None and not user.has_perm("procurement.add_purchaseorder_anywhere"):
+            raise serializers.ValidationError(
+                serializers.PrimaryKeyRelatedField.default_error_messages["required"]
+            )
+        return project
+
+
+class DecisionSerializer(serializers.Serializer):
+    justification = serializers.CharField(allow_blank=True, default="")
+
+
+class RejectionSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class PurchaseOrderViewSet(
+    ScopedObjectMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Purchase orders the caller may see; created as drafts, then submitted, approved or rejected."""
+
+    permission_classes = [IsAuthenticated, CreatePermission]
+    create_perm = "procurement.add_purchaseorder"
+    object_getter = staticmethod(selectors.purchase_order_get_for_user)
+    filterset_class = PurchaseOrderFilter
+    ordering_fields = ["number", "status", "created_at", "delivery_date", "total_excl"]
+    ordering = ["-number", "-pk"]
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return PurchaseOrderCreateSerializer
+        if self.action == "list":
+            return PurchaseOrderSerializer
+        if self.action == "approve":
+            return DecisionSerializer
+        if self.action == "reject":
+            return RejectionSerializer
+        return PurchaseOrderDetailSerializer
+
+    def get_queryset(self) -> QuerySet[PurchaseOrder]:
+        if getattr(self, "swagger_fake_view", False):
+            return PurchaseOrder.objects.none()
+        return selectors.purchase_order_list_for_user(user=self.request.user)
+
+    def get_object(self):
+        order = super().get_object()
+        if self.action == "retrieve":
+            order = self._with_details(order)
+        return order
+
+    def _with_details(self, order: PurchaseOrder) -> PurchaseOrder:
+        lines = Prefetch("lines", queryset=PurchaseOrderLine.objects.order_by("position", "pk"))
+        approvals = Prefetch("approvals", queryset=Approval.objects.select_related("approver").order_by("pk"))
+        order._prefetched_objects_cache = {}
+        prefetch_related_objects([order], lines, approvals)
+        return order
+
+    @extend_schema(request=PurchaseOrderCreateSerializer, responses={201: PurchaseOrderDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        order = service_call(services.purchase_order_create, actor=request.user, **values)
+        return self._detail(order.pk, status=201)
+
+    def _detail(self, pk: int, status: int = 200) -> Response:
+        order = self._with_details(selectors.purchase_order_get_for_user(user=self.request.user, pk=pk))
+        return Response(
+            PurchaseOrderDetailSerializer(order, context={"request": self.request}).data, status=status
+        )
+
+    @extend_schema(request=None, responses=PurchaseOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Submit a draft for approval; the approval matrix decides who is asked."""
+        order = self.get_object()
+        service_call(services.purchase_order_submit, order=order, actor=request.user)
+        return self._detail(order.pk)
+
+    @extend_schema(request=DecisionSerializer, responses=PurchaseOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Record the caller's approval (a justification when the matrix asks for one)."""
+        order = self._readable_order(pk)
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        service_call(
+            services.purchase_order_approve,
+            order=order,
+            approver=request.user,
+            justification=serializer.validated_data["justification"],
+        )
+        return self._detail(order.pk)
+
+    @extend_schema(request=RejectionSerializer, responses=PurchaseOrderDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Reject a submitted order with a reason."""
+        order = self._readable_order(pk)
+        serializer = RejectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        service_call(
+            services.purchase_order_reject,
+            order=order,
+            approver=request.user,
+            reason=serializer.validated_data["reason"],
+        )
+        return self._detail(order.pk)
+
+    def _readable_order(self, pk) -> PurchaseOrder:
+        # Approvers need not be able to change the order: the service checks the approval matrix.
+        try:
+            return selectors.purchase_order_get_for_user(user=self.request.user, pk=int(pk))
+        except (TypeError, ValueError) as error:
+            raise Http404 from error
+
+
+class BudgetLineSerializer(serializers.ModelSerializer):
+    category_code = serializers.CharField(source="category.code", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    committed = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    received_not_invoiced = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    actual = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    available = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = BudgetLine
+        fields = [
+            "id",
+            "project",
+            "category",
+            "category_code",
+            "category_name",
+            "budget",
+            "forecast",
+            "committed",
+            "received_not_invoiced",
+            "actual",
+            "available",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class BudgetLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Budget lines with committed, actual and available amounts, where the caller sees the money."""
+
+    serializer_class = BudgetLineSerializer
+    filterset_fields = ["project", "category"]
+    ordering_fields = ["project", "category__position", "budget"]
+    ordering = ["project", "category__position", "pk"]
+
+    def get_queryset(self) -> QuerySet[BudgetLine]:
+        if getattr(self, "swagger_fake_view", False):
+            return BudgetLine.objects.none()
+        user = self.request.user
+        lines = BudgetLine.objects.select_related("category")
+        if user.has_role(*MONEY_READERS):
+            return selectors.budget_line_figures(lines)
+        if not user.has_role(Role.PROJECT_MANAGER):
+            return BudgetLine.objects.none()
+        # procurement.view_money: a project manager sees the money of the projects they manage.
+        managed = Q(project__project_manager=user) | Q(project__support_officer=user)
+        return selectors.budget_line_figures(lines.filter(managed))
+
+
+class SupplierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Supplier
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "vat_number",
+            "email",
+            "city",
+            "country",
+            "language",
+            "is_vca_certified",
+            "vca_expires_on",
+            "is_blocked",
+        ]
+        read_only_fields = fields
+
+
+class SupplierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Suppliers and subcontractors (read); the money readers and project managers see them."""
+
+    serializer_class = SupplierSerializer
+    ordering_fields = ["name", "city"]
+    ordering = ["name", "pk"]
+    filterset_fields = ["kind", "is_blocked"]
+
+    def get_queryset(self) -> QuerySet[Supplier]:
+        if getattr(self, "swagger_fake_view", False) or not self.request.user.has_perm(
+            "procurement.view_supplier"
+        ):
+            return Supplier.objects.none()
+        return Supplier.objects.all()

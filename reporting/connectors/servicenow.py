@@ -1,0 +1,352 @@
+"""ServiceNow push: projects to `pm_project`, progress updates to `project_status`, through the Table API.
+
+Upsert by correlation: a RemoteLink keeps our record ↔ the sys_id ServiceNow gave back. Before creating a
+record we look it up by `correlation_id` too, so a run that died after the POST but before saving the link
+does not create a duplicate on the next run. A payload equal to the one last sent is skipped.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+
+from projects.models import Issue, Phase, Project, Risk
+from reporting.connectors.http import BasicAuth, OAuthToken, RemoteError, RestClient
+from reporting.connectors.mapping import mapping_for
+from reporting.connectors.runs import RunRecorder
+from reporting.models import Connector, ProgressUpdate, RemoteLink
+
+PROJECT_TABLE = "pm_project"
+STATUS_TABLE = "project_status"
+RISK_TABLE = "risk"
+ISSUE_TABLE = "issue"
+
+# Documented columns (REFERENCE §1.6); check them against the instance with `connector_discover servicenow`.
+DEFAULT_MAPPINGS: dict[str, dict[str, str]] = {
+    PROJECT_TABLE: {
+        "code": "correlation_id",
+        "name": "short_description",
+        "description": "description",
+        "start_date": "start_date",
+        "end_date": "end_date",
+        "state": "state",
+        "budget": "budget_cost",
+    },
+    STATUS_TABLE: {
+        "project": "project",
+        "as_on": "as_on",
+        "rag_overall": "overall_health",
+        "rag_schedule": "schedule",
+        "rag_cost": "cost",
+        "rag_scope": "scope",
+        "done_this_period": "comments",
+    },
+    # Pushed only with SERVICENOW_PUSH_REGISTERS=true. Probability and impact are left out by default:
+    # ServiceNow's scale (Absolute/High/Moderate/Low) is not our 1-5: map them once discover shows it.
+    RISK_TABLE: {
+        "project": "task",
+        "title": "short_description",
+        "description": "description",
+        "response": "mitigation_plan",
+        "due_date": "due_date",
+    },
+    ISSUE_TABLE: {
+        "project": "parent",
+        "title": "short_description",
+        "description": "description",
+        "resolution": "work_notes",
+    },
+}
+# Our phase → the `state` choice inherited from `task` (-5 Pending, 1 Open, 2 WIP, 3 Closed Complete,
+# 4 Closed Incomplete); on hold stays "work in progress" because ServiceNow has no paused state by default.
+PHASE_TO_STATE = {
+    Phase.INITIATION: "-5",
+    Phase.PLANNING: "1",
+    Phase.EXECUTION: "2",
+    Phase.CLOSING: "2",
+    Phase.ON_HOLD: "2",
+    Phase.HANDED_OVER: "3",
+    Phase.CANCELLED: "4",
+}
+# Inherited columns and choices live on the parents: pm_project extends planned_task, which extends task.
+TABLE_FAMILIES = {
+    PROJECT_TABLE: "pm_project,planned_task,task",
+    STATUS_TABLE: "project_status",
+    RISK_TABLE: "risk",
+    ISSUE_TABLE: "issue,task",
+}
+# PRINCE2 amber is ServiceNow's yellow.
+RAG_TO_HEALTH = {"green": "green", "amber": "yellow", "red": "red"}
+
+
+def servicenow_client(*, sleep=None) -> RestClient:
+    """A Table API client configured from settings.SERVICENOW (the environment)."""
+    config = settings.SERVICENOW
+    if not config["INSTANCE_URL"]:
+        raise RemoteError("ServiceNow is not configured (SERVICENOW_INSTANCE_URL is empty).")
+    extra = {"sleep": sleep} if sleep else {}
+    return RestClient(
+        auth=_auth(config),
+        timeout=config["TIMEOUT"],
+        max_retries=config["MAX_RETRIES"],
+        headers={"Accept": "application/json", "Content-Type": "application/json"},
+        **extra,
+    )
+
+
+def _auth(config: dict):
+    grant = config["AUTH"]
+    if grant == "basic":
+        return BasicAuth(config["USERNAME"], config["PASSWORD"])
+    form = {"grant_type": grant, "client_id": config["CLIENT_ID"], "client_secret": config["CLIENT_SECRET"]}
+    if grant == "password":
+        form |= {"username": config["USERNAME"], "password": config["PASSWORD"]}
+    return OAuthToken(
+        token_url=_url("/oauth_token.do"),
+        form=form,
+        cache_key=f"connector:servicenow:token:{hashlib.sha256(config['CLIENT_ID'].encode()).hexdigest()[:12]}",
+    )
+
+
+def _url(path: str) -> str:
+    return settings.SERVICENOW["INSTANCE_URL"].rstrip("/") + path
+
+
+def table_list(client: RestClient, table: str, *, query: str = "", fields: str = "") -> Iterator[dict]:
+    """Every row of a query, page by page, following the `Link: rel="next"` header."""
+    params = {
+        "sysparm_query": query,
+        "sysparm_limit": settings.SERVICENOW["PAGE_SIZE"],
+        "sysparm_exclude_reference_link": "true",
+    }
+    if fields:
+        params["sysparm_fields"] = fields
+    url: str | None = _url(f"/api/now/table/{table}")
+    while url:
+        response = client.request("GET", url, params=params)
+        yield from response.json().get("result", [])
+        url = response.links.get("next", {}).get("url")
+        params = None  # the next link carries every parameter
+
+
+def _find_by_correlation(client: RestClient, table: str, column: str, value: str) -> str | None:
+    query = f"{column}={value}^ORDERBYsys_created_on^ORDERBYsys_id"
+    params = {"sysparm_query": query, "sysparm_fields": "sys_id", "sysparm_limit": 1}
+    response = client.request("GET", _url(f"/api/now/table/{table}"), params=params)
+    rows = response.json().get("result", [])
+    return rows[0]["sys_id"] if rows else None
+
+
+def _text(value) -> str:
+    """ServiceNow stores every value as a string; dates as `YYYY-MM-DD HH:MM:SS` in UTC."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def _payload(values: dict, mapping: dict[str, str]) -> dict[str, str]:
+    return {remote: _text(values.get(local)) for local, remote in mapping.items() if local in values}
+
+
+def _hash(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class Record:
+    table: str
+    local_model: str
+    local_id: int
+    reference: str
+    payload: dict[str, str]
+    correlation: tuple[str, str] | None = None  # (column, value) to find a record created before
+
+
+class ServiceNowPush:
+    """Push every project and its progress updates; one failing record does not stop the others."""
+
+    def __init__(self, *, client: RestClient, recorder: RunRecorder, dry_run: bool = False):
+        self.client = client
+        self.recorder = recorder
+        self.dry_run = dry_run
+        self.links = {
+            (link.remote_table, link.local_model, link.local_id): link
+            for link in RemoteLink.objects.filter(connector=Connector.SERVICENOW)
+        }
+
+    def run(self) -> None:
+        project_mapping = mapping_for(
+            connector=Connector.SERVICENOW,
+            remote_table=PROJECT_TABLE,
+            defaults=DEFAULT_MAPPINGS[PROJECT_TABLE],
+        )
+        status_mapping = mapping_for(
+            connector=Connector.SERVICENOW, remote_table=STATUS_TABLE, defaults=DEFAULT_MAPPINGS[STATUS_TABLE]
+        )
+        for project in Project.objects.order_by("pk").iterator(chunk_size=500):
+            self.push(self.project_record(project, project_mapping))
+        updates = ProgressUpdate.objects.select_related("project").order_by("pk")
+        for update in updates.iterator(chunk_size=500):
+            project_sys_id = self.remote_id(PROJECT_TABLE, "projects.project", update.project_id)
+            if project_sys_id is None:
+                self.recorder.skip(STATUS_TABLE)  # its project failed to push; it goes next run
+                continue
+            self.push(self.status_record(update, project_sys_id, status_mapping))
+        if settings.SERVICENOW.get("PUSH_REGISTERS"):
+            self.push_registers()
+
+    def push_registers(self) -> None:
+        """Risks to `risk` and issues to `issue`, each linked to its project's sys_id."""
+        for table, model in ((RISK_TABLE, Risk), (ISSUE_TABLE, Issue)):
+            mapping = mapping_for(
+                connector=Connector.SERVICENOW, remote_table=table, defaults=DEFAULT_MAPPINGS[table]
+            )
+            for entry in model.objects.select_related("project").order_by("pk").iterator(chunk_size=500):
+                project_sys_id = self.remote_id(PROJECT_TABLE, "projects.project", entry.project_id)
+                if project_sys_id is None:
+                    self.recorder.skip(table)
+                    continue
+                self.push(self.register_record(table, entry, project_sys_id, mapping))
+
+    def register_record(self, table: str, entry, project_sys_id: str, mapping: dict[str, str]) -> Record:
+        if table == RISK_TABLE:
+            description = "\n".join(part for part in (entry.cause, entry.event, entry.effect) if part)
+            values = {"response": entry.response, "due_date": entry.review_date}
+        else:
+            description = entry.description
+            values = {"resolution": entry.resolution}
+        values |= {"project": project_sys_id, "title": entry.title, "description": description}
+        reference = f"{entry.project.code} {table} {entry.number}"
+        local_model = f"projects.{type(entry).__name__.lower()}"
+        return Record(table, local_model, entry.pk, reference, _payload(values, mapping))
+
+    def project_record(self, project: Project, mapping: dict[str, str]) -> Record:
+        values = {
+            "code": project.code,
+            "name": project.name,
+            "description": project.description,
+            "start_date": project.start_date,
+            "end_date": project.end_date,
+            "state": PHASE_TO_STATE[project.phase],
+            "phase": project.get_phase_display(),
+            "budget": project.budget,
+            "contract_value": project.contract_value,
+        }
+        correlation = (mapping["code"], project.code) if "code" in mapping else None
+        return Record(
+            PROJECT_TABLE,
+            "projects.project",
+            project.pk,
+            project.code,
+            _payload(values, mapping),
+            correlation,
+        )
+
+    def status_record(self, update: ProgressUpdate, project_sys_id: str, mapping: dict[str, str]) -> Record:
+        values = {
+            "project": project_sys_id,
+            "as_on": update.period_end,
+            "done_this_period": update.done_this_period,
+            "planned_next": update.planned_next,
+            "decisions_needed": update.decisions_needed,
+        }
+        for dimension in ("overall", "schedule", "cost", "scope", "quality", "risk", "safety"):
+            values[f"rag_{dimension}"] = RAG_TO_HEALTH.get(getattr(update, f"rag_{dimension}"), "")
+        reference = f"{update.project.code} {update.period_end:%Y-%m-%d}"
+        return Record(
+            STATUS_TABLE, "reporting.progressupdate", update.pk, reference, _payload(values, mapping)
+        )
+
+    def remote_id(self, table: str, local_model: str, local_id: int) -> str | None:
+        link = self.links.get((table, local_model, local_id))
+        return link.remote_id if link else None
+
+    def push(self, record: Record) -> None:
+        link = self.links.get((record.table, record.local_model, record.local_id))
+        digest = _hash(record.payload)
+        if link and link.payload_hash == digest:
+            self.recorder.skip(record.table)
+            return
+        if self.dry_run:
+            self.recorder.would(record.table, "update" if link else "create", record.reference)
+            return
+        try:
+            sys_id, created = self._upsert(record, link)
+        except RemoteError as error:
+            self.recorder.fail(record.table, record.reference, error)
+            return
+        self.links[(record.table, record.local_model, record.local_id)] = RemoteLink.objects.update_or_create(
+            connector=Connector.SERVICENOW,
+            remote_table=record.table,
+            local_model=record.local_model,
+            local_id=record.local_id,
+            defaults={"remote_id": sys_id, "payload_hash": digest},
+        )[0]
+        self.recorder.count(record.table, "created" if created else "updated")
+
+    def _upsert(self, record: Record, link: RemoteLink | None) -> tuple[str, bool]:
+        sys_id = link.remote_id if link else None
+        if sys_id is None and record.correlation:
+            sys_id = _find_by_correlation(self.client, record.table, *record.correlation)
+        if sys_id:
+            try:
+                self.client.request(
+                    "PATCH", _url(f"/api/now/table/{record.table}/{sys_id}"), json=record.payload
+                )
+                return sys_id, False
+            except RemoteError as error:
+                if error.status != 404:
+                    raise
+                # Deleted (or hidden by an ACL) on the ServiceNow side: create it again.
+                RemoteLink.objects.filter(pk=getattr(link, "pk", None)).delete()
+        response = self.client.request("POST", _url(f"/api/now/table/{record.table}"), json=record.payload)
+        return response.json()["result"]["sys_id"], True
+
+
+def servicenow_discover(*, client: RestClient) -> dict:
+    """Check the mapping against the instance's sys_dictionary, and read the choices of mapped columns."""
+    report: dict = {}
+    for table, defaults in DEFAULT_MAPPINGS.items():
+        mapping = mapping_for(connector=Connector.SERVICENOW, remote_table=table, defaults=defaults)
+        columns = _columns(client, table)
+        missing = sorted(remote for remote in mapping.values() if remote not in columns)
+        report[table] = {
+            "mapped": mapping,
+            "missing": missing,
+            "choices": {
+                remote: _choices(client, table, remote)
+                for remote in mapping.values()
+                if columns.get(remote) == "choice" or remote in ("state", "overall_health")
+            },
+        }
+    return report
+
+
+def _columns(client: RestClient, table: str) -> dict[str, str]:
+    rows = table_list(
+        client,
+        "sys_dictionary",
+        query=f"nameIN{TABLE_FAMILIES[table]}^elementISNOTEMPTY",
+        fields="name,element,internal_type",
+    )
+    return {row["element"]: row.get("internal_type", "") for row in rows}
+
+
+def _choices(client: RestClient, table: str, column: str) -> list[dict]:
+    rows = table_list(
+        client,
+        "sys_choice",
+        query=f"nameIN{TABLE_FAMILIES[table]}^element={column}^inactive=false",
+        fields="value,label",
+    )
+    return [{"value": row["value"], "label": row["label"]} for row in rows]

@@ -1,0 +1,197 @@
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from pmo.roles import Role
+from procurement import services
+from procurement.models import BudgetLine, InvoiceStatus, Supplier, SupplierInvoice
+from tests.factories import BudgetLineFactory, ProjectFactory, cost_category, user_with_role
+from tests.procurement.helpers import make_order, submitted_order
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_it_shows_the_pnl_of_a_project(client):
+    order = submitted_order(amount=Decimal("800.00"), budget=Decimal("5000.00"))
+    services.purchase_order_approve(order=order, approver=order.project.project_manager)
+    response = login(client, order.project.project_manager).get(
+        f"/procurement/projects/{order.project.pk}/pnl/"
+    )
+    assert response.status_code == 200
+    line = response.context["pnl"].lines[0]
+    assert (line.budget, line.committed, line.available) == (
+        Decimal("5000.00"),
+        Decimal("800.00"),
+        Decimal("4200.00"),
+    )
+    project = response.context["project"]
+    assert project.money_revenue == project.contract_value
+    assert project.money_margin == project.contract_value - Decimal("5000.00")
+
+
+def test_it_shows_the_pnl_in_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    project = ProjectFactory()
+    client = login(client, user_with_role(Role.FINANCE))
+    make_order(project=project)
+    client.get(f"/procurement/projects/{project.pk}/pnl/")
+    for code in ("subcontracting", "travel", "contingency"):
+        BudgetLineFactory(project=project, category=cost_category(code))
+    for _ in range(10):
+        make_order(project=project)
+    with django_assert_max_num_queries(7):
+        response = client.get(f"/procurement/projects/{project.pk}/pnl/")
+    assert len(response.context["pnl"].lines) == 4
+
+
+@pytest.mark.parametrize("role", [Role.SALES, Role.SMO, Role.ENGINEERING_MANAGER])
+def test_it_refuses_the_pnl_to_roles_without_money(client, role):
+    project = ProjectFactory(phase="closing", account_manager=user_with_role(Role.SALES))
+    response = login(client, user_with_role(role)).get(f"/procurement/projects/{project.pk}/pnl/")
+    assert response.status_code in (403, 404)
+
+
+def test_it_refuses_another_pms_project(client):
+    project = ProjectFactory()
+    response = login(client, user_with_role(Role.PROJECT_MANAGER)).get(
+        f"/procurement/projects/{project.pk}/pnl/"
+    )
+    assert response.status_code == 404
+
+
+def test_it_lets_the_pm_set_a_budget_line_and_its_forecast(client):
+    project = ProjectFactory()
+    response = login(client, project.project_manager).post(
+        f"/procurement/projects/{project.pk}/budget/travel/", {"budget": "2.500,00", "forecast": "2.750,00"}
+    )
+    assert response.status_code == 302
+    line = BudgetLine.objects.get(project=project, category__code="travel")
+    assert (line.budget, line.forecast) == (Decimal("2500.00"), Decimal("2750.00"))
+
+
+def test_it_refuses_finance_changing_a_budget_line(client):
+    project = ProjectFactory()
+    response = login(client, user_with_role(Role.FINANCE)).post(
+        f"/procurement/projects/{project.pk}/budget/travel/", {"budget": "1,00", "forecast": "1,00"}
+    )
+    assert response.status_code == 403
+    assert not BudgetLine.objects.filter(project=project).exists()
+
+
+def test_it_shows_the_portfolio_money_in_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    client = login(client, user_with_role(Role.HEAD_OF_PM))
+    make_order()
+    client.get("/procurement/portfolio/")
+    for _ in range(10):
+        make_order()
+    with django_assert_max_num_queries(6):
+        response = client.get("/procurement/portfolio/?sort=-available")
+    assert len(response.context["page"].object_list) == 11
+
+
+@pytest.mark.parametrize("role", [Role.SALES, Role.SMO, Role.PROJECT_MANAGER, Role.ENGINEERING_MANAGER])
+def test_it_refuses_the_portfolio_money_view(client, role):
+    assert login(client, user_with_role(role)).get("/procurement/portfolio/").status_code == 403
+
+
+def test_it_exports_the_filtered_lines_as_csv(client):
+    order = submitted_order()
+    make_order()
+    response = login(client, user_with_role(Role.FINANCE)).get(
+        f"/procurement/orders/export.csv?project={order.project.code}"
+    )
+    assert response.status_code == 200 and response.streaming
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:3] == ["order_number", "order_status", "order_date"]
+    assert len(rows) == 2 and rows[1][0] == order.number
+    assert rows[1][rows[0].index("amount_excl_vat")] == "500.00"
+
+
+def test_it_exports_the_lines_as_xlsx(client):
+    order = submitted_order()
+    response = login(client, user_with_role(Role.FINANCE)).get("/procurement/orders/export.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == order.number
+
+
+@pytest.mark.parametrize("role", [Role.SALES, Role.SMO, Role.PROJECT_MANAGER])
+def test_it_refuses_exports(client, role):
+    client = login(client, user_with_role(role))
+    assert client.get("/procurement/orders/export.csv").status_code == 403
+    assert client.get("/procurement/orders/export.xlsx").status_code == 403
+
+
+def test_it_lets_finance_record_an_invoice_through_the_page(client):
+    order = submitted_order()
+    services.purchase_order_approve(order=order, approver=order.project.project_manager)
+    line = order.lines.get()
+    response = login(client, user_with_role(Role.FINANCE)).post(
+        f"/procurement/orders/{order.pk}/invoices/create/",
+        {
+            "number": "INV-9",
+            "invoice_date": "03/03/2026",
+            f"quantity_{line.pk}": "1",
+            f"price_{line.pk}": "500,00",
+        },
+    )
+    invoice = SupplierInvoice.objects.get(number="INV-9")
+    assert response.status_code == 302
+    assert invoice.status == InvoiceStatus.MISMATCH  # nothing received yet
+
+
+@pytest.mark.parametrize("role", [Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.PROJECT_MANAGER])
+def test_it_keeps_invoices_to_finance(client, role):
+    order = submitted_order()
+    services.purchase_order_approve(order=order, approver=order.project.project_manager)
+    response = login(client, user_with_role(role)).post(
+        f"/procurement/orders/{order.pk}/invoices/create/", {"number": "INV-9", "invoice_date": "03/03/2026"}
+    )
+    assert response.status_code == 403
+    assert not SupplierInvoice.objects.exists()
+
+
+def test_it_creates_a_supplier_with_a_checked_vat_number_and_iban(client):
+    client = login(client, user_with_role(Role.PM_SUPPORT))
+    data = {
+        "name": "Kabel NV",
+        "kind": "subcontractor",
+        "vat_number": "BE 0403.170.701",
+        "iban": "BE71 0961 2345 6769",
+        "country": "BE",
+        "language": "fr",
+        "payment_terms_days": "30",
+    }
+    response = client.post("/procurement/suppliers/create/", data)
+    supplier = Supplier.objects.get(name="Kabel NV")
+    assert response.status_code == 302
+    assert (supplier.vat_number, supplier.iban) == ("BE0403170701", "BE71096123456769")
+    bad = client.post("/procurement/suppliers/create/", {**data, "name": "Bad", "vat_number": "BE0403170702"})
+    assert bad.status_code == 200 and "vat_number" in bad.context["form"].errors
+    assert not Supplier.objects.filter(name="Bad").exists()
+
+
+@pytest.mark.parametrize("role", [Role.SALES, Role.SMO, Role.PROJECT_MANAGER])
+def test_it_refuses_supplier_creation(client, role):
+    response = login(client, user_with_role(role)).post("/procurement/suppliers/create/", {"name": "X"})
+    assert response.status_code == 403
+    assert not Supplier.objects.exists()
+
+
+def test_it_lists_suppliers_in_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    client = login(client, user_with_role(Role.FINANCE))
+    make_order()
+    client.get("/procurement/suppliers/")
+    for _ in range(10):
+        make_order()
+    with django_assert_max_num_queries(6):
+        response = client.get("/procurement/suppliers/")
+    assert response.status_code == 200

@@ -1,0 +1,334 @@
+"""Dynamics 365 pull against a local Dataverse Web API: token, paging, incremental, idempotent, errors."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from procurement.models import Supplier
+from reporting.connectors.runs import sync_run_create, sync_run_execute
+from reporting.models import (
+    Connector,
+    D365Actual,
+    D365Opportunity,
+    D365PurchaseOrder,
+    D365Vendor,
+    FieldMapping,
+    RemoteLink,
+    SyncCursor,
+    SyncRun,
+)
+from tests.factories import ProjectFactory, SupplierFactory
+
+pytestmark = pytest.mark.django_db
+
+FORMATTED = "@OData.Community.Display.V1.FormattedValue"
+D365_PROJECT = "9b1c0000-0000-0000-0000-000000000001"
+OTHER_D365_PROJECT = "9b1c0000-0000-0000-0000-000000000002"
+
+
+@pytest.fixture(autouse=True)
+def fresh_token_cache():
+    cache.clear()
+
+
+def pull(dry_run: bool = False) -> SyncRun:
+    run = sync_run_create(
+        connector=Connector.DYNAMICS365, direction=SyncRun.Direction.PULL, is_dry_run=dry_run
+    )
+    return sync_run_execute(run_id=run.pk)
+
+
+def opportunity(number: int, modified: str, **overrides) -> dict:
+    return {
+        "@odata.etag": f'W/"{number}{modified}"',
+        "opportunityid": f"0a000000-0000-0000-0000-{number:012d}",
+        "name": f"Wifi for school {number}",
+        "_parentaccountid_value": "acc-1",
+        f"_parentaccountid_value{FORMATTED}": "Scholengroep Gent",
+        "estimatedvalue": 125000.5,
+        f"estimatedvalue{FORMATTED}": "€125,000.50",
+        "estimatedclosedate": "2026-12-15",
+        "statecode": 1,
+        f"statecode{FORMATTED}": "Won",
+        "description": "Campus-wide wifi",
+        "modifiedon": modified,
+        **overrides,
+    }
+
+
+def seed_dataverse(fake, project_code: str) -> None:
+    fake.tables["msdyn_projects"] = [
+        {
+            "msdyn_projectid": D365_PROJECT,
+            "msdyn_subject": f"{project_code} Campus refresh",
+            "modifiedon": "2026-11-01T10:00:00Z",
+        },
+        {
+            "msdyn_projectid": OTHER_D365_PROJECT,
+            "msdyn_subject": "Internal R&D",
+            "modifiedon": "2026-11-01T10:00:00Z",
+        },
+    ]
+    fake.tables["opportunities"] = [opportunity(n, f"2026-11-0{n}T08:00:00Z") for n in range(1, 6)]
+    fake.tables["msdyn_vendors"] = [
+        {
+            "msdyn_vendorid": "v-1",
+            "msdyn_vendoraccountnumber": "V0001",
+            "msdyn_name": "Switch Supply NV",
+            "msdyn_primaryemailaddress": "orders@switch.example",
+            "msdyn_addressstreet": "Kade 1",
+            "msdyn_addresszipcode": "9000",
+            "msdyn_addresscity": "Gent",
+            "msdyn_addresscountryregionid": "BE",
+            "modifiedon": "2026-11-02T08:00:00Z",
+        },
+    ]
+    fake.tables["msdyn_purchaseorders"] = [
+        {
+            "msdyn_purchaseorderid": "po-1",
+            "msdyn_name": "PO-000117",
+            "_msdyn_project_value": D365_PROJECT,
+            "_msdyn_vendor_value": "v-1",
+            f"_msdyn_vendor_value{FORMATTED}": "Switch Supply NV",
+            "msdyn_purchaseorderstatus": 690970001,
+            f"msdyn_purchaseorderstatus{FORMATTED}": "Submitted",
+            "msdyn_documentapprovalstatus": 690970000,
+            f"msdyn_documentapprovalstatus{FORMATTED}": "Approved",
+            "msdyn_totalamount": 18150.0,
+            "msdyn_dateexpected": "2026-12-01T00:00:00Z",
+            "modifiedon": "2026-11-03T08:00:00Z",
+        },
+    ]
+    fake.tables["msdyn_actuals"] = [
+        {
+            "msdyn_actualid": f"act-{n}",
+            "_msdyn_project_value": project,
+            "msdyn_description": f"Cost {n}",
+            "msdyn_documentdate": "2026-11-10",
+            "msdyn_quantity": 8,
+            "msdyn_amount": amount,
+            "msdyn_transactiontypecode": type_code,
+            f"msdyn_transactiontypecode{FORMATTED}": "Cost",
+            "msdyn_transactionclassification": 192350000,
+            f"msdyn_transactionclassification{FORMATTED}": "Time",
+            "modifiedon": f"2026-11-1{n}T08:00:00Z",
+        }
+        for n, project, amount, type_code in [
+            (1, D365_PROJECT, 760.0, 192350000),
+            (2, D365_PROJECT, -95.5, 192350000),
+            (3, OTHER_D365_PROJECT, 100.0, 192350000),
+            (4, D365_PROJECT, 1200.0, 192350005),  # unbilled sales: not a cost
+        ]
+    ]
+
+
+def test_it_pulls_every_entity_and_lands_actuals_and_orders_on_our_project(dataverse):
+    project = ProjectFactory()
+    seed_dataverse(dataverse, project.code)
+
+    run = pull()
+
+    assert run.status == SyncRun.Status.SUCCEEDED, (run.error, list(run.failures.values("message")))
+    assert RemoteLink.objects.get(remote_id=D365_PROJECT).local_id == project.pk
+    assert D365Opportunity.objects.count() == 5
+    won = D365Opportunity.objects.get(remote_id__endswith="000000000001")
+    assert (won.account_name, won.estimated_value, won.state) == (
+        "Scholengroep Gent",
+        Decimal("125000.50"),
+        "Won",
+    )
+    assert won.estimated_close_date == date(2026, 12, 15)
+    vendor = D365Vendor.objects.get()
+    assert (vendor.account_number, vendor.name, vendor.city) == ("V0001", "Switch Supply NV", "Gent")
+    order = D365PurchaseOrder.objects.get()
+    assert order.project == project and order.amount == Decimal("18150.00") and order.status == "Submitted"
+    assert order.expected_date == date(2026, 12, 1)
+    assert sorted(D365Actual.objects.filter(project=project).values_list("amount", flat=True)) == [
+        Decimal("-95.50"),
+        Decimal("760.00"),
+    ]
+    assert D365Actual.objects.get(remote_id="act-3").project is None  # a Dynamics project that is not ours
+    assert not D365Actual.objects.filter(remote_id="act-4").exists()  # sales-side actual, filtered out
+
+
+def test_it_follows_next_links_with_the_same_page_size(dataverse):
+    seed_dataverse(dataverse, ProjectFactory().code)
+
+    pull()
+
+    opportunity_gets = [
+        path for path in dataverse.methods("GET") if path.startswith("/api/data/v9.2/opportunities")
+    ]
+    assert len(opportunity_gets) == 3  # 5 rows, 2 per page
+    assert "%24skiptoken=2" in opportunity_gets[1] and "%24skiptoken=4" in opportunity_gets[2]
+
+
+def test_a_second_pull_asks_only_for_what_changed_and_changes_nothing_twice(dataverse):
+    seed_dataverse(dataverse, ProjectFactory().code)
+    pull()
+    first_gets = len(dataverse.methods("GET"))
+
+    run = pull()
+
+    assert run.status == SyncRun.Status.SUCCEEDED
+    assert (run.created_count, run.updated_count) == (0, 0)
+    assert run.skipped_count > 0
+    later = dataverse.methods("GET")[first_gets:]
+    assert any("modifiedon+ge+2026-11-05T08%3A00%3A00Z" in path for path in later if "opportunities" in path)
+    assert D365Opportunity.objects.count() == 5
+    assert (
+        SyncCursor.objects.get(entity="opportunities").modified_since.isoformat()
+        == "2026-11-05T08:00:00+00:00"
+    )
+
+
+def test_a_changed_row_is_updated(dataverse):
+    seed_dataverse(dataverse, ProjectFactory().code)
+    pull()
+    dataverse.tables["opportunities"].append(
+        opportunity(5, "2026-11-20T08:00:00Z", name="Wifi for school 5 (extended)", estimatedvalue=150000)
+    )
+
+    run = pull()
+
+    assert run.details["entities"]["opportunities"]["updated"] == 1
+    changed = D365Opportunity.objects.get(remote_id__endswith="000000000005")
+    assert changed.name == "Wifi for school 5 (extended)" and changed.estimated_value == Decimal("150000.00")
+    assert D365Opportunity.objects.count() == 5
+
+
+def test_it_gets_one_token_for_the_whole_run_with_the_environment_scope(dataverse):
+    seed_dataverse(dataverse, ProjectFactory().code)
+
+    pull()
+
+    assert dataverse.tokens_issued == 1
+
+
+def test_a_bad_client_secret_fails_with_the_token_endpoints_error_and_no_secret(dataverse, settings):
+    settings.DYNAMICS365 = {**settings.DYNAMICS365, "CLIENT_SECRET": "not-the-secret-42"}
+
+    run = pull()
+
+    assert run.status == SyncRun.Status.PARTIAL
+    failure = run.failures.first()
+    assert failure.http_status == 401 and "invalid_client" in failure.message
+    assert not any("not-the-secret-42" in f.message for f in run.failures.all())
+
+
+def test_an_unknown_column_fails_that_entity_with_dataverses_message_and_the_others_go_on(dataverse):
+    seed_dataverse(dataverse, ProjectFactory().code)
+    FieldMapping.objects.create(
+        connector=Connector.DYNAMICS365,
+        remote_table="msdyn_vendors",
+        local_field="email",
+        remote_field="emailaddress1",
+    )
+
+    run = pull()
+
+    assert run.status == SyncRun.Status.PARTIAL
+    failure = run.failures.get()
+    assert (failure.entity, failure.http_status) == ("msdyn_vendors", 400)
+    assert "Could not find a property named 'emailaddress1'" in failure.message
+    assert D365Opportunity.objects.count() == 5 and not D365Vendor.objects.exists()
+    assert SyncCursor.objects.get(entity="msdyn_vendors").modified_since is None
+
+
+def test_it_honours_429_retry_after_and_retries_5xx(dataverse, monkeypatch):
+    waits = []
+    monkeypatch.setattr("time.sleep", waits.append)
+    seed_dataverse(dataverse, ProjectFactory().code)
+    dataverse.fail_next(
+        429,
+        {
+            "error": {
+                "code": "0x80072322",
+                "message": "Number of requests exceeded the limit of 6000 over time window of 300 seconds.",
+            }
+        },
+        headers={"Retry-After": "2"},
+        path="/api/data/v9.2/opportunities",
+    )
+    dataverse.fail_next(
+        503, {"error": {"code": "", "message": "Service unavailable"}}, path="/api/data/v9.2/msdyn_actuals"
+    )
+
+    run = pull()
+
+    assert run.status == SyncRun.Status.SUCCEEDED
+    assert 2 in waits
+    assert D365Opportunity.objects.count() == 5 and D365Actual.objects.count() == 3
+
+
+def test_a_dry_run_pulls_but_stores_nothing(dataverse):
+    seed_dataverse(dataverse, ProjectFactory().code)
+
+    run = pull(dry_run=True)
+
+    assert run.status == SyncRun.Status.SUCCEEDED
+    assert run.created_count == 5 + 1 + 1 + 3 + 1  # opportunities, vendor, order, actuals, project link
+    assert "create opportunities 0a000000-0000-0000-0000-000000000001" in run.details["planned"]
+    assert not D365Opportunity.objects.exists() and not RemoteLink.objects.exists()
+    assert not SyncCursor.objects.exclude(modified_since=None).exists()
+
+
+@pytest.mark.parametrize("rows", [5, 40])
+def test_pulling_a_page_runs_a_constant_number_of_queries_whatever_its_size(dataverse, settings, rows):
+    settings.DYNAMICS365 = {**settings.DYNAMICS365, "PAGE_SIZE": 50}
+    seed_dataverse(dataverse, ProjectFactory().code)
+    dataverse.tables["opportunities"] = [opportunity(n, f"2026-11-01T08:{n:02d}:00Z") for n in range(rows)]
+
+    with CaptureQueriesContext(connection) as queries:
+        pull()
+
+    assert D365Opportunity.objects.count() == rows
+    assert len(queries) <= 84  # the same for 5 and 40 rows: one page per entity set
+
+
+def test_vendors_become_suppliers_once_and_stay_linked(dataverse):
+    seed_dataverse(dataverse, ProjectFactory().code)
+    dataverse.tables["msdyn_vendors"].append(
+        {
+            "msdyn_vendorid": "v-2",
+            "msdyn_vendoraccountnumber": "V0002",
+            "msdyn_name": "Known Cabling BV",
+            "msdyn_primaryemailaddress": "new@cabling.example",
+            "msdyn_addressstreet": "",
+            "msdyn_addresszipcode": "",
+            "msdyn_addresscity": "Antwerpen",
+            "msdyn_addresscountryregionid": "BE",
+            "modifiedon": "2026-11-02T09:00:00Z",
+        }
+    )
+    known = SupplierFactory(name="Known Cabling BV", email="old@cabling.example", iban="")
+
+    run = pull()
+    again = pull()
+
+    assert list(run.failures.values_list("message", flat=True)) == []
+    created = Supplier.objects.get(name="Switch Supply NV")
+    assert (created.email, created.city, created.country) == ("orders@switch.example", "Gent", "BE")
+    known.refresh_from_db()
+    assert (known.email, known.city) == ("new@cabling.example", "Antwerpen")
+    assert Supplier.objects.count() == 2
+    assert run.details["entities"]["suppliers"] == {"created": 1, "updated": 1}
+    assert again.details["entities"]["suppliers"] == {"skipped": 1}  # the last vendor, at the cursor
+    assert RemoteLink.objects.get(remote_id="v-2").local_id == known.pk
+
+
+def test_a_vendor_our_rules_refuse_is_a_failure_not_a_crash(dataverse):
+    seed_dataverse(dataverse, ProjectFactory().code)
+    dataverse.tables["msdyn_vendors"][0]["msdyn_primaryemailaddress"] = "not an email"
+
+    run = pull()
+
+    assert run.status == SyncRun.Status.PARTIAL
+    failure = run.failures.get()
+    assert failure.entity == "suppliers" and failure.reference == "Switch Supply NV"
+    assert D365Vendor.objects.count() == 1 and not Supplier.objects.exists()
+    assert failure.message.startswith("Enter a valid email address")
