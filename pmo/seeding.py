@@ -39,3 +39,7 @@ def run_seed(*, scale: str, stdout, seed: int = 2026) -> SeedContext:
         module_path, function_name = step.rsplit(".", 1)
         getattr(import_module(module_path), function_name)(context)
     return context
+
+
+# --- procurement (helper "money"): suppliers, budget lines, purchase orders (L: 10,000 with 50,000 lines)
+SEED_STEPS.append("procurement.seed.seed_procurement")
