@@ -4,6 +4,7 @@ Scale L makes 10,000 orders with 50,000 lines (bulk inserts, a few seconds).
 """
 
 from datetime import date, datetime, time, timedelta
+from importlib import import_module
 from decimal import Decimal
 
 from django.db.models import F
@@ -229,6 +230,10 @@ def _orders(context, projects, suppliers, budget_lines, count: int) -> list[Purc
 
 
 def seed_procurement(context) -> None:
+    from django.apps import apps
+
+    # The shipped categories and approval matrix (migration 0002), again: a flushed test database lacks them.
+    import_module("procurement.migrations.0002_default_categories_and_rules").create_defaults(apps, None)
     rng = context.rng
     sizes = SIZES[context.scale]
     projects = context.data["projects"]
