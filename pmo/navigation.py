@@ -30,6 +30,33 @@ def navigation_for(user) -> list[NavEntry]:
     return [entry for entry in NAVIGATION if entry.roles & roles]
 
 
+# Intake and capacity (issue 3).
+NAVIGATION += [
+    NavEntry(
+        _("Intakes"),
+        "projects:intake-list",
+        "inbox",
+        frozenset({Role.SALES, Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR}),
+        "intakes",
+    ),
+    NavEntry(
+        _("Capacity"),
+        "projects:capacity",
+        "people",
+        frozenset(
+            {
+                Role.ENGINEERING_MANAGER,
+                Role.PM_SUPPORT,
+                Role.HEAD_OF_PM,
+                Role.ADMINISTRATOR,
+                Role.PROJECT_MANAGER,
+            }
+        ),
+        "capacity",
+    ),
+]
+
+
 # --- procurement (helper "money") ---
 _MONEY_READERS = frozenset({Role.FINANCE, Role.HEAD_OF_PM, Role.PM_SUPPORT, Role.ADMINISTRATOR})
 NAVIGATION += [

@@ -19,3 +19,56 @@ __all__ = [
     "Phase",
     "Project",
 ]
+
+# Intake, documents, plan and phase changes (issue 3).
+from projects.models.documents import (
+    Document,
+    DocumentCategory,
+    DocumentVersion,
+    RequiredDocument,
+)
+from projects.models.intake import (
+    INTAKE_EDITABLE_STATUSES,
+    INTAKE_TRANSITIONS,
+    Intake,
+    IntakeStatus,
+    IntakeStatusChange,
+    IntakeTemplate,
+)
+from projects.models.phases import PhaseChange
+from projects.models.plan import (
+    CLOSED_TASK_STATUSES,
+    Assignment,
+    PlanBaseline,
+    PlanBaselineTask,
+    Resource,
+    ResourceKind,
+    Task,
+    TaskDependency,
+    TaskKind,
+    TaskStatus,
+)
+
+__all__ += [
+    "CLOSED_TASK_STATUSES",
+    "INTAKE_EDITABLE_STATUSES",
+    "INTAKE_TRANSITIONS",
+    "Assignment",
+    "Document",
+    "DocumentCategory",
+    "DocumentVersion",
+    "Intake",
+    "IntakeStatus",
+    "IntakeStatusChange",
+    "IntakeTemplate",
+    "PhaseChange",
+    "PlanBaseline",
+    "PlanBaselineTask",
+    "RequiredDocument",
+    "Resource",
+    "ResourceKind",
+    "Task",
+    "TaskDependency",
+    "TaskKind",
+    "TaskStatus",
+]
