@@ -69,3 +69,12 @@ NAVIGATION += [
     ),
     NavEntry(_("Money"), "procurement:portfolio-money", "cash-coin", _MONEY_READERS, "procurement"),
 ]
+NAVIGATION.append(
+    NavEntry(
+        _("Quotations"),
+        "projects:quotation-list",
+        "file-earmark-text",
+        frozenset({Role.SALES, Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.FINANCE, Role.ADMINISTRATOR}),
+        "quotations",
+    )
+)

@@ -218,3 +218,9 @@ LOGGING = {
 }
 
 PAGINATE_BY = 25
+
+# Quotations past their validity become expired (issue 4, helper "money").
+CELERY_BEAT_SCHEDULE["quotation-expire-overdue"] = {
+    "task": "projects.tasks.quotation_expire_overdue_task",
+    "schedule": 3600.0,
+}

@@ -4,8 +4,8 @@ Scale L makes 10,000 orders with 50,000 lines (bulk inserts, a few seconds).
 """
 
 from datetime import date, datetime, time, timedelta
-from importlib import import_module
 from decimal import Decimal
+from importlib import import_module
 
 from django.db.models import F
 from django.utils import timezone

@@ -9,3 +9,11 @@ from projects.services.intake import intake_notify_sales
 def intake_notify_sales_task(self, status_change_id: int) -> bool:
     """Email sales that their intake changed status."""
     return intake_notify_sales(status_change_id=status_change_id)
+
+
+@shared_task(bind=True, acks_late=True)
+def quotation_expire_overdue_task(self) -> int:
+    """Expire the sent quotations whose validity has passed (hourly, on Celery beat)."""
+    from projects.services.quotations import quotation_expire_overdue
+
+    return quotation_expire_overdue()

@@ -70,3 +70,18 @@ __all__ += [
     "resource_departments",
     "resource_list",
 ]
+
+# Quotations (issue 4, helper "money").
+from projects.selectors.quotations import (  # noqa: E402
+    quotation_get_for_user,
+    quotation_list_for_user,
+    quotation_visibility_q,
+    quotation_with_totals,
+)
+
+__all__ += [
+    "quotation_get_for_user",
+    "quotation_list_for_user",
+    "quotation_visibility_q",
+    "quotation_with_totals",
+]

@@ -78,3 +78,24 @@ __all__ += [
 from projects.services.intake import intake_templates_install  # noqa: E402
 
 __all__ += ["intake_templates_install"]
+
+# Quotations (issue 4, helper "money").
+from projects.services.quotations import (  # noqa: E402
+    quotation_accept,
+    quotation_create,
+    quotation_decline,
+    quotation_expire_overdue,
+    quotation_send,
+    quotation_totals,
+    quotation_update,
+)
+
+__all__ += [
+    "quotation_accept",
+    "quotation_create",
+    "quotation_decline",
+    "quotation_expire_overdue",
+    "quotation_send",
+    "quotation_totals",
+    "quotation_update",
+]
