@@ -247,6 +247,7 @@ def seed_procurement(context) -> None:
     PurchaseOrderLine.objects.bulk_create(lines, batch_size=5000)
     _approvals_receipts_invoices(context, orders, lines)
     context.data["suppliers"] = suppliers
+    _analyze()
     context.log(f"  suppliers: {len(suppliers)}, purchase orders: {len(orders)}, order lines: {len(lines)}")
 
 
@@ -334,3 +335,14 @@ def _invoice(order, lines, finance) -> SupplierInvoice:
         status=InvoiceStatus.MATCHED,
         recorded_by=finance[order.pk % len(finance)],
     )
+
+
+def _analyze() -> None:
+    """Refresh the planner statistics after bulk inserts (PostgreSQL) so that pages use the indexes."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (BudgetLine, PurchaseOrder, PurchaseOrderLine, Approval, SupplierInvoice):
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
