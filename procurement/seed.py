@@ -247,7 +247,7 @@ def seed_procurement(context) -> None:
     PurchaseOrderLine.objects.bulk_create(lines, batch_size=5000)
     _approvals_receipts_invoices(context, orders, lines)
     context.data["suppliers"] = suppliers
-    _analyze()
+    analyze_tables()
     context.log(f"  suppliers: {len(suppliers)}, purchase orders: {len(orders)}, order lines: {len(lines)}")
 
 
@@ -337,7 +337,7 @@ def _invoice(order, lines, finance) -> SupplierInvoice:
     )
 
 
-def _analyze() -> None:
+def analyze_tables() -> None:
     """Refresh the planner statistics after bulk inserts (PostgreSQL) so that pages use the indexes."""
     from django.db import connection
 
