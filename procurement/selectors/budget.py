@@ -23,7 +23,8 @@ from procurement.models import COMMITTED_STATUSES, BudgetLine, PurchaseOrderLine
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 MONEY = DecimalField(max_digits=16, decimal_places=2)
-# Approved changes that the customer pays for raise the revenue (when the registers are installed).
+# Approved changes the customer pays for: change_request_approve (registers) adds their price to the
+# contract value, so the revenue is the contract value; this sum says how much of it came from changes.
 REVENUE_CHANGE_STATUSES = ("approved", "implemented")
 
 
@@ -118,10 +119,10 @@ def project_money_annotate(queryset: QuerySet) -> QuerySet:
         money_change_revenue=_change_revenue(),
         money_spent=_line_spent(),
     ).annotate(
-        money_revenue=_money(F("contract_value") + F("money_change_revenue")),
+        money_revenue=_money(F("contract_value")),
         # Built on the single "spent" subquery so that sorting by them stays cheap at scale.
         money_available=_money(F("money_budget") - F("money_spent")),
-        money_margin=_money(F("contract_value") + F("money_change_revenue") - F("money_forecast")),
+        money_margin=_money(F("contract_value") - F("money_forecast")),
     )
 
 
