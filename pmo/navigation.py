@@ -67,7 +67,13 @@ NAVIGATION += [
         _MONEY_READERS | {Role.PROJECT_MANAGER},
         "procurement",
     ),
-    NavEntry(_("Money"), "procurement:portfolio-money", "cash-coin", _MONEY_READERS, "procurement"),
+    NavEntry(
+        _("Money"),
+        "procurement:portfolio-money",
+        "cash-coin",
+        _MONEY_READERS | {Role.PROJECT_MANAGER},
+        "procurement",
+    ),
 ]
 NAVIGATION.append(
     NavEntry(
