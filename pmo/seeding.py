@@ -46,3 +46,4 @@ SEED_STEPS.append("projects.seed_plan.seed_intakes_documents_plans")
 
 # --- procurement (helper "money"): suppliers, budget lines, purchase orders (L: 10,000 with 50,000 lines)
 SEED_STEPS.append("procurement.seed.seed_procurement")
+SEED_STEPS.append("projects.seed_quotations.seed_quotations")
