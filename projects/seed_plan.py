@@ -265,11 +265,7 @@ def _project_tasks(context, project, today: date) -> list[Task]:
                 )
             )
             status, progress = _task_status(project, begin, end, today)
-            name = (
-                f"{WORK[language][4]} {group}"
-                if is_milestone
-                else f"{rng.choice(WORK[language])} {group}.{step + 1}"
-            )
+            name = f"{WORK[language][4]} {group}" if is_milestone else rng.choice(WORK[language])
             tasks.append(
                 Task(
                     project=project,
@@ -323,7 +319,7 @@ def _seed_assignments(context, tasks_by_project, resources) -> None:
             if task.kind in (TaskKind.ENGINEERING, TaskKind.INSTALLATION):
                 pool = crews if task.kind == TaskKind.INSTALLATION and rng.random() < 0.5 else people
                 days = max((task.planned_end - task.planned_start).days, 1)
-                hours = Decimal(rng.choice([4, 6, 8])) * days
+                hours = Decimal(rng.choice([2, 4, 6])) * days
                 rows.append(Assignment(task=task, resource=rng.choice(pool), hours=hours))
     Assignment.objects.bulk_create(rows, batch_size=5000)
 
@@ -382,13 +378,12 @@ def _seed_documents(context, projects) -> None:
                 uploaded_by=officers[number % len(officers)],
             )
         )
+    documents += _intake_attachments()
     bulk_create_with_history(documents, Document, batch_size=2000)
     write_files = context.scale == "S"
     digest = hashlib.sha256(DEMO_PDF).hexdigest()
     versions = []
-    for document in Document.objects.filter(project__isnull=False).only(
-        "pk", "current_version", "uploaded_by_id", "category"
-    ):
+    for document in Document.objects.only("pk", "current_version", "uploaded_by_id", "category"):
         for version in range(1, document.current_version + 1):
             name = f"documents/{document.pk}/seed-v{version}.pdf"
             if write_files and not default_storage.exists(name):
@@ -406,3 +401,21 @@ def _seed_documents(context, projects) -> None:
                 )
             )
     DocumentVersion.objects.bulk_create(versions, batch_size=5000)
+
+
+def _intake_attachments() -> list[Document]:
+    """The attachments sales gave with the intakes that reached the PMO and are not projects yet."""
+    waiting = Intake.objects.filter(
+        status__in=(IntakeStatus.SUBMITTED, IntakeStatus.RETURNED, IntakeStatus.ACCEPTED)
+    ).select_related("template")
+    return [
+        Document(
+            intake=intake,
+            category=category,
+            title=category.replace("_", " ").capitalize(),
+            current_version=1,
+            uploaded_by_id=intake.created_by_id,
+        )
+        for intake in waiting
+        for category in intake.template.required_attachments
+    ]

@@ -78,3 +78,16 @@ urlpatterns += [
     path("quotations/<int:pk>/decline/", quotation_views.quotation_decline, name="quotation-decline"),
     path("quotations/<int:pk>/pdf/", quotation_views.quotation_pdf, name="quotation-pdf"),
 ]
+urlpatterns += [
+    path("tasks/<int:pk>/delete/", plan_views.task_delete, name="task-delete"),
+    path(
+        "<int:pk>/documents/required/create/",
+        document_views.required_document_add,
+        name="required-document-create",
+    ),
+    path(
+        "<int:pk>/documents/required/<int:line_pk>/delete/",
+        document_views.required_document_remove,
+        name="required-document-delete",
+    ),
+]

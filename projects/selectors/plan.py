@@ -83,9 +83,15 @@ def gantt_tasks(*, rows: list[PlanRow]) -> list[dict]:
     tasks = []
     for row in rows:
         task = row.task
-        classes = [f"gantt-{task.kind}", f"gantt-status-{task.status}"]
+        # frappe-gantt takes one class per bar: lateness first, then milestones and finished work.
         if row.variance_days and row.variance_days > 0:
-            classes.append("gantt-late")
+            css_class = "gantt-late"
+        elif task.kind == TaskKind.MILESTONE:
+            css_class = "gantt-milestone"
+        elif task.status == TaskStatus.DONE:
+            css_class = "gantt-done"
+        else:
+            css_class = f"gantt-{task.kind}"
         tasks.append(
             {
                 "id": f"t{task.pk}",
@@ -95,7 +101,7 @@ def gantt_tasks(*, rows: list[PlanRow]) -> list[dict]:
                 "end": task.planned_end.isoformat(),
                 "progress": task.progress,
                 "dependencies": ", ".join(f"t{pk}" for pk in row.predecessor_ids),
-                "custom_class": " ".join(classes),
+                "custom_class": css_class,
                 "baseline_end": row.baseline_end.isoformat() if row.baseline_end else "",
                 "variance": row.variance_days,
             }

@@ -78,6 +78,10 @@ __all__ += [
 from projects.services.intake import intake_templates_install  # noqa: E402
 
 __all__ += ["intake_templates_install"]
+from projects.services.documents import required_document_add, required_document_remove  # noqa: E402
+from projects.services.plan import task_delete  # noqa: E402
+
+__all__ += ["required_document_add", "required_document_remove", "task_delete"]
 
 # Quotations (issue 4, helper "money").
 from projects.services.quotations import (  # noqa: E402

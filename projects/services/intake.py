@@ -149,6 +149,9 @@ def intake_reject(*, intake: Intake, actor: User, reason: str) -> Intake:
 @transaction.atomic
 def intake_accept(*, intake: Intake, actor: User, answers: dict[str, bool]) -> Intake:
     """Accept the intake once every item of the template's review checklist is ticked."""
+    missing = intake_missing(intake=intake)
+    if missing:
+        raise ValidationError(missing)
     unticked = [
         item for index, item in enumerate(intake.template.checklist_items()) if not answers.get(str(index))
     ]

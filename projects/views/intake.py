@@ -10,7 +10,7 @@ from pmo.selectors import history_for
 from projects import selectors, services
 from projects.forms.documents import DocumentUploadForm
 from projects.forms.intake import IntakeAcceptForm, IntakeConvertForm, IntakeForm, ReasonForm
-from projects.models import IntakeStatus, IntakeTemplate
+from projects.models import IntakeStatus
 
 INTAKE_SORTS = {
     "number": "number",
@@ -55,10 +55,8 @@ def _intake_form_page(request, intake=None):
         else:
             messages.success(request, _("Intake %(number)s saved.") % {"number": intake.number})
             return redirect(intake)
-    templates = IntakeTemplate.objects.filter(is_active=True)
-    return render(
-        request, "projects/intake_form.html", {"form": form, "intake": intake, "templates": templates}
-    )
+    missing = selectors.intake_missing(intake=intake) if intake is not None else []
+    return render(request, "projects/intake_form.html", {"form": form, "intake": intake, "missing": missing})
 
 
 @login_required

@@ -29,12 +29,10 @@ def measure(client, url: str, repeat: int = 5) -> tuple[int, float]:
     return len(queries.captured_queries), sorted(timings)[len(timings) // 2]
 
 
-@pytest.fixture(scope="module")
-def scale_l(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        if Task.objects.count() < 40_000:
-            run_seed(scale="L", stdout=io.StringIO())
-    yield
+@pytest.fixture
+def scale_l(db):
+    # Inside the test's transaction: the data is rolled back and never pollutes the reused test DB.
+    run_seed(scale="L", stdout=io.StringIO())
 
 
 def test_capacity_view_and_plan_pages_at_scale_l(client, scale_l):

@@ -164,3 +164,13 @@ def test_the_intake_list_runs_a_constant_number_of_queries(client, django_assert
         response = client.get("/projects/intakes/")
 
     assert response.status_code == 200
+
+
+def test_the_edit_form_lists_what_the_template_still_needs(client):
+    intake = IntakeFactory(created_by=login(client, Role.SALES), opportunity_reference="")
+
+    response = client.get(f"/projects/intakes/{intake.pk}/update/")
+
+    assert response.status_code == 200
+    assert "D365 opportunity reference is required for this project type." in response.text
+    assert "Attach the signed offer." in response.text

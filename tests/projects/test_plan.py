@@ -333,3 +333,23 @@ def test_resources_are_managed_by_the_engineering_manager(client):
         ).status_code
         == 403
     )
+
+
+def test_it_deletes_a_task_with_its_sub_tasks(manager_client, project):
+    parent = TaskFactory(project=project, wbs_code="1")
+    TaskFactory(project=project, wbs_code="1.1", parent=parent)
+    other = TaskFactory(project=project, wbs_code="2")
+
+    response = manager_client.post(f"/projects/tasks/{parent.pk}/delete/")
+
+    assert response.status_code == 302
+    assert list(project.tasks.all()) == [other]
+
+
+def test_readers_cannot_delete_a_task(client, project):
+    task = TaskFactory(project=project)
+    client.force_login(user_with_role(Role.FINANCE))
+
+    assert client.post(f"/projects/tasks/{task.pk}/delete/").status_code == 403
+    assert client.get(f"/projects/tasks/{task.pk}/delete/").status_code == 405
+    assert Task.objects.filter(pk=task.pk).exists()
