@@ -95,8 +95,23 @@ NAVIGATION += [
         _MONEY_READERS | {Role.PROJECT_MANAGER},
         "procurement",
     ),
-    NavEntry(_("Money"), "procurement:portfolio-money", "cash-coin", _MONEY_READERS, "procurement"),
+    NavEntry(
+        _("Money"),
+        "procurement:portfolio-money",
+        "cash-coin",
+        _MONEY_READERS | {Role.PROJECT_MANAGER},
+        "procurement",
+    ),
 ]
+NAVIGATION.append(
+    NavEntry(
+        _("Quotations"),
+        "projects:quotation-list",
+        "file-earmark-text",
+        frozenset({Role.SALES, Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.FINANCE, Role.ADMINISTRATOR}),
+        "quotations",
+    )
+)
 
 NAVIGATION.append(
     NavEntry(

@@ -44,6 +44,10 @@ def run_seed(*, scale: str, stdout, seed: int = 2026) -> SeedContext:
 # Intakes, documents, plans and capacity (issue 3).
 SEED_STEPS.append("projects.seed_plan.seed_intakes_documents_plans")
 
+# --- procurement (helper "money"): suppliers, budget lines, purchase orders (L: 10,000 with 50,000 lines)
+SEED_STEPS.append("procurement.seed.seed_procurement")
+SEED_STEPS.append("projects.seed_quotations.seed_quotations")
+
 # Registers (issue 5): risks, issues, change requests, decisions, actions, lessons learned.
 SEED_STEPS.append("projects.seed_registers.seed_registers")
 

@@ -318,3 +318,10 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": env.int("D365_PULL_EVERY_SECONDS", default=3600),
     },
 }
+
+
+# Quotations past their validity become expired (issue 4, helper "money").
+CELERY_BEAT_SCHEDULE["quotation-expire-overdue"] = {
+    "task": "projects.tasks.quotation_expire_overdue_task",
+    "schedule": 3600.0,
+}

@@ -42,8 +42,10 @@ can_change_order = is_buyer | (is_project_manager & manages_order_project)
 
 rules.add_perm("procurement.view_money", can_view_money)
 rules.add_perm("procurement.change_budgetline", can_change_budget)
+# A PM sees the same view over the projects they manage (the selector scopes the rows to the user).
 rules.add_perm(
-    "procurement.view_portfolio_money", is_finance | is_head_of_pm | is_administrator | is_pm_support
+    "procurement.view_portfolio_money",
+    is_finance | is_head_of_pm | is_administrator | is_pm_support | is_project_manager,
 )
 rules.add_perm("procurement.view_purchaseorder", can_view_order)
 rules.add_perm("procurement.change_purchaseorder", can_change_order)

@@ -80,3 +80,24 @@ rules.add_perm(
 )
 rules.add_perm("projects.change_resource", is_engineering_manager | is_pm_support | is_administrator)
 rules.add_perm("projects.view_intake_list", is_intake_reviewer | is_sales)
+
+
+# --- quotations (issue 4, helper "money"): sales see and change their own; the PMO and finance see all.
+from pmo.rules import is_administrator, is_finance  # noqa: E402
+
+
+@rules.predicate
+def wrote_quotation(user, quotation) -> bool:
+    return quotation is not None and quotation.created_by_id == user.pk
+
+
+can_view_quotation = (
+    is_pm_support | is_head_of_pm | is_administrator | is_finance | (is_sales & wrote_quotation)
+)
+can_change_quotation = is_pm_support | is_administrator | (is_sales & wrote_quotation)
+rules.add_perm("projects.view_quotation", can_view_quotation)
+rules.add_perm("projects.change_quotation", can_change_quotation)
+rules.add_perm("projects.add_quotation", is_sales | is_pm_support | is_administrator)
+rules.add_perm(
+    "projects.view_quotation_list", is_sales | is_pm_support | is_head_of_pm | is_administrator | is_finance
+)

@@ -17,3 +17,11 @@ def risk_review_reminders_task(self) -> int:
     from projects.services.registers import risk_review_reminders_send
 
     return risk_review_reminders_send()
+
+
+@shared_task(bind=True, acks_late=True)
+def quotation_expire_overdue_task(self) -> int:
+    """Expire the sent quotations whose validity has passed (hourly, on Celery beat)."""
+    from projects.services.quotations import quotation_expire_overdue
+
+    return quotation_expire_overdue()

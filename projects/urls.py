@@ -1,6 +1,7 @@
 from django.urls import path
 
 from projects.views import core as views
+from projects.views import quotations as quotation_views
 
 app_name = "projects"
 
@@ -67,6 +68,15 @@ urlpatterns += [
     path("resources/", plan_views.resource_list, name="resource-list"),
     path("resources/create/", plan_views.resource_create, name="resource-create"),
     path("resources/<int:pk>/update/", plan_views.resource_update, name="resource-update"),
+    # Quotations (issue 4, helper "money").
+    path("quotations/", quotation_views.quotation_list, name="quotation-list"),
+    path("quotations/create/", quotation_views.quotation_create, name="quotation-create"),
+    path("quotations/<int:pk>/", quotation_views.quotation_detail, name="quotation-detail"),
+    path("quotations/<int:pk>/update/", quotation_views.quotation_update, name="quotation-update"),
+    path("quotations/<int:pk>/send/", quotation_views.quotation_send, name="quotation-send"),
+    path("quotations/<int:pk>/accept/", quotation_views.quotation_accept, name="quotation-accept"),
+    path("quotations/<int:pk>/decline/", quotation_views.quotation_decline, name="quotation-decline"),
+    path("quotations/<int:pk>/pdf/", quotation_views.quotation_pdf, name="quotation-pdf"),
 ]
 urlpatterns += [
     path("tasks/<int:pk>/delete/", plan_views.task_delete, name="task-delete"),

@@ -329,3 +329,32 @@ def _last_monday():
 
     today = timezone.localdate()
     return today - _days(today.weekday() + 7)
+
+
+# --- quotations (helper "money") ----------------------------------------------------------------
+from projects.models import Quotation, QuotationLine  # noqa: E402
+
+
+class QuotationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quotation
+
+    number = factory.Sequence(lambda n: f"Q-1999-{n:05d}")
+    customer = factory.SubFactory(CustomerFactory)
+    title = factory.Sequence(lambda n: f"Wi-Fi survey {n}")
+    language = "fr"
+    valid_until = factory.LazyFunction(
+        lambda: __import__("datetime").date.today() + __import__("datetime").timedelta(days=30)
+    )
+    created_by = factory.LazyFunction(lambda: user_with_role(Role.SALES))
+
+
+class QuotationLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuotationLine
+
+    quotation = factory.SubFactory(QuotationFactory)
+    item = "Access point, installed"
+    quantity = Decimal("4")
+    unit_cost = Decimal("300.00")
+    unit_price = Decimal("450.00")

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.db.models import (
+    Case,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -14,6 +15,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -21,7 +23,8 @@ from procurement.models import COMMITTED_STATUSES, BudgetLine, PurchaseOrderLine
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 MONEY = DecimalField(max_digits=16, decimal_places=2)
-# Approved changes that the customer pays for raise the revenue (when the registers are installed).
+# Approved changes the customer pays for: change_request_approve (registers) adds their price to the
+# contract value, so the revenue is the contract value; this sum says how much of it came from changes.
 REVENUE_CHANGE_STATUSES = ("approved", "implemented")
 
 
@@ -57,6 +60,23 @@ def _line_sum(column: str, statuses=None):
     else:
         lines = lines.filter(order__status__in=statuses)
     total = lines.order_by().values("budget_line__project").annotate(total=Sum(column)).values("total")
+    return Coalesce(Subquery(total, output_field=MONEY), ZERO)
+
+
+def _line_spent():
+    """Committed + received-not-invoiced + actual of a project in one subquery (cheap to sort on)."""
+    committed = Case(
+        When(order__status__in=COMMITTED_STATUSES, then=F("open_amount")), default=ZERO, output_field=MONEY
+    )
+    lines = PurchaseOrderLine.objects.filter(budget_line__project=OuterRef("pk")).exclude(
+        order__status=PurchaseOrderStatus.CANCELLED
+    )
+    total = (
+        lines.order_by()
+        .values("budget_line__project")
+        .annotate(total=Sum(committed + F("uninvoiced_amount") + F("invoiced_amount"), output_field=MONEY))
+        .values("total")
+    )
     return Coalesce(Subquery(total, output_field=MONEY), ZERO)
 
 
@@ -97,13 +117,12 @@ def project_money_annotate(queryset: QuerySet) -> QuerySet:
         money_received_not_invoiced=_line_sum("uninvoiced_amount"),
         money_actual=_line_sum("invoiced_amount"),
         money_change_revenue=_change_revenue(),
+        money_spent=_line_spent(),
     ).annotate(
-        money_revenue=_money(F("contract_value") + F("money_change_revenue")),
-        money_spent=_money(F("money_committed") + F("money_received_not_invoiced") + F("money_actual")),
-        money_available=_money(
-            F("money_budget") - F("money_committed") - F("money_received_not_invoiced") - F("money_actual")
-        ),
-        money_margin=_money(F("contract_value") + F("money_change_revenue") - F("money_forecast")),
+        money_revenue=_money(F("contract_value")),
+        # Built on the single "spent" subquery so that sorting by them stays cheap at scale.
+        money_available=_money(F("money_budget") - F("money_spent")),
+        money_margin=_money(F("contract_value") - F("money_forecast")),
     )
 
 

@@ -13,7 +13,10 @@ from procurement.models import BudgetLine, CostCategory
 def _category(category: CostCategory | str) -> CostCategory:
     if isinstance(category, CostCategory):
         return category
-    return CostCategory.objects.get(code=category)
+    found = CostCategory.objects.filter(code=category or "contingency").first()
+    if found is None:
+        raise ValidationError(_("“%(code)s” is not a cost category.") % {"code": category})
+    return found
 
 
 def _save(

@@ -107,3 +107,13 @@ __all__ += [
     "RiskScale",
     "RiskScaleLevel",
 ]
+# Quotations to direct customers (issue 4, helper "money").
+from projects.models.quotations import (  # noqa: E402
+    QUOTATION_TRANSITIONS,
+    Quotation,
+    QuotationLine,
+    QuotationStatus,
+    QuotationVatRate,
+)
+
+__all__ += ["QUOTATION_TRANSITIONS", "Quotation", "QuotationLine", "QuotationStatus", "QuotationVatRate"]

@@ -73,3 +73,18 @@ __all__ += [
 
 # Registers: risks, issues, change requests, decisions, actions, lessons learned.
 from projects.selectors import registers  # noqa: E402, F401
+
+# Quotations (issue 4, helper "money").
+from projects.selectors.quotations import (  # noqa: E402
+    quotation_get_for_user,
+    quotation_list_for_user,
+    quotation_visibility_q,
+    quotation_with_totals,
+)
+
+__all__ += [
+    "quotation_get_for_user",
+    "quotation_list_for_user",
+    "quotation_visibility_q",
+    "quotation_with_totals",
+]

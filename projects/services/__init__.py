@@ -85,3 +85,24 @@ __all__ += ["required_document_add", "required_document_remove", "task_delete"]
 
 # Registers: risks, issues, change requests, decisions, actions, lessons learned.
 from projects.services import change_requests, registers  # noqa: E402, F401
+
+# Quotations (issue 4, helper "money").
+from projects.services.quotations import (  # noqa: E402
+    quotation_accept,
+    quotation_create,
+    quotation_decline,
+    quotation_expire_overdue,
+    quotation_send,
+    quotation_totals,
+    quotation_update,
+)
+
+__all__ += [
+    "quotation_accept",
+    "quotation_create",
+    "quotation_decline",
+    "quotation_expire_overdue",
+    "quotation_send",
+    "quotation_totals",
+    "quotation_update",
+]

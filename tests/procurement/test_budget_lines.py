@@ -50,3 +50,18 @@ def test_it_computes_line_amounts_in_the_database():
         Decimal("21.00"),
         Decimal("99.99"),
     )
+
+
+def test_it_refuses_an_unknown_cost_category_with_a_readable_error():
+    project = ProjectFactory()
+    with pytest.raises(ValidationError):
+        budget_line_adjust(
+            project=project, category="catering", amount=Decimal("5.00"), actor=None, reason="CR"
+        )
+    assert not BudgetLine.objects.filter(project=project).exists()
+
+
+def test_it_puts_a_change_without_category_on_contingency():
+    project = ProjectFactory()
+    line = budget_line_adjust(project=project, category="", amount=Decimal("5.00"), actor=None, reason="CR")
+    assert line.category.code == "contingency"

@@ -92,11 +92,18 @@ def test_it_shows_the_portfolio_money_in_a_constant_number_of_queries(client, dj
     for _ in range(10):
         make_order()
     with django_assert_max_num_queries(6):
-        response = client.get("/procurement/portfolio/?sort=-available")
+        response = client.get("/procurement/portfolio/?sort=-available&q=P-1999")
     assert len(response.context["page"].object_list) == 11
 
 
-@pytest.mark.parametrize("role", [Role.SALES, Role.SMO, Role.PROJECT_MANAGER, Role.ENGINEERING_MANAGER])
+def test_it_shows_a_pm_only_their_own_projects_in_the_money_view(client):
+    mine = make_order().project
+    make_order()
+    response = login(client, mine.project_manager).get("/procurement/portfolio/")
+    assert [project.pk for project in response.context["page"].object_list] == [mine.pk]
+
+
+@pytest.mark.parametrize("role", [Role.SALES, Role.SMO, Role.ENGINEERING_MANAGER])
 def test_it_refuses_the_portfolio_money_view(client, role):
     assert login(client, user_with_role(role)).get("/procurement/portfolio/").status_code == 403
 
@@ -195,3 +202,51 @@ def test_it_lists_suppliers_in_a_constant_number_of_queries(client, django_asser
     with django_assert_max_num_queries(6):
         response = client.get("/procurement/suppliers/")
     assert response.status_code == 200
+
+
+def test_it_shows_a_supplier_and_its_latest_orders(client):
+    order = make_order()
+    response = login(client, user_with_role(Role.FINANCE)).get(f"/procurement/suppliers/{order.supplier.pk}/")
+    assert response.status_code == 200
+    assert order.number in response.content.decode()
+
+
+def test_it_lets_finance_resolve_a_mismatch_through_the_page(client):
+    order = submitted_order()
+    services.purchase_order_approve(order=order, approver=order.project.project_manager)
+    finance = user_with_role(Role.FINANCE)
+    line = order.lines.get()
+    invoice = services.supplier_invoice_record(
+        order=order,
+        number="F-77",
+        invoice_date=order.created_at.date(),
+        actor=finance,
+        lines=[services.InvoiceLineInput(line.pk, Decimal("1"), Decimal("500.00"))],
+    )
+    client = login(client, finance)
+    assert client.get(f"/procurement/invoices/{invoice.pk}/").status_code == 200
+    assert client.get("/procurement/invoices/?status=mismatch").status_code == 200
+    response = client.post(
+        f"/procurement/invoices/{invoice.pk}/resolve/", {"accept": "1", "note": "Goods on site"}
+    )
+    assert response.status_code == 302
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.resolved_by) == (InvoiceStatus.RESOLVED, finance)
+
+
+def test_it_refuses_resolution_to_the_pmo(client):
+    order = submitted_order()
+    services.purchase_order_approve(order=order, approver=order.project.project_manager)
+    line = order.lines.get()
+    invoice = services.supplier_invoice_record(
+        order=order,
+        number="F-78",
+        invoice_date=order.created_at.date(),
+        actor=user_with_role(Role.FINANCE),
+        lines=[services.InvoiceLineInput(line.pk, Decimal("1"), Decimal("500.00"))],
+    )
+    response = login(client, user_with_role(Role.PM_SUPPORT)).post(
+        f"/procurement/invoices/{invoice.pk}/resolve/", {"accept": "1", "note": "x"}
+    )
+    assert response.status_code == 403
+    assert SupplierInvoice.objects.get(pk=invoice.pk).status == InvoiceStatus.MISMATCH

@@ -125,7 +125,7 @@ def test_it_lists_orders_in_a_constant_number_of_queries(client, django_assert_m
     for _ in range(15):
         make_order()
     with django_assert_max_num_queries(9):
-        response = client.get("/procurement/orders/?sort=-total")
+        response = client.get("/procurement/orders/?sort=-total&q=Switches")
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 16
 
@@ -155,3 +155,21 @@ def test_it_records_a_receipt_through_the_page(client):
     )
     assert response.status_code == 302
     assert PurchaseOrder.objects.get(pk=order.pk).status == S.RECEIVED
+
+
+def test_it_renders_the_order_forms(client):
+    order = make_order()
+    client = login(client, order.requester)
+    assert client.get(f"/procurement/orders/create/?project={order.project.pk}").status_code == 200
+    response = client.get(f"/procurement/orders/{order.pk}/update/")
+    assert response.status_code == 200
+    assert response.context["formset"].forms[0].instance.pk == order.lines.get().pk
+
+
+def test_it_refuses_to_edit_a_cancelled_order(client):
+    order = make_order()
+    from procurement import services
+
+    services.purchase_order_cancel(order=order, actor=order.requester)
+    response = login(client, order.requester).get(f"/procurement/orders/{order.pk}/update/")
+    assert response.status_code == 403

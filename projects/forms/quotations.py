@@ -1,0 +1,69 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Customer, CustomerContact, Quotation, QuotationLine
+
+
+def _localize(form: forms.BaseForm) -> None:
+    """Amounts are typed the Belgian way (1.234,56), as everywhere else."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DecimalField):
+            field.localize = True
+            field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+            field.widget.is_localized = True
+
+
+class QuotationForm(forms.ModelForm):
+    class Meta:
+        model = Quotation
+        fields = ["customer", "contact", "title", "language", "valid_until", "notes"]
+        widgets = {
+            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = Customer.objects.filter(is_active=True)
+        self.fields["contact"].queryset = CustomerContact.objects.select_related("customer")
+        self.fields["contact"].label_from_instance = lambda contact: f"{contact.customer} · {contact.name}"
+
+    def clean(self):
+        cleaned = super().clean()
+        contact, customer = cleaned.get("contact"), cleaned.get("customer")
+        if contact and customer and contact.customer_id != customer.pk:
+            self.add_error("contact", _("This contact belongs to another customer."))
+        return cleaned
+
+
+class QuotationLineForm(forms.ModelForm):
+    class Meta:
+        model = QuotationLine
+        fields = ["item", "quantity", "unit", "unit_cost", "unit_price", "vat_rate"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            for name in ("unit_cost", "unit_price"):
+                self.initial.pop(name, None)
+                self.fields[name].initial = None
+        _localize(self)
+
+
+QuotationLineFormSet = forms.inlineformset_factory(
+    Quotation, QuotationLine, form=QuotationLineForm, extra=3, can_delete=True, min_num=1, validate_min=True
+)
+
+
+def quotation_lines_from(formset) -> list[dict]:
+    return [
+        {field: form.cleaned_data[field] for field in QuotationLineForm.Meta.fields}
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class QuotationDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason given by the customer"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

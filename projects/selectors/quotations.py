@@ -1,0 +1,62 @@
+"""Reads of quotations, scoped to the user: sales see the ones they wrote."""
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from pmo.lib.access import object_get_for_user
+from pmo.models import User
+from pmo.roles import Role
+from projects.models import Quotation, QuotationLine
+
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+READ_ALL = (Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR, Role.FINANCE)
+
+
+def quotation_visibility_q(user: User) -> Q:
+    """Mirrors projects.rules.can_view_quotation."""
+    if user.has_role(*READ_ALL):
+        return Q()
+    if user.has_role(Role.SALES):
+        return Q(created_by=user)
+    return Q(pk__in=[])
+
+
+def _line_sum(column: str):
+    total = (
+        QuotationLine.objects.filter(quotation=OuterRef("pk"))
+        .order_by()
+        .values("quotation")
+        .annotate(total=Sum(column))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=MONEY), Decimal("0.00"), output_field=MONEY)
+
+
+def quotation_with_totals(queryset: QuerySet[Quotation]) -> QuerySet[Quotation]:
+    return queryset.annotate(
+        total_price=_line_sum("amount"),
+        total_cost=_line_sum("cost_amount"),
+        total_vat=_line_sum("vat_amount"),
+    ).annotate(total_margin=F("total_price") - F("total_cost"))
+
+
+def quotation_list_for_user(*, user: User) -> QuerySet[Quotation]:
+    """Visible quotations with their totals and customer, in one query."""
+    return quotation_with_totals(
+        Quotation.objects.filter(quotation_visibility_q(user)).select_related("customer", "created_by")
+    )
+
+
+def quotation_get_for_user(*, user: User, pk: int, write: bool = False) -> Quotation:
+    return object_get_for_user(
+        queryset=quotation_with_totals(
+            Quotation.objects.select_related("customer", "contact", "created_by", "intake", "project")
+        ),
+        pk=pk,
+        user=user,
+        view_perm="projects.view_quotation",
+        change_perm="projects.change_quotation",
+        write=write,
+    )
