@@ -277,6 +277,7 @@ class SatisfactionSurvey(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sent by")
     )
     expires_at = models.DateTimeField(_("expires at"))
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     overall = models.PositiveSmallIntegerField(_("overall satisfaction"), null=True, blank=True)
     quality = models.PositiveSmallIntegerField(_("quality of the result"), null=True, blank=True)

@@ -1,1 +1,0 @@
-"""Reads of the quality app, scoped to the user."""
