@@ -30,6 +30,14 @@ def navigation_for(user) -> list[NavEntry]:
     return [entry for entry in NAVIGATION if entry.roles & roles]
 
 
+# Registers (issue 5): open high risks and overdue actions across projects; lessons learned.
+NAVIGATION += [
+    NavEntry(
+        _("Risks and actions"), "projects:register-portfolio", "exclamation-triangle", EVERYONE, "registers"
+    ),
+    NavEntry(_("Lessons learned"), "projects:lesson-search", "lightbulb", EVERYONE, "lessons"),
+]
+
 # Quality and safety (quality app): reviews for those who see projects, hand-overs for the SMO too.
 NAVIGATION += [
     NavEntry(

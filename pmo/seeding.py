@@ -39,3 +39,7 @@ def run_seed(*, scale: str, stdout, seed: int = 2026) -> SeedContext:
         module_path, function_name = step.rsplit(".", 1)
         getattr(import_module(module_path), function_name)(context)
     return context
+
+
+# Registers (issue 5): risks, issues, change requests, decisions, actions, lessons learned.
+SEED_STEPS.append("projects.seed_registers.seed_registers")

@@ -14,3 +14,52 @@ urlpatterns = [
     path("customers/<int:pk>/", views.customer_detail, name="customer-detail"),
     path("customers/<int:pk>/update/", views.customer_update, name="customer-update"),
 ]
+
+# Registers (issue 5): one set of routes per kind, e.g. <project>/risks/, <project>/risks/<pk>/update/.
+from projects.views import registers as register_views  # noqa: E402
+
+for _kind in register_views.KINDS.values():
+    _name, _kw = _kind.key.replace("_", "-"), {"kind": _kind.key}
+    urlpatterns += [
+        path(f"<int:project_pk>/{_kind.url}/", register_views.register_list, _kw, name=f"{_name}-list"),
+        path(
+            f"<int:project_pk>/{_kind.url}/export/",
+            register_views.register_export,
+            _kw,
+            name=f"{_name}-export",
+        ),
+        path(
+            f"<int:project_pk>/{_kind.url}/create/",
+            register_views.register_create,
+            _kw,
+            name=f"{_name}-create",
+        ),
+        path(
+            f"<int:project_pk>/{_kind.url}/<int:pk>/",
+            register_views.register_detail,
+            _kw,
+            name=f"{_name}-detail",
+        ),
+        path(
+            f"<int:project_pk>/{_kind.url}/<int:pk>/update/",
+            register_views.register_update,
+            _kw,
+            name=f"{_name}-update",
+        ),
+        path(
+            f"<int:project_pk>/{_kind.url}/<int:pk>/status/",
+            register_views.register_status,
+            _kw,
+            name=f"{_name}-status",
+        ),
+        path(
+            f"<int:project_pk>/{_kind.url}/<int:pk>/<slug:operation>/",
+            register_views.register_operation,
+            _kw,
+            name=f"{_name}-operation",
+        ),
+    ]
+urlpatterns += [
+    path("registers/", register_views.register_portfolio, name="register-portfolio"),
+    path("lessons/", register_views.lesson_search, name="lesson-search"),
+]

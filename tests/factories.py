@@ -73,6 +73,142 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     phase = Phase.INITIATION
 
 
+# --- procurement (helper "money") ---------------------------------------------------------------
+from procurement.models import (  # noqa: E402
+    BudgetLine,
+    CostCategory,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Supplier,
+)
+
+
+def cost_category(code: str = "equipment") -> CostCategory:
+    """One of the shipped categories (created by procurement migration 0002)."""
+    return CostCategory.objects.get(code=code)
+
+
+class SupplierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Supplier
+
+    name = factory.Sequence(lambda n: f"Supplier {n} BV")
+    vat_number = factory.Sequence(lambda n: belgian_vat_number(5_000_000 + n * 173))
+    iban = "BE68539007547034"
+    email = factory.Sequence(lambda n: f"orders{n}@supplier.example")
+    city = "Gent"
+    language = "nl"
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+        django_get_or_create = ("project", "category")
+
+    project = factory.SubFactory(ProjectFactory)
+    category = factory.LazyFunction(cost_category)
+    budget = Decimal("10000.00")
+    forecast = Decimal("10000.00")
+
+
+class PurchaseOrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PurchaseOrder
+
+    number = factory.Sequence(lambda n: f"PO-1999-{n:05d}")
+    project = factory.SubFactory(ProjectFactory)
+    supplier = factory.SubFactory(SupplierFactory)
+    requester = factory.LazyFunction(lambda: user_with_role(Role.PM_SUPPORT))
+    title = factory.Sequence(lambda n: f"Order {n}")
+
+
+class PurchaseOrderLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PurchaseOrderLine
+
+    order = factory.SubFactory(PurchaseOrderFactory)
+    description = factory.Sequence(lambda n: f"Item {n}")
+    quantity = Decimal("2.000")
+    unit_price = Decimal("100.00")
+    budget_line = factory.LazyAttribute(
+        lambda line: BudgetLineFactory(project=line.order.project) if line.order.project_id else None
+    )
+
+
+# Registers (issue 5) ---------------------------------------------------------------------------
+from datetime import date  # noqa: E402
+
+from projects.models import Action, ChangeRequest, Decision, Issue, Lesson, Risk  # noqa: E402
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Risk
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Risk {n}")
+    probability = 3
+    impact = 3
+    residual_probability = factory.SelfAttribute("probability")
+    residual_impact = factory.SelfAttribute("impact")
+    owner = factory.SelfAttribute("project.project_manager")
+
+
+class IssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Issue
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Issue {n}")
+    owner = factory.SelfAttribute("project.project_manager")
+
+
+class ChangeRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChangeRequest
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Change {n}")
+    requested_by = factory.SelfAttribute("project.project_manager")
+    cost_category = "equipment"
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Decision {n}")
+    decided_by = factory.SelfAttribute("project.project_manager")
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Action {n}")
+    owner = factory.SelfAttribute("project.project_manager")
+    due_date = factory.LazyFunction(date.today)
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lesson
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    category = Lesson.Category.PLANNING
+    what_happened = "The switches arrived three weeks late."
+    recommendation = "Order long-lead equipment at kick-off."
+
+
 # --- quality (checklists, reviews, findings, safety, hand-over) ---
 from datetime import timedelta  # noqa: E402
 

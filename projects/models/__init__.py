@@ -19,3 +19,91 @@ __all__ = [
     "Phase",
     "Project",
 ]
+
+# Intake, documents, plan and phase changes (issue 3).
+from projects.models.documents import (
+    Document,
+    DocumentCategory,
+    DocumentVersion,
+    RequiredDocument,
+)
+from projects.models.intake import (
+    INTAKE_EDITABLE_STATUSES,
+    INTAKE_TRANSITIONS,
+    Intake,
+    IntakeStatus,
+    IntakeStatusChange,
+    IntakeTemplate,
+)
+from projects.models.phases import PhaseChange
+from projects.models.plan import (
+    CLOSED_TASK_STATUSES,
+    Assignment,
+    PlanBaseline,
+    PlanBaselineTask,
+    Resource,
+    ResourceKind,
+    Task,
+    TaskDependency,
+    TaskKind,
+    TaskStatus,
+)
+
+__all__ += [
+    "CLOSED_TASK_STATUSES",
+    "INTAKE_EDITABLE_STATUSES",
+    "INTAKE_TRANSITIONS",
+    "Assignment",
+    "Document",
+    "DocumentCategory",
+    "DocumentVersion",
+    "Intake",
+    "IntakeStatus",
+    "IntakeStatusChange",
+    "IntakeTemplate",
+    "PhaseChange",
+    "PlanBaseline",
+    "PlanBaselineTask",
+    "RequiredDocument",
+    "Resource",
+    "ResourceKind",
+    "Task",
+    "TaskDependency",
+    "TaskKind",
+    "TaskStatus",
+]
+
+# Registers (risks, issues, change requests, decisions, actions, lessons learned).
+from projects.models.registers import (  # noqa: E402
+    OPPORTUNITY_RESPONSES,
+    THREAT_RESPONSES,
+    Action,
+    ChangeRequest,
+    Decision,
+    Issue,
+    Lesson,
+    Proximity,
+    Risk,
+    RiskBand,
+    RiskCategory,
+    RiskResponse,
+    RiskScale,
+    RiskScaleLevel,
+)
+
+__all__ += [
+    "OPPORTUNITY_RESPONSES",
+    "THREAT_RESPONSES",
+    "Action",
+    "ChangeRequest",
+    "Decision",
+    "Issue",
+    "Lesson",
+    "Proximity",
+    "Risk",
+    "RiskBand",
+    "RiskCategory",
+    "RiskResponse",
+    "RiskScale",
+    "RiskScaleLevel",
+]

@@ -19,3 +19,6 @@ __all__ = [
     "project_queryset_for_user",
     "project_visibility_q",
 ]
+
+# Registers: risks, issues, change requests, decisions, actions, lessons learned.
+from projects.selectors import registers  # noqa: F401

@@ -17,3 +17,11 @@ __all__ = [
     "project_create",
     "project_update",
 ]
+
+# Plan (issue 3).
+from projects.services.plan import plan_baseline_create
+
+__all__ += ["plan_baseline_create"]
+
+# Registers: risks, issues, change requests, decisions, actions, lessons learned.
+from projects.services import registers  # noqa: E402, F401

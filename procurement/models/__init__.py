@@ -1,0 +1,47 @@
+from procurement.models.budget import BudgetLine, CostCategory
+from procurement.models.orders import (
+    COMMITTED_STATUSES,
+    EDITABLE_STATUSES,
+    PURCHASE_ORDER_TRANSITIONS,
+    VAT_PERCENT,
+    Approval,
+    ApprovalDecision,
+    ApprovalRule,
+    ApprovalRuleKind,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseOrderStatus,
+    VatRate,
+)
+from procurement.models.receipts import (
+    GoodsReceipt,
+    GoodsReceiptLine,
+    InvoiceStatus,
+    SupplierInvoice,
+    SupplierInvoiceLine,
+)
+from procurement.models.suppliers import Supplier, SupplierKind
+
+__all__ = [
+    "COMMITTED_STATUSES",
+    "EDITABLE_STATUSES",
+    "PURCHASE_ORDER_TRANSITIONS",
+    "VAT_PERCENT",
+    "Approval",
+    "ApprovalDecision",
+    "ApprovalRule",
+    "ApprovalRuleKind",
+    "BudgetLine",
+    "CostCategory",
+    "GoodsReceipt",
+    "GoodsReceiptLine",
+    "InvoiceStatus",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
+    "PurchaseOrderStatus",
+    "Supplier",
+    "SupplierInvoice",
+    "SupplierInvoiceLine",
+    "SupplierKind",
+    "VatRate",
+]

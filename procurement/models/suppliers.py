@@ -1,0 +1,74 @@
+"""Suppliers: vendors and subcontractors."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from pmo.lib.validators import validate_belgian_vat, validate_iban
+
+
+class SupplierKind(models.TextChoices):
+    VENDOR = "vendor", _("Vendor")
+    SUBCONTRACTOR = "subcontractor", _("Subcontractor")
+
+
+class Supplier(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=SupplierKind.choices, default=SupplierKind.VENDOR
+    )
+    vat_number = models.CharField(
+        _("VAT number"), max_length=20, blank=True, validators=[validate_belgian_vat]
+    )
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
+    email = models.EmailField(_("order email"), blank=True)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="BE")
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=[("en", "English"), ("fr", "Français"), ("nl", "Nederlands")],
+        default="nl",
+    )
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
+    is_vca_certified = models.BooleanField(_("VCA certified"), default=False)
+    vca_expires_on = models.DateField(_("VCA certificate expires on"), null=True, blank=True)
+    peppol_id = models.CharField(
+        _("Peppol id"), max_length=50, blank=True, help_text=_("scheme:identifier, e.g. 0208:0123456749")
+    )
+    is_blocked = models.BooleanField(_("blocked"), default=False)
+    blocked_reason = models.CharField(_("reason for blocking"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vat_number"], condition=~Q(vat_number=""), name="unique_supplier_vat_number"
+            )
+        ]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:supplier-detail", args=[self.pk])
+
+    @property
+    def address(self) -> str:
+        return ", ".join(part for part in (self.street, f"{self.postal_code} {self.city}".strip()) if part)
+
+    @property
+    def is_vca_valid(self) -> bool:
+        return self.is_vca_certified and (
+            self.vca_expires_on is None or self.vca_expires_on >= timezone.localdate()
+        )

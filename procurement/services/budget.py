@@ -1,0 +1,69 @@
+"""Changes to budget lines: one transaction each, locked, recorded in history."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pmo.models import User
+from procurement.models import BudgetLine, CostCategory
+
+
+def _category(category: CostCategory | str) -> CostCategory:
+    if isinstance(category, CostCategory):
+        return category
+    return CostCategory.objects.get(code=category)
+
+
+def _save(
+    line: BudgetLine, *, actor: User | None, reason: str, update_fields: list[str] | None = None
+) -> None:
+    line._history_user = actor
+    if reason:
+        line._change_reason = reason[:100]
+    line.full_clean()
+    line.save(update_fields=update_fields)
+
+
+@transaction.atomic
+def budget_line_adjust(
+    *, project, category: CostCategory | str, amount: Decimal, actor: User | None, reason: str
+) -> BudgetLine:
+    """Add `amount` (negative to lower) to a project's budget and forecast in a category.
+
+    Creates the line when the project has none in that category. Called when a change request
+    is approved; the line is locked so that a concurrent approval of an order sees the new budget.
+    """
+    category = _category(category)
+    BudgetLine.objects.get_or_create(project=project, category=category)
+    line = BudgetLine.objects.select_for_update().get(project=project, category=category)
+    new_budget = line.budget + amount
+    if new_budget < 0:
+        raise ValidationError(
+            _("The budget of %(category)s cannot go below zero (it is %(budget)s).")
+            % {"category": category, "budget": line.budget}
+        )
+    line.budget = new_budget
+    line.forecast = max(line.forecast + amount, Decimal("0.00"))
+    _save(line, actor=actor, reason=reason, update_fields=["budget", "forecast", "updated_at"])
+    return line
+
+
+@transaction.atomic
+def budget_line_set(
+    *,
+    project,
+    category: CostCategory | str,
+    budget: Decimal,
+    forecast: Decimal,
+    actor: User,
+    reason: str = "",
+) -> BudgetLine:
+    """Set a line's budget and forecast at completion (created when missing)."""
+    category = _category(category)
+    BudgetLine.objects.get_or_create(project=project, category=category)
+    line = BudgetLine.objects.select_for_update().get(project=project, category=category)
+    line.budget, line.forecast = budget, forecast
+    _save(line, actor=actor, reason=reason, update_fields=["budget", "forecast", "updated_at"])
+    return line

@@ -1,0 +1,268 @@
+"""Reads of the registers: per project lists, the heat map, contingency, portfolio views."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from pmo.models import User
+from pmo.roles import PORTFOLIO_READERS, Role
+from projects.models import (
+    Action,
+    ChangeRequest,
+    Decision,
+    Issue,
+    Lesson,
+    Project,
+    Risk,
+    RiskBand,
+    RiskCategory,
+    RiskScale,
+    RiskScaleLevel,
+)
+from projects.selectors.core import project_get_for_user, project_queryset_for_user
+
+# Used only when an administrator removed the probability levels' percentages.
+DEFAULT_PROBABILITY_PERCENT = {1: 5, 2: 20, 3: 40, 4: 60, 5: 85}
+
+LIST_RELATED = {
+    Risk: ("owner", "actionee", "category"),
+    Issue: ("owner", "raised_by", "source_risk"),
+    ChangeRequest: ("requested_by", "source_issue"),
+    Decision: ("decided_by", "risk", "issue", "change_request"),
+    Action: ("owner", "risk", "issue", "change_request", "decision"),
+    Lesson: ("created_by",),
+}
+
+
+@dataclass(frozen=True)
+class Band:
+    code: str
+    name: str
+    colour: str
+    min_score: int
+    max_score: int
+    is_high: bool
+
+
+def risk_bands() -> list[Band]:
+    """The configured score bands, lowest first, named in the active language."""
+    return [
+        Band(band.code, band.name, band.colour, band.min_score, band.max_score, band.is_high)
+        for band in RiskBand.objects.order_by("min_score")
+    ]
+
+
+def band_for_score(bands: list[Band], score: int) -> Band | None:
+    return next((band for band in bands if band.min_score <= score <= band.max_score), None)
+
+
+def high_score_threshold(bands: list[Band] | None = None) -> int:
+    """The lowest score that counts as high; 26 (nothing) when no band is marked high."""
+    high = [band.min_score for band in (bands if bands is not None else risk_bands()) if band.is_high]
+    return min(high, default=26)
+
+
+def probability_percentages() -> dict[int, int]:
+    """Probability level → the percentage expected values use."""
+    configured = dict(
+        RiskScaleLevel.objects.filter(
+            scale=RiskScale.PROBABILITY, probability_percent__isnull=False
+        ).values_list("level", "probability_percent")
+    )
+    return {**DEFAULT_PROBABILITY_PERCENT, **configured}
+
+
+def risk_scale_levels() -> dict[str, list[RiskScaleLevel]]:
+    """Every scale with its five levels, for the help shown next to the risk form."""
+    scales: dict[str, list[RiskScaleLevel]] = {}
+    for level in RiskScaleLevel.objects.order_by("scale", "level"):
+        scales.setdefault(level.scale, []).append(level)
+    return scales
+
+
+def risk_categories_active() -> QuerySet[RiskCategory]:
+    return RiskCategory.objects.filter(is_active=True).order_by("name_en")
+
+
+def register_list_for_project(*, project: Project, model) -> QuerySet:
+    """The entries of one register of a project with what a list row shows, in one query."""
+    return model.objects.filter(project=project).select_related(*LIST_RELATED[model])
+
+
+def register_entry_get_for_user(*, user: User, project_pk: int, model, pk: int, write: bool = False):
+    """One entry; 404 when its project is invisible or it is not on that project, 403 when read-only."""
+    project = project_get_for_user(user=user, pk=project_pk, write=write)
+    entry = register_list_for_project(project=project, model=model).filter(pk=pk).first()
+    if entry is None:
+        raise Http404
+    entry.project = project
+    return entry
+
+
+def entry_links(*, entry) -> dict[str, list]:
+    """What was raised from an entry (issues, change requests, decisions, actions), kind by kind."""
+    links: dict[str, list] = {}
+    if isinstance(entry, Risk):
+        links["issues"] = list(entry.issues.all())
+    if isinstance(entry, Issue):
+        links["change_requests"] = list(entry.change_requests.all())
+    if isinstance(entry, Risk | Issue | ChangeRequest):
+        links["decisions"] = list(entry.decisions.all())
+        links["actions"] = list(entry.actions.select_related("owner"))
+    if isinstance(entry, Decision):
+        links["actions"] = list(entry.actions.select_related("owner"))
+    return links
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    probability: int
+    impact: int
+    count: int
+    band: Band | None
+
+
+def risk_heat_map(*, risks: QuerySet[Risk], basis: str = "residual") -> list[list[HeatCell]]:
+    """Counts per probability-impact cell, rows from probability 5 down to 1 (two queries)."""
+    probability, impact = (
+        ("residual_probability", "residual_impact") if basis == "residual" else ("probability", "impact")
+    )
+    counts = {
+        (row[probability], row[impact]): row["count"]
+        for row in risks.order_by().values(probability, impact).annotate(count=Count("pk"))
+    }
+    bands = risk_bands()
+    return [
+        [HeatCell(p, i, counts.get((p, i), 0), band_for_score(bands, p * i)) for i in range(1, 6)]
+        for p in range(5, 0, -1)
+    ]
+
+
+def risk_top(*, project: Project, by: str, limit: int = 5) -> QuerySet[Risk]:
+    """The open risks with the highest residual score or expected value."""
+    ordering = ["-residual_emv", "-residual_score"] if by == "emv" else ["-residual_score", "-residual_emv"]
+    return (
+        Risk.objects.filter(project=project, status__in=Risk.OPEN_STATUSES)
+        .select_related("owner")
+        .order_by(*ordering, "number")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Contingency:
+    threats_inherent: Decimal
+    threats_residual: Decimal
+    opportunities_residual: Decimal
+
+    @property
+    def recommended(self) -> Decimal:
+        """Residual threat exposure less the expected opportunities, never below zero."""
+        return max(self.threats_residual - self.opportunities_residual, Decimal("0.00"))
+
+
+def project_contingency(*, project: Project) -> Contingency:
+    """The expected monetary value of the open risks: the basis for the project's contingency."""
+    open_risks = Risk.objects.filter(project=project, status__in=Risk.OPEN_STATUSES)
+    totals = open_risks.aggregate(
+        threats_inherent=Sum("inherent_emv", filter=Q(kind=Risk.Kind.THREAT), default=Decimal("0.00")),
+        threats_residual=Sum("residual_emv", filter=Q(kind=Risk.Kind.THREAT), default=Decimal("0.00")),
+        opportunities_residual=Sum(
+            "residual_emv", filter=Q(kind=Risk.Kind.OPPORTUNITY), default=Decimal("0.00")
+        ),
+    )
+    return Contingency(**totals)
+
+
+def open_high_risks_q(threshold: int) -> Q:
+    return Q(status__in=Risk.OPEN_STATUSES, residual_score__gte=threshold)
+
+
+def overdue_actions_q(today=None) -> Q:
+    return Q(status__in=Action.OPEN_STATUSES, due_date__lt=today or timezone.localdate())
+
+
+@dataclass(frozen=True)
+class RegisterSummary:
+    open_risks: int
+    open_high_risks: int
+    open_issues: int
+    open_change_requests: int
+    open_actions: int
+    overdue_actions: int
+    lessons: int
+    contingency: Contingency
+
+
+def register_summary(*, project: Project) -> RegisterSummary:
+    """The counts the project page shows for its registers, in a fixed number of queries."""
+    threshold = high_score_threshold()
+    risks = Risk.objects.filter(project=project).aggregate(
+        open=Count("pk", filter=Q(status__in=Risk.OPEN_STATUSES)),
+        high=Count("pk", filter=open_high_risks_q(threshold)),
+    )
+    actions = Action.objects.filter(project=project).aggregate(
+        open=Count("pk", filter=Q(status__in=Action.OPEN_STATUSES)),
+        overdue=Count("pk", filter=overdue_actions_q()),
+    )
+    return RegisterSummary(
+        open_risks=risks["open"],
+        open_high_risks=risks["high"],
+        open_issues=Issue.objects.filter(project=project, status__in=Issue.OPEN_STATUSES).count(),
+        open_change_requests=ChangeRequest.objects.filter(
+            project=project, status__in=ChangeRequest.OPEN_STATUSES
+        ).count(),
+        open_actions=actions["open"],
+        overdue_actions=actions["overdue"],
+        lessons=Lesson.objects.filter(project=project).count(),
+        contingency=project_contingency(project=project),
+    )
+
+
+def _visible(queryset: QuerySet, user: User) -> QuerySet:
+    if user.has_role(*PORTFOLIO_READERS):
+        return queryset
+    return queryset.filter(project__in=project_queryset_for_user(user=user).values("pk"))
+
+
+def portfolio_high_risks(*, user: User) -> QuerySet[Risk]:
+    """Open high risks on every project the user may see, highest first."""
+    risks = Risk.objects.filter(open_high_risks_q(high_score_threshold()), is_handed_over=False)
+    return (
+        _visible(risks, user).select_related("project", "owner").order_by("-residual_score", "-residual_emv")
+    )
+
+
+def portfolio_overdue_actions(*, user: User) -> QuerySet[Action]:
+    """Overdue actions on every project the user may see, oldest due date first."""
+    actions = Action.objects.filter(overdue_actions_q())
+    return _visible(actions, user).select_related("project", "owner").order_by("due_date", "pk")
+
+
+def lesson_search_for_user(*, user: User) -> QuerySet[Lesson]:
+    """Lessons learned across projects: every project for managers and the PMO, else the visible ones."""
+    lessons = Lesson.objects.select_related("project", "created_by")
+    if user.has_role(Role.PROJECT_MANAGER):
+        return lessons
+    return _visible(lessons, user)
+
+
+def open_blockers_for_closing(*, project: Project) -> tuple[int, int]:
+    """Open high risks and open issues not transferred to the SMO hand-over list."""
+    high = Risk.objects.filter(
+        open_high_risks_q(high_score_threshold()), project=project, is_handed_over=False
+    ).count()
+    issues = Issue.objects.filter(
+        project=project, status__in=Issue.OPEN_STATUSES, is_handed_over=False
+    ).count()
+    return high, issues
+
+
+def handover_register_items(*, project: Project) -> dict[str, QuerySet]:
+    """The risks and issues transferred to the SMO hand-over list (read by the hand-over package)."""
+    return {
+        "risks": Risk.objects.filter(project=project, is_handed_over=True).select_related("owner"),
+        "issues": Issue.objects.filter(project=project, is_handed_over=True).select_related("owner"),
+    }

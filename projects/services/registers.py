@@ -1,0 +1,619 @@
+"""Changes to the registers: one transaction each, checked, numbered per project, kept in history."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pmo.lib.money import quantize_money
+from pmo.models import User
+from pmo.roles import Role
+from projects.gates import gate_check
+from projects.models import (
+    LEVEL_1_LIMIT,
+    OPPORTUNITY_RESPONSES,
+    THREAT_RESPONSES,
+    Action,
+    ChangeRequest,
+    Decision,
+    Issue,
+    Lesson,
+    Phase,
+    Project,
+    Risk,
+)
+from projects.selectors.registers import (
+    band_for_score,
+    open_blockers_for_closing,
+    probability_percentages,
+    risk_bands,
+)
+from projects.services.plan import plan_baseline_create
+
+RISK_FIELDS = (
+    "title",
+    "kind",
+    "category",
+    "cause",
+    "event",
+    "effect",
+    "probability",
+    "impact",
+    "residual_probability",
+    "residual_impact",
+    "cost_impact",
+    "time_impact_days",
+    "proximity",
+    "response_category",
+    "response",
+    "owner",
+    "actionee",
+    "review_date",
+)
+ISSUE_FIELDS = (
+    "title",
+    "issue_type",
+    "priority",
+    "severity",
+    "raised_by",
+    "owner",
+    "description",
+    "impact_analysis",
+    "decision",
+    "resolution",
+)
+CHANGE_REQUEST_FIELDS = (
+    "title",
+    "description",
+    "justification",
+    "requested_by",
+    "cost_impact",
+    "cost_category",
+    "is_billable",
+    "price_impact",
+    "time_impact_days",
+    "scope_added",
+    "scope_removed",
+    "risk_impact",
+    "quality_impact",
+)
+DECISION_FIELDS = (
+    "title",
+    "decided_by",
+    "decision_body",
+    "decided_on",
+    "description",
+    "alternatives",
+    "rationale",
+    "raised_in",
+    "risk",
+    "issue",
+    "change_request",
+)
+ACTION_FIELDS = (
+    "title",
+    "description",
+    "owner",
+    "due_date",
+    "raised_in",
+    "risk",
+    "issue",
+    "change_request",
+    "decision",
+)
+LESSON_FIELDS = ("title", "kind", "category", "what_happened", "recommendation")
+
+# Changes a project manager may approve alone, by project Level; above them the head of PM decides.
+CHANGE_APPROVAL_LIMITS = {1: Decimal("10000.00"), 2: Decimal("25000.00"), 3: Decimal("50000.00")}
+# Cost categories of the budget lines a change may go to (the money module's categories).
+DEFAULT_COST_CATEGORY = "contingency"
+
+
+def _save(entry, *, actor: User | None, update_fields: list[str] | None = None, reason: str = "") -> None:
+    entry._history_user = actor
+    if reason:
+        entry._change_reason = reason
+    entry.full_clean(exclude=["number"] if entry.number is None else None)
+    entry.save(update_fields=[*update_fields, "updated_at"] if update_fields else None)
+
+
+def _number_next(*, project: Project, model) -> int:
+    """The next number of this register on the project; the project row lock serialises writers."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    last = model.objects.filter(project=project).aggregate(last=Max("number"))["last"]
+    return (last or 0) + 1
+
+
+def _check_same_project(project: Project, values: dict) -> None:
+    for field in ("risk", "issue", "change_request", "decision", "category"):
+        linked = values.get(field)
+        if linked is not None and getattr(linked, "project_id", project.pk) != project.pk:
+            raise ValidationError({field: _("This entry belongs to another project.")})
+
+
+def _create(model, *, project: Project, actor: User, fields: tuple[str, ...], values: dict, **extra):
+    _check_same_project(project, values)
+    entry = model(
+        project=project, created_by=actor, **{f: v for f, v in values.items() if f in fields}, **extra
+    )
+    entry.number = _number_next(project=project, model=model)
+    _save(entry, actor=actor)
+    return entry
+
+
+def _update(entry, *, actor: User, fields: tuple[str, ...], values: dict, reason: str = ""):
+    _check_same_project(entry.project, values)
+    changed = [field for field in fields if field in values and getattr(entry, field) != values[field]]
+    for field in changed:
+        setattr(entry, field, values[field])
+    if changed:
+        _save(entry, actor=actor, update_fields=changed, reason=reason)
+    return entry
+
+
+def _locked(entry):
+    locked = type(entry).objects.select_for_update().get(pk=entry.pk)
+    locked.project = entry.project
+    return locked
+
+
+def _transition(entry, *, status: str, actor: User, reason: str = "", extra_fields: tuple[str, ...] = ()):
+    if status not in entry.TRANSITIONS.get(entry.status, ()):
+        raise ValidationError(
+            _("A %(kind)s cannot go from %(old)s to %(new)s.")
+            % {
+                "kind": entry._meta.verbose_name,
+                "old": entry.get_status_display(),
+                "new": dict(entry.Status.choices).get(status, status),
+            }
+        )
+    entry.status = status
+    _save(entry, actor=actor, update_fields=["status", *extra_fields], reason=reason)
+    return entry
+
+
+# Risks ----------------------------------------------------------------------------------------
+
+
+def _risk_values_check(values: dict) -> None:
+    kind, response = values.get("kind"), values.get("response_category")
+    allowed = THREAT_RESPONSES if kind == Risk.Kind.THREAT else OPPORTUNITY_RESPONSES
+    if response and response not in allowed:
+        raise ValidationError({"response_category": _("This response does not apply to this kind of risk.")})
+
+
+def _risk_emv_set(risk: Risk) -> list[str]:
+    """Expected monetary value = probability (as a percentage of its level) times cost impact."""
+    percent = probability_percentages()
+    risk.inherent_emv = quantize_money(risk.cost_impact * percent[risk.probability] / 100)
+    risk.residual_emv = quantize_money(risk.cost_impact * percent[risk.residual_probability] / 100)
+    return ["inherent_emv", "residual_emv"]
+
+
+@transaction.atomic
+def risk_create(*, project: Project, actor: User, **values) -> Risk:
+    """Register a risk; residual scores default to the inherent ones until a response is planned."""
+    values.setdefault("residual_probability", values.get("probability"))
+    values.setdefault("residual_impact", values.get("impact"))
+    _risk_values_check(values)
+    _check_same_project(project, values)
+    risk = Risk(project=project, created_by=actor, **{f: v for f, v in values.items() if f in RISK_FIELDS})
+    _risk_emv_set(risk)
+    risk.number = _number_next(project=project, model=Risk)
+    _save(risk, actor=actor)
+    return risk
+
+
+@transaction.atomic
+def risk_update(*, risk: Risk, actor: User, **values) -> Risk:
+    """Change a risk's analysis; its expected values follow."""
+    risk = _locked(risk)
+    _risk_values_check({"kind": values.get("kind", risk.kind), **values})
+    changed = [field for field in RISK_FIELDS if field in values and getattr(risk, field) != values[field]]
+    for field in changed:
+        setattr(risk, field, values[field])
+    if changed:
+        _save(risk, actor=actor, update_fields=[*changed, *_risk_emv_set(risk)])
+    return risk
+
+
+@transaction.atomic
+def risk_close(*, risk: Risk, actor: User, reason: str) -> Risk:
+    """Close a risk; the reason is required and kept."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the risk is closed.")})
+    risk = _locked(risk)
+    risk.closure_reason = reason.strip()
+    return _transition(
+        risk, status=Risk.Status.CLOSED, actor=actor, reason=reason, extra_fields=("closure_reason",)
+    )
+
+
+@transaction.atomic
+def risk_reopen(*, risk: Risk, actor: User) -> Risk:
+    """Make a closed risk active again."""
+    risk = _locked(risk)
+    return _transition(risk, status=Risk.Status.ACTIVE, actor=actor, reason=_("Reopened"))
+
+
+@transaction.atomic
+def risk_hand_over(*, risk: Risk, actor: User, reason: str = "") -> Risk:
+    """Transfer an open risk to the SMO hand-over list (it then no longer holds the closing gate)."""
+    risk = _locked(risk)
+    if not risk.is_open:
+        raise ValidationError(_("Only an open risk can be handed over."))
+    risk.is_handed_over = True
+    _save(risk, actor=actor, update_fields=["is_handed_over"], reason=reason or _("Transferred to the SMO"))
+    return risk
+
+
+@transaction.atomic
+def risk_convert_to_issue(*, risk: Risk, actor: User) -> Issue:
+    """The risk happened: raise an issue from it and mark the risk as occurred, both linked."""
+    risk = _locked(risk)
+    band = band_for_score(risk_bands(), risk.residual_score)
+    priority = Issue.Priority.HIGH if band and band.is_high else Issue.Priority.MEDIUM
+    issue = _create(
+        Issue,
+        project=risk.project,
+        actor=actor,
+        fields=ISSUE_FIELDS,
+        values={
+            "title": risk.title,
+            "description": "\n\n".join(part for part in (risk.event, risk.effect) if part),
+            "impact_analysis": risk.response,
+            "owner": risk.owner,
+            "raised_by": actor,
+            "priority": priority,
+        },
+        source_risk=risk,
+    )
+    _transition(
+        risk,
+        status=Risk.Status.OCCURRED,
+        actor=actor,
+        reason=_("Occurred; became issue %(reference)s") % {"reference": issue.reference},
+    )
+    return issue
+
+
+# Issues ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_create(*, project: Project, actor: User, **values) -> Issue:
+    """Capture an issue."""
+    values.setdefault("raised_by", actor)
+    return _create(Issue, project=project, actor=actor, fields=ISSUE_FIELDS, values=values)
+
+
+@transaction.atomic
+def issue_update(*, issue: Issue, actor: User, **values) -> Issue:
+    """Record the examination, decision or resolution of an issue."""
+    return _update(_locked(issue), actor=actor, fields=ISSUE_FIELDS, values=values)
+
+
+@transaction.atomic
+def issue_status_change(*, issue: Issue, actor: User, status: str, reason: str = "") -> Issue:
+    """Move an issue along; closing needs a reason."""
+    issue = _locked(issue)
+    extra: tuple[str, ...] = ()
+    if status == Issue.Status.CLOSED:
+        if not reason.strip():
+            raise ValidationError({"reason": _("Say why the issue is closed.")})
+        issue.closure_reason, issue.closed_at = reason.strip(), timezone.now()
+        extra = ("closure_reason", "closed_at")
+    return _transition(issue, status=status, actor=actor, reason=reason, extra_fields=extra)
+
+
+@transaction.atomic
+def issue_hand_over(*, issue: Issue, actor: User, reason: str = "") -> Issue:
+    """Transfer an open issue to the SMO hand-over list."""
+    issue = _locked(issue)
+    if not issue.is_open:
+        raise ValidationError(_("Only an open issue can be handed over."))
+    issue.is_handed_over = True
+    _save(issue, actor=actor, update_fields=["is_handed_over"], reason=reason or _("Transferred to the SMO"))
+    return issue
+
+
+@transaction.atomic
+def issue_convert_to_change_request(*, issue: Issue, actor: User) -> ChangeRequest:
+    """Raise a draft change request from an issue, linked to it; the issue is being examined."""
+    issue = _locked(issue)
+    change_request = _create(
+        ChangeRequest,
+        project=issue.project,
+        actor=actor,
+        fields=CHANGE_REQUEST_FIELDS,
+        values={
+            "title": issue.title,
+            "description": issue.description,
+            "justification": issue.impact_analysis,
+            "requested_by": issue.raised_by or actor,
+            "cost_category": DEFAULT_COST_CATEGORY,
+        },
+        source_issue=issue,
+    )
+    if issue.status == Issue.Status.OPEN:
+        _transition(
+            issue,
+            status=Issue.Status.IN_PROGRESS,
+            actor=actor,
+            reason=_("Change request %(reference)s raised") % {"reference": change_request.reference},
+        )
+    return change_request
+
+
+# Change requests ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def change_request_create(*, project: Project, actor: User, **values) -> ChangeRequest:
+    """Draft a change request."""
+    values.setdefault("requested_by", actor)
+    return _create(ChangeRequest, project=project, actor=actor, fields=CHANGE_REQUEST_FIELDS, values=values)
+
+
+@transaction.atomic
+def change_request_update(*, change_request: ChangeRequest, actor: User, **values) -> ChangeRequest:
+    """Change a change request while it is not yet decided."""
+    change_request = _locked(change_request)
+    if change_request.status not in ChangeRequest.OPEN_STATUSES:
+        raise ValidationError(_("A decided change request cannot be changed."))
+    return _update(change_request, actor=actor, fields=CHANGE_REQUEST_FIELDS, values=values)
+
+
+@transaction.atomic
+def change_request_submit(*, change_request: ChangeRequest, actor: User) -> ChangeRequest:
+    """Submit a draft for assessment."""
+    change_request = _locked(change_request)
+    change_request.submitted_at = timezone.now()
+    return _transition(
+        change_request, status=ChangeRequest.Status.SUBMITTED, actor=actor, extra_fields=("submitted_at",)
+    )
+
+
+@transaction.atomic
+def change_request_assess(*, change_request: ChangeRequest, actor: User) -> ChangeRequest:
+    """Record that the impact on cost, time, scope, risk and quality has been assessed."""
+    change_request = _locked(change_request)
+    change_request.assessed_by = actor
+    return _transition(
+        change_request, status=ChangeRequest.Status.ASSESSED, actor=actor, extra_fields=("assessed_by",)
+    )
+
+
+def change_request_needs_head_of_pm(*, change_request: ChangeRequest) -> bool:
+    """Above the Level's limit, or taking a Level 1 project over its ceiling, the head of PM decides."""
+    project = change_request.project
+    amount = max(abs(change_request.cost_impact), abs(change_request.price_impact))
+    if amount > CHANGE_APPROVAL_LIMITS[project.level]:
+        return True
+    return project.level == 1 and project.budget + change_request.cost_impact > LEVEL_1_LIMIT
+
+
+def change_request_may_decide(*, user: User, change_request: ChangeRequest) -> bool:
+    """Whether the user may approve or reject this change request."""
+    if user.has_role(Role.HEAD_OF_PM):
+        return True
+    if not user.has_role(Role.PROJECT_MANAGER, Role.PM_SUPPORT):
+        return False
+    if not user.has_perm("projects.change_project", change_request.project):
+        return False
+    return not change_request_needs_head_of_pm(change_request=change_request)
+
+
+def _decide_check(change_request: ChangeRequest, actor: User) -> None:
+    if not change_request_may_decide(user=actor, change_request=change_request):
+        raise ValidationError(
+            _("This change is above your approval limit: the head of project management decides.")
+        )
+
+
+@transaction.atomic
+def change_request_reject(*, change_request: ChangeRequest, actor: User, reason: str) -> ChangeRequest:
+    """Reject a change request with a reason."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the change is rejected.")})
+    change_request = _locked(change_request)
+    _decide_check(change_request, actor)
+    change_request.decided_by, change_request.decided_at = actor, timezone.now()
+    change_request.decision_note = reason.strip()
+    return _transition(
+        change_request,
+        status=ChangeRequest.Status.REJECTED,
+        actor=actor,
+        reason=reason,
+        extra_fields=("decided_by", "decided_at", "decision_note"),
+    )
+
+
+@transaction.atomic
+def change_request_approve(*, change_request: ChangeRequest, actor: User, note: str = "") -> ChangeRequest:
+    """Approve a change: its budget line, the budget and (when billable) the contract value move,
+    a new named plan baseline is taken and linked, all in one transaction."""
+    from procurement.services import budget_line_adjust
+
+    change_request = _locked(change_request)
+    project = Project.objects.select_for_update().get(pk=change_request.project_id)
+    change_request.project = project
+    _decide_check(change_request, actor)
+    if change_request.status != ChangeRequest.Status.ASSESSED:
+        raise ValidationError(_("Only an assessed change request can be approved."))
+    reason = _("Change request %(reference)s approved") % {"reference": change_request.reference}
+    if change_request.cost_impact:
+        budget_line_adjust(
+            project=project,
+            category=change_request.cost_category or DEFAULT_COST_CATEGORY,
+            amount=change_request.cost_impact,
+            actor=actor,
+            reason=reason,
+        )
+    _project_money_adjust(project, change_request, actor=actor, reason=reason)
+    change_request.baseline = plan_baseline_create(
+        project=project,
+        name=f"{change_request.reference} {change_request.title}"[:200],
+        actor=actor,
+        reason=reason,
+    )
+    change_request.decided_by, change_request.decided_at = actor, timezone.now()
+    change_request.decision_note = note.strip()
+    return _transition(
+        change_request,
+        status=ChangeRequest.Status.APPROVED,
+        actor=actor,
+        reason=reason,
+        extra_fields=("baseline", "decided_by", "decided_at", "decision_note"),
+    )
+
+
+def _project_money_adjust(
+    project: Project, change_request: ChangeRequest, *, actor: User, reason: str
+) -> None:
+    """The project's budget follows the change; its contract value too when the customer pays for it."""
+    changed = []
+    if change_request.cost_impact:
+        project.budget += change_request.cost_impact
+        changed.append("budget")
+    if change_request.is_billable and change_request.price_impact:
+        project.contract_value += change_request.price_impact
+        changed.append("contract_value")
+    if not changed:
+        return
+    project._history_user, project._change_reason = actor, reason
+    project.full_clean(exclude=["code"])
+    project.save(update_fields=[*changed, "updated_at"])
+    project.refresh_from_db(fields=["level"])
+
+
+@transaction.atomic
+def change_request_implement(*, change_request: ChangeRequest, actor: User) -> ChangeRequest:
+    """Record that an approved change has been carried out."""
+    change_request = _locked(change_request)
+    change_request.implemented_at = timezone.now()
+    return _transition(
+        change_request, status=ChangeRequest.Status.IMPLEMENTED, actor=actor, extra_fields=("implemented_at",)
+    )
+
+
+# Decisions, actions, lessons ------------------------------------------------------------------
+
+
+def _source_values(source) -> dict:
+    """The link fields that tie a new decision or action to the entry that raised it."""
+    if source is None:
+        return {}
+    key = {Risk: "risk", Issue: "issue", ChangeRequest: "change_request", Decision: "decision"}[type(source)]
+    return {key: source}
+
+
+@transaction.atomic
+def decision_create(*, project: Project, actor: User, **values) -> Decision:
+    """Record a decision."""
+    return _create(Decision, project=project, actor=actor, fields=DECISION_FIELDS, values=values)
+
+
+@transaction.atomic
+def decision_update(*, decision: Decision, actor: User, **values) -> Decision:
+    """Correct a decision's record."""
+    return _update(_locked(decision), actor=actor, fields=DECISION_FIELDS, values=values)
+
+
+@transaction.atomic
+def action_create(*, project: Project, actor: User, **values) -> Action:
+    """Assign an action to its owner with a due date."""
+    return _create(Action, project=project, actor=actor, fields=ACTION_FIELDS, values=values)
+
+
+@transaction.atomic
+def action_update(*, action: Action, actor: User, **values) -> Action:
+    """Change an action's description, owner or due date."""
+    return _update(_locked(action), actor=actor, fields=ACTION_FIELDS, values=values)
+
+
+@transaction.atomic
+def action_status_change(*, action: Action, actor: User, status: str) -> Action:
+    """Move an action along; done records when."""
+    action = _locked(action)
+    action.completed_at = timezone.now() if status == Action.Status.DONE else None
+    return _transition(action, status=status, actor=actor, extra_fields=("completed_at",))
+
+
+@transaction.atomic
+def lesson_create(*, project: Project, actor: User, **values) -> Lesson:
+    """Write down a lesson learned."""
+    return _create(Lesson, project=project, actor=actor, fields=LESSON_FIELDS, values=values)
+
+
+@transaction.atomic
+def lesson_update(*, lesson: Lesson, actor: User, **values) -> Lesson:
+    """Improve a lesson's wording."""
+    return _update(_locked(lesson), actor=actor, fields=LESSON_FIELDS, values=values)
+
+
+def _entry_owner(source) -> User | None:
+    return (
+        getattr(source, "owner", None)
+        or getattr(source, "requested_by", None)
+        or getattr(source, "decided_by", None)
+    )
+
+
+@transaction.atomic
+def action_create_from(*, source, actor: User, today: date | None = None) -> Action:
+    """One click: an action on the source's owner, due in a week, linked to the source."""
+    owner = _entry_owner(source) or actor
+    return _create(
+        Action,
+        project=source.project,
+        actor=actor,
+        fields=ACTION_FIELDS,
+        values={
+            "title": (
+                _("Follow up %(reference)s: %(title)s")
+                % {"reference": source.reference, "title": source.title}
+            )[:200],
+            "owner": owner,
+            "due_date": (today or timezone.localdate()) + timedelta(days=7),
+            **_source_values(source),
+        },
+    )
+
+
+@transaction.atomic
+def decision_create_from(*, source, actor: User) -> Decision:
+    """One click: a decision record linked to the entry that asked for it."""
+    return _create(
+        Decision,
+        project=source.project,
+        actor=actor,
+        fields=DECISION_FIELDS,
+        values={
+            "title": (
+                _("Decision on %(reference)s: %(title)s")
+                % {"reference": source.reference, "title": source.title}
+            )[:200],
+            "decided_by": actor,
+            **_source_values(source),
+        },
+    )
+
+
+# Gates ----------------------------------------------------------------------------------------
+
+
+@gate_check(Phase.CLOSING)
+def registers_have_no_open_high_risks_or_issues(project: Project) -> str | None:
+    """Closing needs every high risk and open issue closed with a reason or handed over to the SMO."""
+    high_risks, issues = open_blockers_for_closing(project=project)
+    if high_risks or issues:
+        return _(
+            "%(risks)s open high risk(s) and %(issues)s open issue(s): close them with a reason "
+            "or transfer them to the SMO hand-over list."
+        ) % {"risks": high_risks, "issues": issues}
+    return None

@@ -1,0 +1,29 @@
+"""Template helpers of the registers: score badges and the register summary card."""
+
+from django import template
+from django.utils import timezone
+
+from projects.selectors.registers import band_for_score, register_summary
+
+register = template.Library()
+
+
+@register.simple_tag
+def band_for(bands, score):
+    """The band a score falls in (bands come from the view, so this adds no query)."""
+    return band_for_score(bands, score) if score is not None else None
+
+
+@register.filter
+def is_overdue(due_date) -> bool:
+    return due_date is not None and due_date < timezone.localdate()
+
+
+@register.inclusion_tag("projects/registers/_summary_card.html", takes_context=True)
+def registers_summary(context, project):
+    """The registers card of a project page: open counts, overdue actions, contingency."""
+    return {
+        "project": project,
+        "summary": register_summary(project=project),
+        "request": context.get("request"),
+    }

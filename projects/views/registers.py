@@ -1,0 +1,448 @@
+"""Register pages of a project: one list, detail, form and export per kind, the actions on entries,
+and the portfolio pages (open high risks, overdue actions, lessons learned across projects).
+
+The six registers share their views; `KINDS` says what differs (model, form, filter, services).
+"""
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pmo.lib.listing import paginate, sort_queryset
+from pmo.selectors import history_for
+from projects.forms import registers as forms
+from projects.models import Action, ChangeRequest, Decision, Issue, Lesson, Risk
+from projects.selectors import project_get_for_user
+from projects.selectors import registers as selectors
+from projects.services import registers as services
+from projects.views.registers_export import detail_fields, export_rows, xlsx_response
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    url: str
+    label: str
+    model: type
+    form: type
+    filter: type
+    sorts: dict[str, str]
+    default_sort: str
+    create: Callable
+    update: Callable
+    instance_arg: str
+    icon: str
+
+    @property
+    def names(self) -> dict[str, str]:
+        """URL names of this register's pages, for `{% url kind.names.list project.pk %}`."""
+        prefix = f"projects:{self.key.replace('_', '-')}"
+        return {
+            page: f"{prefix}-{page}"
+            for page in ("list", "export", "create", "detail", "update", "status", "operation")
+        }
+
+
+KINDS = {
+    "risk": Kind(
+        "risk",
+        "risks",
+        gettext_lazy("Risks"),
+        Risk,
+        forms.RiskForm,
+        forms.RiskFilter,
+        {
+            "number": "number",
+            "title": "title",
+            "score": "residual_score",
+            "inherent": "inherent_score",
+            "emv": "residual_emv",
+            "review": "review_date",
+            "status": "status",
+        },
+        "-score",
+        services.risk_create,
+        services.risk_update,
+        "risk",
+        "exclamation-triangle",
+    ),
+    "issue": Kind(
+        "issue",
+        "issues",
+        gettext_lazy("Issues"),
+        Issue,
+        forms.IssueForm,
+        forms.IssueFilter,
+        {
+            "number": "number",
+            "title": "title",
+            "priority": "priority",
+            "status": "status",
+            "created": "created_at",
+        },
+        "-number",
+        services.issue_create,
+        services.issue_update,
+        "issue",
+        "bug",
+    ),
+    "change_request": Kind(
+        "change_request",
+        "change-requests",
+        gettext_lazy("Change requests"),
+        ChangeRequest,
+        forms.ChangeRequestForm,
+        forms.ChangeRequestFilter,
+        {
+            "number": "number",
+            "title": "title",
+            "cost": "cost_impact",
+            "days": "time_impact_days",
+            "status": "status",
+        },
+        "-number",
+        services.change_request_create,
+        services.change_request_update,
+        "change_request",
+        "arrow-left-right",
+    ),
+    "decision": Kind(
+        "decision",
+        "decisions",
+        gettext_lazy("Decisions"),
+        Decision,
+        forms.DecisionForm,
+        forms.DecisionFilter,
+        {"number": "number", "title": "title", "decided": "decided_on"},
+        "-decided",
+        services.decision_create,
+        services.decision_update,
+        "decision",
+        "signpost-split",
+    ),
+    "action": Kind(
+        "action",
+        "actions",
+        gettext_lazy("Actions"),
+        Action,
+        forms.ActionForm,
+        forms.ActionFilter,
+        {"number": "number", "title": "title", "due": "due_date", "status": "status"},
+        "due",
+        services.action_create,
+        services.action_update,
+        "action",
+        "check2-square",
+    ),
+    "lesson": Kind(
+        "lesson",
+        "lessons",
+        gettext_lazy("Lessons learned"),
+        Lesson,
+        forms.LessonForm,
+        forms.LessonFilter,
+        {"number": "number", "title": "title", "category": "category", "created": "created_at"},
+        "-created",
+        services.lesson_create,
+        services.lesson_update,
+        "lesson",
+        "lightbulb",
+    ),
+}
+
+
+def _kind(kind: str) -> Kind:
+    return KINDS[kind]
+
+
+def _filtered(request, project, kind: Kind):
+    queryset = selectors.register_list_for_project(project=project, model=kind.model)
+    entry_filter = kind.filter(request.GET, queryset=queryset, request=request)
+    entries, sort = sort_queryset(entry_filter.qs, request.GET.get("sort"), kind.sorts, kind.default_sort)
+    return entry_filter, entries, sort
+
+
+def _register_context(request, project, kind: Kind) -> dict:
+    return {
+        "project": project,
+        "kind": kind,
+        "kinds": KINDS.values(),
+        "can_change": request.user.has_perm("projects.change_project", project),
+    }
+
+
+def _risk_extras(request, project, entries) -> dict:
+    basis = "inherent" if request.GET.get("basis") == "inherent" else "residual"
+    return {
+        "basis": basis,
+        "heat_map": selectors.risk_heat_map(risks=entries.filter(status__in=Risk.OPEN_STATUSES), basis=basis),
+        "top_by_score": selectors.risk_top(project=project, by="score"),
+        "top_by_emv": selectors.risk_top(project=project, by="emv"),
+        "contingency": selectors.project_contingency(project=project),
+    }
+
+
+@login_required
+@require_GET
+def register_list(request, project_pk: int, kind: str):
+    project = project_get_for_user(user=request.user, pk=project_pk)
+    register = _kind(kind)
+    entry_filter, entries, sort = _filtered(request, project, register)
+    context = _register_context(request, project, register) | {
+        "filter": entry_filter,
+        "page": paginate(request, entries),
+        "sort": sort,
+    }
+    template = f"projects/registers/{kind}_list.html"
+    if kind == "risk":
+        context["bands"] = selectors.risk_bands()
+    if request.htmx:
+        return render(request, f"{template}#register-table", context)
+    if kind == "risk":
+        context |= _risk_extras(request, project, entry_filter.qs)
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def register_export(request, project_pk: int, kind: str):
+    project = project_get_for_user(user=request.user, pk=project_pk)
+    register = _kind(kind)
+    _filter, entries, _sort = _filtered(request, project, register)
+    filename = f"{project.code}-{register.url}"
+    rows = export_rows(entries.iterator(chunk_size=2000), register.model)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(rows, filename=filename, title=str(register.label))
+    writer = csv.writer(_Echo(), delimiter=";")
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+@require_GET
+def register_detail(request, project_pk: int, pk: int, kind: str):
+    register = _kind(kind)
+    entry = selectors.register_entry_get_for_user(
+        user=request.user, project_pk=project_pk, model=register.model, pk=pk
+    )
+    context = _register_context(request, entry.project, register) | {
+        "entry": entry,
+        "fields": detail_fields(entry),
+        "links": selectors.entry_links(entry=entry),
+        "history": history_for(obj=entry),
+        "transitions": getattr(entry, "TRANSITIONS", {}).get(getattr(entry, "status", None), ()),
+    }
+    context |= _detail_operations(request, entry, kind)
+    return render(request, "projects/registers/entry_detail.html", context)
+
+
+def _detail_operations(request, entry, kind: str) -> dict:
+    """The decision and reason-taking operations the page offers for this entry."""
+    if kind == "risk" and entry.status != Risk.Status.CLOSED:
+        return {"reason_operation": "close", "reason_label": _("Close the risk")}
+    if kind == "change_request":
+        may_decide = services.change_request_may_decide(user=request.user, change_request=entry)
+        context = {"may_decide": may_decide}
+        if may_decide and entry.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED):
+            context |= {"reason_operation": "reject", "reason_label": _("Reject")}
+        return context
+    return {}
+
+
+def _form_page(request, *, project, register: Kind, entry=None):
+    form = register.form(request.POST or None, instance=entry, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if entry is None:
+                entry = register.create(project=project, actor=request.user, **form.cleaned_data)
+            else:
+                register.update(**{register.instance_arg: entry}, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(reference)s saved.") % {"reference": entry.reference})
+            return redirect(entry)
+    context = _register_context(request, project, register) | {"form": form, "entry": entry}
+    if register.key == "risk":
+        context["scales"] = selectors.risk_scale_levels()
+    return render(request, "projects/registers/entry_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_create(request, project_pk: int, kind: str):
+    project = project_get_for_user(user=request.user, pk=project_pk, write=True)
+    return _form_page(request, project=project, register=_kind(kind))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_update(request, project_pk: int, pk: int, kind: str):
+    register = _kind(kind)
+    entry = selectors.register_entry_get_for_user(
+        user=request.user, project_pk=project_pk, model=register.model, pk=pk, write=True
+    )
+    return _form_page(request, project=entry.project, register=register, entry=entry)
+
+
+# Actions on one entry (POST only) -------------------------------------------------------------
+
+
+def _entry_for_write(request, project_pk: int, pk: int, kind: str):
+    return selectors.register_entry_get_for_user(
+        user=request.user, project_pk=project_pk, model=_kind(kind).model, pk=pk, write=True
+    )
+
+
+def _run(request, entry, call: Callable, success: str):
+    """Call a service; on refusal, show why on the entry's page."""
+    try:
+        result = call()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(entry)
+    messages.success(request, success % {"reference": getattr(result, "reference", entry.reference)})
+    return redirect(result if result is not None else entry)
+
+
+# What each POST operation does: (kind, operation) → service call with (entry, actor, reason).
+OPERATIONS: dict[tuple[str, str], tuple[Callable, str]] = {
+    ("risk", "close"): (
+        lambda e, a, r: services.risk_close(risk=e, actor=a, reason=r),
+        gettext_lazy("%(reference)s closed."),
+    ),
+    ("risk", "reopen"): (
+        lambda e, a, r: services.risk_reopen(risk=e, actor=a),
+        gettext_lazy("%(reference)s reopened."),
+    ),
+    ("risk", "hand-over"): (
+        lambda e, a, r: services.risk_hand_over(risk=e, actor=a, reason=r),
+        gettext_lazy("%(reference)s transferred to the SMO hand-over list."),
+    ),
+    ("risk", "convert-to-issue"): (
+        lambda e, a, r: services.risk_convert_to_issue(risk=e, actor=a),
+        gettext_lazy("Issue %(reference)s raised from the risk."),
+    ),
+    ("issue", "hand-over"): (
+        lambda e, a, r: services.issue_hand_over(issue=e, actor=a, reason=r),
+        gettext_lazy("%(reference)s transferred to the SMO hand-over list."),
+    ),
+    ("issue", "convert-to-change-request"): (
+        lambda e, a, r: services.issue_convert_to_change_request(issue=e, actor=a),
+        gettext_lazy("Change request %(reference)s raised from the issue."),
+    ),
+    ("change_request", "submit"): (
+        lambda e, a, r: services.change_request_submit(change_request=e, actor=a),
+        gettext_lazy("%(reference)s submitted."),
+    ),
+    ("change_request", "assess"): (
+        lambda e, a, r: services.change_request_assess(change_request=e, actor=a),
+        gettext_lazy("%(reference)s assessed."),
+    ),
+    ("change_request", "approve"): (
+        lambda e, a, r: services.change_request_approve(change_request=e, actor=a, note=r),
+        gettext_lazy("%(reference)s approved: budget, contract value and plan baseline updated."),
+    ),
+    ("change_request", "reject"): (
+        lambda e, a, r: services.change_request_reject(change_request=e, actor=a, reason=r),
+        gettext_lazy("%(reference)s rejected."),
+    ),
+    ("change_request", "implement"): (
+        lambda e, a, r: services.change_request_implement(change_request=e, actor=a),
+        gettext_lazy("%(reference)s implemented."),
+    ),
+}
+for _source in ("risk", "issue", "change_request", "decision"):
+    OPERATIONS[(_source, "create-action")] = (
+        lambda e, a, r: services.action_create_from(source=e, actor=a),
+        gettext_lazy("Action %(reference)s created; set its owner and due date."),
+    )
+for _source in ("risk", "issue", "change_request"):
+    OPERATIONS[(_source, "create-decision")] = (
+        lambda e, a, r: services.decision_create_from(source=e, actor=a),
+        gettext_lazy("Decision %(reference)s recorded; complete what was decided."),
+    )
+
+
+@login_required
+@require_POST
+def register_operation(request, project_pk: int, pk: int, kind: str, operation: str):
+    if (kind, operation) not in OPERATIONS:
+        raise Http404
+    entry = _entry_for_write(request, project_pk, pk, kind)
+    call, success = OPERATIONS[(kind, operation)]
+    reason = request.POST.get("reason", "")[:2000]
+    response = _run(request, entry, lambda: call(entry, request.user, reason), str(success))
+    if operation.startswith("create-") and response.url != entry.get_absolute_url():
+        return redirect(f"{response.url}update/")
+    return response
+
+
+@login_required
+@require_POST
+def register_status(request, project_pk: int, pk: int, kind: str):
+    entry = _entry_for_write(request, project_pk, pk, kind)
+    form = forms.StatusForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    status, reason = form.cleaned_data["status"], form.cleaned_data["reason"]
+    if kind not in ("issue", "action"):
+        raise Http404
+
+    def call():
+        if kind == "issue":
+            return services.issue_status_change(issue=entry, actor=request.user, status=status, reason=reason)
+        return services.action_status_change(action=entry, actor=request.user, status=status)
+
+    return _run(request, entry, call, _("%(reference)s updated."))
+
+
+# Portfolio ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def register_portfolio(request):
+    high_risks = selectors.portfolio_high_risks(user=request.user)
+    overdue = selectors.portfolio_overdue_actions(user=request.user)
+    return render(
+        request,
+        "projects/registers/portfolio.html",
+        {
+            "risks_page": paginate(request, high_risks.select_related("project__customer")),
+            "overdue_actions": overdue[:50],
+            "overdue_count": overdue.count(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def lesson_search(request):
+    lesson_filter = forms.LessonFilter(
+        request.GET, queryset=selectors.lesson_search_for_user(user=request.user)
+    )
+    lessons, sort = sort_queryset(
+        lesson_filter.qs, request.GET.get("sort"), KINDS["lesson"].sorts, KINDS["lesson"].default_sort
+    )
+    context = {"filter": lesson_filter, "page": paginate(request, lessons), "sort": sort}
+    template = "projects/registers/lesson_search.html"
+    return render(request, f"{template}#lesson-table" if request.htmx else template, context)

@@ -1,0 +1,173 @@
+"""CSV and XLSX exports of a register: the columns a PMO hands to finance or to the customer."""
+
+from collections.abc import Iterable, Iterator
+from io import BytesIO
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+
+from projects.models import Action, ChangeRequest, Decision, Issue, Lesson, Risk
+
+EXPORT_FIELDS = {
+    Risk: [
+        "number",
+        "title",
+        "kind",
+        "category",
+        "status",
+        "cause",
+        "event",
+        "effect",
+        "probability",
+        "impact",
+        "inherent_score",
+        "residual_probability",
+        "residual_impact",
+        "residual_score",
+        "cost_impact",
+        "inherent_emv",
+        "residual_emv",
+        "proximity",
+        "response_category",
+        "response",
+        "owner",
+        "actionee",
+        "review_date",
+        "closure_reason",
+        "is_handed_over",
+    ],
+    Issue: [
+        "number",
+        "title",
+        "issue_type",
+        "priority",
+        "severity",
+        "status",
+        "raised_by",
+        "owner",
+        "description",
+        "impact_analysis",
+        "decision",
+        "resolution",
+        "closure_reason",
+        "source_risk",
+        "created_at",
+    ],
+    ChangeRequest: [
+        "number",
+        "title",
+        "status",
+        "requested_by",
+        "cost_impact",
+        "cost_category",
+        "is_billable",
+        "price_impact",
+        "time_impact_days",
+        "scope_added",
+        "scope_removed",
+        "justification",
+        "decided_by",
+        "decided_at",
+        "source_issue",
+    ],
+    Decision: [
+        "number",
+        "title",
+        "decided_on",
+        "decided_by",
+        "decision_body",
+        "description",
+        "alternatives",
+        "rationale",
+        "raised_in",
+        "risk",
+        "issue",
+        "change_request",
+    ],
+    Action: [
+        "number",
+        "title",
+        "owner",
+        "due_date",
+        "status",
+        "raised_in",
+        "risk",
+        "issue",
+        "change_request",
+        "decision",
+        "completed_at",
+    ],
+    Lesson: [
+        "number",
+        "title",
+        "kind",
+        "category",
+        "what_happened",
+        "recommendation",
+        "created_by",
+        "created_at",
+    ],
+}
+
+
+def _value(entry, field) -> object:
+    if field.choices:
+        return getattr(entry, f"get_{field.name}_display")()
+    value = getattr(entry, field.name)
+    if field.is_relation:
+        return str(value) if value is not None else ""
+    if hasattr(value, "tzinfo") and value is not None and hasattr(value, "hour"):
+        return value.replace(tzinfo=None)
+    return "" if value is None else value
+
+
+def export_rows(entries: Iterable, model) -> Iterator[list]:
+    """A header with the columns' labels, then one row per entry (the relations must be selected)."""
+    fields = [model._meta.get_field(name) for name in EXPORT_FIELDS[model]]
+    yield [str(field.verbose_name) for field in fields]
+    for entry in entries:
+        yield [_value(entry, field) for field in fields]
+
+
+def xlsx_response(rows: Iterable[list], *, filename: str, title: str) -> HttpResponse:
+    """A workbook written in openpyxl's write-only mode, so memory does not grow with the cells."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    for row in rows:
+        sheet.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+DETAIL_EXCLUDED = {"number", "title", "status", "project", "updated_at"}
+
+
+def _detail_kind(field) -> str:
+    if field.is_relation:
+        return "link" if hasattr(field.related_model, "get_absolute_url") else "text"
+    internal = field.get_internal_type()
+    return {
+        "MoneyField": "money",
+        "DecimalField": "money",
+        "DateField": "date",
+        "DateTimeField": "datetime",
+        "BooleanField": "bool",
+    }.get(internal, "text")
+
+
+def detail_fields(entry) -> list[dict]:
+    """Label, value and how to show it, for every field of an entry's page."""
+    rows = []
+    for name in dict.fromkeys([*EXPORT_FIELDS[type(entry)], "created_by", "created_at"]):
+        field = type(entry)._meta.get_field(name)
+        if name in DETAIL_EXCLUDED:
+            continue
+        kind = _detail_kind(field)
+        value = getattr(entry, f"get_{name}_display")() if field.choices else getattr(entry, name)
+        rows.append({"label": field.verbose_name, "value": value, "kind": kind})
+    return rows

@@ -1,0 +1,369 @@
+from datetime import date, timedelta
+from decimal import Decimal
+from importlib import import_module
+from io import BytesIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from openpyxl import load_workbook
+
+from pmo.roles import Role
+from projects.gates import gate_evaluate
+from projects.models import Action, ChangeRequest, Decision, Issue, Lesson, Phase, Risk, RiskBand
+from projects.services import registers as services
+from tests.factories import (
+    ActionFactory,
+    ChangeRequestFactory,
+    DecisionFactory,
+    IssueFactory,
+    LessonFactory,
+    ProjectFactory,
+    RiskFactory,
+    user_with_role,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("postgres_only", "register_defaults")]
+
+
+@pytest.fixture
+def register_defaults(db):
+    """The shipped scales and bands (a transactional test elsewhere may have flushed them)."""
+    from django.apps import apps
+
+    import_module("projects.migrations.0004_registers_defaults").create_defaults(apps, None)
+
+
+@pytest.fixture
+def project():
+    return ProjectFactory(phase=Phase.EXECUTION)
+
+
+@pytest.fixture
+def pm_client(client, project):
+    client.force_login(project.project_manager)
+    client.user = project.project_manager
+    return client
+
+
+def _risk_post(project, **overrides):
+    data = {
+        "title": "Switches delivered late",
+        "kind": "threat",
+        "cause": "Single supplier",
+        "event": "Delivery slips",
+        "effect": "Installation waits",
+        "probability": "4",
+        "impact": "3",
+        "residual_probability": "2",
+        "residual_impact": "3",
+        "cost_impact": "100.000,00",
+        "time_impact_days": "10",
+        "proximity": "within_stage",
+        "response_category": "reduce",
+        "response": "Order from a second supplier",
+        "owner": project.project_manager_id,
+    }
+    return data | overrides
+
+
+def test_the_shipped_scales_and_bands_are_there_in_three_languages():
+    bands = list(RiskBand.objects.values_list("code", "min_score", "max_score", "is_high"))
+
+    assert bands == [
+        ("low", 1, 4, False),
+        ("medium", 5, 9, False),
+        ("high", 10, 19, True),
+        ("very_high", 20, 25, True),
+    ]
+    assert RiskBand.objects.get(code="high").name_nl == "Hoog"
+
+
+def test_it_registers_a_risk_with_scores_and_expected_values(pm_client, project):
+    response = pm_client.post(f"/projects/{project.pk}/risks/create/", _risk_post(project))
+
+    risk = Risk.objects.get(project=project)
+    assert response.status_code == 302
+    assert response["Location"] == risk.get_absolute_url()
+    assert risk.reference == "R-1"
+    assert (risk.inherent_score, risk.residual_score) == (12, 6)
+    # Probability 4 counts as 60 %, probability 2 as 20 % (shipped scale).
+    assert (risk.inherent_emv, risk.residual_emv) == (Decimal("60000.00"), Decimal("20000.00"))
+    assert risk.history.latest().history_user == pm_client.user
+
+
+def test_it_refuses_an_opportunity_response_on_a_threat_and_creates_nothing(pm_client, project):
+    response = pm_client.post(
+        f"/projects/{project.pk}/risks/create/", _risk_post(project, response_category="exploit")
+    )
+
+    assert response.status_code == 200
+    assert not Risk.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.FINANCE, Role.ENGINEERING_MANAGER, Role.SMO, Role.SALES])
+def test_it_refuses_roles_that_may_not_change_the_register(client, project, role):
+    client.force_login(user_with_role(role))
+
+    response = client.post(f"/projects/{project.pk}/risks/create/", _risk_post(project))
+
+    assert response.status_code in (403, 404)
+    assert not Risk.objects.exists()
+
+
+def test_a_project_manager_of_another_project_sees_nothing(client, project):
+    risk = RiskFactory(project=project)
+    client.force_login(user_with_role(Role.PROJECT_MANAGER))
+
+    assert client.get(f"/projects/{project.pk}/risks/").status_code == 404
+    assert client.get(risk.get_absolute_url()).status_code == 404
+    assert client.get(f"/projects/{project.pk}/risks/export/").status_code == 404
+
+
+def test_finance_reads_the_register_but_cannot_edit_it(client, project):
+    risk = RiskFactory(project=project, title="Old")
+    client.force_login(user_with_role(Role.FINANCE))
+
+    assert client.get(f"/projects/{project.pk}/risks/").status_code == 200
+    response = client.post(f"/projects/{project.pk}/risks/{risk.pk}/update/", _risk_post(project))
+
+    assert response.status_code == 403
+    risk.refresh_from_db()
+    assert risk.title == "Old"
+
+
+def test_it_refuses_wrong_methods(pm_client, project):
+    risk = RiskFactory(project=project)
+
+    assert pm_client.get(f"/projects/{project.pk}/risks/{risk.pk}/convert-to-issue/").status_code == 405
+    assert pm_client.delete(f"/projects/{project.pk}/risks/{risk.pk}/update/").status_code == 405
+    assert pm_client.post(f"/projects/{project.pk}/risks/").status_code == 405
+
+
+def test_the_heat_map_counts_open_risks_per_cell_and_a_cell_filters_the_list(pm_client, project):
+    RiskFactory(project=project, probability=5, impact=5, residual_probability=4, residual_impact=3)
+    RiskFactory(project=project, probability=5, impact=5, residual_probability=4, residual_impact=3)
+    RiskFactory(project=project, probability=1, impact=2)
+    RiskFactory(project=project, probability=4, impact=3, status=Risk.Status.CLOSED)
+
+    page = pm_client.get(f"/projects/{project.pk}/risks/")
+    inherent = pm_client.get(f"/projects/{project.pk}/risks/?basis=inherent")
+    cell = pm_client.get(f"/projects/{project.pk}/risks/?basis=residual&p=4&i=3")
+
+    residual_rows = page.context["heat_map"]  # probability 5 first
+    assert residual_rows[1][2].count == 2 and residual_rows[1][2].band.code == "high"
+    assert residual_rows[4][1].count == 1 and residual_rows[4][1].band.code == "low"
+    assert inherent.context["heat_map"][0][4].count == 2
+    assert inherent.context["heat_map"][0][4].band.code == "very_high"
+    assert cell.context["page"].paginator.count == 3  # the closed one is listed, not counted in the map
+
+
+@pytest.mark.parametrize(
+    ("url", "factory"),
+    [
+        ("risks", RiskFactory),
+        ("issues", IssueFactory),
+        ("change-requests", ChangeRequestFactory),
+        ("decisions", DecisionFactory),
+        ("actions", ActionFactory),
+        ("lessons", LessonFactory),
+    ],
+)
+def test_each_register_list_runs_a_constant_number_of_queries(
+    pm_client, project, url, factory, django_assert_max_num_queries
+):
+    for _ in range(3):
+        factory(project=project)
+    with django_assert_max_num_queries(30) as few:
+        pm_client.get(f"/projects/{project.pk}/{url}/")
+    for _ in range(30):
+        factory(project=project)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = pm_client.get(f"/projects/{project.pk}/{url}/?sort=-number")
+
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 25
+
+
+def test_the_list_answers_htmx_with_the_table_only(pm_client, project):
+    RiskFactory(project=project, title="Alpha")
+    RiskFactory(project=project, title="Beta")
+
+    fragment = pm_client.get(f"/projects/{project.pk}/risks/?q=alp", headers={"HX-Request": "true"})
+
+    assert [risk.title for risk in fragment.context["page"].object_list] == ["Alpha"]
+    assert "<html" not in fragment.text
+
+
+def test_a_risk_that_happens_becomes_a_linked_issue_then_a_change_request(pm_client, project):
+    risk = RiskFactory(project=project, probability=4, impact=4, residual_probability=4, residual_impact=4)
+
+    response = pm_client.post(f"/projects/{project.pk}/risks/{risk.pk}/convert-to-issue/")
+
+    issue = Issue.objects.get(project=project)
+    risk.refresh_from_db()
+    assert response["Location"] == issue.get_absolute_url()
+    assert issue.source_risk == risk and issue.priority == Issue.Priority.HIGH
+    assert risk.status == Risk.Status.OCCURRED
+    assert "I-1" in risk.history.latest().history_change_reason
+
+    pm_client.post(f"/projects/{project.pk}/issues/{issue.pk}/convert-to-change-request/")
+
+    change = ChangeRequest.objects.get(project=project)
+    issue.refresh_from_db()
+    assert change.source_issue == issue and change.status == ChangeRequest.Status.DRAFT
+    assert issue.status == Issue.Status.IN_PROGRESS
+    assert change.reference in pm_client.get(issue.get_absolute_url()).text
+
+
+def test_any_entry_raises_a_linked_action_or_decision_in_one_click(pm_client, project):
+    issue = IssueFactory(project=project)
+
+    action_response = pm_client.post(f"/projects/{project.pk}/issues/{issue.pk}/create-action/")
+    decision_response = pm_client.post(f"/projects/{project.pk}/issues/{issue.pk}/create-decision/")
+
+    action, decision = Action.objects.get(), Decision.objects.get()
+    assert (action.issue, decision.issue) == (issue, issue)
+    assert action.owner == issue.owner and action.due_date == date.today() + timedelta(days=7)
+    assert action_response["Location"] == f"{action.get_absolute_url()}update/"
+    assert decision_response["Location"] == f"{decision.get_absolute_url()}update/"
+
+
+def test_overdue_actions_stand_out_on_the_list_the_project_and_the_portfolio(pm_client, project):
+    late = ActionFactory(
+        project=project, title="Send the as-built", due_date=date.today() - timedelta(days=3)
+    )
+    ActionFactory(project=project, due_date=date.today() + timedelta(days=3))
+
+    listing = pm_client.get(f"/projects/{project.pk}/actions/?overdue=true")
+    detail = pm_client.get(project.get_absolute_url())
+    portfolio = pm_client.get("/projects/registers/")
+
+    assert [action.pk for action in listing.context["page"].object_list] == [late.pk]
+    assert 'class="row-overdue"' in listing.text
+    assert "1 overdue" in detail.text
+    assert list(portfolio.context["overdue_actions"]) == [late]
+
+
+def test_the_portfolio_runs_a_constant_number_of_queries(pm_client, project, django_assert_max_num_queries):
+    def make(count):
+        for _ in range(count):
+            other = ProjectFactory(project_manager=project.project_manager)
+            RiskFactory(project=other, probability=5, impact=4, residual_probability=5, residual_impact=4)
+            ActionFactory(project=other, due_date=date.today() - timedelta(days=1))
+
+    make(2)
+    with django_assert_max_num_queries(30) as few:
+        pm_client.get("/projects/registers/")
+    make(20)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = pm_client.get("/projects/registers/")
+
+    assert response.context["risks_page"].paginator.count == 22
+
+
+def test_issues_close_only_with_a_reason(pm_client, project):
+    issue = IssueFactory(project=project)
+
+    pm_client.post(f"/projects/{project.pk}/issues/{issue.pk}/status/", {"status": "closed", "reason": ""})
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.OPEN
+
+    pm_client.post(
+        f"/projects/{project.pk}/issues/{issue.pk}/status/", {"status": "closed", "reason": "Fixed"}
+    )
+    issue.refresh_from_db()
+    assert (issue.status, issue.closure_reason) == (Issue.Status.CLOSED, "Fixed")
+
+
+def test_closing_waits_for_high_risks_and_open_issues_to_be_closed_or_handed_over(project):
+    actor = project.project_manager
+    risk = RiskFactory(project=project, probability=4, impact=4, residual_probability=4, residual_impact=4)
+    RiskFactory(project=project, probability=1, impact=1)  # a low risk does not hold the gate
+    issue = IssueFactory(project=project)
+
+    assert gate_evaluate(project=project, target_phase=Phase.CLOSING).missing
+
+    services.risk_hand_over(risk=risk, actor=actor, reason="Support contract covers it")
+    assert gate_evaluate(project=project, target_phase=Phase.CLOSING).missing
+
+    services.issue_status_change(issue=issue, actor=actor, status=Issue.Status.CLOSED, reason="Solved")
+    assert gate_evaluate(project=project, target_phase=Phase.CLOSING).is_open
+
+
+def test_it_exports_the_filtered_register_as_csv_and_xlsx(pm_client, project):
+    RiskFactory(project=project, title="Late switches", cost_impact=Decimal("1234.50"))
+    RiskFactory(project=project, title="Other")
+
+    csv_response = pm_client.get(f"/projects/{project.pk}/risks/export/?format=csv&q=late")
+    xlsx_response = pm_client.get(f"/projects/{project.pk}/risks/export/?format=xlsx")
+
+    lines = b"".join(csv_response.streaming_content).decode().splitlines()
+    assert len(lines) == 2 and "Late switches" in lines[1]
+    sheet = load_workbook(BytesIO(xlsx_response.content)).active
+    assert sheet.max_row == 3
+    assert sheet.cell(row=1, column=2).value == "title"
+
+
+def test_lessons_are_searchable_across_projects_by_project_managers_only(client, project):
+    LessonFactory(project=project, title="Order switches early", category=Lesson.Category.PROCUREMENT)
+    other_manager = user_with_role(Role.PROJECT_MANAGER)
+    seller = user_with_role(Role.SALES)
+
+    client.force_login(other_manager)
+    found = client.get("/projects/lessons/?q=switches&category=procurement")
+    client.force_login(seller)
+    hidden = client.get("/projects/lessons/?q=switches")
+
+    assert [lesson.title for lesson in found.context["page"].object_list] == ["Order switches early"]
+    assert list(hidden.context["page"].object_list) == []
+
+
+def test_every_entry_keeps_its_history_and_shows_it(pm_client, project):
+    lesson = LessonFactory(project=project)
+
+    pm_client.post(
+        f"/projects/{project.pk}/lessons/{lesson.pk}/update/",
+        {
+            "title": "Renamed lesson",
+            "kind": "avoid",
+            "category": "planning",
+            "what_happened": lesson.what_happened,
+            "recommendation": lesson.recommendation,
+        },
+    )
+
+    page = pm_client.get(lesson.get_absolute_url())
+    assert lesson.history.latest().history_user == pm_client.user
+    assert "Renamed lesson" in page.text and "→" in page.text
+
+
+def test_numbers_run_per_project_and_kind(project):
+    actor = project.project_manager
+    first = services.action_create(
+        project=project, actor=actor, title="A", owner=actor, due_date=date.today()
+    )
+    second = services.action_create(
+        project=project, actor=actor, title="B", owner=actor, due_date=date.today()
+    )
+    elsewhere = services.action_create(
+        project=ProjectFactory(), actor=actor, title="C", owner=actor, due_date=date.today()
+    )
+
+    assert (first.reference, second.reference, elsewhere.reference) == ("A-1", "A-2", "A-1")
+
+
+def test_links_must_stay_inside_the_project(project):
+    foreign_risk = RiskFactory()
+
+    with pytest.raises(ValidationError):
+        services.action_create(
+            project=project,
+            actor=project.project_manager,
+            title="X",
+            owner=project.project_manager,
+            due_date=date.today(),
+            risk=foreign_risk,
+        )
+    assert not Action.objects.exists()
