@@ -30,6 +30,19 @@ def navigation_for(user) -> list[NavEntry]:
     return [entry for entry in NAVIGATION if entry.roles & roles]
 
 
+# --- procurement (helper "money") ---
+_MONEY_READERS = frozenset({Role.FINANCE, Role.HEAD_OF_PM, Role.PM_SUPPORT, Role.ADMINISTRATOR})
+NAVIGATION += [
+    NavEntry(
+        _("Orders"),
+        "procurement:purchase-order-list",
+        "cart",
+        _MONEY_READERS | {Role.PROJECT_MANAGER},
+        "procurement",
+    ),
+    NavEntry(_("Money"), "procurement:portfolio-money", "cash-coin", _MONEY_READERS, "procurement"),
+]
+
 # Registers (issue 5): open high risks and overdue actions across projects; lessons learned.
 NAVIGATION += [
     NavEntry(

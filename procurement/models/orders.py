@@ -33,7 +33,7 @@ S = PurchaseOrderStatus
 PURCHASE_ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.CANCELLED}),
     S.SUBMITTED: frozenset({S.APPROVED, S.REJECTED, S.DRAFT, S.CANCELLED}),
-    S.APPROVED: frozenset({S.SENT, S.SUBMITTED, S.CANCELLED}),
+    S.APPROVED: frozenset({S.SENT, S.SUBMITTED, S.CANCELLED, S.PARTIALLY_RECEIVED, S.RECEIVED}),
     S.SENT: frozenset({S.PARTIALLY_RECEIVED, S.RECEIVED, S.SUBMITTED, S.CANCELLED, S.CLOSED}),
     S.PARTIALLY_RECEIVED: frozenset({S.PARTIALLY_RECEIVED, S.RECEIVED, S.CLOSED}),
     S.RECEIVED: frozenset({S.CLOSED}),
@@ -87,10 +87,13 @@ class PurchaseOrder(models.Model):
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
     notes = models.TextField(_("notes for the supplier"), blank=True)
     approval_round = models.PositiveSmallIntegerField(_("approval round"), default=1, editable=False)
+    # Roles still to approve, recomputed by the services on each step: the "waiting for me" lists read it.
+    awaiting_roles = models.JSONField(_("awaiting roles"), default=list, blank=True, editable=False)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed to the supplier at"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

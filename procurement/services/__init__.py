@@ -1,5 +1,43 @@
 """Changes of state in the procurement app, one module per area."""
 
 from procurement.services.budget import budget_line_adjust, budget_line_set
+from procurement.services.orders import (
+    purchase_order_approve,
+    purchase_order_cancel,
+    purchase_order_close,
+    purchase_order_create,
+    purchase_order_mark_sent,
+    purchase_order_reject,
+    purchase_order_reopen,
+    purchase_order_send,
+    purchase_order_submit,
+    purchase_order_update,
+)
+from procurement.services.receipts import (
+    InvoiceLineInput,
+    goods_receipt_record,
+    supplier_invoice_record,
+    supplier_invoice_resolve,
+)
+from procurement.services.suppliers import supplier_create, supplier_update
 
-__all__ = ["budget_line_adjust", "budget_line_set"]
+__all__ = [
+    "InvoiceLineInput",
+    "budget_line_adjust",
+    "budget_line_set",
+    "goods_receipt_record",
+    "purchase_order_approve",
+    "purchase_order_cancel",
+    "purchase_order_close",
+    "purchase_order_create",
+    "purchase_order_mark_sent",
+    "purchase_order_reject",
+    "purchase_order_reopen",
+    "purchase_order_send",
+    "purchase_order_submit",
+    "purchase_order_update",
+    "supplier_create",
+    "supplier_invoice_record",
+    "supplier_invoice_resolve",
+    "supplier_update",
+]

@@ -1,0 +1,40 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from procurement.models import CostCategory, PurchaseOrder, PurchaseOrderStatus, Supplier
+
+
+class PurchaseOrderFilter(django_filters.FilterSet):
+    """The filters of the order list, shared by the CSV and XLSX exports."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=PurchaseOrderStatus.choices, label=_("Status"))
+    project = django_filters.CharFilter(method="filter_project", label=_("Project code"))
+    supplier = django_filters.ModelChoiceFilter(queryset=Supplier.objects.all(), label=_("Supplier"))
+    category = django_filters.ModelChoiceFilter(
+        queryset=CostCategory.objects.all(), method="filter_category", label=_("Cost category")
+    )
+    created_after = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label=_("From")
+    )
+    created_before = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label=_("To")
+    )
+
+    class Meta:
+        model = PurchaseOrder
+        fields = ["q", "status", "project", "supplier", "category", "created_after", "created_before"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(number__icontains=value) | Q(title__icontains=value) | Q(supplier__name__icontains=value)
+        )
+
+    def filter_project(self, queryset, name, value):
+        return queryset.filter(project__code__iexact=value.strip())
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=PurchaseOrder.objects.filter(lines__budget_line__category=value).values("pk")
+        )

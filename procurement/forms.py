@@ -1,0 +1,173 @@
+"""Forms of the procurement app: they validate input only; services decide."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from procurement.models import BudgetLine, PurchaseOrder, PurchaseOrderLine, Supplier, VatRate
+
+
+class SupplierForm(forms.ModelForm):
+    class Meta:
+        model = Supplier
+        fields = [
+            "name",
+            "kind",
+            "vat_number",
+            "iban",
+            "email",
+            "street",
+            "postal_code",
+            "city",
+            "country",
+            "language",
+            "payment_terms_days",
+            "is_vca_certified",
+            "vca_expires_on",
+            "peppol_id",
+            "is_blocked",
+            "blocked_reason",
+        ]
+        widgets = {"vca_expires_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class PurchaseOrderForm(forms.ModelForm):
+    class Meta:
+        model = PurchaseOrder
+        fields = ["project", "supplier", "title", "delivery_address", "delivery_date", "notes"]
+        widgets = {
+            "delivery_date": forms.DateInput(attrs={"type": "date"}),
+            "delivery_address": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["supplier"].queryset = Supplier.objects.filter(is_blocked=False)
+
+
+class PurchaseOrderLineForm(forms.ModelForm):
+    class Meta:
+        model = PurchaseOrderLine
+        fields = ["description", "quantity", "unit", "unit_price", "vat_rate", "budget_line", "is_service"]
+
+    def __init__(self, *args, budget_lines=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["budget_line"].queryset = (
+            budget_lines if budget_lines is not None else BudgetLine.objects.none()
+        )
+        self.fields["budget_line"].label_from_instance = lambda line: str(line.category)
+        self.fields["vat_rate"].initial = VatRate.STANDARD
+
+
+PurchaseOrderLineFormSet = forms.inlineformset_factory(
+    PurchaseOrder,
+    PurchaseOrderLine,
+    form=PurchaseOrderLineForm,
+    extra=3,
+    can_delete=True,
+    min_num=1,
+    validate_min=True,
+)
+
+
+def lines_from_formset(formset) -> list[dict]:
+    """The kept lines of a valid formset, as the services take them."""
+    lines = []
+    for form in formset.forms:
+        if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+            continue
+        values = {field: form.cleaned_data[field] for field in PurchaseOrderLineForm.Meta.fields}
+        values["id"] = form.instance.pk
+        lines.append(values)
+    return lines
+
+
+class ApproveForm(forms.Form):
+    justification = forms.CharField(
+        label=_("Justification"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the order is outside any project, over budget or past the Level 1 limit."),
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReceiptForm(forms.Form):
+    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            self.fields[f"line_{line.pk}"] = forms.DecimalField(
+                label=line.description,
+                required=False,
+                min_value=Decimal(0),
+                max_digits=12,
+                decimal_places=3,
+            )
+
+    def quantities(self) -> dict[int, Decimal]:
+        return {line.pk: self.cleaned_data.get(f"line_{line.pk}") or Decimal(0) for line in self.lines}
+
+
+class InvoiceForm(forms.Form):
+    number = forms.CharField(label=_("Supplier's invoice number"), max_length=50)
+    invoice_date = forms.DateField(label=_("Invoice date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    structured_communication = forms.CharField(
+        label=_("Structured communication"), required=False, max_length=20, help_text="+++123/4567/89002+++"
+    )
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            self.fields[f"quantity_{line.pk}"] = forms.DecimalField(
+                label=_("Quantity"), required=False, min_value=Decimal(0), max_digits=12, decimal_places=3
+            )
+            self.fields[f"price_{line.pk}"] = forms.DecimalField(
+                label=_("Unit price"),
+                required=False,
+                min_value=Decimal(0),
+                max_digits=14,
+                decimal_places=2,
+                initial=line.unit_price,
+            )
+
+    def line_inputs(self):
+        from procurement.services import InvoiceLineInput
+
+        return [
+            InvoiceLineInput(
+                order_line_id=line.pk,
+                quantity=self.cleaned_data.get(f"quantity_{line.pk}") or Decimal(0),
+                unit_price=self.cleaned_data.get(f"price_{line.pk}") or line.unit_price,
+            )
+            for line in self.lines
+        ]
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 3}))
+    accept = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Accept the invoice as it is")), ("0", _("Reject the invoice"))],
+        coerce=lambda value: value == "1",
+    )
+
+
+class BudgetLineForm(forms.Form):
+    budget = forms.DecimalField(label=_("Budget"), min_value=Decimal(0), max_digits=14, decimal_places=2)
+    forecast = forms.DecimalField(
+        label=_("Forecast at completion"), min_value=Decimal(0), max_digits=14, decimal_places=2
+    )

@@ -1,0 +1,63 @@
+"""Object permissions on money: budgets, suppliers, orders, invoices.
+
+The selectors hold the same rules as querysets (procurement.selectors.purchase_order_visibility_q).
+"""
+
+import rules
+
+from pmo.roles import Role
+from pmo.rules import (
+    is_administrator,
+    is_finance,
+    is_head_of_pm,
+    is_pm_support,
+    is_project_manager,
+    role_predicate,
+)
+from projects.rules import manages_project
+
+# Roles that read every budget and order of the portfolio.
+MONEY_READERS = frozenset({Role.FINANCE, Role.HEAD_OF_PM, Role.PM_SUPPORT, Role.ADMINISTRATOR})
+# Roles that raise orders on any project.
+BUYERS = frozenset({Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR})
+
+is_money_reader = role_predicate(*MONEY_READERS)
+is_buyer = role_predicate(*BUYERS)
+
+
+@rules.predicate
+def manages_order_project(user, order) -> bool:
+    return order is not None and order.project is not None and manages_project(user, order.project)
+
+
+@rules.predicate
+def requested_order(user, order) -> bool:
+    return order is not None and order.requester_id == user.pk
+
+
+can_view_money = is_money_reader | (is_project_manager & manages_project)
+can_change_budget = is_pm_support | is_head_of_pm | is_administrator | (is_project_manager & manages_project)
+can_view_order = is_money_reader | (is_project_manager & manages_order_project) | requested_order
+can_change_order = is_buyer | (is_project_manager & manages_order_project)
+
+rules.add_perm("procurement.view_money", can_view_money)
+rules.add_perm("procurement.change_budgetline", can_change_budget)
+rules.add_perm(
+    "procurement.view_portfolio_money", is_finance | is_head_of_pm | is_administrator | is_pm_support
+)
+rules.add_perm("procurement.view_purchaseorder", can_view_order)
+rules.add_perm("procurement.change_purchaseorder", can_change_order)
+rules.add_perm("procurement.add_purchaseorder", is_buyer | is_project_manager)
+rules.add_perm("procurement.receive_purchaseorder", can_change_order)
+rules.add_perm(
+    "procurement.export_purchaseorder", is_finance | is_head_of_pm | is_administrator | is_pm_support
+)
+rules.add_perm("procurement.view_supplier", is_money_reader | is_project_manager)
+rules.add_perm("procurement.add_supplier", is_pm_support | is_head_of_pm | is_finance | is_administrator)
+rules.add_perm("procurement.change_supplier", is_pm_support | is_head_of_pm | is_finance | is_administrator)
+rules.add_perm("procurement.add_supplierinvoice", is_finance)
+rules.add_perm("procurement.view_supplierinvoice", is_money_reader)
+rules.add_perm("procurement.change_supplierinvoice", is_finance)
+rules.add_perm("procurement.change_approvalrule", is_administrator)
+rules.add_perm("procurement.view_purchaseorder_list", is_money_reader | is_project_manager)
+rules.add_perm("procurement.add_purchaseorder_anywhere", is_buyer)

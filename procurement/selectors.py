@@ -1,1 +1,0 @@
-"""Reads of the procurement app, scoped to the user."""

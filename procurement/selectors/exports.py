@@ -1,0 +1,50 @@
+"""The finance export of order lines: one row per line, streamed from a server-side cursor.
+
+The column layout is documented in procurement/README.md (Dynamics 365 import).
+"""
+
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from procurement.models import PurchaseOrder, PurchaseOrderLine
+
+# (header, value path) in export order; headers are fixed English keys so imports do not depend on language.
+EXPORT_COLUMNS: list[tuple[str, str]] = [
+    ("order_number", "order__number"),
+    ("order_status", "order__status"),
+    ("order_date", "order__created_at"),
+    ("approved_at", "order__approved_at"),
+    ("project_code", "order__project__code"),
+    ("supplier_name", "order__supplier__name"),
+    ("supplier_vat", "order__supplier__vat_number"),
+    ("supplier_peppol_id", "order__supplier__peppol_id"),
+    ("line_number", "position"),
+    ("description", "description"),
+    ("cost_category", "budget_line__category__code"),
+    ("quantity", "quantity"),
+    ("unit", "unit"),
+    ("unit_price", "unit_price"),
+    ("vat_code", "vat_rate"),
+    ("amount_excl_vat", "amount"),
+    ("vat_amount", "vat_amount"),
+    ("received_quantity", "received_quantity"),
+    ("invoiced_quantity", "invoiced_quantity"),
+    ("invoiced_amount", "invoiced_amount"),
+    ("delivery_date", "order__delivery_date"),
+    ("requester", "order__requester__email"),
+]
+EXPORT_HEADERS = [header for header, _path in EXPORT_COLUMNS]
+EXPORT_TITLE = _("Purchase order lines")
+CHUNK = 2000
+
+
+def export_lines(*, orders: QuerySet[PurchaseOrder]) -> Iterator[tuple]:
+    """Yield the export rows of the lines of `orders` (already filtered and scoped to the user)."""
+    lines = (
+        PurchaseOrderLine.objects.filter(order__in=orders.order_by().values("pk"))
+        .order_by("order__number", "position", "pk")
+        .values_list(*[path for _header, path in EXPORT_COLUMNS])
+    )
+    yield from lines.iterator(chunk_size=CHUNK)

@@ -1,0 +1,145 @@
+"""Reads of suppliers, orders, receipts and invoices, scoped to what the user may see."""
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from pmo.lib.access import object_get_for_user
+from pmo.models import User
+from pmo.roles import Role
+from procurement.models import (
+    Approval,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseOrderStatus,
+    Supplier,
+    SupplierInvoice,
+)
+from procurement.rules import MONEY_READERS
+
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def purchase_order_visibility_q(user: User, prefix: str = "") -> Q:
+    """The orders a user may read, as a filter (mirrors procurement.rules.can_view_order)."""
+    if user.has_role(*MONEY_READERS):
+        return Q()
+    visible = Q(**{f"{prefix}requester": user})
+    if user.has_role(Role.PROJECT_MANAGER):
+        visible |= Q(**{f"{prefix}project__project_manager": user}) | Q(
+            **{f"{prefix}project__support_officer": user}
+        )
+    return visible
+
+
+def _line_total(column: str):
+    total = (
+        PurchaseOrderLine.objects.filter(order=OuterRef("pk"))
+        .order_by()
+        .values("order")
+        .annotate(total=Sum(column))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=MONEY), Decimal("0.00"), output_field=MONEY)
+
+
+def purchase_order_with_totals(queryset: QuerySet[PurchaseOrder]) -> QuerySet[PurchaseOrder]:
+    """Orders with total excl. VAT, VAT and total incl. VAT summed by the database."""
+    return queryset.annotate(total_excl=_line_total("amount"), total_vat=_line_total("vat_amount")).annotate(
+        total_incl=Coalesce("total_excl", Decimal("0.00"), output_field=MONEY)
+        + Coalesce("total_vat", Decimal("0.00"), output_field=MONEY)
+    )
+
+
+def purchase_order_list_for_user(*, user: User) -> QuerySet[PurchaseOrder]:
+    """Visible orders with what a list row shows, in one query."""
+    queryset = PurchaseOrder.objects.filter(purchase_order_visibility_q(user)).select_related(
+        "project", "supplier", "requester"
+    )
+    return purchase_order_with_totals(queryset)
+
+
+def purchase_order_get_for_user(*, user: User, pk: int, write: bool = False) -> PurchaseOrder:
+    """One order with its totals; 404 when invisible, 403 when the user may only read it."""
+    return object_get_for_user(
+        queryset=purchase_order_with_totals(
+            PurchaseOrder.objects.select_related(
+                "project", "project__project_manager", "supplier", "requester"
+            )
+        ),
+        pk=pk,
+        user=user,
+        view_perm="procurement.view_purchaseorder",
+        change_perm="procurement.change_purchaseorder",
+        write=write,
+    )
+
+
+def purchase_order_lines(*, order: PurchaseOrder) -> QuerySet[PurchaseOrderLine]:
+    return order.lines.select_related("budget_line__category").order_by("position", "pk")
+
+
+def purchase_order_approvals(*, order: PurchaseOrder) -> QuerySet[Approval]:
+    return order.approvals.select_related("approver").order_by("decided_at", "pk")
+
+
+def purchase_orders_awaiting(*, user: User) -> QuerySet[PurchaseOrder]:
+    """Submitted orders waiting for a role the user holds (a PM: only on their projects)."""
+    waiting = Q(pk__in=[])
+    for role in user.roles:
+        condition = Q(awaiting_roles__icontains=f'"{role}"')  # portable: the JSON list as text
+        if role == Role.PROJECT_MANAGER:
+            condition &= Q(project__project_manager=user)
+        waiting |= condition
+    queryset = (
+        PurchaseOrder.objects.filter(status=PurchaseOrderStatus.SUBMITTED)
+        .filter(waiting)
+        .exclude(requester=user)
+        .select_related("project", "supplier", "requester")
+        .order_by("submitted_at", "pk")
+    )
+    return purchase_order_with_totals(queryset)
+
+
+def supplier_list(*, search: str = "") -> QuerySet[Supplier]:
+    """Suppliers with their number of orders."""
+    queryset = Supplier.objects.annotate(order_count=Count("purchase_orders"))
+    if search:
+        queryset = queryset.filter(Q(name__icontains=search) | Q(vat_number__icontains=search))
+    return queryset
+
+
+def supplier_get_for_user(*, user: User, pk: int, write: bool = False) -> Supplier:
+    return object_get_for_user(
+        queryset=Supplier.objects.all(),
+        pk=pk,
+        user=user,
+        view_perm="procurement.view_supplier",
+        change_perm="procurement.change_supplier",
+        write=write,
+    )
+
+
+def supplier_invoice_list(*, status: str = "") -> QuerySet[SupplierInvoice]:
+    queryset = SupplierInvoice.objects.select_related("order", "supplier", "recorded_by")
+    return queryset.filter(status=status) if status else queryset
+
+
+def supplier_invoice_get_for_user(*, user: User, pk: int, write: bool = False) -> SupplierInvoice:
+    return object_get_for_user(
+        queryset=SupplierInvoice.objects.select_related(
+            "order", "supplier", "recorded_by", "resolved_by"
+        ).prefetch_related(Prefetch("lines", queryset=_invoice_lines())),
+        pk=pk,
+        user=user,
+        view_perm="procurement.view_supplierinvoice",
+        change_perm="procurement.change_supplierinvoice",
+        write=write,
+    )
+
+
+def _invoice_lines():
+    from procurement.models import SupplierInvoiceLine
+
+    return SupplierInvoiceLine.objects.select_related("order_line")

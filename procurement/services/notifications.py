@@ -1,0 +1,65 @@
+"""Emails about orders: approvers when an order waits for them, requesters when it is decided, suppliers."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage, send_mail
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from pmo.models import User
+from pmo.roles import Role
+from procurement.models import PurchaseOrder
+
+
+def _recipients(order: PurchaseOrder, event: str) -> list[User]:
+    if event in ("approved", "rejected"):
+        return [order.requester]
+    wanted = Q(pk__in=[])
+    for role in order.awaiting_roles:
+        if role == Role.PROJECT_MANAGER:
+            if order.project and order.project.project_manager_id:
+                wanted |= Q(pk=order.project.project_manager_id, groups__name=role)
+        else:
+            wanted |= Q(groups__name=role)
+    return list(User.objects.filter(wanted, is_active=True).exclude(pk=order.requester_id).distinct())
+
+
+def purchase_order_notify(*, order_id: int, event: str) -> int:
+    """Tell the people concerned about an order event; returns the number of emails sent."""
+    order = PurchaseOrder.objects.select_related("project", "supplier", "requester").get(pk=order_id)
+    sent = 0
+    for user in _recipients(order, event):
+        if not user.email:
+            continue
+        with translation.override(user.preferred_language):
+            context = {"order": order, "event": event, "user": user, "site_url": settings.SITE_URL}
+            subject = render_to_string("procurement/email/order_subject.txt", context).strip()
+            body = render_to_string("procurement/email/order_body.txt", context)
+        send_mail(subject, body, None, [user.email])
+        sent += 1
+    return sent
+
+
+def purchase_order_email(*, order_id: int) -> bool:
+    """Email the order PDF to the supplier once; a retry after success sends nothing."""
+    from procurement.services.documents import purchase_order_pdf
+
+    claimed = PurchaseOrder.objects.filter(pk=order_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    order = PurchaseOrder.objects.select_related("supplier", "project", "requester").get(pk=order_id)
+    try:
+        with translation.override(order.supplier.language):
+            context = {"order": order}
+            subject = render_to_string("procurement/email/supplier_order_subject.txt", context).strip()
+            body = render_to_string("procurement/email/supplier_order_body.txt", context)
+            pdf = purchase_order_pdf(order=order)
+        message = EmailMessage(subject, body, None, [order.supplier.email], reply_to=[order.requester.email])
+        message.attach(f"{order.number}.pdf", pdf, "application/pdf")
+        message.send()
+    except Exception:
+        PurchaseOrder.objects.filter(pk=order_id).update(emailed_at=None)
+        raise
+    return True

@@ -1,1 +1,0 @@
-"""Views of the procurement app: thin functions over its selectors and services."""

@@ -1,0 +1,273 @@
+"""Purchase order pages: list, form, detail, and one POST path per action."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pmo.lib.listing import paginate, sort_queryset
+from pmo.selectors import history_for
+from procurement import selectors, services
+from procurement.filters import PurchaseOrderFilter
+from procurement.forms import (
+    ApproveForm,
+    PurchaseOrderForm,
+    PurchaseOrderLineFormSet,
+    ReceiptForm,
+    RejectForm,
+    lines_from_formset,
+)
+from procurement.models import BudgetLine, PurchaseOrder, PurchaseOrderStatus
+from projects.selectors import project_list_for_user
+
+ORDER_SORTS = {
+    "number": "number",
+    "title": "title",
+    "supplier": "supplier__name",
+    "project": "project__code",
+    "status": "status",
+    "total": "total_excl",
+    "created": "created_at",
+}
+
+
+@login_required
+@permission_required("procurement.view_purchaseorder_list", raise_exception=True)
+@require_GET
+def purchase_order_list(request):
+    order_filter = PurchaseOrderFilter(
+        request.GET, queryset=selectors.purchase_order_list_for_user(user=request.user)
+    )
+    orders, sort = sort_queryset(order_filter.qs, request.GET.get("sort"), ORDER_SORTS, "-number")
+    page = paginate(request, orders)
+    template = "procurement/order_list.html#order-table" if request.htmx else "procurement/order_list.html"
+    return render(request, template, {"filter": order_filter, "page": page, "sort": sort})
+
+
+@login_required
+@require_GET
+def purchase_order_awaiting(request):
+    orders = selectors.purchase_orders_awaiting(user=request.user)
+    return render(request, "procurement/order_awaiting.html", {"page": paginate(request, orders)})
+
+
+def _budget_lines_for(user, project_pk):
+    projects = project_list_for_user(user=user)
+    return BudgetLine.objects.filter(project__in=projects, project_id=project_pk).select_related("category")
+
+
+def _order_form_page(request, order: PurchaseOrder | None):
+    projects = project_list_for_user(user=request.user).order_by("-code")
+    if not request.user.has_perm("procurement.add_purchaseorder_anywhere"):
+        projects = projects.filter(project_manager=request.user)
+    form = PurchaseOrderForm(request.POST or None, instance=order, projects=projects)
+    project_pk = form["project"].value() or None
+    formset = PurchaseOrderLineFormSet(
+        request.POST or None,
+        instance=order or PurchaseOrder(),
+        prefix="lines",
+        form_kwargs={"budget_lines": _budget_lines_for(request.user, project_pk)},
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        values = {field: form.cleaned_data[field] for field in PurchaseOrderForm.Meta.fields}
+        try:
+            if order is None:
+                order = services.purchase_order_create(
+                    actor=request.user, lines=lines_from_formset(formset), **values
+                )
+            else:
+                services.purchase_order_update(
+                    order=order, actor=request.user, lines=lines_from_formset(formset), **values
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Order %(number)s saved.") % {"number": order.number})
+            return redirect(order)
+    return render(request, "procurement/order_form.html", {"form": form, "formset": formset, "order": order})
+
+
+@login_required
+@permission_required("procurement.add_purchaseorder", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def purchase_order_create(request):
+    return _order_form_page(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def purchase_order_update(request, pk: int):
+    order = selectors.purchase_order_get_for_user(user=request.user, pk=pk, write=True)
+    if not order.is_editable:
+        raise PermissionDenied
+    return _order_form_page(request, order)
+
+
+@login_required
+@require_GET
+def purchase_order_detail(request, pk: int):
+    order = selectors.purchase_order_get_for_user(user=request.user, pk=pk)
+    requirements = selectors.approval_requirements(order=order)
+    pending = selectors.pending_roles_for(user=request.user, order=order, requirements=requirements)
+    context = {
+        "order": order,
+        "lines": selectors.purchase_order_lines(order=order),
+        "requirements": requirements,
+        "can_approve": order.status == PurchaseOrderStatus.SUBMITTED and bool(pending),
+        "needs_justification": any(requirement.requires_justification for requirement in pending),
+        "approvals": selectors.purchase_order_approvals(order=order),
+        "receipts": order.receipts.select_related("received_by").prefetch_related("lines__order_line"),
+        "invoices": order.invoices.all(),
+        "can_change": request.user.has_perm("procurement.change_purchaseorder", order),
+        "is_requester": order.requester_id == request.user.pk,
+        "approve_form": ApproveForm(),
+        "reject_form": RejectForm(),
+        "history": history_for(obj=order),
+    }
+    return render(request, "procurement/order_detail.html", context)
+
+
+def _action(request, pk: int, call, done: str, *, write: bool = True):
+    """Run one order action for a user who may change the order; errors come back as messages."""
+    order = selectors.purchase_order_get_for_user(user=request.user, pk=pk, write=write)
+    try:
+        call(order)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done % {"number": order.number})
+    return redirect("procurement:purchase-order-detail", pk=order.pk)
+
+
+@login_required
+@require_POST
+def purchase_order_submit(request, pk: int):
+    return _action(
+        request,
+        pk,
+        lambda order: services.purchase_order_submit(order=order, actor=request.user),
+        _("Order %(number)s submitted for approval."),
+    )
+
+
+@login_required
+@require_POST
+def purchase_order_approve(request, pk: int):
+    form = ApproveForm(request.POST)
+    justification = form.data.get("justification", "")
+    return _action(
+        request,
+        pk,
+        lambda order: services.purchase_order_approve(
+            order=order, approver=request.user, justification=justification
+        ),
+        _("Your approval of %(number)s is recorded."),
+        write=False,
+    )
+
+
+@login_required
+@require_POST
+def purchase_order_reject(request, pk: int):
+    reason = request.POST.get("reason", "")
+    return _action(
+        request,
+        pk,
+        lambda order: services.purchase_order_reject(order=order, approver=request.user, reason=reason),
+        _("Order %(number)s rejected."),
+        write=False,
+    )
+
+
+@login_required
+@require_POST
+def purchase_order_reopen(request, pk: int):
+    return _action(
+        request,
+        pk,
+        lambda order: services.purchase_order_reopen(order=order, actor=request.user),
+        _("Order %(number)s is a draft again."),
+    )
+
+
+@login_required
+@require_POST
+def purchase_order_send(request, pk: int):
+    return _action(
+        request,
+        pk,
+        lambda order: services.purchase_order_send(order=order, actor=request.user),
+        _("Order %(number)s emailed to the supplier."),
+    )
+
+
+@login_required
+@require_POST
+def purchase_order_cancel(request, pk: int):
+    return _action(
+        request,
+        pk,
+        lambda order: services.purchase_order_cancel(order=order, actor=request.user),
+        _("Order %(number)s cancelled."),
+    )
+
+
+@login_required
+@require_POST
+def purchase_order_close(request, pk: int):
+    return _action(
+        request,
+        pk,
+        lambda order: services.purchase_order_close(order=order, actor=request.user),
+        _("Order %(number)s closed."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def purchase_order_receive(request, pk: int):
+    order = selectors.purchase_order_get_for_user(user=request.user, pk=pk, write=True)
+    lines = selectors.purchase_order_lines(order=order)
+    form = ReceiptForm(request.POST or None, lines=lines, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goods_receipt_record(
+                order=order,
+                quantities=form.quantities(),
+                received_on=form.cleaned_data["received_on"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Receipt recorded."))
+            return redirect(order)
+    return render(request, "procurement/order_receive.html", {"order": order, "form": form, "lines": lines})
+
+
+@login_required
+@require_GET
+def purchase_order_pdf(request, pk: int):
+    from procurement.services.documents import purchase_order_pdf as render_pdf
+
+    order = selectors.purchase_order_get_for_user(user=request.user, pk=pk)
+    response = HttpResponse(render_pdf(order=order), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{order.number}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def purchase_order_ubl(request, pk: int):
+    from procurement.services.documents import purchase_order_ubl as render_ubl
+
+    order = selectors.purchase_order_get_for_user(user=request.user, pk=pk)
+    response = HttpResponse(render_ubl(order=order), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{order.number}.xml"'
+    return response
