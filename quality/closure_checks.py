@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -76,6 +76,111 @@ def closure_checks_run(*, project: Project) -> list[CheckResult]:
 
 def _quality_url(project: Project) -> str:
     return reverse("quality:project-quality", args=[project.pk])
+
+
+def _url(name: str, project: Project) -> str:
+    """A page of another app where the check can be fixed; the project page if it is not installed."""
+    try:
+        return reverse(name, args=[project.pk])
+    except NoReverseMatch:
+        return project.get_absolute_url()
+
+
+@closure_check("orders_received_or_closed", gettext_lazy("All purchase orders received, closed or cancelled"))
+def orders_received_or_closed(project: Project) -> CheckOutcome:
+    from procurement.models import PurchaseOrder, PurchaseOrderStatus
+
+    finished = (
+        PurchaseOrderStatus.RECEIVED,
+        PurchaseOrderStatus.CLOSED,
+        PurchaseOrderStatus.REJECTED,
+        PurchaseOrderStatus.CANCELLED,
+    )
+    count = PurchaseOrder.objects.filter(project=project).exclude(status__in=finished).count()
+    if count:
+        detail = _("%(count)d purchase order(s) still open.") % {"count": count}
+        return CheckOutcome(False, detail, _url("procurement:project-pnl", project))
+    return CheckOutcome(True)
+
+
+@closure_check(
+    "budget_reconciled", gettext_lazy("Budget reconciled: nothing committed or received without invoice")
+)
+def budget_reconciled(project: Project) -> CheckOutcome:
+    from procurement.models import InvoiceStatus, SupplierInvoice
+    from procurement.selectors.budget import project_pnl
+
+    totals = project_pnl(project=project).project
+    open_amount = totals.money_committed + totals.money_received_not_invoiced
+    mismatches = SupplierInvoice.objects.filter(order__project=project, status=InvoiceStatus.MISMATCH).count()
+    if open_amount or mismatches:
+        detail = _("%(amount)s EUR not yet invoiced; %(count)d invoice(s) with a mismatch.") % {
+            "amount": open_amount,
+            "count": mismatches,
+        }
+        return CheckOutcome(False, detail, _url("procurement:project-pnl", project))
+    return CheckOutcome(True)
+
+
+@closure_check("no_open_high_risks_or_issues", gettext_lazy("No open high risks or issues"))
+def no_open_high_risks_or_issues(project: Project) -> CheckOutcome:
+    from projects.selectors.registers import open_blockers_for_closing
+
+    high_risks, issues = open_blockers_for_closing(project=project)
+    if high_risks or issues:
+        detail = _("%(risks)d open high risk(s) and %(issues)d open issue(s) not transferred to the SMO.") % {
+            "risks": high_risks,
+            "issues": issues,
+        }
+        return CheckOutcome(False, detail, _url("projects:risk-list", project))
+    return CheckOutcome(True)
+
+
+@closure_check("tasks_done", gettext_lazy("All tasks done or cancelled"))
+def tasks_done(project: Project) -> CheckOutcome:
+    from projects.models import CLOSED_TASK_STATUSES, Task
+
+    count = Task.objects.filter(project=project).exclude(status__in=CLOSED_TASK_STATUSES).count()
+    if count:
+        detail = _("%(count)d task(s) not done or cancelled.") % {"count": count}
+        return CheckOutcome(False, detail, _url("projects:project-plan", project))
+    return CheckOutcome(True)
+
+
+@closure_check("required_documents", gettext_lazy("Required documents present"))
+def required_documents_present(project: Project) -> CheckOutcome:
+    from projects.models import Document, RequiredDocument
+
+    required = dict(RequiredDocument.objects.filter(project=project).values_list("category", "title"))
+    present = set(
+        Document.objects.filter(project=project, category__in=required).values_list("category", flat=True)
+    )
+    missing = sorted(title for category, title in required.items() if category not in present)
+    if missing:
+        detail = _("Missing: %(titles)s.") % {"titles": ", ".join(missing)}
+        return CheckOutcome(False, detail, _url("projects:project-documents", project))
+    return CheckOutcome(True)
+
+
+@closure_check("customer_acceptance", gettext_lazy("Customer acceptance certificate filed"))
+def customer_acceptance_filed(project: Project) -> CheckOutcome:
+    from projects.models import Document, DocumentCategory
+
+    if Document.objects.filter(project=project, category=DocumentCategory.ACCEPTANCE).exists():
+        return CheckOutcome(True)
+    detail = _("Upload the acceptance certificate signed by the customer.")
+    return CheckOutcome(False, detail, _url("projects:project-documents", project))
+
+
+@closure_check("lessons_recorded", gettext_lazy("Lessons learned recorded"))
+def lessons_recorded(project: Project) -> CheckOutcome:
+    from projects.models import Lesson
+
+    if Lesson.objects.filter(project=project).exists():
+        return CheckOutcome(True)
+    return CheckOutcome(
+        False, _("No lesson recorded for this project."), _url("projects:lesson-list", project)
+    )
 
 
 @closure_check("findings_closed", gettext_lazy("All findings closed"))

@@ -186,6 +186,7 @@ def safety_kpis_for_user(*, user: User) -> SafetyKpis:
 @dataclass(frozen=True)
 class ProjectSafety:
     kpis: SafetyKpis
+    subcontractors_without_vca: list
     incidents: list[SafetyIncident]
     lmras: list[LastMinuteRiskAnalysis]
     toolbox_meetings: list[ToolboxMeeting]
@@ -196,6 +197,7 @@ def project_safety(*, project: Project, limit: int = 20) -> ProjectSafety:
     """A project's safety page: KPIs and the latest records of each kind."""
     return ProjectSafety(
         kpis=safety_kpis(projects=Project.objects.filter(pk=project.pk)),
+        subcontractors_without_vca=project_subcontractors_without_vca(project=project),
         incidents=list(project.safety_incidents.select_related("reported_by")[:limit]),
         lmras=list(project.lmras.select_related("recorded_by")[:limit]),
         toolbox_meetings=list(project.toolbox_meetings.all()[:limit]),
@@ -308,3 +310,23 @@ def survey_results(*, projects: QuerySet[Project]) -> SurveyResults:
 
 def survey_results_for_user(*, user: User) -> SurveyResults:
     return survey_results(projects=_visible_projects(user))
+
+
+def project_subcontractors_without_vca(*, project: Project) -> list:
+    """Subcontractors ordered on the project whose VCA certificate is missing or expired."""
+    from procurement.models import PurchaseOrder, PurchaseOrderStatus, Supplier, SupplierKind
+
+    ordered = PurchaseOrder.objects.filter(project=project).exclude(
+        status__in=(PurchaseOrderStatus.REJECTED, PurchaseOrderStatus.CANCELLED)
+    )
+    subcontractors = Supplier.objects.filter(
+        kind=SupplierKind.SUBCONTRACTOR, pk__in=ordered.values("supplier_id")
+    ).order_by("name")
+    return [supplier for supplier in subcontractors if not supplier.is_vca_valid]
+
+
+def handover_register_transfers(*, project: Project) -> dict:
+    """The risks and issues the registers mark as transferred to the SMO."""
+    from projects.selectors.registers import handover_register_items
+
+    return handover_register_items(project=project)

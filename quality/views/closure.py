@@ -182,6 +182,7 @@ def handover_detail(request, pk: int):
         "can_change": can_change,
         "can_decide": handover.status == HandoverStatus.SUBMITTED
         and request.user.has_perm("quality.decide_handover", handover),
+        "register_transfers": selectors.handover_register_transfers(project=handover.project),
         "part_forms": {part: form_class(prefix=part) for part, form_class in forms.PART_FORMS.items()}
         if can_change
         else {},
@@ -269,7 +270,8 @@ def handover_return(request, pk: int):
 @login_required
 def handover_pdf(request, pk: int):
     handover = selectors.handover_get_for_user(user=request.user, pk=pk)
-    pdf = services.handover_pdf_render(handover=handover, context={"request": request})
+    context = {"register_transfers": selectors.handover_register_transfers(project=handover.project)}
+    pdf = services.handover_pdf_render(handover=handover, context=context)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="handover-{handover.project.code}.pdf"'
     return response
