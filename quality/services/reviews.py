@@ -257,7 +257,9 @@ def corrective_action_create(
 
 
 def _corrective_action_move(action: CorrectiveAction, target: str) -> CorrectiveAction:
-    locked = CorrectiveAction.objects.select_for_update(of=("self",)).select_related("finding").get(pk=action.pk)
+    locked = (
+        CorrectiveAction.objects.select_for_update(of=("self",)).select_related("finding").get(pk=action.pk)
+    )
     check_transition(current=locked.status, target=target, transitions=ACTION_TRANSITIONS)
     return locked
 

@@ -161,9 +161,8 @@ def answer_update(request, pk: int):
         "ratings": Rating.choices,
     }
     if request.htmx:
-        return render(
-            request, "quality/review_detail.html#answer-row", context, status=200 if not error else 422
-        )
+        # 200 even on a refusal: htmx swaps only successful responses, and the row shows the error.
+        return render(request, "quality/review_detail.html#answer-row", context)
     if error:
         messages.error(request, error)
     return redirect(review)
