@@ -43,3 +43,6 @@ def run_seed(*, scale: str, stdout, seed: int = 2026) -> SeedContext:
 
 # Registers (issue 5): risks, issues, change requests, decisions, actions, lessons learned.
 SEED_STEPS.append("projects.seed_registers.seed_registers")
+
+# Quality (issue 6): reviews, findings, corrective actions, safety, closure, hand-overs, surveys.
+SEED_STEPS.append("quality.seed.seed_quality")
