@@ -330,3 +330,25 @@ def handover_register_transfers(*, project: Project) -> dict:
     from projects.selectors.registers import handover_register_items
 
     return handover_register_items(project=project)
+
+
+@dataclass(frozen=True)
+class QualitySummary:
+    open_major_findings: int
+    open_minor_findings: int
+    overdue_actions: int
+    surveys: SurveyResults
+
+
+def quality_summary_for_user(*, user: User) -> QualitySummary:
+    """The portfolio's quality figures for the projects the user sees, in three queries."""
+    projects = _visible_projects(user)
+    is_open = ~Q(status="closed")
+    findings = Finding.objects.filter(project__in=projects).aggregate(
+        major=Count("pk", filter=is_open & Q(severity="major")),
+        minor=Count("pk", filter=is_open & Q(severity="minor")),
+    )
+    overdue = CorrectiveAction.objects.filter(
+        project__in=projects, status__in=OPEN_ACTION_STATUSES, due_date__lt=timezone.localdate()
+    ).count()
+    return QualitySummary(findings["major"], findings["minor"], overdue, survey_results(projects=projects))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from pmo.models import User
 from pmo.roles import Role
 from projects.gates import gate_evaluate
-from projects.models import Phase, Project
+from projects.models import Phase, PhaseChange, Project
 from quality.models import (
     HANDOVER_TRANSITIONS,
     ClosureValidation,
@@ -142,13 +142,20 @@ def _locked_for_decision(handover: Handover, actor: User, target: str) -> Handov
 
 
 def _project_enter_handed_over(project: Project, actor: User) -> None:
+    """Pass the handed-over gate (never overridden here) and record the move in the phase log."""
     project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.phase != Phase.CLOSING:
+        raise ValidationError(_("The project must be in the closing phase."))
     result = gate_evaluate(project=project, target_phase=Phase.HANDED_OVER)
     if not result.is_open:
         raise ValidationError(result.missing)
+    reason = "Hand-over accepted by SMO"
+    PhaseChange.objects.create(
+        project=project, from_phase=project.phase, to_phase=Phase.HANDED_OVER, actor=actor, reason=reason
+    )
     project.phase = Phase.HANDED_OVER
     project._history_user = actor
-    project._change_reason = "Hand-over accepted by SMO"
+    project._change_reason = reason
     project.save(update_fields=["phase", "updated_at"])
 
 

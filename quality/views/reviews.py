@@ -50,7 +50,7 @@ def template_new_version(request, pk: int):
     return redirect(copy)
 
 
-def _list_page(request, queryset, sorts, default, template, partial, statuses):
+def _list_page(request, queryset, sorts, default, template, partial, statuses, extra=None):
     filtered = queryset
     status = request.GET.get("status")
     if status:
@@ -58,16 +58,23 @@ def _list_page(request, queryset, sorts, default, template, partial, statuses):
     rows, sort = sort_queryset(filtered, request.GET.get("sort"), sorts, default)
     page = paginate(request, rows)
     name = f"{template}#{partial}" if request.htmx else template
-    return render(
-        request, name, {"page": page, "sort": sort, "status": status or "", "statuses": statuses.choices}
-    )
+    context = {"page": page, "sort": sort, "status": status or "", "statuses": statuses.choices}
+    return render(request, name, {**context, **(extra or {})})
 
 
 @login_required
 def review_list(request):
     queryset = selectors.review_list_for_user(user=request.user)
+    summary = None if request.htmx else selectors.quality_summary_for_user(user=request.user)
     return _list_page(
-        request, queryset, REVIEW_SORTS, "-date", "quality/review_list.html", "review-table", ReviewStatus
+        request,
+        queryset,
+        REVIEW_SORTS,
+        "-date",
+        "quality/review_list.html",
+        "review-table",
+        ReviewStatus,
+        {"summary": summary},
     )
 
 

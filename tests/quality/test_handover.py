@@ -95,6 +95,8 @@ def test_the_addressed_smo_accepts_and_the_project_becomes_handed_over():
     assert handover.status == HandoverStatus.ACCEPTED and handover.decided_at
     assert handover.project.phase == Phase.HANDED_OVER
     assert handover.project.history.latest().history_user == smo.user
+    change = handover.project.phase_changes.get()
+    assert (change.from_phase, change.to_phase, change.actor) == (Phase.CLOSING, Phase.HANDED_OVER, smo.user)
     assert [event.kind for event in handover.events.all()] == ["accepted"]
 
 

@@ -97,3 +97,17 @@ def test_sending_is_refused_before_closing(client):
     )
 
     assert "The survey is sent at closure." in response.text and not SatisfactionSurvey.objects.exists()
+
+
+def test_the_portfolio_shows_satisfaction_and_open_findings(client, survey):
+    from tests.factories import FindingFactory
+
+    client.post(f"/quality/survey/{survey.token}/", ANSWERS)
+    FindingFactory(project=survey.project, severity="major")
+    client.force_login(user_with_role(Role.HEAD_OF_PM))
+
+    response = client.get("/quality/reviews/")
+
+    summary = response.context["summary"]
+    assert summary.open_major_findings == 1 and summary.surveys.net_promoter_score == 100
+    assert "1 of 1 surveys answered" in response.text
