@@ -43,6 +43,24 @@ NAVIGATION += [
     NavEntry(_("Money"), "procurement:portfolio-money", "cash-coin", _MONEY_READERS, "procurement"),
 ]
 
+# Intake and capacity (issue 3).
+NAVIGATION += [
+    NavEntry(
+        _("Intakes"),
+        "projects:intake-list",
+        "inbox",
+        frozenset({Role.SALES, Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR}),
+        "intakes",
+    ),
+    NavEntry(
+        _("Capacity"),
+        "projects:capacity",
+        "people",
+        frozenset({Role.ENGINEERING_MANAGER, Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR}),
+        "capacity",
+    ),
+]
+
 # Registers (issue 5): open high risks and overdue actions across projects; lessons learned.
 NAVIGATION += [
     NavEntry(

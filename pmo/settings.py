@@ -218,3 +218,12 @@ LOGGING = {
 }
 
 PAGINATE_BY = 25
+
+# Registers (issue 5): risk owners are reminded when a risk's review date comes, every morning.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["risk-review-reminders"] = {
+    "task": "projects.tasks.risk_review_reminders_task",
+    "schedule": crontab(hour=7, minute=0),
+    "options": {"expires": 60 * 60 * 12},
+}

@@ -71,3 +71,52 @@ def gate_evaluate(*, project: Project, target_phase: str) -> GateResult:
         return GateResult(target_phase=target_phase, missing=[])
     missing = [message for check in gate_checks_for(target_phase) if (message := check(project))]
     return GateResult(target_phase=target_phase, missing=[str(message) for message in missing])
+
+
+# Issue 3: the starting rules of the plan and documents. One small function per rule.
+from django.utils.translation import gettext as _  # noqa: E402
+
+from projects.models import CLOSED_TASK_STATUSES  # noqa: E402
+
+
+def _required_documents_check(target_phase: str) -> GateCheck:
+    def required_documents_present(project: Project) -> str | None:
+        required = dict(
+            project.required_documents.filter(phase=target_phase).values_list("category", "title")
+        )
+        present = set(project.documents.filter(category__in=required).values_list("category", flat=True))
+        missing = [title for category, title in required.items() if category not in present]
+        if missing:
+            return _("Documents missing: %(titles)s.") % {"titles": ", ".join(sorted(missing))}
+        return None
+
+    required_documents_present.__name__ = f"required_documents_for_{target_phase}"
+    return required_documents_present
+
+
+for _target in (Phase.PLANNING, Phase.EXECUTION, Phase.CLOSING, Phase.HANDED_OVER):
+    gate_check(_target)(_required_documents_check(_target))
+
+
+@gate_check(Phase.PLANNING)
+def project_manager_assigned(project: Project) -> str | None:
+    if project.project_manager_id is None:
+        return _("No project manager is assigned.")
+    return None
+
+
+@gate_check(Phase.EXECUTION)
+def plan_is_baselined(project: Project) -> str | None:
+    if not project.tasks.exists():
+        return _("The plan has no tasks yet.")
+    if not project.baselines.exists():
+        return _("The plan has no baseline yet.")
+    return None
+
+
+@gate_check(Phase.CLOSING)
+def all_tasks_closed(project: Project) -> str | None:
+    open_count = project.tasks.exclude(status__in=CLOSED_TASK_STATUSES).count()
+    if open_count:
+        return _("%(count)d task(s) are not done or cancelled.") % {"count": open_count}
+    return None

@@ -50,3 +50,32 @@ rules.add_perm("projects.add_project", is_pm_support | is_head_of_pm | is_portfo
 rules.add_perm("projects.view_customer", rules.is_authenticated)
 rules.add_perm("projects.add_customer", is_portfolio_writer | is_sales)
 rules.add_perm("projects.change_customer", is_portfolio_writer | is_sales)
+
+
+# Intake, documents, plan and resources (issue 3).
+from pmo.rules import is_administrator, is_engineering_manager  # noqa: E402
+from projects.models import INTAKE_EDITABLE_STATUSES  # noqa: E402
+
+is_intake_reviewer = is_pm_support | is_head_of_pm | is_administrator
+
+
+@rules.predicate
+def wrote_intake(user, intake) -> bool:
+    return intake is not None and intake.created_by_id == user.pk
+
+
+@rules.predicate
+def intake_is_editable(user, intake) -> bool:
+    return intake is not None and intake.status in INTAKE_EDITABLE_STATUSES
+
+
+rules.add_perm("projects.view_intake", is_intake_reviewer | (is_sales & wrote_intake))
+rules.add_perm("projects.add_intake", is_sales)
+rules.add_perm("projects.change_intake", is_sales & wrote_intake & intake_is_editable)
+rules.add_perm("projects.review_intake", is_intake_reviewer)
+rules.add_perm("projects.override_gate", is_head_of_pm)
+rules.add_perm(
+    "projects.view_capacity", is_engineering_manager | is_pm_support | is_head_of_pm | is_administrator
+)
+rules.add_perm("projects.change_resource", is_engineering_manager | is_pm_support | is_administrator)
+rules.add_perm("projects.view_intake_list", is_intake_reviewer | is_sales)

@@ -15,6 +15,60 @@ urlpatterns = [
     path("customers/<int:pk>/update/", views.customer_update, name="customer-update"),
 ]
 
+# Intake, documents, phases and plan (issue 3).
+from projects.views import documents as document_views  # noqa: E402
+from projects.views import intake as intake_views  # noqa: E402
+from projects.views import plan as plan_views  # noqa: E402
+
+urlpatterns += [
+    path("intakes/", intake_views.intake_list, name="intake-list"),
+    path("intakes/create/", intake_views.intake_create, name="intake-create"),
+    path("intakes/<int:pk>/", intake_views.intake_detail, name="intake-detail"),
+    path("intakes/<int:pk>/update/", intake_views.intake_update, name="intake-update"),
+    path("intakes/<int:pk>/submit/", intake_views.intake_submit, name="intake-submit"),
+    path("intakes/<int:pk>/return/", intake_views.intake_return, name="intake-return"),
+    path("intakes/<int:pk>/reject/", intake_views.intake_reject, name="intake-reject"),
+    path("intakes/<int:pk>/accept/", intake_views.intake_accept, name="intake-accept"),
+    path("intakes/<int:pk>/convert/", intake_views.intake_convert, name="intake-convert"),
+    path(
+        "intakes/<int:pk>/documents/upload/",
+        intake_views.intake_document_upload,
+        name="intake-document-upload",
+    ),
+    path("<int:pk>/documents/", document_views.project_documents, name="project-documents"),
+    path("<int:pk>/documents/upload/", document_views.document_upload, name="document-upload"),
+    path(
+        "documents/<int:pk>/versions/upload/",
+        document_views.document_version_upload,
+        name="document-version-upload",
+    ),
+    path("documents/<int:pk>/download/", document_views.document_download, name="document-download"),
+    path("<int:pk>/phase/", document_views.project_phase_change, name="project-phase-change"),
+    path("<int:pk>/plan/", plan_views.project_plan, name="project-plan"),
+    path("<int:pk>/plan/gantt/", plan_views.project_gantt, name="project-gantt"),
+    path("<int:pk>/plan/milestones/", plan_views.project_milestones, name="project-milestones"),
+    path("<int:pk>/plan/tasks/create/", plan_views.task_create, name="task-create"),
+    path("<int:pk>/plan/baselines/create/", plan_views.baseline_create, name="baseline-create"),
+    path("<int:pk>/plan/import/", plan_views.plan_import, name="plan-import"),
+    path("<int:pk>/plan/export/", plan_views.plan_export, name="plan-export"),
+    path("tasks/<int:pk>/update/", plan_views.task_update, name="task-update"),
+    path(
+        "tasks/<int:pk>/dependencies/create/",
+        plan_views.task_dependency_create,
+        name="task-dependency-create",
+    ),
+    path(
+        "tasks/<int:pk>/dependencies/<int:dependency_pk>/delete/",
+        plan_views.task_dependency_delete,
+        name="task-dependency-delete",
+    ),
+    path("tasks/<int:pk>/assignments/", plan_views.task_assignment_set, name="task-assignment-set"),
+    path("capacity/", plan_views.capacity, name="capacity"),
+    path("resources/", plan_views.resource_list, name="resource-list"),
+    path("resources/create/", plan_views.resource_create, name="resource-create"),
+    path("resources/<int:pk>/update/", plan_views.resource_update, name="resource-update"),
+]
+
 # Registers (issue 5): one set of routes per kind, e.g. <project>/risks/, <project>/risks/<pk>/update/.
 from projects.views import registers as register_views  # noqa: E402
 

@@ -73,6 +73,78 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     phase = Phase.INITIATION
 
 
+# Intake, documents and plan (issue 3).
+import datetime as _datetime  # noqa: E402
+
+from projects.models import (  # noqa: E402
+    Assignment,
+    Intake,
+    IntakeTemplate,
+    Resource,
+    Task,
+    TaskKind,
+)
+
+
+def intake_template(code: str = "network-installation") -> IntakeTemplate:
+    """One of the templates shipped by the data migration."""
+    return IntakeTemplate.objects.get(code=code)
+
+
+class IntakeFactory(factory.django.DjangoModelFactory):
+    """A complete draft intake for the network-installation template (offer and design not attached)."""
+
+    class Meta:
+        model = Intake
+
+    number = factory.Sequence(lambda n: f"INT-1999-{n:05d}")
+    template = factory.LazyFunction(intake_template)
+    created_by = factory.LazyFunction(lambda: user_with_role(Role.SALES))
+    title = factory.Sequence(lambda n: f"Campus network {n}")
+    customer = factory.SubFactory(CustomerFactory)
+    opportunity_reference = factory.Sequence(lambda n: f"OPP-{100000 + n}")
+    scope_summary = "Replace the access and core switches of three buildings."
+    in_scope = "Switches, access points, cabling in the server rooms."
+    out_of_scope = "Structured cabling to the desks."
+    sold_value = Decimal("180000.00")
+    cost_estimate = Decimal("140000.00")
+    requested_start = _datetime.date(2027, 2, 1)
+    requested_end = _datetime.date(2027, 6, 30)
+    site_addresses = "Rue de la Loi 16, 1000 Brussel"
+    customer_contacts = "Hilde Verstraete, IT manager, hilde@customer.example"
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Task
+
+    project = factory.SubFactory(ProjectFactory)
+    wbs_code = factory.Sequence(lambda n: str(n + 1))
+    name = factory.Sequence(lambda n: f"Task {n}")
+    kind = TaskKind.ENGINEERING
+    planned_start = _datetime.date(2027, 3, 1)
+    planned_end = _datetime.date(2027, 3, 12)
+    sort_order = factory.Sequence(lambda n: n)
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    name = factory.Sequence(lambda n: f"Engineer {n}")
+    department = "Networks"
+    weekly_capacity_hours = Decimal("38.0")
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    task = factory.SubFactory(TaskFactory)
+    resource = factory.SubFactory(ResourceFactory)
+    hours = Decimal("40.0")
+
+
 # --- procurement (helper "money") ---------------------------------------------------------------
 from procurement.models import (  # noqa: E402
     BudgetLine,

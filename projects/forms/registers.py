@@ -41,7 +41,9 @@ class RegisterEntryForm(forms.ModelForm):
         for name, model in self.link_fields.items():
             self.fields[name].queryset = model.objects.filter(project=project).order_by("number")
         for name in self.money_fields:
+            # A text input: a number input cannot show the locale's "1.234,56".
             self.fields[name].localize = True
+            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal"})
             self.fields[name].widget.is_localized = True
 
 
@@ -315,7 +317,9 @@ class ActionFilter(SearchFilterSet):
     search_fields = ("title", "description", "raised_in")
     status = django_filters.ChoiceFilter(choices=Action.Status.choices, label=_("Status"))
     owner = _owner_filter()
-    overdue = django_filters.BooleanFilter(method="only_overdue", label=_("Overdue only"))
+    overdue = django_filters.BooleanFilter(
+        method="only_overdue", label=_("Overdue only"), widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Action

@@ -204,6 +204,8 @@ class IntakeStatusChange(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    # Set when sales has been emailed about this change, so a retried task sends nothing twice.
+    notified_at = models.DateTimeField(_("sales notified at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("intake status change")

@@ -322,9 +322,9 @@ class Issue(RegisterEntry):
 
     class Severity(models.TextChoices):
         # Severity decides who decides (PRINCE2): the PM, the head of PM, or the project board.
-        MINOR = "minor", _("Minor: the project manager decides")
-        MAJOR = "major", _("Major: the head of project management decides")
-        CRITICAL = "critical", _("Critical: the project board decides")
+        MINOR = "minor", _("Minor")
+        MAJOR = "major", _("Major")
+        CRITICAL = "critical", _("Critical")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -345,7 +345,14 @@ class Issue(RegisterEntry):
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
     )
     severity = models.CharField(
-        _("severity"), max_length=10, choices=Severity.choices, default=Severity.MINOR
+        _("severity"),
+        max_length=10,
+        choices=Severity.choices,
+        default=Severity.MINOR,
+        help_text=_(
+            "Minor: the project manager decides; major: the head of project management; "
+            "critical: the project board."
+        ),
     )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -20,5 +20,56 @@ __all__ = [
     "project_visibility_q",
 ]
 
+# Intake, documents and plan (issue 3).
+from projects.selectors.intake import (
+    intake_get_for_user,
+    intake_list_for_user,
+    intake_missing,
+    intake_template_list,
+    intake_visibility_q,
+)
+
+__all__ += [
+    "intake_get_for_user",
+    "intake_list_for_user",
+    "intake_missing",
+    "intake_template_list",
+    "intake_visibility_q",
+]
+
+from projects.selectors.documents import (  # noqa: E402
+    document_get_for_user,
+    document_list_for_project,
+    document_version_get_for_user,
+    required_documents_status,
+)
+from projects.selectors.plan import (  # noqa: E402
+    baseline_choose,
+    baseline_list_for_project,
+    capacity_rows,
+    gantt_tasks,
+    milestone_list_for_project,
+    plan_progress,
+    plan_rows,
+    resource_departments,
+    resource_list,
+)
+
+__all__ += [
+    "baseline_choose",
+    "baseline_list_for_project",
+    "capacity_rows",
+    "document_get_for_user",
+    "document_list_for_project",
+    "document_version_get_for_user",
+    "gantt_tasks",
+    "milestone_list_for_project",
+    "plan_progress",
+    "plan_rows",
+    "required_documents_status",
+    "resource_departments",
+    "resource_list",
+]
+
 # Registers: risks, issues, change requests, decisions, actions, lessons learned.
-from projects.selectors import registers  # noqa: F401
+from projects.selectors import registers  # noqa: E402, F401

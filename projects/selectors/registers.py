@@ -77,10 +77,10 @@ def probability_percentages() -> dict[int, int]:
 
 def risk_scale_levels() -> dict[str, list[RiskScaleLevel]]:
     """Every scale with its five levels, for the help shown next to the risk form."""
-    scales: dict[str, list[RiskScaleLevel]] = {}
+    scales: dict[str, list[RiskScaleLevel]] = {scale: [] for scale in RiskScale.values}
     for level in RiskScaleLevel.objects.order_by("scale", "level"):
-        scales.setdefault(level.scale, []).append(level)
-    return scales
+        scales[level.scale].append(level)
+    return {scale: levels for scale, levels in scales.items() if levels}
 
 
 def risk_categories_active() -> QuerySet[RiskCategory]:
@@ -156,6 +156,12 @@ class Contingency:
     threats_inherent: Decimal
     threats_residual: Decimal
     opportunities_residual: Decimal
+    budget: Decimal = Decimal("0.00")  # the project's contingency budget line
+
+    @property
+    def shortfall(self) -> Decimal:
+        """How much the contingency budget falls short of the recommended figure."""
+        return max(self.recommended - self.budget, Decimal("0.00"))
 
     @property
     def recommended(self) -> Decimal:
@@ -173,7 +179,14 @@ def project_contingency(*, project: Project) -> Contingency:
             "residual_emv", filter=Q(kind=Risk.Kind.OPPORTUNITY), default=Decimal("0.00")
         ),
     )
-    return Contingency(**totals)
+    from procurement.models import BudgetLine  # budget lines live in procurement
+
+    budget = (
+        BudgetLine.objects.filter(project=project, category__code="contingency")
+        .values_list("budget", flat=True)
+        .first()
+    )
+    return Contingency(**totals, budget=budget or Decimal("0.00"))
 
 
 def open_high_risks_q(threshold: int) -> Q:
@@ -266,3 +279,20 @@ def handover_register_items(*, project: Project) -> dict[str, QuerySet]:
         "risks": Risk.objects.filter(project=project, is_handed_over=True).select_related("owner"),
         "issues": Issue.objects.filter(project=project, is_handed_over=True).select_related("owner"),
     }
+
+
+def cost_category_name(*, code: str) -> str:
+    """The translated name of a budget cost category (they live in procurement)."""
+    from procurement.models import CostCategory
+
+    category = CostCategory.objects.filter(code=code).first()
+    return str(category) if category else code
+
+
+def my_open_actions_for(*, user: User) -> QuerySet[Action]:
+    """The open actions a user owns, soonest due first."""
+    return (
+        Action.objects.filter(owner=user, status__in=Action.OPEN_STATUSES)
+        .select_related("project")
+        .order_by("due_date", "pk")
+    )

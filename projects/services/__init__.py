@@ -23,5 +23,58 @@ from projects.services.plan import plan_baseline_create
 
 __all__ += ["plan_baseline_create"]
 
+# Intake (issue 3).
+from projects.services.intake import (  # noqa: E402
+    intake_accept,
+    intake_create,
+    intake_notify_sales,
+    intake_reject,
+    intake_return,
+    intake_submit,
+    intake_update,
+    project_create_from_intake,
+)
+
+__all__ += [
+    "intake_accept",
+    "intake_create",
+    "intake_notify_sales",
+    "intake_reject",
+    "intake_return",
+    "intake_submit",
+    "intake_update",
+    "project_create_from_intake",
+]
+
+# Documents, phases and plan (issue 3).
+from projects.services.documents import document_upload, document_version_upload  # noqa: E402
+from projects.services.phases import project_phase_change  # noqa: E402
+from projects.services.plan import (  # noqa: E402
+    assignment_set,
+    resource_create,
+    resource_update,
+    task_create,
+    task_dependency_create,
+    task_dependency_delete,
+    task_update,
+)
+from projects.services.plan_import import plan_export_rows, plan_export_xlsx, plan_import  # noqa: E402
+
+__all__ += [
+    "assignment_set",
+    "document_upload",
+    "document_version_upload",
+    "plan_export_rows",
+    "plan_export_xlsx",
+    "plan_import",
+    "project_phase_change",
+    "resource_create",
+    "resource_update",
+    "task_create",
+    "task_dependency_create",
+    "task_dependency_delete",
+    "task_update",
+]
+
 # Registers: risks, issues, change requests, decisions, actions, lessons learned.
 from projects.services import registers  # noqa: E402, F401

@@ -1,10 +1,29 @@
 """Changes to a project's plan: tasks, dependencies, assignments, resources and baselines."""
 
+from collections import deque
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from pmo.models import User
-from projects.models import PlanBaseline, PlanBaselineTask, Project, Task
+from projects.models import (
+    Assignment,
+    PlanBaseline,
+    PlanBaselineTask,
+    Project,
+    Resource,
+    Task,
+    TaskDependency,
+    TaskKind,
+    TaskStatus,
+)
 
 
 @transaction.atomic
@@ -32,3 +51,226 @@ def plan_baseline_create(*, project: Project, name: str, actor: User, reason: st
     ]
     PlanBaselineTask.objects.bulk_create(rows, batch_size=2000)
     return baseline
+
+
+TASK_FIELDS = (
+    "parent",
+    "wbs_code",
+    "name",
+    "kind",
+    "status",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "progress",
+)
+
+
+@dataclass(frozen=True)
+class MovedTask:
+    task: Task
+    old_start: date
+    new_start: date
+
+    @property
+    def days(self) -> int:
+        return (self.new_start - self.old_start).days
+
+
+def _normalise(task: Task) -> None:
+    if task.kind == TaskKind.MILESTONE:
+        task.planned_end = task.planned_start
+    if task.status == TaskStatus.DONE:
+        task.progress = 100
+        task.actual_end = task.actual_end or timezone.localdate()
+        task.actual_start = task.actual_start or min(task.actual_end, task.planned_start)
+    elif task.progress and task.status == TaskStatus.NOT_STARTED:
+        task.status = TaskStatus.IN_PROGRESS
+    if task.status == TaskStatus.IN_PROGRESS and task.actual_start is None:
+        task.actual_start = timezone.localdate()
+
+
+def _check_parent(task: Task) -> None:
+    if task.parent_id is None:
+        return
+    if task.parent.project_id != task.project_id:
+        raise ValidationError({"parent": _("The parent task belongs to another project.")})
+    ancestor = task.parent
+    while ancestor is not None:
+        if task.pk and ancestor.pk == task.pk:
+            raise ValidationError({"parent": _("A task cannot be inside itself.")})
+        ancestor = ancestor.parent
+
+
+def _save_task(task: Task, *, actor: User, update_fields: list[str] | None = None) -> None:
+    _normalise(task)
+    _check_parent(task)
+    task._history_user = actor
+    task.full_clean()
+    task.save(update_fields=update_fields)
+
+
+@transaction.atomic
+def task_create(*, project: Project, actor: User, **values) -> Task:
+    """Add a task to the plan, at the end of the list."""
+    last = project.tasks.aggregate(last=Max("sort_order"))["last"]
+    task = Task(
+        project=project, sort_order=(last or 0) + 1, **{f: v for f, v in values.items() if f in TASK_FIELDS}
+    )
+    _save_task(task, actor=actor)
+    reschedule_successors(task=task, actor=actor)
+    return task
+
+
+@transaction.atomic
+def task_update(*, task: Task, actor: User, **values) -> tuple[Task, list[MovedTask]]:
+    """Change a task; when its dates move, its successors are re-scheduled (returned as moved)."""
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    changed = [f for f in TASK_FIELDS if f in values and getattr(locked, f) != values[f]]
+    for field in changed:
+        setattr(locked, field, values[field])
+    if not changed:
+        return locked, []
+    _save_task(locked, actor=actor)
+    moved = (
+        reschedule_successors(task=locked, actor=actor)
+        if {"planned_start", "planned_end", "kind"} & set(changed)
+        else []
+    )
+    return locked, moved
+
+
+def _earliest_start(predecessor: Task, lag_days: int) -> date:
+    # A milestone takes no time: its successor may start the same day.
+    gap = 0 if predecessor.kind == TaskKind.MILESTONE else 1
+    return predecessor.planned_end + timedelta(days=gap + lag_days)
+
+
+def reschedule_successors(*, task: Task, actor: User) -> list[MovedTask]:
+    """Push the successors of a task (and theirs) later so every finish-to-start link holds."""
+    tasks = {t.pk: t for t in Task.objects.filter(project_id=task.project_id)}
+    tasks[task.pk] = task
+    links: dict[int, list[tuple[int, int]]] = {}
+    for link in TaskDependency.objects.filter(predecessor__project_id=task.project_id).values_list(
+        "predecessor_id", "successor_id", "lag_days"
+    ):
+        links.setdefault(link[0], []).append((link[1], link[2]))
+    moved: dict[int, MovedTask] = {}
+    queue = deque([task.pk])
+    while queue:
+        predecessor = tasks[queue.popleft()]
+        for successor_id, lag in links.get(predecessor.pk, []):
+            successor = tasks[successor_id]
+            earliest = _earliest_start(predecessor, lag)
+            if successor.planned_start >= earliest or successor.is_closed:
+                continue
+            duration = successor.planned_end - successor.planned_start
+            original = moved[successor_id].old_start if successor_id in moved else successor.planned_start
+            successor.planned_start, successor.planned_end = earliest, earliest + duration
+            moved[successor_id] = MovedTask(task=successor, old_start=original, new_start=earliest)
+            queue.append(successor_id)
+    if moved:
+        changed = [entry.task for entry in moved.values()]
+        for changed_task in changed:
+            changed_task._history_user = actor
+        bulk_update_with_history(
+            changed,
+            Task,
+            ["planned_start", "planned_end"],
+            default_user=actor,
+            default_change_reason=_("Re-scheduled after a predecessor moved"),
+        )
+    return sorted(moved.values(), key=lambda entry: entry.task.sort_order)
+
+
+def _creates_cycle(predecessor: Task, successor: Task) -> bool:
+    """True when the successor already leads (directly or not) to the predecessor."""
+    links: dict[int, list[int]] = {}
+    for before, after in TaskDependency.objects.filter(
+        predecessor__project_id=predecessor.project_id
+    ).values_list("predecessor_id", "successor_id"):
+        links.setdefault(before, []).append(after)
+    seen, queue = set(), deque([successor.pk])
+    while queue:
+        current = queue.popleft()
+        if current == predecessor.pk:
+            return True
+        if current not in seen:
+            seen.add(current)
+            queue.extend(links.get(current, []))
+    return False
+
+
+@transaction.atomic
+def task_dependency_create(
+    *, predecessor: Task, successor: Task, actor: User, lag_days: int = 0
+) -> tuple[TaskDependency, list[MovedTask]]:
+    """Link two tasks finish-to-start; the successor and its chain move later when needed."""
+    Project.objects.select_for_update().filter(pk=predecessor.project_id).first()
+    if predecessor.project_id != successor.project_id:
+        raise ValidationError(_("Both tasks must belong to the same project."))
+    if predecessor.pk == successor.pk:
+        raise ValidationError(_("A task cannot depend on itself."))
+    if _creates_cycle(predecessor, successor):
+        raise ValidationError(
+            _("This link would make a loop: %(successor)s already leads to %(predecessor)s.")
+            % {"successor": successor, "predecessor": predecessor}
+        )
+    dependency = TaskDependency(predecessor=predecessor, successor=successor, lag_days=lag_days)
+    dependency._history_user = actor
+    dependency.full_clean()
+    dependency.save()
+    return dependency, reschedule_successors(task=predecessor, actor=actor)
+
+
+@transaction.atomic
+def task_dependency_delete(*, dependency: TaskDependency, actor: User) -> None:
+    """Remove a link between two tasks; dates stay where they are."""
+    dependency._history_user = actor
+    dependency.delete()
+
+
+@transaction.atomic
+def resource_create(*, actor: User, **values) -> Resource:
+    """Add an engineer, technician or subcontractor crew that can be planned."""
+    resource = Resource(**values)
+    resource._history_user = actor
+    resource.full_clean()
+    resource.save()
+    return resource
+
+
+@transaction.atomic
+def resource_update(*, resource: Resource, actor: User, **values) -> Resource:
+    """Change a resource's details or capacity."""
+    locked = Resource.objects.select_for_update().get(pk=resource.pk)
+    changed = [field for field, value in values.items() if getattr(locked, field) != value]
+    for field in changed:
+        setattr(locked, field, values[field])
+    if changed:
+        locked._history_user = actor
+        locked.full_clean()
+        locked.save(update_fields=changed)
+    return locked
+
+
+@transaction.atomic
+def assignment_set(*, task: Task, resource: Resource, hours: Decimal, actor: User) -> Assignment | None:
+    """Plan a resource on a task for a number of hours; zero hours removes the assignment."""
+    if task.is_milestone:
+        raise ValidationError(_("A milestone takes no work: assign resources to its tasks instead."))
+    if not resource.is_active:
+        raise ValidationError({"resource": _("This resource is no longer active.")})
+    existing = Assignment.objects.select_for_update().filter(task=task, resource=resource).first()
+    if hours <= 0:
+        if existing:
+            existing._history_user = actor
+            existing.delete()
+        return None
+    assignment = existing or Assignment(task=task, resource=resource)
+    assignment.hours = hours
+    assignment._history_user = actor
+    assignment.full_clean()
+    assignment.save()
+    return assignment

@@ -3,10 +3,12 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max
-from django.utils import timezone
+from django.db.models import F, Max, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from pmo.lib.money import quantize_money
@@ -617,3 +619,47 @@ def registers_have_no_open_high_risks_or_issues(project: Project) -> str | None:
             "or transfer them to the SMO hand-over list."
         ) % {"risks": high_risks, "issues": issues}
     return None
+
+
+# Reminders ------------------------------------------------------------------------------------
+
+
+def _due_for_review_q(today: date) -> Q:
+    return Q(status=Risk.Status.ACTIVE, review_date__lte=today) & (
+        Q(reminded_on__isnull=True) | Q(reminded_on__lt=F("review_date"))
+    )
+
+
+def risk_review_reminders_send(*, today: date | None = None) -> int:
+    """Email each owner of an active risk whose review date has come, once per review date."""
+    today = today or timezone.localdate()
+    sent = 0
+    for risk_id in Risk.objects.filter(_due_for_review_q(today)).values_list("pk", flat=True).iterator():
+        # Claim the reminder first: a retry or a second worker finds nothing left to send.
+        if not Risk.objects.filter(_due_for_review_q(today), pk=risk_id).update(reminded_on=today):
+            continue
+        risk = Risk.objects.select_related("owner", "project").get(pk=risk_id)
+        try:
+            _risk_review_mail(risk)
+        except Exception:
+            Risk.objects.filter(pk=risk_id).update(reminded_on=None)
+            raise
+        sent += 1
+    return sent
+
+
+def _risk_review_mail(risk: Risk) -> None:
+    with translation.override(risk.owner.preferred_language or "en"):
+        subject = _("Review risk %(reference)s of %(project)s") % {
+            "reference": risk.reference,
+            "project": risk.project.code,
+        }
+        body = _(
+            "The review date of risk %(reference)s (%(title)s) has come.\n"
+            "Check its probability, impact and response: %(url)s"
+        ) % {
+            "reference": risk.reference,
+            "title": risk.title,
+            "url": f"{settings.SITE_URL}{risk.get_absolute_url()}",
+        }
+    send_mail(subject, body, None, [risk.owner.email])

@@ -3,7 +3,12 @@
 from django import template
 from django.utils import timezone
 
-from projects.selectors.registers import band_for_score, register_summary
+from projects.selectors.registers import (
+    band_for_score,
+    my_open_actions_for,
+    overdue_actions_q,
+    register_summary,
+)
 
 register = template.Library()
 
@@ -27,3 +32,11 @@ def registers_summary(context, project):
         "summary": register_summary(project=project),
         "request": context.get("request"),
     }
+
+
+@register.inclusion_tag("projects/registers/_my_actions.html", takes_context=True)
+def my_open_actions(context, limit: int = 8):
+    """The signed-in user's open actions, soonest due first; overdue ones stand out."""
+    user = context["request"].user
+    actions = my_open_actions_for(user=user)
+    return {"actions": actions[:limit], "overdue_count": actions.filter(overdue_actions_q()).count()}

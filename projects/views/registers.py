@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -180,11 +180,18 @@ def _register_context(request, project, kind: Kind) -> dict:
     }
 
 
-def _risk_extras(request, project, entries) -> dict:
+def _risk_extras(request, project) -> dict:
+    """Heat map (following the filters, but not the cell chosen on it), top risks, contingency."""
     basis = "inherent" if request.GET.get("basis") == "inherent" else "residual"
+    params = request.GET.copy()
+    for key in ("p", "i", "page"):
+        params.pop(key, None)
+    mapped = forms.RiskFilter(
+        params, queryset=selectors.register_list_for_project(project=project, model=Risk)
+    ).qs
     return {
         "basis": basis,
-        "heat_map": selectors.risk_heat_map(risks=entries.filter(status__in=Risk.OPEN_STATUSES), basis=basis),
+        "heat_map": selectors.risk_heat_map(risks=mapped.filter(status__in=Risk.OPEN_STATUSES), basis=basis),
         "top_by_score": selectors.risk_top(project=project, by="score"),
         "top_by_emv": selectors.risk_top(project=project, by="emv"),
         "contingency": selectors.project_contingency(project=project),
@@ -208,7 +215,7 @@ def register_list(request, project_pk: int, kind: str):
     if request.htmx:
         return render(request, f"{template}#register-table", context)
     if kind == "risk":
-        context |= _risk_extras(request, project, entry_filter.qs)
+        context |= _risk_extras(request, project)
     return render(request, template, context)
 
 
@@ -244,13 +251,21 @@ def register_detail(request, project_pk: int, pk: int, kind: str):
     )
     context = _register_context(request, entry.project, register) | {
         "entry": entry,
-        "fields": detail_fields(entry),
-        "links": selectors.entry_links(entry=entry),
+        "fields": detail_fields(entry, overrides=_detail_overrides(entry)),
+        "links": {group: items for group, items in selectors.entry_links(entry=entry).items() if items},
+        "bands": selectors.risk_bands() if kind == "risk" else [],
         "history": history_for(obj=entry),
         "transitions": getattr(entry, "TRANSITIONS", {}).get(getattr(entry, "status", None), ()),
     }
     context |= _detail_operations(request, entry, kind)
     return render(request, "projects/registers/entry_detail.html", context)
+
+
+def _detail_overrides(entry) -> dict:
+    """Values shown by name rather than by code."""
+    if isinstance(entry, ChangeRequest) and entry.cost_category:
+        return {"cost_category": selectors.cost_category_name(code=entry.cost_category)}
+    return {}
 
 
 def _detail_operations(request, entry, kind: str) -> dict:
@@ -402,7 +417,7 @@ def register_status(request, project_pk: int, pk: int, kind: str):
     entry = _entry_for_write(request, project_pk, pk, kind)
     form = forms.StatusForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        return HttpResponseBadRequest()
     status, reason = form.cleaned_data["status"], form.cleaned_data["reason"]
     if kind not in ("issue", "action"):
         raise Http404

@@ -1,9 +1,12 @@
 """CSV and XLSX exports of a register: the columns a PMO hands to finance or to the customer."""
 
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from io import BytesIO
 
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.text import capfirst
 from openpyxl import Workbook
 
 from projects.models import Action, ChangeRequest, Decision, Issue, Lesson, Risk
@@ -57,6 +60,7 @@ EXPORT_FIELDS = {
         "number",
         "title",
         "status",
+        "description",
         "requested_by",
         "cost_impact",
         "cost_category",
@@ -110,21 +114,31 @@ EXPORT_FIELDS = {
 }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (CSV/formula injection)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def _value(entry, field) -> object:
     if field.choices:
-        return getattr(entry, f"get_{field.name}_display")()
+        return str(getattr(entry, f"get_{field.name}_display")())
     value = getattr(entry, field.name)
+    if value is None:
+        return ""
     if field.is_relation:
-        return str(value) if value is not None else ""
-    if hasattr(value, "tzinfo") and value is not None and hasattr(value, "hour"):
-        return value.replace(tzinfo=None)
-    return "" if value is None else value
+        return _safe(str(value))
+    if isinstance(value, datetime):
+        return timezone.localtime(value).replace(tzinfo=None)
+    return _safe(value) if isinstance(value, str) else value
 
 
 def export_rows(entries: Iterable, model) -> Iterator[list]:
     """A header with the columns' labels, then one row per entry (the relations must be selected)."""
     fields = [model._meta.get_field(name) for name in EXPORT_FIELDS[model]]
-    yield [str(field.verbose_name) for field in fields]
+    yield [capfirst(str(field.verbose_name)) for field in fields]
     for entry in entries:
         yield [_value(entry, field) for field in fields]
 
@@ -145,6 +159,31 @@ def xlsx_response(rows: Iterable[list], *, filename: str, title: str) -> HttpRes
 
 
 DETAIL_EXCLUDED = {"number", "title", "status", "project", "updated_at"}
+# The detail page shows more than the export: the whole decision trail of a change.
+DETAIL_FIELDS = {
+    ChangeRequest: [
+        "description",
+        "justification",
+        "requested_by",
+        "cost_impact",
+        "cost_category",
+        "is_billable",
+        "price_impact",
+        "time_impact_days",
+        "scope_added",
+        "scope_removed",
+        "risk_impact",
+        "quality_impact",
+        "source_issue",
+        "submitted_at",
+        "assessed_by",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+        "baseline",
+        "implemented_at",
+    ],
+}
 
 
 def _detail_kind(field) -> str:
@@ -160,14 +199,15 @@ def _detail_kind(field) -> str:
     }.get(internal, "text")
 
 
-def detail_fields(entry) -> list[dict]:
+def detail_fields(entry, overrides: dict | None = None) -> list[dict]:
     """Label, value and how to show it, for every field of an entry's page."""
+    names = DETAIL_FIELDS.get(type(entry), EXPORT_FIELDS[type(entry)])
     rows = []
-    for name in dict.fromkeys([*EXPORT_FIELDS[type(entry)], "created_by", "created_at"]):
+    for name in dict.fromkeys([*names, "created_by", "created_at"]):
         field = type(entry)._meta.get_field(name)
         if name in DETAIL_EXCLUDED:
             continue
-        kind = _detail_kind(field)
+        kind = "score" if name.endswith("_score") else _detail_kind(field)
         value = getattr(entry, f"get_{name}_display")() if field.choices else getattr(entry, name)
-        rows.append({"label": field.verbose_name, "value": value, "kind": kind})
+        rows.append({"label": field.verbose_name, "value": (overrides or {}).get(name, value), "kind": kind})
     return rows

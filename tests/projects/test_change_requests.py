@@ -23,7 +23,7 @@ def shipped_data(db):
     from django.apps import apps
 
     import_module("procurement.migrations.0002_default_categories_and_rules").create_defaults(apps, None)
-    import_module("projects.migrations.0004_registers_defaults").create_defaults(apps, None)
+    import_module("projects.migrations.0006_registers_defaults").create_defaults(apps, None)
 
 
 @pytest.fixture
@@ -44,6 +44,7 @@ def _assessed(project, **values):
         "cost_category": "equipment",
         "status": ChangeRequest.Status.ASSESSED,
         "title": "Extra access points in building B",
+        "number": 1,
     } | values
     return ChangeRequestFactory(project=project, **values)
 

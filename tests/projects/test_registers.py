@@ -30,7 +30,7 @@ def register_defaults(db):
     """The shipped scales and bands (a transactional test elsewhere may have flushed them)."""
     from django.apps import apps
 
-    import_module("projects.migrations.0004_registers_defaults").create_defaults(apps, None)
+    import_module("projects.migrations.0006_registers_defaults").create_defaults(apps, None)
 
 
 @pytest.fixture
@@ -152,6 +152,7 @@ def test_the_heat_map_counts_open_risks_per_cell_and_a_cell_filters_the_list(pm_
     residual_rows = page.context["heat_map"]  # probability 5 first
     assert residual_rows[1][2].count == 2 and residual_rows[1][2].band.code == "high"
     assert residual_rows[4][1].count == 1 and residual_rows[4][1].band.code == "low"
+    assert cell.context["heat_map"][4][1].count == 1  # choosing a cell keeps the whole map
     assert inherent.context["heat_map"][0][4].count == 2
     assert inherent.context["heat_map"][0][4].band.code == "very_high"
     assert cell.context["page"].paginator.count == 3  # the closed one is listed, not counted in the map
@@ -294,7 +295,7 @@ def test_closing_waits_for_high_risks_and_open_issues_to_be_closed_or_handed_ove
 
 def test_it_exports_the_filtered_register_as_csv_and_xlsx(pm_client, project):
     RiskFactory(project=project, title="Late switches", cost_impact=Decimal("1234.50"))
-    RiskFactory(project=project, title="Other")
+    RiskFactory(project=project, title="=HYPERLINK(1)")
 
     csv_response = pm_client.get(f"/projects/{project.pk}/risks/export/?format=csv&q=late")
     xlsx_response = pm_client.get(f"/projects/{project.pk}/risks/export/?format=xlsx")
@@ -303,7 +304,8 @@ def test_it_exports_the_filtered_register_as_csv_and_xlsx(pm_client, project):
     assert len(lines) == 2 and "Late switches" in lines[1]
     sheet = load_workbook(BytesIO(xlsx_response.content)).active
     assert sheet.max_row == 3
-    assert sheet.cell(row=1, column=2).value == "title"
+    assert "'=HYPERLINK(1)" in [cell.value for cell in sheet["B"]]
+    assert sheet.cell(row=1, column=2).value == "Title"
 
 
 def test_lessons_are_searchable_across_projects_by_project_managers_only(client, project):
@@ -367,3 +369,132 @@ def test_links_must_stay_inside_the_project(project):
             risk=foreign_risk,
         )
     assert not Action.objects.exists()
+
+
+def test_risk_owners_are_reminded_once_per_review_date(project, mailoutbox):
+    today = date.today()
+    due = RiskFactory(project=project, review_date=today - timedelta(days=1))
+    RiskFactory(project=project, review_date=today + timedelta(days=5))
+    RiskFactory(project=project, review_date=today, status=Risk.Status.CLOSED)
+
+    first = services.risk_review_reminders_send(today=today)
+    again = services.risk_review_reminders_send(today=today)
+
+    assert (first, again) == (1, 0)
+    assert mailoutbox[0].to == [project.project_manager.email]
+    assert due.reference in mailoutbox[0].subject
+    due.refresh_from_db()
+    assert due.reminded_on == today
+
+
+def test_the_phase_change_to_closing_is_refused_with_an_open_high_risk(project):
+    from projects.services import project_phase_change
+
+    RiskFactory(project=project, probability=5, impact=5, residual_probability=5, residual_impact=5)
+
+    with pytest.raises(ValidationError) as refused:
+        project_phase_change(project=project, target_phase=Phase.CLOSING, actor=project.project_manager)
+
+    assert any("open high risk" in message for message in refused.value.messages)
+    project.refresh_from_db()
+    assert project.phase == Phase.EXECUTION
+
+
+def test_the_edit_form_shows_amounts_in_the_users_locale(pm_client, project):
+    risk = RiskFactory(project=project, cost_impact=Decimal("120000.00"))
+    pm_client.user.preferred_language = "nl"
+    pm_client.user.save(update_fields=["preferred_language"])
+
+    page = pm_client.get(f"/projects/{project.pk}/risks/{risk.pk}/update/", headers={"Accept-Language": "nl"})
+
+    assert 'value="120000,00"' in page.text or 'value="120.000,00"' in page.text
+
+
+def test_the_home_page_shows_my_overdue_actions(pm_client, project):
+    ActionFactory(project=project, title="Late one", due_date=date.today() - timedelta(days=2))
+
+    page = pm_client.get("/")
+
+    assert "Late one" in page.text and "list-group-item-danger" in page.text
+
+
+def test_the_contingency_compares_expected_values_with_the_contingency_budget_line(pm_client, project):
+    from importlib import import_module as load
+
+    from django.apps import apps
+
+    from tests.factories import BudgetLineFactory, cost_category
+
+    load("procurement.migrations.0002_default_categories_and_rules").create_defaults(apps, None)
+    BudgetLineFactory(project=project, category=cost_category("contingency"), budget=Decimal("5000.00"))
+    services.risk_create(
+        project=project,
+        actor=project.project_manager,
+        title="Late switches",
+        kind="threat",
+        probability=3,
+        impact=3,
+        cost_impact=Decimal("50000.00"),
+        owner=project.project_manager,
+    )
+    services.risk_create(
+        project=project,
+        actor=project.project_manager,
+        title="Cheaper licences",
+        kind="opportunity",
+        probability=2,
+        impact=2,
+        cost_impact=Decimal("10000.00"),
+        owner=project.project_manager,
+    )
+
+    contingency = pm_client.get(f"/projects/{project.pk}/risks/").context["contingency"]
+
+    # 40 % of 50,000 for the threat, less 20 % of 10,000 for the opportunity.
+    assert contingency.recommended == Decimal("18000.00")
+    assert contingency.budget == Decimal("5000.00")
+    assert contingency.shortfall == Decimal("13000.00")
+
+
+@pytest.mark.parametrize(
+    ("url", "factory"),
+    [("risks", RiskFactory), ("issues", IssueFactory), ("change-requests", ChangeRequestFactory)],
+)
+def test_an_entry_page_runs_a_constant_number_of_queries(
+    pm_client, project, url, factory, django_assert_max_num_queries
+):
+    entry = factory(project=project)
+    source = {"risks": "risk", "issues": "issue", "change-requests": "change_request"}[url]
+    ActionFactory(project=project, **{source: entry})
+    with django_assert_max_num_queries(30) as few:
+        pm_client.get(f"/projects/{project.pk}/{url}/{entry.pk}/")
+    for _ in range(10):
+        ActionFactory(project=project, **{source: entry})
+        DecisionFactory(project=project, **{source: entry})
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = pm_client.get(f"/projects/{project.pk}/{url}/{entry.pk}/")
+
+    assert response.status_code == 200
+    assert len(response.context["links"]["actions"]) == 11
+
+
+@pytest.mark.parametrize(
+    "operation", ["convert-to-issue", "hand-over", "create-action", "create-decision", "close"]
+)
+def test_read_only_roles_cannot_act_on_an_entry_and_nothing_changes(client, project, operation):
+    risk = RiskFactory(project=project)
+    client.force_login(user_with_role(Role.FINANCE))
+
+    response = client.post(f"/projects/{project.pk}/risks/{risk.pk}/{operation}/", {"reason": "x"})
+
+    assert response.status_code == 403
+    risk.refresh_from_db()
+    assert (risk.status, risk.is_handed_over) == (Risk.Status.ACTIVE, False)
+    assert not (Issue.objects.exists() or Action.objects.exists() or Decision.objects.exists())
+
+
+def test_an_unknown_operation_is_not_found(pm_client, project):
+    risk = RiskFactory(project=project)
+
+    assert pm_client.post(f"/projects/{project.pk}/risks/{risk.pk}/approve/").status_code == 404

@@ -19,7 +19,7 @@ def shipped_data(request):
     for module in (
         "pmo.migrations.0002_role_groups",
         "procurement.migrations.0002_default_categories_and_rules",
-        "projects.migrations.0004_registers_defaults",
+        "projects.migrations.0006_registers_defaults",
     ):
         migration = importlib.import_module(module)
         (getattr(migration, "create_role_groups", None) or migration.create_defaults)(apps, None)

@@ -123,6 +123,6 @@ def create_defaults(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("projects", "0003_registers")]
+    dependencies = [("projects", "0005_registers")]
 
     operations = [migrations.RunPython(create_defaults, migrations.RunPython.noop)]

@@ -1,0 +1,35 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Document, Phase
+
+
+class DocumentUploadForm(forms.ModelForm):
+    file = forms.FileField(label=_("File"))
+
+    class Meta:
+        model = Document
+        fields = ["category", "title", "phase"]
+
+    def __init__(self, *args, with_phase: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_phase:
+            del self.fields["phase"]
+        else:
+            self.fields["phase"].choices = [("", "—"), *Phase.choices]
+
+
+class DocumentVersionForm(forms.Form):
+    file = forms.FileField(label=_("New version"))
+
+
+class PhaseChangeForm(forms.Form):
+    target_phase = forms.ChoiceField(label=_("Move to"), choices=())
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    override = forms.BooleanField(
+        label=_("Override the gate (head of project management only)"), required=False
+    )
+
+    def __init__(self, *args, targets: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_phase"].choices = [(target, Phase(target).label) for target in targets]

@@ -1,0 +1,100 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pmo.roles import Role
+from pmo.selectors import user_list_with_role
+from projects.forms.core import DateInput
+from projects.models import Customer, Intake, IntakeTemplate
+
+MONEY_FIELDS = ("sold_value", "cost_estimate")
+
+
+class IntakeForm(forms.ModelForm):
+    class Meta:
+        model = Intake
+        fields = [
+            "template",
+            "title",
+            "customer",
+            "new_customer_name",
+            "new_customer_vat",
+            "opportunity_reference",
+            "scope_summary",
+            "in_scope",
+            "out_of_scope",
+            "sold_value",
+            "cost_estimate",
+            "requested_start",
+            "requested_end",
+            "site_addresses",
+            "customer_contacts",
+            "initial_risks",
+        ]
+        widgets = {
+            "requested_start": DateInput(),
+            "requested_end": DateInput(),
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in (
+                    "scope_summary",
+                    "in_scope",
+                    "out_of_scope",
+                    "site_addresses",
+                    "customer_contacts",
+                    "initial_risks",
+                )
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = IntakeTemplate.objects.filter(is_active=True)
+        self.fields["customer"].queryset = Customer.objects.filter(is_active=True)
+        self.fields["customer"].required = False
+        for name in MONEY_FIELDS:
+            self.fields[name].localize = True
+            self.fields[name].widget.is_localized = True
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in MONEY_FIELDS:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = 0
+        start, end = cleaned.get("requested_start"), cleaned.get("requested_end")
+        if start and end and end < start:
+            self.add_error("requested_end", _("The end date cannot be before the start date."))
+        if cleaned.get("customer") and cleaned.get("new_customer_name"):
+            self.add_error("new_customer_name", _("Choose an existing customer or name a new one, not both."))
+        return cleaned
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (sales will read it)"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class IntakeAcceptForm(forms.Form):
+    """One tick box per item of the template's review checklist."""
+
+    def __init__(self, *args, intake: Intake, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index, item in enumerate(intake.template.checklist_items()):
+            self.fields[str(index)] = forms.BooleanField(label=item, required=False)
+
+
+class IntakeConvertForm(forms.Form):
+    project_manager = forms.ModelChoiceField(label=_("Project manager"), queryset=None, required=False)
+    support_officer = forms.ModelChoiceField(label=_("PM support officer"), queryset=None, required=False)
+    budget = forms.DecimalField(
+        label=_("Budget"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        localize=True,
+        help_text=_("Defaults to the cost estimate of the intake."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project_manager"].queryset = user_list_with_role(role=Role.PROJECT_MANAGER)
+        self.fields["support_officer"].queryset = user_list_with_role(role=Role.PM_SUPPORT)

@@ -1,0 +1,88 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.forms.core import DateInput
+from projects.models import Project, Resource, Task
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = [
+            "wbs_code",
+            "name",
+            "parent",
+            "kind",
+            "status",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "progress",
+        ]
+        widgets = {
+            name: DateInput() for name in ("planned_start", "planned_end", "actual_start", "actual_end")
+        }
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = project.tasks.order_by("sort_order", "pk")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["progress"].widget.attrs.update(min=0, max=100)
+        self.instance.project = project
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", _("The end date cannot be before the start date."))
+        if (cleaned.get("progress") or 0) > 100:
+            self.add_error("progress", _("Progress is at most 100%."))
+        return cleaned
+
+    def validate_unique(self):
+        # The service checks the full model, unique WBS code included.
+        pass
+
+
+class DependencyForm(forms.Form):
+    predecessor = forms.ModelChoiceField(label=_("Predecessor"), queryset=Task.objects.none())
+    lag_days = forms.IntegerField(label=_("Lag (days)"), initial=0, min_value=-365, max_value=365)
+
+    def __init__(self, *args, task: Task, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["predecessor"].queryset = task.project.tasks.exclude(pk=task.pk).order_by("sort_order")
+
+
+class AssignmentForm(forms.Form):
+    resource = forms.ModelChoiceField(label=_("Resource"), queryset=Resource.objects.filter(is_active=True))
+    hours = forms.DecimalField(
+        label=_("Hours"),
+        max_digits=7,
+        decimal_places=1,
+        min_value=0,
+        localize=True,
+        help_text=_("0 removes the assignment."),
+    )
+
+
+class BaselineForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"))
+
+
+class ResourceForm(forms.ModelForm):
+    class Meta:
+        model = Resource
+        fields = ["name", "kind", "user", "department", "skills", "weekly_capacity_hours", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["weekly_capacity_hours"].localize = True
+        self.fields["weekly_capacity_hours"].widget.is_localized = True

@@ -1,0 +1,75 @@
+"""Reads of intakes and their templates, scoped to the user: sales see only their own."""
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from pmo.lib.access import object_get_for_user
+from pmo.models import User
+from pmo.roles import Role
+from projects.models import DocumentCategory, Intake, IntakeStatus, IntakeTemplate
+
+# The PMO roles that review every intake.
+INTAKE_REVIEWERS = (Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR)
+
+
+def intake_visibility_q(user: User) -> Q:
+    """The intakes a user may read, as a filter (mirrors projects.rules.can_view_intake)."""
+    if user.has_role(*INTAKE_REVIEWERS):
+        return Q()
+    if user.has_role(Role.SALES):
+        return Q(created_by=user)
+    return Q(pk__in=[])
+
+
+def intake_list_for_user(*, user: User) -> QuerySet[Intake]:
+    """Visible intakes with what a list row shows, in one query; the PMO does not see drafts."""
+    queryset = Intake.objects.filter(intake_visibility_q(user)).select_related(
+        "template", "customer", "created_by", "project"
+    )
+    if not user.has_role(Role.SALES):
+        queryset = queryset.exclude(status=IntakeStatus.DRAFT)
+    return queryset
+
+
+def intake_get_for_user(*, user: User, pk: int, write: bool = False) -> Intake:
+    """One intake; 404 when invisible, 403 when the user may only read it."""
+    return object_get_for_user(
+        queryset=Intake.objects.select_related("template", "customer", "created_by", "project"),
+        pk=pk,
+        user=user,
+        view_perm="projects.view_intake",
+        change_perm="projects.change_intake",
+        write=write,
+    )
+
+
+def intake_template_list(*, active_only: bool = True) -> QuerySet[IntakeTemplate]:
+    queryset = IntakeTemplate.objects.all()
+    return queryset.filter(is_active=True) if active_only else queryset
+
+
+def _is_filled(intake: Intake, field: str) -> bool:
+    if field == "customer":
+        return bool(intake.customer_id or intake.new_customer_name.strip())
+    value = getattr(intake, field)
+    if isinstance(value, str):
+        return bool(value.strip())
+    return bool(value)  # zero money counts as missing
+
+
+def intake_missing(*, intake: Intake) -> list[str]:
+    """What the intake still lacks for its template, in plain words; empty when it can be submitted."""
+    missing = [
+        _("%(field)s is required for this project type.")
+        % {"field": str(Intake._meta.get_field(field).verbose_name).capitalize()}
+        for field in intake.template.required_fields
+        if not _is_filled(intake, field)
+    ]
+    attached = set(intake.documents.values_list("category", flat=True))
+    labels = dict(DocumentCategory.choices)
+    missing += [
+        _("Attach the %(document)s.") % {"document": str(labels.get(category, category)).lower()}
+        for category in intake.template.required_attachments
+        if category not in attached
+    ]
+    return missing

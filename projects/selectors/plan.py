@@ -1,0 +1,226 @@
+"""Reads of the plan: tasks with their baseline variance, milestones, Gantt data, capacity per week."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+
+from projects.models import (
+    PlanBaseline,
+    PlanBaselineTask,
+    Project,
+    Resource,
+    Task,
+    TaskDependency,
+    TaskKind,
+    TaskStatus,
+)
+
+
+def baseline_list_for_project(*, project: Project) -> QuerySet[PlanBaseline]:
+    return project.baselines.select_related("created_by").order_by("-number")
+
+
+def baseline_choose(*, project: Project, number: str | int | None) -> PlanBaseline | None:
+    """The baseline the user picked, or the latest one."""
+    baselines = project.baselines.order_by("-number")
+    if number not in (None, ""):
+        try:
+            return baselines.filter(number=int(number)).first()
+        except (TypeError, ValueError):
+            return baselines.first()
+    return baselines.first()
+
+
+@dataclass
+class PlanRow:
+    task: Task
+    baseline_start: date | None
+    baseline_end: date | None
+    predecessor_ids: list[int] = field(default_factory=list)
+
+    @property
+    def variance_days(self) -> int | None:
+        """Days late (positive) or early (negative) of the planned end against the baseline."""
+        if self.baseline_end is None:
+            return None
+        return (self.task.planned_end - self.baseline_end).days
+
+
+def task_queryset_with_baseline(*, project: Project, baseline: PlanBaseline | None) -> QuerySet[Task]:
+    tasks = project.tasks.annotate(assignment_count=Count("assignments")).order_by("sort_order", "pk")
+    if baseline is None:
+        return tasks
+    rows = PlanBaselineTask.objects.filter(baseline=baseline, task=OuterRef("pk"))
+    return tasks.annotate(
+        baseline_start=Subquery(rows.values("planned_start")[:1]),
+        baseline_end=Subquery(rows.values("planned_end")[:1]),
+    )
+
+
+def plan_rows(*, project: Project, baseline: PlanBaseline | None) -> list[PlanRow]:
+    """Every task of the plan in WBS order with its baseline dates and predecessors, in two queries."""
+    predecessors: dict[int, list[int]] = {}
+    for before, after in TaskDependency.objects.filter(successor__project=project).values_list(
+        "predecessor_id", "successor_id"
+    ):
+        predecessors.setdefault(after, []).append(before)
+    return [
+        PlanRow(
+            task=task,
+            baseline_start=getattr(task, "baseline_start", None),
+            baseline_end=getattr(task, "baseline_end", None),
+            predecessor_ids=predecessors.get(task.pk, []),
+        )
+        for task in task_queryset_with_baseline(project=project, baseline=baseline)
+    ]
+
+
+def gantt_tasks(*, rows: list[PlanRow]) -> list[dict]:
+    """The plan as frappe-gantt tasks; late tasks (against the baseline) and milestones get a class."""
+    tasks = []
+    for row in rows:
+        task = row.task
+        classes = [f"gantt-{task.kind}", f"gantt-status-{task.status}"]
+        if row.variance_days and row.variance_days > 0:
+            classes.append("gantt-late")
+        tasks.append(
+            {
+                "id": f"t{task.pk}",
+                "name": f"{task.wbs_code} {task.name}",
+                "start": task.planned_start.isoformat(),
+                # frappe-gantt ends are exclusive of nothing: a one-day task ends the day it starts.
+                "end": task.planned_end.isoformat(),
+                "progress": task.progress,
+                "dependencies": ", ".join(f"t{pk}" for pk in row.predecessor_ids),
+                "custom_class": " ".join(classes),
+                "baseline_end": row.baseline_end.isoformat() if row.baseline_end else "",
+                "variance": row.variance_days,
+            }
+        )
+    return tasks
+
+
+def milestone_list_for_project(*, project: Project, baseline: PlanBaseline | None) -> list[PlanRow]:
+    """The project's milestones by date, with their baseline date."""
+    queryset = task_queryset_with_baseline(project=project, baseline=baseline).filter(kind=TaskKind.MILESTONE)
+    return [
+        PlanRow(
+            task=task,
+            baseline_start=getattr(task, "baseline_start", None),
+            baseline_end=getattr(task, "baseline_end", None),
+        )
+        for task in queryset.order_by("planned_start", "sort_order")
+    ]
+
+
+def plan_progress(*, project: Project) -> dict:
+    """Share of work done: the mean progress of the plan's non-cancelled tasks, and counts."""
+    from django.db.models import Avg, Q
+
+    return project.tasks.exclude(status=TaskStatus.CANCELLED).aggregate(
+        progress=Avg("progress"),
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status=TaskStatus.DONE)),
+        late=Count("pk", filter=Q(planned_end__lt=date.today()) & ~Q(status=TaskStatus.DONE)),
+    )
+
+
+def iso_week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+# Hours of an assignment are spread evenly over the working days (Monday to Friday) of its task;
+# a task that falls wholly in a weekend counts its calendar days instead.
+CAPACITY_SQL = """
+WITH spread AS (
+    SELECT a.resource_id, a.hours, t.planned_start, t.planned_end,
+           GREATEST((SELECT count(*) FROM generate_series(t.planned_start, t.planned_end, interval '1 day') d
+                     WHERE extract(isodow FROM d) < 6), 0) AS working_days
+    FROM projects_assignment a
+    JOIN projects_task t ON t.id = a.task_id
+    WHERE a.resource_id = ANY(%(resources)s)
+      AND t.status <> 'cancelled'
+      AND t.planned_end >= %(start)s AND t.planned_start < %(end)s
+)
+SELECT s.resource_id, date_trunc('week', d)::date AS week,
+       sum(s.hours / GREATEST(CASE WHEN s.working_days = 0 THEN s.planned_end - s.planned_start + 1
+                                   ELSE s.working_days END, 1)) AS load
+FROM spread s
+CROSS JOIN LATERAL generate_series(GREATEST(s.planned_start, %(start)s::date),
+                                   LEAST(s.planned_end, %(end)s::date - 1), interval '1 day') d
+WHERE s.working_days = 0 OR extract(isodow FROM d) < 6
+GROUP BY 1, 2
+"""
+
+
+@dataclass
+class CapacityCell:
+    week: date
+    load: Decimal
+    capacity: Decimal
+
+    @property
+    def is_over(self) -> bool:
+        return self.load > self.capacity
+
+    @property
+    def percent(self) -> int:
+        return int(self.load * 100 / self.capacity) if self.capacity else (100 if self.load else 0)
+
+
+@dataclass
+class CapacityRow:
+    resource: Resource
+    cells: list[CapacityCell]
+
+    @property
+    def is_over(self) -> bool:
+        return any(cell.is_over for cell in self.cells)
+
+
+def resource_list(*, department: str = "", kind: str = "") -> QuerySet[Resource]:
+    resources = Resource.objects.filter(is_active=True)
+    if department:
+        resources = resources.filter(department=department)
+    if kind:
+        resources = resources.filter(kind=kind)
+    return resources.order_by("department", "name")
+
+
+def resource_departments() -> list[str]:
+    return list(
+        Resource.objects.exclude(department="")
+        .order_by("department")
+        .values_list("department", flat=True)
+        .distinct()
+    )
+
+
+def capacity_rows(*, resources: list[Resource], start: date, weeks: int) -> list[CapacityRow]:
+    """Load against capacity per resource and ISO week, across all projects, in one query."""
+    start = iso_week_start(start)
+    end = start + timedelta(weeks=weeks)
+    loads: dict[tuple[int, date], Decimal] = {}
+    if resources:
+        with connection.cursor() as cursor:
+            cursor.execute(CAPACITY_SQL, {"resources": [r.pk for r in resources], "start": start, "end": end})
+            for resource_id, week, load in cursor.fetchall():
+                loads[(resource_id, week)] = Decimal(load).quantize(Decimal("0.1"))
+    week_starts = [start + timedelta(weeks=number) for number in range(weeks)]
+    return [
+        CapacityRow(
+            resource=resource,
+            cells=[
+                CapacityCell(
+                    week=week,
+                    load=loads.get((resource.pk, week), Decimal("0.0")),
+                    capacity=resource.weekly_capacity_hours,
+                )
+                for week in week_starts
+            ],
+        )
+        for resource in resources
+    ]

@@ -1,0 +1,324 @@
+import csv
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pmo.lib.listing import paginate
+from projects import selectors, services
+from projects.forms.plan import (
+    AssignmentForm,
+    BaselineForm,
+    DependencyForm,
+    PlanImportForm,
+    ResourceForm,
+    TaskForm,
+)
+from projects.models import Resource, ResourceKind, Task
+from projects.selectors.plan import iso_week_start
+from projects.services.plan_import import PLAN_COLUMNS
+
+CAPACITY_WEEKS = 8
+
+
+def _task_get_for_user(user, pk: int, write: bool = False) -> Task:
+    task = Task.objects.select_related("project", "parent").filter(pk=pk).first()
+    if task is None:
+        raise Http404
+    selectors.project_get_for_user(user=user, pk=task.project_id, write=write)
+    return task
+
+
+def _plan_context(request, project) -> dict:
+    baseline = selectors.baseline_choose(project=project, number=request.GET.get("baseline"))
+    return {
+        "project": project,
+        "baseline": baseline,
+        "baselines": selectors.baseline_list_for_project(project=project),
+        "can_change": request.user.has_perm("projects.change_project", project),
+    }
+
+
+@login_required
+@require_GET
+def project_plan(request, pk: int):
+    project = selectors.project_get_for_user(user=request.user, pk=pk)
+    context = _plan_context(request, project)
+    context["rows"] = selectors.plan_rows(project=project, baseline=context["baseline"])
+    context["progress"] = selectors.plan_progress(project=project)
+    context["baseline_form"] = BaselineForm()
+    return render(request, "projects/project_plan.html", context)
+
+
+@login_required
+@require_GET
+def project_gantt(request, pk: int):
+    project = selectors.project_get_for_user(user=request.user, pk=pk)
+    context = _plan_context(request, project)
+    rows = selectors.plan_rows(project=project, baseline=context["baseline"])
+    context["gantt_tasks"] = selectors.gantt_tasks(rows=rows)
+    context["view_mode"] = (
+        request.GET.get("mode") if request.GET.get("mode") in ("Day", "Week", "Month") else "Week"
+    )
+    return render(request, "projects/project_gantt.html", context)
+
+
+@login_required
+@require_GET
+def project_milestones(request, pk: int):
+    project = selectors.project_get_for_user(user=request.user, pk=pk)
+    context = _plan_context(request, project)
+    context["milestones"] = selectors.milestone_list_for_project(
+        project=project, baseline=context["baseline"]
+    )
+    return render(request, "projects/project_milestones.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_create(request, pk: int):
+    project = selectors.project_get_for_user(user=request.user, pk=pk, write=True)
+    form = TaskForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.task_create(project=project, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Task %(task)s added.") % {"task": task})
+            return redirect("projects:project-plan", pk=project.pk)
+    return render(request, "projects/task_form.html", {"form": form, "project": project})
+
+
+def _task_page(request, task, form, status=200, **extra):
+    context = {
+        "form": form,
+        "task": task,
+        "project": task.project,
+        "dependency_form": extra.get("dependency_form") or DependencyForm(task=task),
+        "assignment_form": extra.get("assignment_form") or AssignmentForm(),
+        "predecessors": task.predecessor_links.select_related("predecessor"),
+        "assignments": task.assignments.select_related("resource"),
+        "moved": extra.get("moved", []),
+    }
+    return render(request, "projects/task_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_update(request, pk: int):
+    task = _task_get_for_user(request.user, pk, write=True)
+    form = TaskForm(request.POST or None, instance=task, project=task.project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task, moved = services.task_update(task=task, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Task %(task)s saved.") % {"task": task})
+            return _task_page(request, task, TaskForm(instance=task, project=task.project), moved=moved)
+    return _task_page(request, task, form, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def task_dependency_create(request, pk: int):
+    task = _task_get_for_user(request.user, pk, write=True)
+    form = DependencyForm(request.POST, task=task)
+    moved = []
+    if form.is_valid():
+        try:
+            _dependency, moved = services.task_dependency_create(
+                predecessor=form.cleaned_data["predecessor"],
+                successor=task,
+                actor=request.user,
+                lag_days=form.cleaned_data["lag_days"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    task.refresh_from_db()
+    if form.errors:
+        return _task_page(
+            request, task, TaskForm(instance=task, project=task.project), status=400, dependency_form=form
+        )
+    messages.success(request, _("Dependency added."))
+    return _task_page(request, task, TaskForm(instance=task, project=task.project), moved=moved)
+
+
+@login_required
+@require_POST
+def task_dependency_delete(request, pk: int, dependency_pk: int):
+    task = _task_get_for_user(request.user, pk, write=True)
+    dependency = task.predecessor_links.filter(pk=dependency_pk).first()
+    if dependency is None:
+        raise Http404
+    services.task_dependency_delete(dependency=dependency, actor=request.user)
+    messages.success(request, _("Dependency removed."))
+    return redirect("projects:task-update", pk=task.pk)
+
+
+@login_required
+@require_POST
+def task_assignment_set(request, pk: int):
+    task = _task_get_for_user(request.user, pk, write=True)
+    form = AssignmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assignment_set(task=task, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+    if form.errors:
+        return _task_page(
+            request, task, TaskForm(instance=task, project=task.project), status=400, assignment_form=form
+        )
+    messages.success(request, _("Assignment saved."))
+    return redirect("projects:task-update", pk=task.pk)
+
+
+@login_required
+@require_POST
+def baseline_create(request, pk: int):
+    project = selectors.project_get_for_user(user=request.user, pk=pk, write=True)
+    form = BaselineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the baseline a name."))
+        return redirect("projects:project-plan", pk=project.pk)
+    baseline = services.plan_baseline_create(project=project, actor=request.user, **form.cleaned_data)
+    messages.success(request, _("Baseline %(baseline)s saved.") % {"baseline": baseline})
+    return redirect("projects:project-plan", pk=project.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import(request, pk: int):
+    project = selectors.project_get_for_user(user=request.user, pk=pk, write=True)
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > 5 * 1024 * 1024:
+                raise ValidationError(_("The file is too large: at most %(size)s MB.") % {"size": 5})
+            result = services.plan_import(
+                project=project, actor=request.user, filename=upload.name, content=upload.read()
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            if not result.errors:
+                messages.success(request, _("%(count)d tasks imported.") % {"count": result.created})
+                return redirect("projects:project-plan", pk=project.pk)
+    status = 400 if form.errors or (result and result.errors) else 200
+    context = {"project": project, "form": form, "result": result, "columns": PLAN_COLUMNS}
+    return render(request, "projects/plan_import.html", context, status=status)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+@require_GET
+def plan_export(request, pk: int):
+    project = selectors.project_get_for_user(user=request.user, pk=pk)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            services.plan_export_xlsx(project=project),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{project.code}-plan.xlsx"'
+        return response
+    writer = csv.writer(_Echo())
+    rows = (writer.writerow(row) for row in services.plan_export_rows(project=project))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{project.code}-plan.csv"'
+    return response
+
+
+def _week_start(value: str | None) -> date:
+    try:
+        return (
+            date.fromisocalendar(*(int(part) for part in value.split("-W")), 1)
+            if value
+            else iso_week_start(date.today())
+        )
+    except (ValueError, TypeError):
+        return iso_week_start(date.today())
+
+
+@login_required
+@require_GET
+def capacity(request):
+    if not request.user.has_perm("projects.view_capacity"):
+        raise PermissionDenied
+    start = _week_start(request.GET.get("week"))
+    department = request.GET.get("department", "")
+    page = paginate(request, selectors.resource_list(department=department, kind=request.GET.get("kind", "")))
+    rows = selectors.capacity_rows(resources=list(page.object_list), start=start, weeks=CAPACITY_WEEKS)
+    context = {
+        "page": page,
+        "rows": rows,
+        "weeks": [start + timedelta(weeks=number) for number in range(CAPACITY_WEEKS)],
+        "department": department,
+        "departments": selectors.resource_departments(),
+        "kinds": ResourceKind.choices,
+        "previous_week": _iso(start - timedelta(weeks=CAPACITY_WEEKS)),
+        "next_week": _iso(start + timedelta(weeks=CAPACITY_WEEKS)),
+        "this_week": _iso(iso_week_start(date.today())),
+    }
+    template = "projects/capacity.html#capacity-table" if request.htmx else "projects/capacity.html"
+    return render(request, template, context)
+
+
+def _iso(day: date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@login_required
+@require_GET
+def resource_list(request):
+    if not request.user.has_perm("projects.view_capacity"):
+        raise PermissionDenied
+    page = paginate(request, Resource.objects.select_related("user").order_by("department", "name"))
+    can_change = request.user.has_perm("projects.change_resource")
+    return render(request, "projects/resource_list.html", {"page": page, "can_change": can_change})
+
+
+def _resource_form_page(request, resource=None):
+    if not request.user.has_perm("projects.change_resource"):
+        raise PermissionDenied
+    form = ResourceForm(request.POST or None, instance=resource)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if resource is None:
+                services.resource_create(actor=request.user, **form.cleaned_data)
+            else:
+                services.resource_update(resource=resource, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Resource saved."))
+            return redirect("projects:resource-list")
+    return render(request, "projects/resource_form.html", {"form": form, "resource": resource})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resource_create(request):
+    return _resource_form_page(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resource_update(request, pk: int):
+    resource = Resource.objects.filter(pk=pk).first()
+    if resource is None:
+        raise Http404
+    return _resource_form_page(request, resource)
