@@ -149,13 +149,11 @@ def tasks_done(project: Project) -> CheckOutcome:
 
 @closure_check("required_documents", gettext_lazy("Required documents present"))
 def required_documents_present(project: Project) -> CheckOutcome:
-    from projects.models import Document, RequiredDocument
+    from projects.selectors import required_documents_status
 
-    required = dict(RequiredDocument.objects.filter(project=project).values_list("category", "title"))
-    present = set(
-        Document.objects.filter(project=project, category__in=required).values_list("category", flat=True)
+    missing = sorted(
+        line.required.title for line in required_documents_status(project=project) if not line.is_present
     )
-    missing = sorted(title for category, title in required.items() if category not in present)
     if missing:
         detail = _("Missing: %(titles)s.") % {"titles": ", ".join(missing)}
         return CheckOutcome(False, detail, _url("projects:project-documents", project))

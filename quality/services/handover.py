@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from pmo.models import User
 from pmo.roles import Role
-from projects.gates import gate_evaluate
-from projects.models import Phase, PhaseChange, Project
+from projects.models import Phase, Project
+from projects.services.phases import project_phase_change
 from quality.models import (
     HANDOVER_TRANSITIONS,
     ClosureValidation,
@@ -141,24 +141,6 @@ def _locked_for_decision(handover: Handover, actor: User, target: str) -> Handov
     return locked
 
 
-def _project_enter_handed_over(project: Project, actor: User) -> None:
-    """Pass the handed-over gate (never overridden here) and record the move in the phase log."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    if project.phase != Phase.CLOSING:
-        raise ValidationError(_("The project must be in the closing phase."))
-    result = gate_evaluate(project=project, target_phase=Phase.HANDED_OVER)
-    if not result.is_open:
-        raise ValidationError(result.missing)
-    reason = "Hand-over accepted by SMO"
-    PhaseChange.objects.create(
-        project=project, from_phase=project.phase, to_phase=Phase.HANDED_OVER, actor=actor, reason=reason
-    )
-    project.phase = Phase.HANDED_OVER
-    project._history_user = actor
-    project._change_reason = reason
-    project.save(update_fields=["phase", "updated_at"])
-
-
 @transaction.atomic
 def handover_accept(*, handover: Handover, actor: User) -> Handover:
     """The SMO accepts the package into operation; the project becomes handed over."""
@@ -166,7 +148,12 @@ def handover_accept(*, handover: Handover, actor: User) -> Handover:
     handover.status, handover.decided_at = HandoverStatus.ACCEPTED, timezone.now()
     save_checked(handover, actor=actor, update_fields=["status", "decided_at"])
     _record(handover, HandoverDecisionKind.ACCEPTED, actor)
-    _project_enter_handed_over(handover.project, actor)
+    project_phase_change(
+        project=handover.project,
+        target_phase=Phase.HANDED_OVER,
+        actor=actor,
+        reason="Hand-over accepted by SMO",
+    )
     return handover
 
 
