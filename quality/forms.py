@@ -10,7 +10,7 @@ from pmo.models import User
 from pmo.roles import Role
 from pmo.selectors import user_list_with_role
 from projects.forms.core import DateInput
-from projects.models import Phase
+from projects.models import Document, Phase
 from quality.models import (
     ChecklistTemplate,
     ConfigurationItem,
@@ -65,7 +65,15 @@ class AnswerForm(forms.Form):
     rating = forms.ChoiceField(label=_("Rating"), choices=[("", "—"), *Rating.choices])
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     evidence_reference = forms.CharField(label=_("Evidence"), required=False, max_length=300)
+    evidence_document = forms.ModelChoiceField(
+        label=_("Project document"), queryset=Document.objects.none(), required=False
+    )
     evidence_file = forms.FileField(label=_("Evidence file"), required=False)
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if project is not None:
+            self.fields["evidence_document"].queryset = Document.objects.filter(project=project)
 
     def clean_evidence_file(self):
         upload = self.cleaned_data.get("evidence_file")

@@ -251,6 +251,7 @@ class HandoverEvent(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("at"), default=timezone.now)
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("hand-over step")

@@ -114,6 +114,14 @@ class ReviewAnswer(models.Model):
     evidence_reference = models.CharField(
         _("evidence"), max_length=300, blank=True, help_text=_("A document code, title or link.")
     )
+    evidence_document = models.ForeignKey(
+        "projects.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("evidence document"),
+    )
     evidence_file = models.FileField(_("evidence file"), upload_to=evidence_upload_to, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     history = HistoricalRecords()
@@ -131,7 +139,7 @@ class ReviewAnswer(models.Model):
 
     @property
     def has_evidence(self) -> bool:
-        return bool(self.evidence_reference or self.evidence_file)
+        return bool(self.evidence_reference or self.evidence_file or self.evidence_document_id)
 
 
 class FindingSource(models.TextChoices):

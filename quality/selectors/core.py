@@ -77,7 +77,7 @@ def review_get_for_user(*, user: User, pk: int, write: bool = False) -> Review:
 def review_sections(*, review: Review) -> list[tuple[ChecklistSection, list[ReviewAnswer]]]:
     """The review's answers grouped by section of its template version, in two queries."""
     answers = list(
-        review.answers.select_related("item", "item__section", "finding").order_by(
+        review.answers.select_related("item", "item__section", "finding", "evidence_document").order_by(
             "item__section__position", "item__position"
         )
     )

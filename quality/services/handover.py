@@ -110,7 +110,46 @@ def handover_part_remove(*, handover: Handover, actor: User, part: str, pk: int)
 
 
 def _record(handover: Handover, kind: str, actor: User, reason: str = "") -> None:
-    HandoverEvent.objects.create(handover=handover, kind=kind, actor=actor, reason=reason)
+    from quality import tasks
+
+    event = HandoverEvent.objects.create(handover=handover, kind=kind, actor=actor, reason=reason)
+    transaction.on_commit(lambda: tasks.handover_event_notify_task.delay(event.pk))
+
+
+def _event_recipients(event: HandoverEvent) -> list[User]:
+    project = event.handover.project
+    if event.kind == HandoverDecisionKind.SUBMITTED:
+        return [event.handover.smo_owner]
+    return [user for user in (project.project_manager, project.support_officer) if user is not None]
+
+
+def handover_event_notify(*, event_id: int) -> bool:
+    """Email the other side of a hand-over step once: the SMO on submission, the team on a decision."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    claimed = HandoverEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    event = HandoverEvent.objects.select_related("handover__project", "handover__smo_owner", "actor").get(
+        pk=event_id
+    )
+    link = settings.SITE_URL.rstrip("/") + reverse("quality:handover-detail", args=[event.handover_id])
+    try:
+        for user in _event_recipients(event):
+            if not user.email:
+                continue
+            with translation.override(user.preferred_language):
+                context = {"event": event, "handover": event.handover, "link": link, "user": user}
+                subject = render_to_string("quality/email/handover_subject.txt", context).strip()
+                body = render_to_string("quality/email/handover_body.txt", context)
+            send_mail(subject, body, None, [user.email])
+    except Exception:
+        HandoverEvent.objects.filter(pk=event_id).update(notified_at=None)
+        raise
+    return True
 
 
 @transaction.atomic

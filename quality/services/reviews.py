@@ -78,12 +78,17 @@ def review_answer_save(
     comment: str = "",
     evidence_reference: str = "",
     evidence_file=None,
+    evidence_document=None,
 ) -> ReviewAnswer:
     """Record the answer to one item; the review moves to in progress."""
     review = _locked_open_review(answer.review)
     if rating in NONCONFORM_RATINGS and not comment.strip():
         raise ValidationError({"comment": _("Describe the nonconformity.")})
+    if evidence_document is not None and evidence_document.project_id != review.project_id:
+        raise ValidationError({"evidence_document": _("Choose a document of this project.")})
     answer.rating, answer.comment, answer.evidence_reference = rating, comment, evidence_reference
+    if evidence_document is not None:
+        answer.evidence_document = evidence_document
     if evidence_file is not None:
         answer.evidence_file = evidence_file
     answer.answered_at = timezone.now()

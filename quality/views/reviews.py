@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.selectors import history_for
+from projects.models import Document
 from projects.selectors import project_get_for_user
 from quality import forms
 from quality.models import ActionStatus, FindingStatus, Rating, ReviewAnswer, ReviewStatus
@@ -141,6 +142,7 @@ def review_detail(request, pk: int):
         "sections": selectors.review_sections(review=review),
         "can_answer": can_answer,
         "ratings": Rating.choices,
+        "documents": list(Document.objects.filter(project=review.project).order_by("title")),
         "history": history_for(obj=review),
     }
     return render(request, "quality/review_detail.html", context)
@@ -151,7 +153,7 @@ def review_detail(request, pk: int):
 def answer_update(request, pk: int):
     answer = get_object_or_404(ReviewAnswer.objects.select_related("item", "review"), pk=pk)
     review = selectors.review_get_for_user(user=request.user, pk=answer.review_id, write=True)
-    form = forms.AnswerForm(request.POST, request.FILES)
+    form = forms.AnswerForm(request.POST, request.FILES, project=review.project)
     error = None
     if form.is_valid():
         try:
@@ -166,6 +168,7 @@ def answer_update(request, pk: int):
         "can_answer": True,
         "error": error,
         "ratings": Rating.choices,
+        "documents": list(Document.objects.filter(project=review.project).order_by("title")),
     }
     if request.htmx:
         # 200 even on a refusal: htmx swaps only successful responses, and the row shows the error.

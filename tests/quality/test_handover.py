@@ -208,3 +208,32 @@ def test_accept_is_post_only():
     handover = submitted_handover(smo_owner=smo.user)
 
     assert smo.get(f"/quality/handovers/{handover.pk}/accept/").status_code == 405
+
+
+def test_each_step_emails_the_other_side_once(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from quality.services.handover import handover_event_notify
+
+    pmo = login(Role.PM_SUPPORT)
+    smo_user = user_with_role(Role.SMO, email="smo@pmo.example", preferred_language="fr")
+    manager = user_with_role(Role.PROJECT_MANAGER, email="pm@pmo.example")
+    project = ProjectFactory(phase=Phase.CLOSING, project_manager=manager)
+    handover = HandoverFactory(project=project, smo_owner=smo_user, service_name="Wifi campus")
+    ClosureValidation.objects.create(project=project, status=ClosureStatus.PASSED)
+    ConfigurationItem.objects.create(handover=handover, name="ap-1", item_type="Access point")
+    smo = Client()
+    smo.force_login(smo_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pmo.post(f"/quality/handovers/{handover.pk}/submit/")
+    with django_capture_on_commit_callbacks(execute=True):
+        smo.post(f"/quality/handovers/{handover.pk}/return/", {"reason": "Runbook missing"})
+
+    assert [message.to for message in mail.outbox] == [["smo@pmo.example"], ["pm@pmo.example"]]
+    assert (
+        "attend votre décision" in mail.outbox[0].subject or handover.project.code in mail.outbox[0].subject
+    )
+    assert "Runbook missing" in mail.outbox[1].body
+    assert handover_event_notify(event_id=HandoverEvent.objects.first().pk) is False
+    assert len(mail.outbox) == 2

@@ -212,3 +212,28 @@ def test_a_gate_waits_for_its_required_review():
 
     assert "1 required review is not completed." in blocked.missing
     assert open_.is_open
+
+
+def test_a_project_document_can_serve_as_evidence_but_not_another_projects(pmo):
+    from projects.models import Document
+
+    review = ReviewFactory()
+    answer = review.answers.first()
+    own = Document.objects.create(
+        project=review.project, category="design", title="As-built", uploaded_by=pmo.user
+    )
+    other = Document.objects.create(
+        project=ProjectFactory(), category="design", title="Other", uploaded_by=pmo.user
+    )
+
+    refused = pmo.post(
+        f"/quality/answers/{answer.pk}/",
+        {"rating": "conform", "evidence_document": other.pk},
+        headers={"HX-Request": "true"},
+    )
+    answer.refresh_from_db()
+    assert answer.evidence_document is None and refused.status_code == 200
+    pmo.post(f"/quality/answers/{answer.pk}/", {"rating": "conform", "evidence_document": own.pk})
+
+    answer.refresh_from_db()
+    assert answer.evidence_document == own and answer.has_evidence
