@@ -56,7 +56,7 @@ def test_quality_pages_at_scale_l(client):
         f"/quality/projects/{busiest.pk}/": 9,
         f"/quality/projects/{busiest.pk}/safety/": 13,
         f"/quality/projects/{closing.pk}/closure/": 28,
-        f"/quality/reviews/{security.pk}/": 7,
+        f"/quality/reviews/{security.pk}/": 8,
         f"/quality/handovers/{handover.pk}/": 11,
         f"/quality/findings/{finding.pk}/": 7,
     }
