@@ -99,12 +99,16 @@ def celery_worker_process(transactional_db, settings):
     previous = dict((app.conf.broker_url and {"broker_url": app.conf.broker_url}) or {})
     app.conf.update(task_always_eager=False, broker_url=redis_url, task_default_queue=queue)
     app._pool = None
+    # An eager .delay() earlier in the session (Celery acquires a producer even when eager)
+    # cached a producer pool on the default broker; drop it or the ping never reaches Redis.
+    app.amqp._producer_pool = None
     try:
         _wait_for_worker(app, queue, worker)
         yield worker
     finally:
         app.conf.update(task_always_eager=True, task_default_queue="celery", **previous)
         app._pool = None
+        app.amqp._producer_pool = None
         worker.terminate()
         try:
             worker.wait(timeout=10)

@@ -98,7 +98,6 @@ def handover_part_add(*, handover: Handover, actor: User, part: str, **values):
     instance = PART_MODELS[part](handover=handover, **values)
     instance.full_clean()
     instance.save()
-    handover._history_user = actor
     return instance
 
 

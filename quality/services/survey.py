@@ -68,8 +68,8 @@ def survey_email_send(*, survey_id: int) -> bool:
     return True
 
 
-def survey_get_open(*, token: str) -> SatisfactionSurvey | None:
-    """The survey behind a link, or None when the token is unknown."""
+def survey_get_by_token(*, token: str) -> SatisfactionSurvey | None:
+    """The survey behind a link, or None when the token is unknown (expired ones too: the page says so)."""
     return (
         SatisfactionSurvey.objects.select_related("project", "project__customer").filter(token=token).first()
     )

@@ -105,7 +105,7 @@ def survey_send(request, project_pk: int):
 @require_http_methods(["GET", "POST"])
 def survey_answer(request, token: str):
     """The customer's page: no login, shows only the survey, answers once."""
-    survey = survey_services.survey_get_open(token=token)
+    survey = survey_services.survey_get_by_token(token=token)
     if survey is None:
         raise Http404
     translation.activate(survey.language)

@@ -304,7 +304,7 @@ def action_complete(request, pk: int):
         request,
         lambda: services.corrective_action_complete(action=action, actor=request.user),
         success=_("Action reported done; it now waits for verification."),
-        target=request.POST.get("next") or _action_target(action),
+        target=_action_target(action),
     )
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -11,6 +12,7 @@ from pmo.lib.listing import paginate, sort_queryset
 from pmo.selectors import history_for
 from projects.selectors import project_get_for_user
 from quality import forms
+from quality.models import SafetyIncident
 from quality.selectors import core as selectors
 from quality.services import reviews as review_services
 from quality.services import safety as services
@@ -62,13 +64,11 @@ def _record_page(request, project_pk: int, form_class, service, success: str, ti
             form.add_error(None, error)
         else:
             messages.success(request, success)
-            return redirect(getattr(record, "get_absolute_url", lambda: _safety_url(project))())
+            return redirect(record if isinstance(record, SafetyIncident) else _safety_url(project))
     return render(request, "quality/safety_form.html", {"form": form, "project": project, "title": title})
 
 
 def _safety_url(project) -> str:
-    from django.urls import reverse
-
     return reverse("quality:project-safety", args=[project.pk])
 
 
