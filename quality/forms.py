@@ -10,7 +10,7 @@ from pmo.models import User
 from pmo.roles import Role
 from pmo.selectors import user_list_with_role
 from projects.forms.core import DateInput
-from projects.models import Document, Phase
+from projects.models import Document, Language, Phase
 from quality.models import (
     ChecklistTemplate,
     ConfigurationItem,
@@ -244,6 +244,9 @@ class HandoverForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["smo_owner"].queryset = user_list_with_role(role=Role.SMO)
+        self.fields["language"].required = False
+        self.fields["language"].choices = [("", _("The SMO service owner's language")), *Language.choices]
+        self.fields["language"].initial = ""
 
     def clean(self):
         cleaned = super().clean()

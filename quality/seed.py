@@ -514,7 +514,7 @@ def _handover(rng, project, status: str, smo, language: str, author, today) -> H
     return Handover(
         project=project,
         smo_owner=smo,
-        language=rng.choice(["fr", "nl", "en"]),
+        language=smo.preferred_language,
         status=status,
         service_name=f"{TEXT[language]['service']} {project.code}",
         service_levels=SERVICE_LEVELS,

@@ -55,6 +55,8 @@ def handover_create(*, project: Project, actor: User, **values) -> Handover:
     if Handover.objects.filter(project=project).exists():
         raise ValidationError(_("This project already has a hand-over."))
     _check_smo_owner(values.get("smo_owner"))
+    if not values.get("language") and values.get("smo_owner") is not None:
+        values["language"] = values["smo_owner"].preferred_language
     handover = Handover(
         project=project,
         created_by=actor,
@@ -76,6 +78,8 @@ def handover_update(*, handover: Handover, actor: User, **values) -> Handover:
     """Change the package while it is a draft or was returned."""
     handover = _locked_editable(handover)
     _check_smo_owner(values.get("smo_owner"))
+    if "language" in values and not values["language"]:
+        values["language"] = (values.get("smo_owner") or handover.smo_owner).preferred_language
     changed = [f for f in HANDOVER_FIELDS if f in values and getattr(handover, f) != values[f]]
     for field in changed:
         setattr(handover, field, values[field])

@@ -139,7 +139,7 @@ def handover_list(request):
 @require_http_methods(["GET", "POST"])
 def handover_create(request, project_pk: int):
     project = project_get_for_user(user=request.user, pk=project_pk, write=True)
-    initial = {"service_name": project.name, "language": "en"}
+    initial = {"service_name": project.name}
     form = forms.HandoverForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -71,6 +71,19 @@ def test_the_project_team_prepares_and_submits_a_package():
     assert HandoverEvent.objects.get().kind == "submitted"
 
 
+def test_the_package_defaults_to_the_smo_owner_language():
+    pmo = login(Role.PM_SUPPORT)
+    smo = user_with_role(Role.SMO, preferred_language="nl")
+    project = ProjectFactory(phase=Phase.CLOSING)
+
+    pmo.post(
+        f"/quality/projects/{project.pk}/handover/create/",
+        {"smo_owner": smo.pk, "language": "", "service_name": "Campusnetwerk"},
+    )
+
+    assert Handover.objects.get().language == "nl"
+
+
 def test_it_refuses_to_submit_before_the_closure_validation_passes():
     pmo = login(Role.PM_SUPPORT)
     handover = HandoverFactory()
