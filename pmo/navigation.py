@@ -56,7 +56,15 @@ NAVIGATION += [
         _("Capacity"),
         "projects:capacity",
         "people",
-        frozenset({Role.ENGINEERING_MANAGER, Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR}),
+        frozenset(
+            {
+                Role.ENGINEERING_MANAGER,
+                Role.PM_SUPPORT,
+                Role.HEAD_OF_PM,
+                Role.ADMINISTRATOR,
+                Role.PROJECT_MANAGER,
+            }
+        ),
         "capacity",
     ),
 ]

@@ -41,6 +41,8 @@ def run_seed(*, scale: str, stdout, seed: int = 2026) -> SeedContext:
     return context
 
 
+# Intakes, documents, plans and capacity (issue 3).
+SEED_STEPS.append("projects.seed_plan.seed_intakes_documents_plans")
 # Registers (issue 5): risks, issues, change requests, decisions, actions, lessons learned.
 SEED_STEPS.append("projects.seed_registers.seed_registers")
 

@@ -27,6 +27,101 @@ class ProjectAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["customer", "project_manager", "support_officer", "account_manager"]
 
 
+# Intake templates, resources and read-only views of the plan data (issue 3).
+from projects.models import (  # noqa: E402
+    Document,
+    DocumentVersion,
+    Intake,
+    IntakeStatusChange,
+    IntakeTemplate,
+    Resource,
+    Task,
+)
+
+
+@admin.register(IntakeTemplate)
+class IntakeTemplateAdmin(SimpleHistoryAdmin):
+    """Administrators edit templates here; the JSON fields follow projects/data/intake_templates.json."""
+
+    list_display = ["code", "name_en", "name_fr", "name_nl", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name_en", "name_fr", "name_nl"]
+
+
+class IntakeStatusChangeInline(admin.TabularInline):
+    model = IntakeStatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "actor", "reason", "created_at", "notified_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Intake)
+class IntakeAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "template", "status", "created_by", "sold_value"]
+    list_filter = ["status", "template"]
+    search_fields = ["number", "title", "opportunity_reference"]
+    readonly_fields = ["number", "status", "project"]
+    raw_id_fields = ["customer", "created_by"]
+    inlines = [IntakeStatusChangeInline]
+
+
+@admin.register(Resource)
+class ResourceAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "department", "weekly_capacity_hours", "is_active"]
+    list_filter = ["kind", "department", "is_active"]
+    search_fields = ["name", "skills"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Task)
+class TaskAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "wbs_code",
+        "name",
+        "project",
+        "kind",
+        "status",
+        "planned_start",
+        "planned_end",
+        "progress",
+    ]
+    list_filter = ["kind", "status"]
+    search_fields = ["name", "project__code"]
+    raw_id_fields = ["project", "parent"]
+    list_select_related = ["project"]
+
+
+class DocumentVersionInline(admin.TabularInline):
+    model = DocumentVersion
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "number",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    exclude = ["file"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "category", "project", "intake", "current_version"]
+    list_filter = ["category"]
+    search_fields = ["title", "project__code"]
+    raw_id_fields = ["project", "intake", "uploaded_by"]
+    inlines = [DocumentVersionInline]
+
+
 # Registers (issue 5): administrators edit the scales, bands and categories risks are scored with.
 from projects.models import (  # noqa: E402
     Action,

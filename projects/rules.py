@@ -75,7 +75,8 @@ rules.add_perm("projects.change_intake", is_sales & wrote_intake & intake_is_edi
 rules.add_perm("projects.review_intake", is_intake_reviewer)
 rules.add_perm("projects.override_gate", is_head_of_pm)
 rules.add_perm(
-    "projects.view_capacity", is_engineering_manager | is_pm_support | is_head_of_pm | is_administrator
+    "projects.view_capacity",
+    is_engineering_manager | is_pm_support | is_head_of_pm | is_administrator | is_project_manager,
 )
 rules.add_perm("projects.change_resource", is_engineering_manager | is_pm_support | is_administrator)
 rules.add_perm("projects.view_intake_list", is_intake_reviewer | is_sales)

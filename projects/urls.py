@@ -68,6 +68,19 @@ urlpatterns += [
     path("resources/create/", plan_views.resource_create, name="resource-create"),
     path("resources/<int:pk>/update/", plan_views.resource_update, name="resource-update"),
 ]
+urlpatterns += [
+    path("tasks/<int:pk>/delete/", plan_views.task_delete, name="task-delete"),
+    path(
+        "<int:pk>/documents/required/create/",
+        document_views.required_document_add,
+        name="required-document-create",
+    ),
+    path(
+        "<int:pk>/documents/required/<int:line_pk>/delete/",
+        document_views.required_document_remove,
+        name="required-document-delete",
+    ),
+]
 
 # Registers (issue 5): one set of routes per kind, e.g. <project>/risks/, <project>/risks/<pk>/update/.
 from projects.views import registers as register_views  # noqa: E402

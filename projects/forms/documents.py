@@ -33,3 +33,11 @@ class PhaseChangeForm(forms.Form):
     def __init__(self, *args, targets: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_phase"].choices = [(target, Phase(target).label) for target in targets]
+
+
+class RequiredDocumentForm(forms.ModelForm):
+    class Meta:
+        from projects.models import RequiredDocument
+
+        model = RequiredDocument
+        fields = ["title", "category", "phase"]

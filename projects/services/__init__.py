@@ -75,6 +75,13 @@ __all__ += [
     "task_dependency_delete",
     "task_update",
 ]
+from projects.services.intake import intake_templates_install  # noqa: E402
+
+__all__ += ["intake_templates_install"]
+from projects.services.documents import required_document_add, required_document_remove  # noqa: E402
+from projects.services.plan import task_delete  # noqa: E402
+
+__all__ += ["required_document_add", "required_document_remove", "task_delete"]
 
 # Registers: risks, issues, change requests, decisions, actions, lessons learned.
-from projects.services import registers  # noqa: E402, F401
+from projects.services import change_requests, registers  # noqa: E402, F401

@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 
 from pmo.lib.uploads import upload_check
 from pmo.models import User
-from projects.models import INTAKE_EDITABLE_STATUSES, Document, DocumentVersion, Intake, Project
+from projects.models import (
+    INTAKE_EDITABLE_STATUSES,
+    Document,
+    DocumentVersion,
+    Intake,
+    Project,
+    RequiredDocument,
+)
 
 
 def _sha256(upload: UploadedFile) -> str:
@@ -79,3 +86,22 @@ def document_version_upload(*, document: Document, upload: UploadedFile, actor: 
     if not locked.project_id and locked.intake.status not in INTAKE_EDITABLE_STATUSES:
         raise ValidationError(_("This intake is with the PMO and cannot be changed now."))
     return _version_add(document=locked, upload=upload, actor=actor)
+
+
+@transaction.atomic
+def required_document_add(
+    *, project: Project, category: str, phase: str, title: str, actor: User
+) -> RequiredDocument:
+    """Add a line to the project's required-documents checklist."""
+    line = RequiredDocument(project=project, category=category, phase=phase, title=title.strip())
+    line._history_user = actor
+    line.full_clean()
+    line.save()
+    return line
+
+
+@transaction.atomic
+def required_document_remove(*, line: RequiredDocument, actor: User) -> None:
+    """Drop a line from the checklist (the documents themselves stay)."""
+    line._history_user = actor
+    line.delete()

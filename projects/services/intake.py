@@ -1,7 +1,9 @@
 """Changes to intakes: sales fill and submit, the PMO returns, accepts, rejects and converts."""
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -147,6 +149,9 @@ def intake_reject(*, intake: Intake, actor: User, reason: str) -> Intake:
 @transaction.atomic
 def intake_accept(*, intake: Intake, actor: User, answers: dict[str, bool]) -> Intake:
     """Accept the intake once every item of the template's review checklist is ticked."""
+    missing = intake_missing(intake=intake)
+    if missing:
+        raise ValidationError(missing)
     unticked = [
         item for index, item in enumerate(intake.template.checklist_items()) if not answers.get(str(index))
     ]
@@ -269,3 +274,27 @@ def intake_notify_sales(*, status_change_id: int) -> bool:
         IntakeStatusChange.objects.filter(pk=status_change_id).update(notified_at=None)
         raise
     return True
+
+
+TEMPLATE_DATA = Path(__file__).resolve().parent.parent / "data" / "intake_templates.json"
+TEMPLATE_FIELDS = (
+    "name_en",
+    "name_fr",
+    "name_nl",
+    "required_fields",
+    "required_attachments",
+    "checklist",
+    "required_documents",
+    "provisional_plan",
+)
+
+
+@transaction.atomic
+def intake_templates_install() -> list[IntakeTemplate]:
+    """Create or refresh the shipped intake templates (also done by migration 0003)."""
+    return [
+        IntakeTemplate.objects.update_or_create(
+            code=item["code"], defaults={field: item[field] for field in TEMPLATE_FIELDS}
+        )[0]
+        for item in json.loads(TEMPLATE_DATA.read_text(encoding="utf-8"))
+    ]

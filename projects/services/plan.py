@@ -274,3 +274,23 @@ def assignment_set(*, task: Task, resource: Resource, hours: Decimal, actor: Use
     assignment.full_clean()
     assignment.save()
     return assignment
+
+
+@transaction.atomic
+def task_delete(*, task: Task, actor: User) -> int:
+    """Remove a task with its sub-tasks, links and assignments; baselines keep their copy."""
+    if task.baseline_rows.exists() and task.status == TaskStatus.DONE:
+        raise ValidationError(_("A finished task that is in a baseline is kept; cancel it instead."))
+    removed = Task.objects.filter(pk=task.pk).count() + _descendant_count(task)
+    task._history_user = actor
+    task.delete()
+    return removed
+
+
+def _descendant_count(task: Task) -> int:
+    count, parents = 0, [task.pk]
+    while parents:
+        children = list(Task.objects.filter(parent_id__in=parents).values_list("pk", flat=True))
+        count += len(children)
+        parents = children
+    return count

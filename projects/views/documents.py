@@ -7,7 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import selectors, services
-from projects.forms.documents import DocumentUploadForm, DocumentVersionForm, PhaseChangeForm
+from projects.forms.documents import (
+    DocumentUploadForm,
+    DocumentVersionForm,
+    PhaseChangeForm,
+    RequiredDocumentForm,
+)
 from projects.gates import PHASE_TRANSITIONS, gate_evaluate
 from projects.models import Phase
 
@@ -20,6 +25,7 @@ def _documents_page(request, project, upload_form=None, status=200):
         "can_change": request.user.has_perm("projects.change_project", project),
         "upload_form": upload_form or DocumentUploadForm(initial={"phase": project.phase}),
         "version_form": DocumentVersionForm(),
+        "required_form": RequiredDocumentForm(),
     }
     return render(request, "projects/project_documents.html", context, status=status)
 
@@ -131,3 +137,32 @@ def project_phase_change(request, pk: int):
         "phase_changes": project.phase_changes.select_related("actor")[:20],
     }
     return render(request, "projects/project_phase.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def required_document_add(request, pk: int):
+    project = selectors.project_get_for_user(user=request.user, pk=pk, write=True)
+    form = RequiredDocumentForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        services.required_document_add(project=project, actor=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Required document added."))
+    return redirect("projects:project-documents", pk=project.pk)
+
+
+@login_required
+@require_POST
+def required_document_remove(request, pk: int, line_pk: int):
+    project = selectors.project_get_for_user(user=request.user, pk=pk, write=True)
+    line = project.required_documents.filter(pk=line_pk).first()
+    if line is None:
+        raise Http404
+    services.required_document_remove(line=line, actor=request.user)
+    messages.success(request, _("Required document removed."))
+    return redirect("projects:project-documents", pk=project.pk)

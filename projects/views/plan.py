@@ -322,3 +322,17 @@ def resource_update(request, pk: int):
     if resource is None:
         raise Http404
     return _resource_form_page(request, resource)
+
+
+@login_required
+@require_POST
+def task_delete(request, pk: int):
+    task = _task_get_for_user(request.user, pk, write=True)
+    try:
+        removed = services.task_delete(task=task, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("projects:task-update", pk=task.pk)
+    messages.success(request, _("%(count)d task(s) removed.") % {"count": removed})
+    return redirect("projects:project-plan", pk=task.project_id)

@@ -23,6 +23,7 @@ from projects.forms import registers as forms
 from projects.models import Action, ChangeRequest, Decision, Issue, Lesson, Risk
 from projects.selectors import project_get_for_user
 from projects.selectors import registers as selectors
+from projects.services import change_requests
 from projects.services import registers as services
 from projects.views.registers_export import detail_fields, export_rows, xlsx_response
 
@@ -110,8 +111,8 @@ KINDS = {
             "status": "status",
         },
         "-number",
-        services.change_request_create,
-        services.change_request_update,
+        change_requests.change_request_create,
+        change_requests.change_request_update,
         "change_request",
         "arrow-left-right",
     ),
@@ -273,7 +274,7 @@ def _detail_operations(request, entry, kind: str) -> dict:
     if kind == "risk" and entry.status != Risk.Status.CLOSED:
         return {"reason_operation": "close", "reason_label": _("Close the risk")}
     if kind == "change_request":
-        may_decide = services.change_request_may_decide(user=request.user, change_request=entry)
+        may_decide = change_requests.change_request_may_decide(user=request.user, change_request=entry)
         context = {"may_decide": may_decide}
         if may_decide and entry.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED):
             context |= {"reason_operation": "reject", "reason_label": _("Reject")}
@@ -365,23 +366,23 @@ OPERATIONS: dict[tuple[str, str], tuple[Callable, str]] = {
         gettext_lazy("Change request %(reference)s raised from the issue."),
     ),
     ("change_request", "submit"): (
-        lambda e, a, r: services.change_request_submit(change_request=e, actor=a),
+        lambda e, a, r: change_requests.change_request_submit(change_request=e, actor=a),
         gettext_lazy("%(reference)s submitted."),
     ),
     ("change_request", "assess"): (
-        lambda e, a, r: services.change_request_assess(change_request=e, actor=a),
+        lambda e, a, r: change_requests.change_request_assess(change_request=e, actor=a),
         gettext_lazy("%(reference)s assessed."),
     ),
     ("change_request", "approve"): (
-        lambda e, a, r: services.change_request_approve(change_request=e, actor=a, note=r),
+        lambda e, a, r: change_requests.change_request_approve(change_request=e, actor=a, note=r),
         gettext_lazy("%(reference)s approved: budget, contract value and plan baseline updated."),
     ),
     ("change_request", "reject"): (
-        lambda e, a, r: services.change_request_reject(change_request=e, actor=a, reason=r),
+        lambda e, a, r: change_requests.change_request_reject(change_request=e, actor=a, reason=r),
         gettext_lazy("%(reference)s rejected."),
     ),
     ("change_request", "implement"): (
-        lambda e, a, r: services.change_request_implement(change_request=e, actor=a),
+        lambda e, a, r: change_requests.change_request_implement(change_request=e, actor=a),
         gettext_lazy("%(reference)s implemented."),
     ),
 }

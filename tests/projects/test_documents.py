@@ -146,3 +146,21 @@ def test_the_documents_page_runs_a_constant_number_of_queries(manager_client, dj
 
     with django_assert_max_num_queries(12):
         assert manager_client.get(f"/projects/{manager_client.project.pk}/documents/").status_code == 200
+
+
+def test_the_pmo_edits_the_required_documents_checklist(client):
+    from projects.models import RequiredDocument
+
+    project = ProjectFactory()
+    client.force_login(user_with_role(Role.PM_SUPPORT))
+
+    response = client.post(
+        f"/projects/{project.pk}/documents/required/create/",
+        {"title": "Safety plan (VCA)", "category": "safety_plan", "phase": "execution"},
+    )
+    line = RequiredDocument.objects.get(project=project)
+    assert response.status_code == 302 and line.title == "Safety plan (VCA)"
+
+    client.force_login(user_with_role(Role.FINANCE))
+    assert client.post(f"/projects/{project.pk}/documents/required/{line.pk}/delete/").status_code == 403
+    assert RequiredDocument.objects.filter(pk=line.pk).exists()

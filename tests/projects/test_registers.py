@@ -498,3 +498,18 @@ def test_an_unknown_operation_is_not_found(pm_client, project):
     risk = RiskFactory(project=project)
 
     assert pm_client.post(f"/projects/{project.pk}/risks/{risk.pk}/approve/").status_code == 404
+
+
+def test_the_portfolio_shows_only_the_projects_a_user_may_see(client, project):
+    RiskFactory(
+        project=project, title="Hidden", probability=5, impact=5, residual_probability=5, residual_impact=5
+    )
+    ActionFactory(project=project, title="Hidden action", due_date=date.today() - timedelta(days=1))
+    other_manager = user_with_role(Role.PROJECT_MANAGER)
+    client.force_login(other_manager)
+
+    page = client.get("/projects/registers/")
+
+    assert page.context["risks_page"].paginator.count == 0
+    assert page.context["overdue_count"] == 0
+    assert "Hidden" not in page.text

@@ -1,0 +1,71 @@
+"""What every register service shares: numbering per project, saving with history, status moves."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from pmo.models import User
+from projects.models import Project
+
+
+def _save(entry, *, actor: User | None, update_fields: list[str] | None = None, reason: str = "") -> None:
+    entry._history_user = actor
+    if reason:
+        entry._change_reason = reason
+    entry.full_clean(exclude=["number"] if entry.number is None else None)
+    entry.save(update_fields=[*update_fields, "updated_at"] if update_fields else None)
+
+
+def _number_next(*, project: Project, model) -> int:
+    """The next number of this register on the project; the project row lock serialises writers."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    last = model.objects.filter(project=project).aggregate(last=Max("number"))["last"]
+    return (last or 0) + 1
+
+
+def _check_same_project(project: Project, values: dict) -> None:
+    for field in ("risk", "issue", "change_request", "decision", "category"):
+        linked = values.get(field)
+        if linked is not None and getattr(linked, "project_id", project.pk) != project.pk:
+            raise ValidationError({field: _("This entry belongs to another project.")})
+
+
+def _create(model, *, project: Project, actor: User, fields: tuple[str, ...], values: dict, **extra):
+    _check_same_project(project, values)
+    entry = model(
+        project=project, created_by=actor, **{f: v for f, v in values.items() if f in fields}, **extra
+    )
+    entry.number = _number_next(project=project, model=model)
+    _save(entry, actor=actor)
+    return entry
+
+
+def _update(entry, *, actor: User, fields: tuple[str, ...], values: dict, reason: str = ""):
+    _check_same_project(entry.project, values)
+    changed = [field for field in fields if field in values and getattr(entry, field) != values[field]]
+    for field in changed:
+        setattr(entry, field, values[field])
+    if changed:
+        _save(entry, actor=actor, update_fields=changed, reason=reason)
+    return entry
+
+
+def _locked(entry):
+    locked = type(entry).objects.select_for_update().get(pk=entry.pk)
+    locked.project = entry.project
+    return locked
+
+
+def _transition(entry, *, status: str, actor: User, reason: str = "", extra_fields: tuple[str, ...] = ()):
+    if status not in entry.TRANSITIONS.get(entry.status, ()):
+        raise ValidationError(
+            _("A %(kind)s cannot go from %(old)s to %(new)s.")
+            % {
+                "kind": entry._meta.verbose_name,
+                "old": entry.get_status_display(),
+                "new": dict(entry.Status.choices).get(status, status),
+            }
+        )
+    entry.status = status
+    _save(entry, actor=actor, update_fields=["status", *extra_fields], reason=reason)
+    return entry
