@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from pmo.models import NumberSequence
 from pmo.roles import Role
 from projects.models import Customer, CustomerContact, Phase
+from quality.closure_checks import closure_checks_run
 from quality.models import (
     NONCONFORM_RATINGS,
     ActionStatus,
@@ -137,6 +138,7 @@ TEXT = {
         "comment": "Goed team, duidelijke communicatie. De planning kon strakker.",
     },
 }
+OVERRIDE_REASON = "Open items transferred to the SMO hand-over list; customer acceptance signed on site."
 SERVICE_LEVELS = "P1: response 30 min, resolution 4 h; P2: 2 h / 1 business day; 8x5 support."
 SUPPORT_MODEL = "L1 Service desk · L2 Network operations · L3 Project engineer (hypercare)"
 TEAM = ["Tom Maes", "Sara Claes", "Koen Jacobs", "Yasmine El Idrissi", "Lucas Dupont", "Lien Wouters"]
@@ -503,10 +505,32 @@ def _seed_closure(rng, projects, templates, items, languages, contacts, people, 
                 _handover(rng, project, HandoverStatus.DRAFT, smos[0], language, officers[0], today)
             )
             validations.append(ClosureValidation(project=project, status=ClosureStatus.OPEN))
-    bulk_create_with_history(validations, ClosureValidation, batch_size=2000)
+    validations = bulk_create_with_history(validations, ClosureValidation, batch_size=2000)
     handovers = bulk_create_with_history(handovers, Handover, batch_size=2000)
     _seed_handover_parts(rng, handovers)
     SatisfactionSurvey.objects.bulk_create(surveys, batch_size=2000)
+    _evaluate_validations(validations, heads)
+
+
+def _evaluate_validations(validations, heads) -> None:
+    """Keep the validations true to the data the other seed steps made: a passed one whose checks
+    now fail becomes a recorded override by the head of project management."""
+    evaluated = []
+    for validation in validations:
+        if validation.evaluated_at is None:
+            continue
+        results = closure_checks_run(project=validation.project)
+        validation.results = [
+            {"code": r.code, "label": r.label, "is_passed": r.is_passed, "detail": r.detail} for r in results
+        ]
+        if validation.status == ClosureStatus.PASSED and not all(r.is_passed for r in results):
+            validation.status = ClosureStatus.OVERRIDDEN
+            validation.override_reason = OVERRIDE_REASON
+            validation.overridden_by = heads[0]
+        evaluated.append(validation)
+    ClosureValidation.objects.bulk_update(
+        evaluated, ["results", "status", "override_reason", "overridden_by"], batch_size=1000
+    )
 
 
 def _handover(rng, project, status: str, smo, language: str, author, today) -> Handover:
