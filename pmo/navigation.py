@@ -122,3 +122,29 @@ NAVIGATION.append(
         "reporting",
     )
 )
+
+
+# Quality and safety (quality app): reviews for those who see projects, hand-overs for the SMO too.
+NAVIGATION += [
+    NavEntry(
+        _("Quality"),
+        "quality:review-list",
+        "patch-check",
+        frozenset({Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.PROJECT_MANAGER, Role.ADMINISTRATOR}),
+        "quality",
+    ),
+    NavEntry(
+        _("Safety"),
+        "quality:safety-dashboard",
+        "cone-striped",
+        frozenset({Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.PROJECT_MANAGER, Role.ENGINEERING_MANAGER}),
+        "quality",
+    ),
+    NavEntry(
+        _("Hand-overs"),
+        "quality:handover-list",
+        "box-arrow-right",
+        frozenset({Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.PROJECT_MANAGER, Role.SMO, Role.ADMINISTRATOR}),
+        "quality",
+    ),
+]

@@ -51,6 +51,9 @@ SEED_STEPS.append("projects.seed_quotations.seed_quotations")
 # Registers (issue 5): risks, issues, change requests, decisions, actions, lessons learned.
 SEED_STEPS.append("projects.seed_registers.seed_registers")
 
+# Quality (issue 6): reviews, findings, corrective actions, safety, closure, hand-overs, surveys.
+SEED_STEPS.append("quality.seed.seed_quality")
+
 
 # Reporting: snapshots, progress updates, distribution lists, highlight report metadata (4,000 at L).
 SEED_STEPS.append("reporting.seed.seed_reporting")

@@ -1,3 +1,56 @@
+from django.urls import path
+
+from quality.views import closure, reviews, safety
+
 app_name = "quality"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("templates/", reviews.template_list, name="template-list"),
+    path("templates/<int:pk>/", reviews.template_detail, name="template-detail"),
+    path("templates/<int:pk>/new-version/", reviews.template_new_version, name="template-new-version"),
+    path("reviews/", reviews.review_list, name="review-list"),
+    path("reviews/<int:pk>/", reviews.review_detail, name="review-detail"),
+    path("reviews/<int:pk>/complete/", reviews.review_complete, name="review-complete"),
+    path("reviews/<int:pk>/cancel/", reviews.review_cancel, name="review-cancel"),
+    path("answers/<int:pk>/", reviews.answer_update, name="answer-update"),
+    path("answers/<int:pk>/evidence/", reviews.answer_evidence, name="answer-evidence"),
+    path("findings/", reviews.finding_list, name="finding-list"),
+    path("findings/<int:pk>/", reviews.finding_detail, name="finding-detail"),
+    path("findings/<int:pk>/close/", reviews.finding_close, name="finding-close"),
+    path("findings/<int:pk>/actions/create/", reviews.finding_action_create, name="finding-action-create"),
+    path("actions/", reviews.action_list, name="action-list"),
+    path("actions/<int:pk>/complete/", reviews.action_complete, name="action-complete"),
+    path("actions/<int:pk>/verify/", reviews.action_verify, name="action-verify"),
+    path("actions/<int:pk>/cancel/", reviews.action_cancel, name="action-cancel"),
+    path("projects/<int:project_pk>/", reviews.project_quality, name="project-quality"),
+    path("projects/<int:project_pk>/reviews/create/", reviews.review_create, name="review-create"),
+    path("projects/<int:project_pk>/findings/create/", reviews.finding_create, name="finding-create"),
+    path("safety/", safety.safety_dashboard, name="safety-dashboard"),
+    path("projects/<int:project_pk>/safety/", safety.project_safety, name="project-safety"),
+    path("projects/<int:project_pk>/lmras/create/", safety.lmra_create, name="lmra-create"),
+    path("projects/<int:project_pk>/toolbox-meetings/create/", safety.toolbox_create, name="toolbox-create"),
+    path("projects/<int:project_pk>/incidents/create/", safety.incident_create, name="incident-create"),
+    path("projects/<int:project_pk>/hours/", safety.worked_hours_set, name="worked-hours-set"),
+    path("incidents/<int:pk>/", safety.incident_detail, name="incident-detail"),
+    path("incidents/<int:pk>/close/", safety.incident_close, name="incident-close"),
+    path("incidents/<int:pk>/actions/create/", safety.incident_action_create, name="incident-action-create"),
+    path("projects/<int:project_pk>/closure/", closure.closure, name="closure"),
+    path("projects/<int:project_pk>/closure/evaluate/", closure.closure_evaluate, name="closure-evaluate"),
+    path("projects/<int:project_pk>/closure/override/", closure.closure_override, name="closure-override"),
+    path("projects/<int:project_pk>/survey/send/", closure.survey_send, name="survey-send"),
+    path("projects/<int:project_pk>/handover/create/", closure.handover_create, name="handover-create"),
+    path("handovers/", closure.handover_list, name="handover-list"),
+    path("handovers/<int:pk>/", closure.handover_detail, name="handover-detail"),
+    path("handovers/<int:pk>/update/", closure.handover_update, name="handover-update"),
+    path("handovers/<int:pk>/submit/", closure.handover_submit, name="handover-submit"),
+    path("handovers/<int:pk>/accept/", closure.handover_accept, name="handover-accept"),
+    path("handovers/<int:pk>/return/", closure.handover_return, name="handover-return"),
+    path("handovers/<int:pk>/pdf/", closure.handover_pdf, name="handover-pdf"),
+    path("handovers/<int:pk>/<str:part>/add/", closure.handover_part_add, name="handover-part-add"),
+    path(
+        "handovers/<int:pk>/<str:part>/<int:item_pk>/remove/",
+        closure.handover_part_remove,
+        name="handover-part-remove",
+    ),
+    path("survey/<str:token>/", closure.survey_answer, name="survey-answer"),
+]

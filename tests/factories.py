@@ -358,3 +358,85 @@ class QuotationLineFactory(factory.django.DjangoModelFactory):
     quantity = Decimal("4")
     unit_cost = Decimal("300.00")
     unit_price = Decimal("450.00")
+
+
+# --- quality (checklists, reviews, findings, safety, hand-over) ---
+from datetime import timedelta  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+from quality import models as quality_models  # noqa: E402
+
+
+def checklist_template(kind: str = "quality_review") -> "quality_models.ChecklistTemplate":
+    """The current shipped template of a kind (installed by the quality data migration)."""
+    return (
+        quality_models.ChecklistTemplate.objects.filter(kind=kind, is_active=True)
+        .order_by("-version")
+        .first()
+    )
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = quality_models.Review
+        skip_postgeneration_save = True
+
+    project = factory.SubFactory(ProjectFactory, phase=Phase.EXECUTION)
+    template = factory.LazyFunction(checklist_template)
+    reviewer = factory.LazyFunction(lambda: user_with_role(Role.PM_SUPPORT))
+    scheduled_for = factory.LazyFunction(timezone.localdate)
+
+    @factory.post_generation
+    def answers(self, create: bool, extracted, **kwargs):
+        if create:
+            items = quality_models.ChecklistItem.objects.filter(section__template=self.template)
+            quality_models.ReviewAnswer.objects.bulk_create(
+                quality_models.ReviewAnswer(review=self, item=item) for item in items
+            )
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = quality_models.Finding
+
+    number = factory.Sequence(lambda n: f"NC-1999-{n:05d}")
+    project = factory.SubFactory(ProjectFactory, phase=Phase.EXECUTION)
+    description = "Test reports are not signed."
+    severity = "minor"
+    reference = "8.6"
+    raised_by = factory.LazyFunction(lambda: user_with_role(Role.PM_SUPPORT))
+
+
+class CorrectiveActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = quality_models.CorrectiveAction
+
+    finding = factory.SubFactory(FindingFactory)
+    project = factory.LazyAttribute(lambda action: action.finding.project)
+    description = "Sign all test reports before release."
+    owner = factory.LazyFunction(lambda: user_with_role(Role.PROJECT_MANAGER))
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+
+
+class SafetyIncidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = quality_models.SafetyIncident
+
+    number = factory.Sequence(lambda n: f"SI-1999-{n:04d}")
+    project = factory.SubFactory(ProjectFactory, phase=Phase.EXECUTION)
+    kind = "near_miss"
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    place = "Technical room B2"
+    description = "A ladder slipped on a wet floor; nobody was hurt."
+    reported_by = factory.LazyFunction(lambda: user_with_role(Role.PROJECT_MANAGER))
+
+
+class HandoverFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = quality_models.Handover
+
+    project = factory.SubFactory(ProjectFactory, phase=Phase.CLOSING)
+    smo_owner = factory.LazyFunction(lambda: user_with_role(Role.SMO))
+    service_name = factory.Sequence(lambda n: f"Campus network {n}")
+    created_by = factory.LazyFunction(lambda: user_with_role(Role.PM_SUPPORT))

@@ -1,0 +1,354 @@
+"""Reads of reviews, findings, actions, safety, closure and hand-overs, scoped to the user."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from pmo.lib.access import object_get_for_user
+from pmo.models import User
+from pmo.roles import Role
+from projects.models import Project
+from projects.selectors import project_get_for_user, project_visibility_q
+from quality.models import (
+    OPEN_ACTION_STATUSES,
+    ChecklistSection,
+    ChecklistTemplate,
+    CorrectiveAction,
+    Finding,
+    Handover,
+    HandoverEvent,
+    HandoverStatus,
+    IncidentKind,
+    IncidentStatus,
+    LastMinuteRiskAnalysis,
+    Review,
+    ReviewAnswer,
+    SafetyIncident,
+    SatisfactionSurvey,
+    ToolboxMeeting,
+    WorkedHours,
+)
+
+INJURY_FREQUENCY_BASE = Decimal(1_000_000)
+
+
+def _visible_projects(user: User) -> QuerySet[Project]:
+    return Project.objects.filter(project_visibility_q(user))
+
+
+def checklist_template_list() -> QuerySet[ChecklistTemplate]:
+    """Every template version with its number of items and runs."""
+    return ChecklistTemplate.objects.annotate(
+        item_count=Count("sections__items", distinct=True), review_count=Count("reviews", distinct=True)
+    )
+
+
+def checklist_template_detail(*, pk: int) -> ChecklistTemplate:
+    template = ChecklistTemplate.objects.filter(pk=pk).prefetch_related("sections__items").first()
+    if template is None:
+        raise Http404
+    return template
+
+
+def review_list_for_user(*, user: User) -> QuerySet[Review]:
+    """Reviews of the projects the user sees, with what a row shows."""
+    return (
+        Review.objects.filter(project__in=_visible_projects(user))
+        .select_related("project", "template", "reviewer")
+        .annotate(finding_count=Count("findings"))
+    )
+
+
+def review_get_for_user(*, user: User, pk: int, write: bool = False) -> Review:
+    """One review; 404 when its project is invisible, 403 when the user may not run reviews."""
+    review = Review.objects.select_related("project", "template", "reviewer").filter(pk=pk).first()
+    if review is None:
+        raise Http404
+    project_get_for_user(user=user, pk=review.project_id)
+    if write and not user.has_perm("quality.run_review", review.project):
+        raise PermissionDenied
+    return review
+
+
+def review_sections(*, review: Review) -> list[tuple[ChecklistSection, list[ReviewAnswer]]]:
+    """The review's answers grouped by section of its template version, in two queries."""
+    answers = list(
+        review.answers.select_related("item", "item__section", "finding", "evidence_document").order_by(
+            "item__section__position", "item__position"
+        )
+    )
+    sections: dict[int, tuple[ChecklistSection, list[ReviewAnswer]]] = {}
+    for answer in answers:
+        section = answer.item.section
+        sections.setdefault(section.pk, (section, []))[1].append(answer)
+    return list(sections.values())
+
+
+def finding_list_for_user(*, user: User) -> QuerySet[Finding]:
+    open_actions = Count("actions", filter=Q(actions__status__in=OPEN_ACTION_STATUSES))
+    return (
+        Finding.objects.filter(project__in=_visible_projects(user))
+        .select_related("project", "review__template")
+        .annotate(open_action_count=open_actions)
+    )
+
+
+def finding_get_for_user(*, user: User, pk: int) -> Finding:
+    finding = (
+        Finding.objects.select_related("project", "review", "review__template", "raised_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if finding is None:
+        raise Http404
+    project_get_for_user(user=user, pk=finding.project_id)
+    return finding
+
+
+def corrective_action_list_for_user(*, user: User) -> QuerySet[CorrectiveAction]:
+    """Corrective actions of visible projects, plus those the user owns."""
+    return CorrectiveAction.objects.filter(
+        Q(project__in=_visible_projects(user)) | Q(owner=user)
+    ).select_related("project", "owner", "finding", "incident")
+
+
+def corrective_action_get_for_user(*, user: User, pk: int) -> CorrectiveAction:
+    action = corrective_action_list_for_user(user=user).filter(pk=pk).first()
+    if action is None:
+        raise Http404
+    return action
+
+
+def incident_list_for_user(*, user: User) -> QuerySet[SafetyIncident]:
+    return SafetyIncident.objects.filter(project__in=_visible_projects(user)).select_related("project")
+
+
+def incident_get_for_user(*, user: User, pk: int) -> SafetyIncident:
+    incident = SafetyIncident.objects.select_related("project", "reported_by").filter(pk=pk).first()
+    if incident is None:
+        raise Http404
+    project_get_for_user(user=user, pk=incident.project_id)
+    return incident
+
+
+@dataclass(frozen=True)
+class SafetyKpis:
+    by_kind: dict[str, int]
+    lost_time_injuries: int
+    lost_days: int
+    hours_worked: Decimal | None
+    injury_frequency: Decimal | None
+    overdue_actions: int
+    open_incidents: int
+
+    @property
+    def kind_rows(self) -> list[tuple[str, str, int]]:
+        return [(value, label, self.by_kind.get(value, 0)) for value, label in IncidentKind.choices]
+
+
+def safety_kpis(*, projects: QuerySet[Project]) -> SafetyKpis:
+    """Incidents by kind, lost-time injuries, injury frequency, overdue safety actions: four queries."""
+    incidents = SafetyIncident.objects.filter(project__in=projects)
+    counts = {
+        row["kind"]: row["count"] for row in incidents.values("kind").annotate(count=Count("pk")).order_by()
+    }
+    totals = incidents.aggregate(
+        lost_days=Sum("lost_days"), open=Count("pk", filter=~Q(status=IncidentStatus.CLOSED))
+    )
+    hours = WorkedHours.objects.filter(project__in=projects).aggregate(total=Sum("hours"))["total"]
+    lti = counts.get(IncidentKind.LOST_TIME_ACCIDENT, 0)
+    frequency = (Decimal(lti) * INJURY_FREQUENCY_BASE / hours).quantize(Decimal("0.01")) if hours else None
+    overdue = CorrectiveAction.objects.filter(
+        project__in=projects,
+        incident__isnull=False,
+        status__in=OPEN_ACTION_STATUSES,
+        due_date__lt=timezone.localdate(),
+    ).count()
+    return SafetyKpis(
+        by_kind=counts,
+        lost_time_injuries=lti,
+        lost_days=totals["lost_days"] or 0,
+        hours_worked=hours,
+        injury_frequency=frequency,
+        overdue_actions=overdue,
+        open_incidents=totals["open"],
+    )
+
+
+def safety_kpis_for_user(*, user: User) -> SafetyKpis:
+    return safety_kpis(projects=_visible_projects(user))
+
+
+@dataclass(frozen=True)
+class ProjectSafety:
+    kpis: SafetyKpis
+    subcontractors_without_vca: list
+    incidents: list[SafetyIncident]
+    lmras: list[LastMinuteRiskAnalysis]
+    toolbox_meetings: list[ToolboxMeeting]
+    worked_hours: list[WorkedHours]
+
+
+def project_safety(*, project: Project, limit: int = 20) -> ProjectSafety:
+    """A project's safety page: KPIs and the latest records of each kind."""
+    return ProjectSafety(
+        kpis=safety_kpis(projects=Project.objects.filter(pk=project.pk)),
+        subcontractors_without_vca=project_subcontractors_without_vca(project=project),
+        incidents=list(project.safety_incidents.select_related("reported_by")[:limit]),
+        lmras=list(project.lmras.select_related("recorded_by")[:limit]),
+        toolbox_meetings=list(project.toolbox_meetings.all()[:limit]),
+        worked_hours=list(project.worked_hours.order_by("-month")[:12]),
+    )
+
+
+@dataclass(frozen=True)
+class ProjectQuality:
+    reviews: list[Review]
+    findings: list[Finding]
+    actions: list[CorrectiveAction]
+    surveys: list[SatisfactionSurvey]
+    handover: Handover | None
+
+
+def project_quality(*, project: Project) -> ProjectQuality:
+    """A project's quality page: reviews, findings, corrective actions, surveys, hand-over."""
+    return ProjectQuality(
+        reviews=list(
+            project.quality_reviews.select_related("template", "reviewer").annotate(
+                finding_count=Count("findings")
+            )
+        ),
+        findings=list(
+            project.findings.annotate(
+                open_action_count=Count("actions", filter=Q(actions__status__in=OPEN_ACTION_STATUSES))
+            )
+        ),
+        actions=list(project.corrective_actions.select_related("owner", "finding", "incident")),
+        surveys=list(project.satisfaction_surveys.select_related("contact")),
+        handover=Handover.objects.filter(project=project).first(),
+    )
+
+
+def handover_list_for_user(*, user: User) -> QuerySet[Handover]:
+    """Hand-overs of visible projects; the SMO sees those addressed to it once submitted."""
+    visible = Q(project__in=_visible_projects(user))
+    if user.has_role(Role.SMO):
+        visible |= Q(smo_owner=user) & ~Q(status=HandoverStatus.DRAFT)
+    return (
+        Handover.objects.filter(visible)
+        .select_related("project", "project__customer", "smo_owner")
+        .annotate(
+            item_count=Count("configuration_items", distinct=True),
+            open_item_count=Count("open_items", distinct=True),
+        )
+    )
+
+
+def handover_get_for_user(*, user: User, pk: int, write: bool = False) -> Handover:
+    """One hand-over with its parts; 404 when invisible, 403 when the user may not change it."""
+    return object_get_for_user(
+        queryset=Handover.objects.select_related(
+            "project", "project__customer", "smo_owner", "created_by"
+        ).prefetch_related(
+            "configuration_items",
+            "support_contracts",
+            "open_items",
+            Prefetch("events", queryset=HandoverEvent.objects.select_related("actor")),
+        ),
+        pk=pk,
+        user=user,
+        view_perm="quality.view_handover",
+        change_perm="quality.change_handover",
+        write=write,
+    )
+
+
+@dataclass(frozen=True)
+class SurveyResults:
+    sent: int
+    answered: int
+    overall: Decimal | None
+    quality: Decimal | None
+    communication: Decimal | None
+    timeliness: Decimal | None
+    net_promoter_score: int | None
+
+
+def survey_results(*, projects: QuerySet[Project]) -> SurveyResults:
+    """Averages of the answered surveys and the net promoter score, in one query."""
+    surveys = SatisfactionSurvey.objects.filter(project__in=projects)
+    answered = Q(answered_at__isnull=False)
+    row = surveys.aggregate(
+        sent=Count("pk"),
+        answered=Count("pk", filter=answered),
+        overall=Avg("overall", filter=answered),
+        quality=Avg("quality", filter=answered),
+        communication=Avg("communication", filter=answered),
+        timeliness=Avg("timeliness", filter=answered),
+        promoters=Count("pk", filter=answered & Q(recommend__gte=9)),
+        detractors=Count("pk", filter=answered & Q(recommend__lte=6)),
+    )
+    nps = round((row["promoters"] - row["detractors"]) * 100 / row["answered"]) if row["answered"] else None
+
+    def rounded(value) -> Decimal | None:
+        return Decimal(value).quantize(Decimal("0.1")) if value is not None else None
+
+    return SurveyResults(
+        sent=row["sent"],
+        answered=row["answered"],
+        overall=rounded(row["overall"]),
+        quality=rounded(row["quality"]),
+        communication=rounded(row["communication"]),
+        timeliness=rounded(row["timeliness"]),
+        net_promoter_score=nps,
+    )
+
+
+def survey_results_for_user(*, user: User) -> SurveyResults:
+    return survey_results(projects=_visible_projects(user))
+
+
+def project_subcontractors_without_vca(*, project: Project) -> list:
+    """Subcontractors ordered on the project whose VCA certificate is missing or expired."""
+    from procurement.models import PurchaseOrder, PurchaseOrderStatus, Supplier, SupplierKind
+
+    ordered = PurchaseOrder.objects.filter(project=project).exclude(
+        status__in=(PurchaseOrderStatus.REJECTED, PurchaseOrderStatus.CANCELLED)
+    )
+    subcontractors = Supplier.objects.filter(
+        kind=SupplierKind.SUBCONTRACTOR, pk__in=ordered.values("supplier_id")
+    ).order_by("name")
+    return [supplier for supplier in subcontractors if not supplier.is_vca_valid]
+
+
+def handover_register_transfers(*, project: Project) -> dict:
+    """The risks and issues the registers mark as transferred to the SMO."""
+    from projects.selectors.registers import handover_register_items
+
+    return handover_register_items(project=project)
+
+
+@dataclass(frozen=True)
+class QualitySummary:
+    open_major_findings: int
+    open_minor_findings: int
+    overdue_actions: int
+    surveys: SurveyResults
+
+
+def quality_summary_for_user(*, user: User) -> QualitySummary:
+    """The portfolio's quality figures for the projects the user sees, in three queries."""
+    projects = _visible_projects(user)
+    is_open = ~Q(status="closed")
+    findings = Finding.objects.filter(project__in=projects).aggregate(
+        major=Count("pk", filter=is_open & Q(severity="major")),
+        minor=Count("pk", filter=is_open & Q(severity="minor")),
+    )
+    overdue = CorrectiveAction.objects.filter(
+        project__in=projects, status__in=OPEN_ACTION_STATUSES, due_date__lt=timezone.localdate()
+    ).count()
+    return QualitySummary(findings["major"], findings["minor"], overdue, survey_results(projects=projects))

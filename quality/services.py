@@ -1,1 +1,0 @@
-"""Changes of state in the quality app: one function per change, in a transaction."""

@@ -1,1 +1,0 @@
-"""Views of the quality app: thin functions over its selectors and services."""
