@@ -4,7 +4,6 @@ Run with `make bench` (or the command in procurement/README.md); prints the meas
 """
 
 import io
-import random
 import time
 import tracemalloc
 
@@ -13,32 +12,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from pmo.models import User
-from pmo.roles import Role
-from pmo.seeding import SCALES, SeedContext, run_seed
-from procurement.models import PurchaseOrder, PurchaseOrderLine
+from pmo.seeding import run_seed
+from procurement.models import PurchaseOrderLine
 from procurement.seed import analyze_tables as analyze_procurement_tables
-from procurement.seed import seed_procurement
-from projects.models import Customer, Project
+from projects.models import Project
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
 
 
-@pytest.fixture(scope="module")
-def orders_at_scale_l(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        if not Project.objects.exists():
-            run_seed(scale="L", stdout=io.StringIO())
-        elif PurchaseOrder.objects.count() < 10_000:
-            # Projects came from another benchmark's seed: add the orders to them.
-            context = SeedContext(scale="L", rng=random.Random(2026), stdout=io.StringIO(), sizes=SCALES["L"])
-            context.data["users_by_role"] = {
-                role: list(User.objects.filter(groups__name=role).order_by("pk")) for role in Role.values
-            }
-            context.data["customers"] = list(Customer.objects.order_by("pk"))
-            context.data["projects"] = list(Project.objects.order_by("pk"))
-            seed_procurement(context)
-        analyze_procurement_tables()
-    yield
+@pytest.fixture
+def orders_at_scale_l(db):
+    # Inside the test's transaction, like every benchmark: nothing stays behind for the next one.
+    run_seed(scale="L", stdout=io.StringIO())
+    analyze_procurement_tables()
 
 
 def _download(client, url: str) -> tuple[int, float]:
