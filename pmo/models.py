@@ -15,7 +15,7 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=8,
-        choices=[("en", "English"), ("fr", "Français"), ("nl", "Nederlands")],
+        choices=[("en", _("English")), ("fr", _("French")), ("nl", _("Dutch"))],
         default="en",
     )
     department = models.CharField(_("department"), max_length=100, blank=True)

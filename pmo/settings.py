@@ -279,6 +279,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set where several models share a field name ("status", "kind", "language").
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "projects.models.core.Language",
+        "PurchaseOrderStatusEnum": "procurement.models.orders.PurchaseOrderStatus",
+        "SyncRunStatusEnum": "reporting.models.connectors.SyncRun.Status",
+        "RiskKindEnum": "projects.models.registers.Risk.Kind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "pmo.lib.api.document_error_responses",

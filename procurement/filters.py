@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from procurement.models import CostCategory, PurchaseOrder, PurchaseOrderStatus, Supplier
 
@@ -34,6 +36,7 @@ class PurchaseOrderFilter(django_filters.FilterSet):
     def filter_project(self, queryset, name, value):
         return queryset.filter(project__code__iexact=value.strip())
 
+    @extend_schema_field(OpenApiTypes.INT)  # the API takes the category's id
     def filter_category(self, queryset, name, value):
         return queryset.filter(
             pk__in=PurchaseOrder.objects.filter(lines__budget_line__category=value).values("pk")

@@ -32,7 +32,7 @@ class Supplier(models.Model):
     language = models.CharField(
         _("language"),
         max_length=2,
-        choices=[("en", "English"), ("fr", "Français"), ("nl", "Nederlands")],
+        choices=[("en", _("English")), ("fr", _("French")), ("nl", _("Dutch"))],
         default="nl",
     )
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)

@@ -1,6 +1,6 @@
 """Changes of state in the procurement app, one module per area."""
 
-from procurement.services.budget import budget_line_adjust, budget_line_set
+from procurement.services.budget import budget_line_adjust, budget_line_set, budget_lines_from_estimate
 from procurement.services.orders import (
     purchase_order_approve,
     purchase_order_cancel,
@@ -25,6 +25,7 @@ __all__ = [
     "InvoiceLineInput",
     "budget_line_adjust",
     "budget_line_set",
+    "budget_lines_from_estimate",
     "goods_receipt_record",
     "purchase_order_approve",
     "purchase_order_cancel",

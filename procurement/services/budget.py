@@ -70,3 +70,26 @@ def budget_line_set(
     line.budget, line.forecast = budget, forecast
     _save(line, actor=actor, reason=reason, update_fields=["budget", "forecast", "updated_at"])
     return line
+
+
+# How a sold project's single cost estimate is spread until its PM refines the lines on the P&L page:
+# the company's usual mix for integration projects. Rounding lands on contingency so the lines add up.
+ESTIMATE_SPLIT = (
+    ("equipment", Decimal("0.55")),
+    ("subcontracting", Decimal("0.20")),
+    ("internal_labour", Decimal("0.15")),
+    ("travel", Decimal("0.02")),
+)
+
+
+@transaction.atomic
+def budget_lines_from_estimate(
+    *, project, estimate: Decimal, actor: User | None, reason: str
+) -> list[BudgetLine]:
+    """Create a new project's budget lines from its cost estimate (ESTIMATE_SPLIT, rest to contingency)."""
+    amounts = [(code, (estimate * share).quantize(Decimal("0.01"))) for code, share in ESTIMATE_SPLIT]
+    amounts.append(("contingency", estimate - sum(amount for _code, amount in amounts)))
+    return [
+        budget_line_adjust(project=project, category=code, amount=amount, actor=actor, reason=reason)
+        for code, amount in amounts
+    ]

@@ -215,7 +215,7 @@ def project_create_from_intake(
     support_officer: User | None,
     budget: Decimal | None = None,
 ) -> Project:
-    """Create the project of an accepted intake, with its documents checklist and provisional plan."""
+    """Create the project of an accepted intake: budget lines, documents checklist, provisional plan."""
     locked = (
         Intake.objects.select_for_update(of=("self",))
         .select_related("template", "customer")
@@ -235,6 +235,15 @@ def project_create_from_intake(
         description=locked.scope_summary,
         start_date=locked.requested_start,
         end_date=locked.requested_end,
+    )
+    # Imported here: procurement builds on projects, so projects reaches it only at call time.
+    from procurement.services import budget_lines_from_estimate
+
+    budget_lines_from_estimate(
+        project=project,
+        estimate=project.budget,
+        actor=actor,
+        reason=_("Budget from intake %(number)s") % {"number": locked.number},
     )
     language = project.customer.language
     _required_documents_from_template(project, locked.template, language)

@@ -158,6 +158,14 @@ def test_it_converts_an_accepted_intake_into_a_project_in_one_go():
     assert project.documents.filter(category=DocumentCategory.OFFER).exists()
     assert Task.objects.filter(project=project).count() == 7
     assert project.tasks.get(wbs_code="1.1").parent == project.tasks.get(wbs_code="1")
+    lines = {line.category.code: line.budget for line in project.budget_lines.select_related("category")}
+    assert lines == {
+        "equipment": Decimal("77000.00"),
+        "subcontracting": Decimal("28000.00"),
+        "internal_labour": Decimal("21000.00"),
+        "travel": Decimal("2800.00"),
+        "contingency": Decimal("11200.00"),
+    }
 
 
 def test_converting_a_new_customer_creates_it():
