@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from procurement.models import BudgetLine, PurchaseOrder, PurchaseOrderLine, Supplier, VatRate
+from procurement.services.suppliers import SUPPLIER_FIELDS
 
 
 def localize_decimals(form: forms.BaseForm) -> None:
@@ -26,24 +27,7 @@ class LocalizedForm(forms.Form):
 class SupplierForm(forms.ModelForm):
     class Meta:
         model = Supplier
-        fields = [
-            "name",
-            "kind",
-            "vat_number",
-            "iban",
-            "email",
-            "street",
-            "postal_code",
-            "city",
-            "country",
-            "language",
-            "payment_terms_days",
-            "is_vca_certified",
-            "vca_expires_on",
-            "peppol_id",
-            "is_blocked",
-            "blocked_reason",
-        ]
+        fields = SUPPLIER_FIELDS
         widgets = {"vca_expires_on": forms.DateInput(attrs={"type": "date"})}
 
 

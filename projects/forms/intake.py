@@ -5,6 +5,7 @@ from pmo.roles import Role
 from pmo.selectors import user_list_with_role
 from projects.forms.core import DateInput
 from projects.models import Customer, Intake, IntakeTemplate
+from projects.services.intake import INTAKE_FIELDS
 
 MONEY_FIELDS = ("sold_value", "cost_estimate")
 
@@ -12,24 +13,7 @@ MONEY_FIELDS = ("sold_value", "cost_estimate")
 class IntakeForm(forms.ModelForm):
     class Meta:
         model = Intake
-        fields = [
-            "template",
-            "title",
-            "customer",
-            "new_customer_name",
-            "new_customer_vat",
-            "opportunity_reference",
-            "scope_summary",
-            "in_scope",
-            "out_of_scope",
-            "sold_value",
-            "cost_estimate",
-            "requested_start",
-            "requested_end",
-            "site_addresses",
-            "customer_contacts",
-            "initial_risks",
-        ]
+        fields = INTAKE_FIELDS
         widgets = {
             "requested_start": DateInput(),
             "requested_end": DateInput(),

@@ -19,6 +19,7 @@ from projects.models import (
     RiskCategory,
     RiskResponse,
 )
+from projects.services.registers import RISK_FIELDS
 
 SCALE_CHOICES = [(level, str(level)) for level in range(1, 6)]
 
@@ -53,26 +54,7 @@ class RiskForm(RegisterEntryForm):
 
     class Meta:
         model = Risk
-        fields = [
-            "title",
-            "kind",
-            "category",
-            "cause",
-            "event",
-            "effect",
-            "probability",
-            "impact",
-            "residual_probability",
-            "residual_impact",
-            "cost_impact",
-            "time_impact_days",
-            "proximity",
-            "response_category",
-            "response",
-            "owner",
-            "actionee",
-            "review_date",
-        ]
+        fields = RISK_FIELDS
         widgets = {
             "cause": forms.Textarea(attrs={"rows": 2}),
             "event": forms.Textarea(attrs={"rows": 2}),
