@@ -12,6 +12,7 @@ from pmo.roles import Role
 from projects import services
 from projects.models import PlanBaseline, Task, TaskDependency, TaskKind, TaskStatus
 from projects.selectors import capacity_rows
+from projects.selectors import plan as plan_selectors
 from tests.factories import AssignmentFactory, ProjectFactory, ResourceFactory, TaskFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -230,6 +231,27 @@ def test_capacity_spreads_hours_over_working_days_and_flags_over_allocation():
     assert [cell.week for cell in row.cells] == [D(2027, 3, 1), D(2027, 3, 8), D(2027, 3, 15)]
     assert [cell.load for cell in row.cells] == [Decimal("60.0"), Decimal("40.0"), Decimal("0.0")]
     assert [cell.is_over for cell in row.cells] == [True, True, False]
+
+
+def test_the_python_spread_of_the_embedded_database_matches_the_sql_one(postgres_only):
+    resources = [ResourceFactory(), ResourceFactory()]
+    # A weekend-only task counts its calendar days; a long one crosses the window's edges.
+    spans = [
+        (D(2027, 3, 6), D(2027, 3, 7)),
+        (D(2027, 2, 24), D(2027, 3, 23)),
+        (D(2027, 3, 10), D(2027, 3, 10)),
+    ]
+    for number, (first_day, last_day) in enumerate(spans):
+        AssignmentFactory(
+            resource=resources[number % 2],
+            hours=Decimal("17.5") * (number + 1),
+            task=TaskFactory(planned_start=first_day, planned_end=last_day),
+        )
+    window = {"resource_ids": [r.pk for r in resources], "start": D(2027, 3, 1), "end": D(2027, 3, 22)}
+
+    from_sql = plan_selectors.capacity_loads_sql(**window)
+
+    assert from_sql and plan_selectors.capacity_loads_python(**window) == from_sql
 
 
 def test_the_capacity_page_is_for_the_engineering_manager_and_the_pmo(client, django_assert_max_num_queries):
