@@ -10,6 +10,7 @@ from procurement.selectors.approvals import (
 from procurement.selectors.budget import (
     ProjectPnl,
     budget_line_figures,
+    money_totals_for_projects,
     portfolio_money_for_user,
     project_money_annotate,
     project_pnl,
@@ -34,6 +35,7 @@ __all__ = [
     "Requirement",
     "approval_requirements",
     "budget_line_figures",
+    "money_totals_for_projects",
     "order_amount",
     "pending_roles_for",
     "portfolio_money_for_user",

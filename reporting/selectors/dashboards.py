@@ -3,12 +3,12 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from pmo.models import User
 from procurement.models import InvoiceStatus, PurchaseOrder, PurchaseOrderStatus
-from procurement.selectors.budget import project_money_annotate
+from procurement.selectors.budget import money_totals_for_projects, project_money_annotate
 from procurement.selectors.orders import purchase_orders_awaiting, supplier_invoice_list
 from projects.models import CLOSED_TASK_STATUSES, Action, IntakeStatus, Project, Task, TaskKind
 from projects.selectors import intake_list_for_user, project_list_for_user
@@ -129,15 +129,8 @@ def finance_projects(*, user: User, today: date | None = None) -> QuerySet[Proje
 
 
 def finance_totals(*, projects: QuerySet[Project]) -> dict:
-    """Budget, committed, actual (received or invoiced) and forecast over the projects, in one query."""
-    return projects.order_by().aggregate(
-        contract_value=Sum("contract_value"),
-        budget=Sum("money_budget"),
-        committed=Sum("money_committed"),
-        actual=Sum(F("money_actual") + F("money_received_not_invoiced")),
-        forecast=Sum("money_forecast"),
-        margin=Sum("money_margin"),
-    )
+    """Budget, committed, actual (received or invoiced) and forecast over the projects (three queries)."""
+    return money_totals_for_projects(projects=projects)
 
 
 @dataclass
