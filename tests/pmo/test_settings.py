@@ -66,3 +66,29 @@ def test_it_turns_on_transport_security_in_production():
     values = json.loads(result.stdout)
     assert values["hsts"] >= 31536000
     assert values["secure_cookie"] is True
+
+
+def manage_py_with(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "DEBUG")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_manage_py_works_in_a_checkout_without_a_secret_key():
+    result = manage_py_with("makemigrations", "--check", "--dry-run")
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_manage_py_still_refuses_production_without_a_secret_key():
+    result = manage_py_with("check", DEBUG="0")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
