@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pmo.lib.audit import audited_save
 from pmo.models import User
 from procurement.models import BudgetLine, CostCategory
 
@@ -17,16 +18,6 @@ def _category(category: CostCategory | str) -> CostCategory:
     if found is None:
         raise ValidationError(_("“%(code)s” is not a cost category.") % {"code": category})
     return found
-
-
-def _save(
-    line: BudgetLine, *, actor: User | None, reason: str, update_fields: list[str] | None = None
-) -> None:
-    line._history_user = actor
-    if reason:
-        line._change_reason = reason[:100]
-    line.full_clean()
-    line.save(update_fields=update_fields)
 
 
 @transaction.atomic
@@ -49,7 +40,7 @@ def budget_line_adjust(
         )
     line.budget = new_budget
     line.forecast = max(line.forecast + amount, Decimal("0.00"))
-    _save(line, actor=actor, reason=reason, update_fields=["budget", "forecast", "updated_at"])
+    audited_save(line, actor=actor, reason=reason, update_fields=["budget", "forecast", "updated_at"])
     return line
 
 
@@ -68,7 +59,7 @@ def budget_line_set(
     BudgetLine.objects.get_or_create(project=project, category=category)
     line = BudgetLine.objects.select_for_update().get(project=project, category=category)
     line.budget, line.forecast = budget, forecast
-    _save(line, actor=actor, reason=reason, update_fields=["budget", "forecast", "updated_at"])
+    audited_save(line, actor=actor, reason=reason, update_fields=["budget", "forecast", "updated_at"])
     return line
 
 

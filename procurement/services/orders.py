@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pmo.lib.audit import audited_save
 from pmo.models import User
 from pmo.services import sequence_next
 from procurement.models import (
@@ -28,14 +29,6 @@ ORDER_FIELDS = ("project", "supplier", "title", "delivery_address", "delivery_da
 LINE_FIELDS = ("description", "quantity", "unit", "unit_price", "vat_rate", "budget_line", "is_service")
 
 
-def _save(instance, *, actor: User | None, update_fields: list[str] | None = None, reason: str = "") -> None:
-    instance._history_user = actor
-    if reason:
-        instance._change_reason = reason[:100]
-    instance.full_clean()
-    instance.save(update_fields=update_fields)
-
-
 def _move(order: PurchaseOrder, status: str, *, actor: User, fields: list[str], reason: str = "") -> None:
     if not order.can_move_to(status):
         raise ValidationError(
@@ -43,7 +36,7 @@ def _move(order: PurchaseOrder, status: str, *, actor: User, fields: list[str], 
             % {"status": order.get_status_display(), "target": S(status).label}
         )
     order.status = status
-    _save(order, actor=actor, update_fields=["status", "updated_at", *fields], reason=reason)
+    audited_save(order, actor=actor, update_fields=["status", "updated_at", *fields], reason=reason)
 
 
 def _lock(order: PurchaseOrder) -> PurchaseOrder:
@@ -83,7 +76,7 @@ def _save_lines(order: PurchaseOrder, lines: list[dict], *, actor: User) -> None
             if field in values:
                 setattr(line, field, values[field])
         line.position = position
-        _save(line, actor=actor)
+        audited_save(line, actor=actor)
 
 
 @transaction.atomic
@@ -94,7 +87,7 @@ def purchase_order_create(*, actor: User, lines: list[dict], **values) -> Purcha
         requester=actor, **{field: values[field] for field in ORDER_FIELDS if field in values}
     )
     order.number = f"PO-{year}-{sequence_next(series='PO', year=year):05d}"
-    _save(order, actor=actor)
+    audited_save(order, actor=actor)
     _save_lines(order, lines, actor=actor)
     return order
 
@@ -117,7 +110,7 @@ def purchase_order_update(*, order: PurchaseOrder, actor: User, lines: list[dict
     elif order.status == S.REJECTED:
         order.status = S.DRAFT
         fields += ["status"]
-    _save(order, actor=actor, update_fields=[*fields, "updated_at"], reason=_("changed"))
+    audited_save(order, actor=actor, update_fields=[*fields, "updated_at"], reason=_("changed"))
     if lines is not None:
         _save_lines(order, lines, actor=actor)
     if order.status == S.SUBMITTED:
@@ -128,7 +121,7 @@ def purchase_order_update(*, order: PurchaseOrder, actor: User, lines: list[dict
 def _refresh_awaiting(order: PurchaseOrder, *, actor: User) -> list:
     requirements = approval_requirements(order=order)
     order.awaiting_roles = [requirement.role for requirement in requirements if requirement.approval is None]
-    _save(order, actor=actor, update_fields=["awaiting_roles"])
+    audited_save(order, actor=actor, update_fields=["awaiting_roles"])
     _notify(order, "awaiting")
     return requirements
 
@@ -196,7 +189,7 @@ def purchase_order_approve(*, order: PurchaseOrder, approver: User, justificatio
         )
     order.awaiting_roles = [requirement.role for requirement in requirements if requirement.approval is None]
     if order.awaiting_roles:
-        _save(order, actor=approver, update_fields=["awaiting_roles", "updated_at"])
+        audited_save(order, actor=approver, update_fields=["awaiting_roles", "updated_at"])
         _notify(order, "awaiting")
         return order
     order.approved_at = timezone.now()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from stdnum.be import ogm_vcs
 from stdnum.exceptions import ValidationError as StdnumError
 
+from pmo.lib.audit import audited_save
 from pmo.models import User
 from procurement.models import (
     VAT_PERCENT,
@@ -24,7 +25,7 @@ from procurement.models import (
     SupplierInvoice,
     SupplierInvoiceLine,
 )
-from procurement.services.orders import _lock, _move, _save
+from procurement.services.orders import _lock, _move
 
 S = PurchaseOrderStatus
 RECEIVABLE_STATUSES = (S.APPROVED, S.SENT, S.PARTIALLY_RECEIVED)
@@ -57,7 +58,7 @@ def goods_receipt_record(
                 % {"line": line.description, "open": line.quantity - line.received_quantity}
             )
     receipt = GoodsReceipt(order=order, received_on=received_on, received_by=actor, note=note)
-    _save(receipt, actor=actor)
+    audited_save(receipt, actor=actor)
     for pk, quantity in quantities.items():
         GoodsReceiptLine.objects.create(receipt=receipt, order_line_id=pk, quantity=quantity)
         PurchaseOrderLine.objects.filter(pk=pk).update(received_quantity=F("received_quantity") + quantity)
@@ -155,7 +156,7 @@ def supplier_invoice_record(
         mismatches=mismatches,
         recorded_by=actor,
     )
-    _save(invoice, actor=actor)
+    audited_save(invoice, actor=actor)
     for item in lines:
         SupplierInvoiceLine.objects.create(
             invoice=invoice,
@@ -189,5 +190,5 @@ def supplier_invoice_resolve(
             )
     invoice.status = InvoiceStatus.RESOLVED if accept else InvoiceStatus.REJECTED
     invoice.resolved_by, invoice.resolution_note = actor, note.strip()
-    _save(invoice, actor=actor, update_fields=["status", "resolved_by", "resolution_note"])
+    audited_save(invoice, actor=actor, update_fields=["status", "resolved_by", "resolution_note"])
     return invoice

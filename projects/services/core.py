@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pmo.lib.audit import audited_save
 from pmo.lib.validators import normalize_belgian_vat
 from pmo.models import User
 from pmo.roles import Role
@@ -29,14 +30,6 @@ PROJECT_FIELDS = (
 )
 
 
-def _save(instance, *, actor: User | None, update_fields: list[str] | None = None, reason: str = "") -> None:
-    instance._history_user = actor
-    if reason:
-        instance._change_reason = reason
-    instance.full_clean()
-    instance.save(update_fields=update_fields)
-
-
 def _check_role(user: User | None, role: str, field: str) -> None:
     if user is not None and not user.has_role(role):
         raise ValidationError({field: _("%(user)s does not hold this role.") % {"user": user}})
@@ -48,7 +41,7 @@ def customer_create(*, actor: User, **values) -> Customer:
     if values.get("vat_number"):
         values["vat_number"] = normalize_belgian_vat(values["vat_number"])
     customer = Customer(**{field: value for field, value in values.items() if field in CUSTOMER_FIELDS})
-    _save(customer, actor=actor)
+    audited_save(customer, actor=actor)
     return customer
 
 
@@ -63,7 +56,7 @@ def customer_update(*, customer: Customer, actor: User, **values) -> Customer:
     for field in changed:
         setattr(customer, field, values[field])
     if changed:
-        _save(customer, actor=actor, update_fields=changed)
+        audited_save(customer, actor=actor, update_fields=changed)
     return customer
 
 
@@ -80,7 +73,7 @@ def customer_contacts_save(*, customer: Customer, formset, actor: User) -> None:
                 contact.delete()
             continue
         contact.customer = customer
-        _save(contact, actor=actor)
+        audited_save(contact, actor=actor)
 
 
 def project_code_allocate(*, year: int) -> str:
@@ -126,7 +119,7 @@ def project_create(
     project = Project(**values)
     project.full_clean(exclude=["code"])
     project.code = project_code_allocate(year=timezone.localdate().year)
-    _save(project, actor=actor)
+    audited_save(project, actor=actor)
     return project
 
 
@@ -141,6 +134,6 @@ def project_update(*, project: Project, actor: User, **values) -> Project:
     for field in changed:
         setattr(locked, field, values[field])
     if changed:
-        _save(locked, actor=actor, update_fields=[*changed, "updated_at"])
+        audited_save(locked, actor=actor, update_fields=[*changed, "updated_at"])
         locked.refresh_from_db(fields=["level"])
     return locked

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pmo.lib.audit import audited_save
 from pmo.models import User
 from pmo.services import sequence_next
 from projects.models import (
@@ -56,9 +57,9 @@ NOTIFIED_STATUSES = (
 
 
 def _save(intake: Intake, *, actor: User, update_fields: list[str] | None = None) -> None:
-    intake._history_user = actor
-    intake.full_clean(exclude=["number"] if not intake.number else None)
-    intake.save(update_fields=update_fields)
+    audited_save(
+        intake, actor=actor, update_fields=update_fields, exclude=["number"] if not intake.number else None
+    )
 
 
 @transaction.atomic

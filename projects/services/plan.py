@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from pmo.lib.audit import audited_save
 from pmo.models import User
 from projects.models import (
     Assignment,
@@ -106,9 +107,7 @@ def _check_parent(task: Task) -> None:
 def _save_task(task: Task, *, actor: User, update_fields: list[str] | None = None) -> None:
     _normalise(task)
     _check_parent(task)
-    task._history_user = actor
-    task.full_clean()
-    task.save(update_fields=update_fields)
+    audited_save(task, actor=actor, update_fields=update_fields)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pmo.lib.audit import audited_save
 from pmo.models import User
 from pmo.roles import Role
 from pmo.services import sequence_next
@@ -27,12 +28,6 @@ LINE_FIELDS = ("item", "quantity", "unit", "unit_cost", "unit_price", "vat_rate"
 Q = QuotationStatus
 
 
-def _save(instance, *, actor: User | None, update_fields: list[str] | None = None) -> None:
-    instance._history_user = actor
-    instance.full_clean()
-    instance.save(update_fields=update_fields)
-
-
 def _lock(quotation: Quotation) -> Quotation:
     return Quotation.objects.select_for_update().get(pk=quotation.pk)
 
@@ -44,7 +39,7 @@ def _move(quotation: Quotation, status: str, *, actor: User, fields: list[str]) 
             % {"status": quotation.get_status_display(), "target": Q(status).label}
         )
     quotation.status = status
-    _save(quotation, actor=actor, update_fields=["status", "updated_at", *fields])
+    audited_save(quotation, actor=actor, update_fields=["status", "updated_at", *fields])
 
 
 def _save_lines(quotation: Quotation, lines: list[dict]) -> None:
@@ -65,7 +60,7 @@ def quotation_create(*, actor: User, lines: list[dict], **values) -> Quotation:
     quotation = Quotation(created_by=actor, **values)
     year = timezone.localdate().year
     quotation.number = f"Q-{year}-{sequence_next(series='quotation', year=year):05d}"
-    _save(quotation, actor=actor)
+    audited_save(quotation, actor=actor)
     _save_lines(quotation, lines)
     return quotation
 
@@ -81,7 +76,7 @@ def quotation_update(
     for field in QUOTATION_FIELDS:
         if field in values:
             setattr(quotation, field, values[field])
-    _save(quotation, actor=actor)
+    audited_save(quotation, actor=actor)
     if lines is not None:
         _save_lines(quotation, lines)
     return quotation
@@ -136,7 +131,7 @@ def quotation_accept(
         quotation.project = _project_from(quotation, totals, actor=actor, project_manager=project_manager)
     else:
         quotation.intake = _intake_from(quotation, totals, actor=actor, template=template)
-    _save(quotation, actor=actor, update_fields=["project", "intake"])
+    audited_save(quotation, actor=actor, update_fields=["project", "intake"])
     return quotation
 
 

@@ -4,16 +4,19 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from pmo.lib.audit import audited_save
 from pmo.models import User
 from projects.models import Project
 
 
 def _save(entry, *, actor: User | None, update_fields: list[str] | None = None, reason: str = "") -> None:
-    entry._history_user = actor
-    if reason:
-        entry._change_reason = reason
-    entry.full_clean(exclude=["number"] if entry.number is None else None)
-    entry.save(update_fields=[*update_fields, "updated_at"] if update_fields else None)
+    audited_save(
+        entry,
+        actor=actor,
+        reason=reason,
+        exclude=["number"] if entry.number is None else None,
+        update_fields=[*update_fields, "updated_at"] if update_fields else None,
+    )
 
 
 def _number_next(*, project: Project, model) -> int:

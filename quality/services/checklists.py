@@ -6,9 +6,9 @@ from pathlib import Path
 from django.apps import apps as global_apps
 from django.db import transaction
 
+from pmo.lib.audit import audited_save
 from pmo.models import User
 from quality.models import ChecklistItem, ChecklistSection, ChecklistTemplate
-from quality.services.common import save_checked
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "checklists"
 LANGUAGES = ("en", "fr", "nl")
@@ -84,7 +84,7 @@ def checklist_template_new_version(*, template: ChecklistTemplate, actor: User) 
             for lang in LANGUAGES
         },
     )
-    save_checked(copy, actor=actor)
+    audited_save(copy, actor=actor)
     for section in template.sections.prefetch_related("items"):
         new_section = ChecklistSection.objects.create(
             template=copy,
@@ -108,5 +108,5 @@ def checklist_template_new_version(*, template: ChecklistTemplate, actor: User) 
         )
     for older in ChecklistTemplate.objects.filter(code=template.code, is_active=True).exclude(pk=copy.pk):
         older.is_active = False
-        save_checked(older, actor=actor, update_fields=["is_active"])
+        audited_save(older, actor=actor, update_fields=["is_active"])
     return copy

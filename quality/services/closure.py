@@ -5,12 +5,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pmo.lib.audit import audited_save
 from pmo.models import User
 from pmo.roles import Role
 from projects.models import Phase, Project
 from quality.closure_checks import closure_checks_run
 from quality.models import ChecklistKind, ChecklistTemplate, ClosureStatus, ClosureValidation
-from quality.services.common import save_checked
 from quality.services.reviews import review_schedule
 
 CLOSURE_PHASES = (Phase.EXECUTION, Phase.CLOSING)
@@ -38,7 +38,7 @@ def closure_validation_start(*, project: Project, actor: User) -> ClosureValidat
             actor=actor,
             gate_phase=Phase.HANDED_OVER,
         )
-        save_checked(validation, actor=actor)
+        audited_save(validation, actor=actor)
     return validation
 
 
@@ -56,7 +56,7 @@ def closure_validation_evaluate(*, project: Project, actor: User) -> ClosureVali
         validation.status = ClosureStatus.PASSED
     elif validation.status == ClosureStatus.PASSED:
         validation.status = ClosureStatus.OPEN
-    save_checked(validation, actor=actor, update_fields=["results", "evaluated_at", "evaluated_by", "status"])
+    audited_save(validation, actor=actor, update_fields=["results", "evaluated_at", "evaluated_by", "status"])
     return validation
 
 
@@ -76,7 +76,7 @@ def closure_validation_override(*, project: Project, actor: User, reason: str) -
         reason,
         actor,
     )
-    save_checked(
+    audited_save(
         validation, actor=actor, update_fields=["status", "override_reason", "overridden_by"], reason=reason
     )
     return validation

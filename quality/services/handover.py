@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from pmo.lib.audit import audited_save
 from pmo.models import User
 from pmo.roles import Role
 from projects.models import Phase, Project
@@ -22,7 +23,7 @@ from quality.models import (
     SupportContract,
     TransferredItem,
 )
-from quality.services.common import check_transition, save_checked
+from quality.services.common import check_transition
 
 HANDOVER_FIELDS = (
     "smo_owner",
@@ -62,7 +63,7 @@ def handover_create(*, project: Project, actor: User, **values) -> Handover:
         created_by=actor,
         **{field: values[field] for field in HANDOVER_FIELDS if field in values},
     )
-    save_checked(handover, actor=actor)
+    audited_save(handover, actor=actor)
     return handover
 
 
@@ -84,7 +85,7 @@ def handover_update(*, handover: Handover, actor: User, **values) -> Handover:
     for field in changed:
         setattr(handover, field, values[field])
     if changed:
-        save_checked(handover, actor=actor, update_fields=changed)
+        audited_save(handover, actor=actor, update_fields=changed)
     return handover
 
 
@@ -170,7 +171,7 @@ def handover_submit(*, handover: Handover, actor: User) -> Handover:
     if not handover.configuration_items.exists():
         raise ValidationError(_("List at least one configuration item."))
     handover.status, handover.submitted_at = HandoverStatus.SUBMITTED, timezone.now()
-    save_checked(handover, actor=actor, update_fields=["status", "submitted_at"])
+    audited_save(handover, actor=actor, update_fields=["status", "submitted_at"])
     _record(handover, HandoverDecisionKind.SUBMITTED, actor)
     return handover
 
@@ -188,7 +189,7 @@ def handover_accept(*, handover: Handover, actor: User) -> Handover:
     """The SMO accepts the package into operation; the project becomes handed over."""
     handover = _locked_for_decision(handover, actor, HandoverStatus.ACCEPTED)
     handover.status, handover.decided_at = HandoverStatus.ACCEPTED, timezone.now()
-    save_checked(handover, actor=actor, update_fields=["status", "decided_at"])
+    audited_save(handover, actor=actor, update_fields=["status", "decided_at"])
     _record(handover, HandoverDecisionKind.ACCEPTED, actor)
     project_phase_change(
         project=handover.project,
@@ -206,7 +207,7 @@ def handover_return(*, handover: Handover, actor: User, reason: str) -> Handover
         raise ValidationError({"reason": _("Say what is missing or wrong.")})
     handover = _locked_for_decision(handover, actor, HandoverStatus.RETURNED)
     handover.status, handover.decided_at = HandoverStatus.RETURNED, timezone.now()
-    save_checked(handover, actor=actor, update_fields=["status", "decided_at"], reason=reason)
+    audited_save(handover, actor=actor, update_fields=["status", "decided_at"], reason=reason)
     _record(handover, HandoverDecisionKind.RETURNED, actor, reason)
     return handover
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pmo.lib.audit import audited_save
 from pmo.models import User
 from pmo.services import sequence_next
 from projects.models import Project
@@ -31,7 +32,7 @@ from quality.models import (
     ReviewStatus,
     SafetyIncident,
 )
-from quality.services.common import check_transition, save_checked
+from quality.services.common import check_transition
 
 SEVERITY_OF_RATING = {Rating.MINOR_NC: FindingSeverity.MINOR, Rating.MAJOR_NC: FindingSeverity.MAJOR}
 
@@ -56,7 +57,7 @@ def review_schedule(
         scheduled_for=scheduled_for,
         gate_phase=gate_phase,
     )
-    save_checked(review, actor=actor)
+    audited_save(review, actor=actor)
     items = ChecklistItem.objects.filter(section__template=template)
     ReviewAnswer.objects.bulk_create(ReviewAnswer(review=review, item=item) for item in items)
     return review
@@ -92,10 +93,10 @@ def review_answer_save(
     if evidence_file is not None:
         answer.evidence_file = evidence_file
     answer.answered_at = timezone.now()
-    save_checked(answer, actor=actor)
+    audited_save(answer, actor=actor)
     if review.status == ReviewStatus.SCHEDULED:
         review.status = ReviewStatus.IN_PROGRESS
-        save_checked(review, actor=actor, update_fields=["status"])
+        audited_save(review, actor=actor, update_fields=["status"])
     return answer
 
 
@@ -146,7 +147,7 @@ def review_complete(*, review: Review, actor: User, summary: str = "") -> Review
     check_transition(current=review.status, target=ReviewStatus.COMPLETED, transitions=REVIEW_TRANSITIONS)
     review.status, review.completed_at, review.summary = ReviewStatus.COMPLETED, timezone.now(), summary
     review.score = review_score(answers=answers)
-    save_checked(review, actor=actor, update_fields=["status", "completed_at", "summary", "score"])
+    audited_save(review, actor=actor, update_fields=["status", "completed_at", "summary", "score"])
     return review
 
 
@@ -157,7 +158,7 @@ def review_cancel(*, review: Review, actor: User, reason: str) -> Review:
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason.")})
     review.status = ReviewStatus.CANCELLED
-    save_checked(review, actor=actor, update_fields=["status"], reason=reason)
+    audited_save(review, actor=actor, update_fields=["status"], reason=reason)
     return review
 
 
@@ -188,7 +189,7 @@ def finding_create(
         containment=containment,
         raised_by=actor,
     )
-    save_checked(finding, actor=actor)
+    audited_save(finding, actor=actor)
     return finding
 
 
@@ -199,7 +200,7 @@ def finding_update(*, finding: Finding, actor: User, containment: str, root_caus
     if not finding.is_open:
         raise ValidationError(_("This finding is closed."))
     finding.containment, finding.root_cause = containment, root_cause
-    save_checked(finding, actor=actor, update_fields=["containment", "root_cause"])
+    audited_save(finding, actor=actor, update_fields=["containment", "root_cause"])
     return finding
 
 
@@ -213,7 +214,7 @@ def finding_close(*, finding: Finding, actor: User) -> Finding:
     if finding.actions.filter(status__in=(ActionStatus.OPEN, ActionStatus.DONE)).exists():
         raise ValidationError(_("Every corrective action must be verified or cancelled first."))
     finding.status, finding.closed_at, finding.closed_by = FindingStatus.CLOSED, timezone.now(), actor
-    save_checked(finding, actor=actor, update_fields=["status", "closed_at", "closed_by"])
+    audited_save(finding, actor=actor, update_fields=["status", "closed_at", "closed_by"])
     return finding
 
 
@@ -228,7 +229,7 @@ def _finding_follow_actions(finding: Finding, actor: User) -> None:
         return
     if finding.status != target and finding.is_open:
         finding.status = target
-        save_checked(finding, actor=actor, update_fields=["status"])
+        audited_save(finding, actor=actor, update_fields=["status"])
 
 
 @transaction.atomic
@@ -255,7 +256,7 @@ def corrective_action_create(
         owner=owner,
         due_date=due_date,
     )
-    save_checked(action, actor=actor)
+    audited_save(action, actor=actor)
     if finding is not None:
         _finding_follow_actions(finding, actor)
     return action
@@ -274,7 +275,7 @@ def corrective_action_complete(*, action: CorrectiveAction, actor: User) -> Corr
     """The owner reports the action done; it waits for a verification of effectiveness."""
     action = _corrective_action_move(action, ActionStatus.DONE)
     action.status, action.done_at = ActionStatus.DONE, timezone.now()
-    save_checked(action, actor=actor, update_fields=["status", "done_at"])
+    audited_save(action, actor=actor, update_fields=["status", "done_at"])
     if action.finding is not None:
         _finding_follow_actions(action.finding, actor)
     return action
@@ -293,7 +294,7 @@ def corrective_action_verify(
         raise ValidationError(_("Someone other than the owner verifies the action."))
     action.status, action.verification = target, verification
     action.verified_at, action.verified_by = (timezone.now(), actor) if is_effective else (None, None)
-    save_checked(action, actor=actor, update_fields=["status", "verification", "verified_at", "verified_by"])
+    audited_save(action, actor=actor, update_fields=["status", "verification", "verified_at", "verified_by"])
     if action.finding is not None:
         _finding_follow_actions(action.finding, actor)
     return action
@@ -306,5 +307,5 @@ def corrective_action_cancel(*, action: CorrectiveAction, actor: User, reason: s
         raise ValidationError({"reason": _("Give a reason.")})
     action = _corrective_action_move(action, ActionStatus.CANCELLED)
     action.status = ActionStatus.CANCELLED
-    save_checked(action, actor=actor, update_fields=["status"], reason=reason)
+    audited_save(action, actor=actor, update_fields=["status"], reason=reason)
     return action

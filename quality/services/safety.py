@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pmo.lib.audit import audited_save
 from pmo.models import User
 from pmo.services import sequence_next
 from projects.models import Project
@@ -21,7 +22,7 @@ from quality.models import (
     ToolboxMeeting,
     WorkedHours,
 )
-from quality.services.common import check_transition, save_checked
+from quality.services.common import check_transition
 
 LMRA_FIELDS = (
     "performed_on",
@@ -65,7 +66,7 @@ def lmra_record(*, project: Project, actor: User, **values) -> LastMinuteRiskAna
         recorded_by=actor,
         **{field: values[field] for field in LMRA_FIELDS if field in values},
     )
-    save_checked(lmra, actor=actor)
+    audited_save(lmra, actor=actor)
     return lmra
 
 
@@ -79,7 +80,7 @@ def toolbox_meeting_record(*, project: Project, actor: User, **values) -> Toolbo
     )
     if not meeting.attendee_count:
         raise ValidationError({"attendees": _("List at least one attendee.")})
-    save_checked(meeting, actor=actor)
+    audited_save(meeting, actor=actor)
     return meeting
 
 
@@ -96,7 +97,7 @@ def safety_incident_report(*, project: Project, actor: User, **values) -> Safety
         number=f"SI-{year}-{sequence_next(series='safety_incident', year=year):04d}",
         **{field: values[field] for field in INCIDENT_FIELDS if field in values},
     )
-    save_checked(incident, actor=actor)
+    audited_save(incident, actor=actor)
     return incident
 
 
@@ -113,7 +114,7 @@ def safety_incident_update(*, incident: SafetyIncident, actor: User, **values) -
         incident.status = IncidentStatus.INVESTIGATED
         changed.append("status")
     if changed:
-        save_checked(incident, actor=actor, update_fields=changed)
+        audited_save(incident, actor=actor, update_fields=changed)
     return incident
 
 
@@ -127,7 +128,7 @@ def safety_incident_close(*, incident: SafetyIncident, actor: User) -> SafetyInc
     if incident.actions.filter(status__in=(ActionStatus.OPEN, ActionStatus.DONE)).exists():
         raise ValidationError(_("Every corrective action must be verified or cancelled first."))
     incident.status, incident.closed_at = IncidentStatus.CLOSED, timezone.now()
-    save_checked(incident, actor=actor, update_fields=["status", "closed_at"])
+    audited_save(incident, actor=actor, update_fields=["status", "closed_at"])
     return incident
 
 

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from pmo.lib.audit import audited_save
 from pmo.models import User
 from projects.models import CustomerContact, Phase, Project
 from quality.models import SatisfactionSurvey
-from quality.services.common import save_checked
 
 SURVEY_VALID_DAYS = 30
 SCORE_FIELDS = ("overall", "quality", "communication", "timeliness", "recommend")
@@ -86,5 +86,5 @@ def survey_answer(*, survey: SatisfactionSurvey, comment: str = "", **scores: in
     for field in SCORE_FIELDS:
         setattr(survey, field, scores.get(field))
     survey.comment, survey.answered_at = comment, timezone.now()
-    save_checked(survey, actor=None)
+    audited_save(survey, actor=None)
     return survey
