@@ -6,7 +6,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from pmo.roles import Role
 from tests.factories import user_with_role
@@ -34,6 +36,13 @@ def require_or_skip(condition: bool, reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"CI=true: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def site_language_after_each_test():
+    """A request or an override left active by one test must not translate the next one's messages."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

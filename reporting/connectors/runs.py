@@ -7,8 +7,9 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reporting.connectors.http import RemoteError
 from reporting.models import Connector, SyncFailure, SyncRun
@@ -135,19 +136,21 @@ def sync_run_execute(*, run_id: int) -> SyncRun | None:
     if run is None:
         return None
     recorder = RunRecorder(run)
-    try:
-        if run.connector == Connector.SERVICENOW:
-            servicenow.ServiceNowPush(
-                client=servicenow.servicenow_client(), recorder=recorder, dry_run=run.is_dry_run
-            ).run()
-        else:
-            dynamics.DynamicsPull(
-                client=dynamics.dynamics_client(), recorder=recorder, dry_run=run.is_dry_run
-            ).run()
-    except RemoteError as error:
-        return recorder.finish(error=str(error))
-    except Exception as error:
-        # A bug must not leave the run "running" for ever; the traceback goes to the worker's log.
-        logger.exception("connector run %s crashed", run.pk)
-        return recorder.finish(error=f"{type(error).__name__}: {error}")
-    return recorder.finish()
+    # The run log is stored text: write it in the site's language, whichever user or worker started it.
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            if run.connector == Connector.SERVICENOW:
+                servicenow.ServiceNowPush(
+                    client=servicenow.servicenow_client(), recorder=recorder, dry_run=run.is_dry_run
+                ).run()
+            else:
+                dynamics.DynamicsPull(
+                    client=dynamics.dynamics_client(), recorder=recorder, dry_run=run.is_dry_run
+                ).run()
+        except RemoteError as error:
+            return recorder.finish(error=str(error))
+        except Exception as error:
+            # A bug must not leave the run "running" for ever; the traceback goes to the worker's log.
+            logger.exception("connector run %s crashed", run.pk)
+            return recorder.finish(error=f"{type(error).__name__}: {error}")
+        return recorder.finish()

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from procurement.models import Supplier
 from reporting.connectors.runs import sync_run_create, sync_run_execute
@@ -321,11 +322,13 @@ def test_vendors_become_suppliers_once_and_stay_linked(dataverse):
     assert RemoteLink.objects.get(remote_id="v-2").local_id == known.pk
 
 
-def test_a_vendor_our_rules_refuse_is_a_failure_not_a_crash(dataverse):
+@pytest.mark.parametrize("caller_language", ["en", "fr"])
+def test_a_vendor_our_rules_refuse_is_a_failure_not_a_crash(dataverse, caller_language):
     seed_dataverse(dataverse, ProjectFactory().code)
     dataverse.tables["msdyn_vendors"][0]["msdyn_primaryemailaddress"] = "not an email"
 
-    run = pull()
+    with translation.override(caller_language):  # the log is in the site's language, whoever runs it
+        run = pull()
 
     assert run.status == SyncRun.Status.PARTIAL
     failure = run.failures.get()
