@@ -18,7 +18,7 @@ def test_a_support_officer_signs_in_opens_a_project_and_switches_to_french(page)
     page.get_by_role("link", name=project.code).click()
     assert page.locator("h1").inner_text().startswith(project.code)
 
-    page.locator("a.dropdown-toggle", has_text="EN").click()
+    page.locator("a.dropdown-toggle:has(i.bi-translate)").click()  # the language menu, not the user menu
     page.get_by_role("button", name="Français").click()
     page.wait_for_load_state()
     assert page.get_by_role("link", name="Projets").first.is_visible()
