@@ -1,0 +1,59 @@
+"""The whole life of a project, done through the pages by the role that does each step.
+
+`test_project_journey.py` composes the steps (one module per part of the product, `steps_<part>.py`),
+once with every user in Dutch and once in French. A step receives the `Journey`, acts only through
+links and forms a person sees, asserts what the page shows and what the database holds, and leaves
+what later steps need in `journey.state` (codes and primary keys, never model instances).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pmo.roles import Role
+from tests.browser.conftest import browser_user, sign_in
+
+
+@dataclass
+class Journey:
+    browser: Any
+    base_url: str
+    language: str  # "nl" or "fr": every user of the journey works in it
+    users: dict[str, Any] = field(default_factory=dict)  # role -> User
+    state: dict[str, Any] = field(default_factory=dict)
+    _pages: dict[str, Any] = field(default_factory=dict)
+    console_errors: list[str] = field(default_factory=list)
+
+    def user(self, role: str):
+        if role not in self.users:
+            self.users[role] = browser_user(role, f"{role}-{self.language}")
+            self.users[role].preferred_language = self.language
+            self.users[role].first_name = role.replace("_", " ").title()
+            self.users[role].save(update_fields=["preferred_language", "first_name"])
+        return self.users[role]
+
+    def as_(self, role: str):
+        """The signed-in page of the user holding `role` (one browser context per role)."""
+        if role not in self._pages:
+            user = self.user(role)
+            locale = {"nl": "nl-BE", "fr": "fr-BE"}.get(self.language, "en-GB")
+            context = self.browser.new_context(base_url=self.base_url, locale=locale)
+            page = context.new_page()
+            page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+            sign_in(page, user.username)
+            self._pages[role] = page
+        return self._pages[role]
+
+    def anonymous(self):
+        """A page with no signed-in user (a customer answering the satisfaction survey)."""
+        context = self.browser.new_context(base_url=self.base_url)
+        return context.new_page()
+
+    def close(self) -> None:
+        for page in self._pages.values():
+            page.context.close()
+        self._pages.clear()
+
+
+ROLES = Role
