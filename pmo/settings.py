@@ -352,6 +352,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _LONGEST_TASK_SECONDS +
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
 CELERY_WORKER_SEND_TASK_EVENTS = False
 
+# Source maps (vendor/*.map, ~2 MB) are for a developer's browser only: brotli at its best quality
+# would spend most of collectstatic's time on them.
+from whitenoise.compress import Compressor  # noqa: E402
+
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+
 # /healthz answers probes from these networks before host checks and the HTTPS redirect.
 HEALTHZ_PROBE_NETWORKS = env.list("HEALTHZ_PROBE_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 MIDDLEWARE = [

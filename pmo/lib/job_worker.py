@@ -5,9 +5,10 @@ pmo/celery.py.
 """
 
 import logging
+import os
 import threading
 
-from celery.signals import worker_ready, worker_shutdown
+from celery.signals import beat_init, before_task_publish, worker_ready, worker_shutdown
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -47,3 +48,30 @@ def _check_every_interval() -> None:
             logger.exception("the stale-job check failed")
         finally:
             connection.close()
+
+
+# Beat's liveness for its health check (pmo.probe beat): the file is touched whenever beat publishes a
+# task, and the stale-job sweep is published every JOB_CHECK_SECONDS.
+_in_beat = threading.Event()
+
+
+@beat_init.connect
+def mark_beat(**kwargs) -> None:
+    _in_beat.set()
+    _touch_beat_heartbeat()
+
+
+@before_task_publish.connect
+def beat_published(**kwargs) -> None:
+    if _in_beat.is_set():
+        _touch_beat_heartbeat()
+
+
+def _touch_beat_heartbeat() -> None:
+    from pmo.probe import BEAT_HEARTBEAT_FILE
+
+    try:
+        with open(BEAT_HEARTBEAT_FILE, "a"):
+            os.utime(BEAT_HEARTBEAT_FILE)
+    except OSError:
+        logger.warning("cannot touch %s", BEAT_HEARTBEAT_FILE)
