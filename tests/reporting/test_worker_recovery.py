@@ -44,7 +44,7 @@ def broker(transactional_db, settings, tmp_path):
         "CELERY_BROKER_URL": redis_url,
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "DATABASE_URL": _database_url(connection.settings_dict),
-        "EMAIL_URL": f"filemail://{tmp_path / 'mail'}",
+        "EMAIL_URL": f"filemail:///{tmp_path / 'mail'}",  # four slashes: django-environ drops one
         "MEDIA_ROOT": settings.MEDIA_ROOT,
         "SLOW_RENDER_SECONDS": "4",
     }
