@@ -169,7 +169,8 @@ def test_every_request_is_one_log_line_with_user_path_status_and_duration(client
 def test_the_json_formatter_writes_the_request_fields(settings):
     from pythonjsonlogger.json import JsonFormatter
 
-    formatter = JsonFormatter(**{k: v for k, v in settings.LOGGING["formatters"]["json"].items() if k != "()"})
+    options = settings.LOGGING["formatters"]["json"]
+    formatter = JsonFormatter(**{key: value for key, value in options.items() if key != "()"})
     record = logging.LogRecord("pmo.requests", logging.INFO, __file__, 1, "GET / 200", None, None)
     record.__dict__.update(path="/", status=200, user_id=4, duration_ms=12.5)
 
