@@ -30,14 +30,13 @@ pytestmark = pytest.mark.worker
 
 
 @pytest.fixture
-def broker(transactional_db, settings, tmp_path):
+def broker(transactional_db, settings, files_on_disk, tmp_path):
     """The test process sends to a queue of its own on Redis; workers are started by the test."""
     redis_url = os.environ.get("TEST_REDIS_URL", "")
     require_or_skip(bool(redis_url), "needs Redis (TEST_REDIS_URL)")
     from pmo.celery import app
 
     queue = f"recovery-{uuid.uuid4().hex[:8]}"
-    settings.MEDIA_ROOT = str(tmp_path / "media")
     env = {
         **os.environ,
         "DEBUG": "1",
@@ -45,7 +44,7 @@ def broker(transactional_db, settings, tmp_path):
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "DATABASE_URL": _database_url(connection.settings_dict),
         "EMAIL_URL": f"filemail:///{tmp_path / 'mail'}",  # four slashes: django-environ drops one
-        "MEDIA_ROOT": settings.MEDIA_ROOT,
+        "MEDIA_ROOT": files_on_disk,
         "SLOW_RENDER_SECONDS": "4",
     }
     app.conf.update(task_always_eager=False, broker_url=redis_url, task_default_queue=queue)
