@@ -90,6 +90,8 @@ def celery_worker_process(transactional_db, settings, files_on_disk):
     env = {
         **os.environ,
         "DEBUG": "1",
+        # pytest exported pmo.settings_test (files in memory); the worker runs as in production.
+        "DJANGO_SETTINGS_MODULE": "pmo.settings",
         "CELERY_BROKER_URL": redis_url,
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "DATABASE_URL": _database_url(database),

@@ -40,6 +40,7 @@ def broker(transactional_db, settings, files_on_disk, tmp_path):
     env = {
         **os.environ,
         "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "pmo.settings",  # not the suite's settings_test (files in memory)
         "CELERY_BROKER_URL": redis_url,
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "DATABASE_URL": _database_url(connection.settings_dict),
@@ -122,7 +123,10 @@ def _assert_made_once(report: HighlightReport, broker, mails_before: int) -> Non
     assert report.recovered_at is not None  # it was taken back, not made by a lucky redelivery
     documents = Document.objects.filter(project=report.project)
     assert documents.count() == 1
-    assert DocumentVersion.objects.filter(document__in=documents).count() == 1
+    versions = DocumentVersion.objects.filter(document__in=documents)
+    assert versions.count() == 1
+    with versions.get().file.open("rb") as archived:  # written by the worker, on disk
+        assert archived.read(5) == b"%PDF-"
     wait_until(lambda: report.__class__.objects.filter(pk=report.pk, emailed_at__isnull=False).exists(), 60)
     wait_until(lambda: len(_sent_mails(broker)) >= mails_before + 1, 30)
     time.sleep(1)  # a second, duplicate mail would be here by now
