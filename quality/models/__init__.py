@@ -3,6 +3,8 @@ from quality.models.checklists import (
     ChecklistKind,
     ChecklistSection,
     ChecklistTemplate,
+    ControlApplicability,
+    Standard,
     localized,
 )
 from quality.models.closure import (
@@ -35,9 +37,12 @@ from quality.models.reviews import (
     Rating,
     Review,
     ReviewAnswer,
+    ReviewPurpose,
     ReviewStatus,
 )
 from quality.models.safety import (
+    QualificationKind,
+    SiteQualification,
     INCIDENT_TRANSITIONS,
     Hazard,
     IncidentKind,
@@ -62,6 +67,9 @@ __all__ = [
     "ChecklistKind",
     "ChecklistSection",
     "ChecklistTemplate",
+    "ControlApplicability",
+    "Qualification",
+    "QualificationKind",
     "ClosureStatus",
     "ClosureValidation",
     "ConfigurationItem",
@@ -82,6 +90,9 @@ __all__ = [
     "Rating",
     "Review",
     "ReviewAnswer",
+    "ReviewPurpose",
+    "SiteQualification",
+    "Standard",
     "ReviewStatus",
     "SafetyIncident",
     "SatisfactionSurvey",
