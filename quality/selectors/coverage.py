@@ -17,7 +17,7 @@ from projects.models import Project
 from quality.models import ChecklistItem, ChecklistTemplate, ControlApplicability, ReviewAnswer
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "references"
-_RANGE = re.compile(r"^(?P<prefix>(?:A\.)?\d+\.)(?P<start>\d+)\s*[-–]\s*(?P=prefix)(?P<end>\d+)$")
+_RANGE = re.compile(r"^(?P<prefix>(?:A\.)?\d+\.)(?P<start>\d+)\s*[-\u2013]\s*(?P=prefix)(?P<end>\d+)$")
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,22 @@ class Coverage:
 
     def count(self, *states: str) -> int:
         return sum(1 for row in self.rows if row.state in states)
+
+    @property
+    def direct(self) -> int:
+        return self.count(CoverageState.COVERED)
+
+    @property
+    def by_parent(self) -> int:
+        return self.count(CoverageState.COVERED_BY_PARENT)
+
+    @property
+    def outside_projects(self) -> int:
+        return self.count(CoverageState.OUTSIDE_PROJECTS)
+
+    @property
+    def not_covered(self) -> int:
+        return self.count(CoverageState.NOT_COVERED)
 
     @property
     def covered(self) -> int:

@@ -17,7 +17,9 @@ def control_mark_not_applicable(
 ) -> ControlApplicability:
     """Declare one clause or control not applicable to the project; a review then shows it as such."""
     if reference not in {leaf.id for leaf in reference_list(standard).leaves}:
-        raise ValidationError({"reference": _("%(reference)s is not in the standard.") % {"reference": reference}})
+        raise ValidationError(
+            {"reference": _("%(reference)s is not in the standard.") % {"reference": reference}}
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the control does not apply to this project.")})
     decision = (
@@ -33,7 +35,9 @@ def control_mark_not_applicable(
 @transaction.atomic
 def control_mark_applicable(*, project: Project, standard: str, reference: str, actor: User) -> None:
     """Withdraw a not-applicable decision; the history keeps who decided what and when."""
-    decision = ControlApplicability.objects.filter(project=project, standard=standard, reference=reference).first()
+    decision = ControlApplicability.objects.filter(
+        project=project, standard=standard, reference=reference
+    ).first()
     if decision is None:
         return
     decision._history_user = actor
