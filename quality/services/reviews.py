@@ -61,7 +61,7 @@ def review_schedule(
                     "%(name)s works on this project; an internal audit needs an auditor who is not on the "
                     "project's team (PM, support officer or assigned resources)."
                 )
-                % {"name": reviewer.get_full_name() or reviewer.username}
+                % {"name": str(reviewer)}
             }
         )
     review = Review(
