@@ -55,6 +55,7 @@ class ReviewScheduleForm(forms.Form):
         label=_("Purpose"),
         choices=ReviewPurpose.choices,
         initial=ReviewPurpose.REVIEW,
+        required=False,
         help_text=_("An internal audit needs a reviewer who is not on the project's team."),
     )
     gate_phase = forms.ChoiceField(
@@ -67,6 +68,9 @@ class ReviewScheduleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = reviewers()
+
+    def clean_purpose(self) -> str:
+        return self.cleaned_data.get("purpose") or ReviewPurpose.REVIEW
 
 
 class AnswerForm(forms.Form):

@@ -86,11 +86,8 @@ def review_sections(*, review: Review) -> list[tuple[ChecklistSection, list[Revi
             "item__section__position", "item__position"
         )
     )
-    not_applicable = (
-        project_not_applicable(project=review.project, standard=review.template.standard)
-        if review.template.standard
-        else {}
-    )
+    # Queried for every template (none match without a standard) so the page's query count is constant.
+    not_applicable = project_not_applicable(project=review.project, standard=review.template.standard)
     sections: dict[int, tuple[ChecklistSection, list[ReviewAnswer]]] = {}
     for answer in answers:
         answer.waiver = answer_waiver(answer=answer, not_applicable=not_applicable)
