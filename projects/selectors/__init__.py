@@ -22,6 +22,7 @@ __all__ = [
 
 # Intake, documents and plan (issue 3).
 from projects.selectors.intake import (
+    intake_existing_customer,
     intake_get_for_user,
     intake_list_for_user,
     intake_missing,
@@ -30,6 +31,7 @@ from projects.selectors.intake import (
 )
 
 __all__ += [
+    "intake_existing_customer",
     "intake_get_for_user",
     "intake_list_for_user",
     "intake_missing",

@@ -1,12 +1,16 @@
 """Reads of intakes and their templates, scoped to the user: sales see only their own."""
 
+import contextlib
+
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from pmo.lib.access import object_get_for_user
+from pmo.lib.validators import normalize_belgian_vat
 from pmo.models import User
 from pmo.roles import Role
-from projects.models import DocumentCategory, Intake, IntakeStatus, IntakeTemplate
+from projects.models import Customer, DocumentCategory, Intake, IntakeStatus, IntakeTemplate
 
 # The PMO roles that review every intake.
 INTAKE_REVIEWERS = (Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR)
@@ -73,3 +77,18 @@ def intake_missing(*, intake: Intake) -> list[str]:
         if category not in attached
     ]
     return missing
+
+
+def intake_existing_customer(*, intake: Intake) -> Customer | None:
+    """The customer on file that an intake's new customer already is: same VAT number, else same name."""
+    if intake.customer_id:
+        return None
+    vat = intake.new_customer_vat.strip()
+    if vat:
+        with contextlib.suppress(ValidationError):
+            vat = normalize_belgian_vat(vat)
+        by_vat = Customer.objects.filter(vat_number=vat).first()
+        if by_vat is not None:
+            return by_vat
+    name = intake.new_customer_name.strip()
+    return Customer.objects.filter(name__iexact=name).first() if name else None
