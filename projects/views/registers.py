@@ -191,9 +191,18 @@ def _risk_extras(request, project) -> dict:
     mapped = forms.RiskFilter(
         params, queryset=selectors.register_list_for_project(project=project, model=Risk)
     ).qs
+    open_risks = mapped.filter(status__in=Risk.OPEN_STATUSES)
+    # Both maps side by side: a risk entered as P4xI5 is in the inherent map whatever its response.
+    heat_maps = {
+        kind: selectors.risk_heat_map(risks=open_risks, basis=kind) for kind in ("inherent", "residual")
+    }
     return {
         "basis": basis,
-        "heat_map": selectors.risk_heat_map(risks=mapped.filter(status__in=Risk.OPEN_STATUSES), basis=basis),
+        "heat_map": heat_maps[basis],
+        "heat_maps": [
+            ("inherent", _("Inherent (before the response)"), heat_maps["inherent"]),
+            ("residual", _("Residual (after the response)"), heat_maps["residual"]),
+        ],
         "top_by_score": selectors.risk_top(project=project, by="score"),
         "top_by_emv": selectors.risk_top(project=project, by="emv"),
         "contingency": selectors.project_contingency(project=project),
