@@ -51,6 +51,9 @@ def sales_completes_and_submits(journey: Journey) -> None:
     follow(page, rf"/projects/intakes/{intake.pk}/update/$")
     page.fill("textarea[name=customer_contacts]", "Jan Peeters")
     submit(page, "main form button[type=submit]")
+    intake.refresh_from_db()
+    # The amounts the form showed come back unchanged (they were once blanked and saved as 0).
+    assert (intake.sold_value, intake.cost_estimate) == (180000, 140000)
     submit(page, "button:has(.bi-send)")
     intake.refresh_from_db()
     assert intake.status == IntakeStatus.SUBMITTED
