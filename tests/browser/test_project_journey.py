@@ -23,7 +23,7 @@ STEPS = [
 
 @pytest.fixture
 def shipped_data(db):
-    """What migrations ship (a transactional test flushes it) and the customer already on file."""
+    """What migrations ship (a transactional test flushes it)."""
     from django.apps import apps
 
     import_module("pmo.migrations.0002_role_groups").create_role_groups(apps, None)
@@ -31,7 +31,7 @@ def shipped_data(db):
     import_module("projects.migrations.0003_intake_templates").install_templates(apps, None)
     import_module("projects.migrations.0006_registers_defaults").create_defaults(apps, None)
     import_module("quality.migrations.0002_default_checklists").install(apps, None)
-    Customer.objects.create(name="Stad Gent", vat_number="BE0403019261", language="nl")
+
 
 
 @pytest.fixture
@@ -41,7 +41,12 @@ def media(settings, tmp_path):
 
 @pytest.mark.parametrize("language", ["nl", "fr"])
 def test_the_life_of_a_project(browser, live_server, shipped_data, media, language):
+    # The customer is already on file from earlier business, speaking the journey's language.
+    customer = Customer.objects.create(name="Stad Gent", vat_number="BE0403019261", language=language)
+    customer.contacts.create(name="Jan Peeters", email="jan.peeters@stad.gent", language=language)
     journey = Journey(browser=browser, base_url=live_server.url, language=language)
+    for role in ("sales", "pm_support", "project_manager", "head_of_pm", "smo", "finance"):
+        journey.user(role)  # everyone has an account before the project starts
     try:
         for step in STEPS:
             step(journey)

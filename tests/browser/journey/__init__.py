@@ -97,5 +97,37 @@ def submit(page, button) -> None:
     page.wait_for_load_state()
 
 
+# A minimal valid PDF: uploads check a file's type by its content.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def open_project(journey: Journey, page):
+    """From the home page to the journey's project, by its link in the project list."""
+    from projects.models import Project
+
+    project = Project.objects.get(pk=journey.state["project"])
+    page.goto("/")
+    follow(page, r"^/projects/$")
+    follow(page, rf"^/projects/{project.pk}/$")
+    return project
+
+
+def upload_document(page, *, category: str, title: str, phase: str = "") -> None:
+    """Attach a PDF through the upload form of the page the user is on."""
+    form = page.locator("form[enctype='multipart/form-data']").first
+    form.locator("select[name=category]").select_option(category)
+    form.locator("input[name=title]").fill(title)
+    if phase and form.locator("select[name=phase]").count():
+        form.locator("select[name=phase]").select_option(phase)
+    form.locator("input[name=file]").set_input_files(
+        files=[{"name": f"{category}.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    submit(page, form.locator("button[type=submit]"))
+    assert title in page.inner_text("main"), messages_text(page)
+
+
 def messages_text(page) -> str:
     return " ".join(page.locator(".alert").all_inner_texts())

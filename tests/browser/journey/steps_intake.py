@@ -1,10 +1,8 @@
 """From the salesperson's intake to the project: sales → PMO return → sales fix → PMO accept → convert."""
 
 from projects.models import Customer, Intake, IntakeStatus, Project
-from tests.browser.journey import Journey, follow, messages_text, submit
+from tests.browser.journey import PDF, Journey, follow, messages_text, submit
 
-# A minimal valid PDF: the upload checks the file's type by its content.
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 TEMPLATE = "security-appliance-rollout"  # needs one attachment: the offer
 CUSTOMER_VAT = "BE0403019261"
 
