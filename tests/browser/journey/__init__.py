@@ -117,7 +117,7 @@ def open_project(journey: Journey, page):
 
 def upload_document(page, *, category: str, title: str, phase: str = "") -> None:
     """Attach a PDF through the upload form of the page the user is on."""
-    form = page.locator("form[enctype='multipart/form-data']").first
+    form = page.locator("form[action$='/documents/upload/']").first
     form.locator("select[name=category]").select_option(category)
     form.locator("input[name=title]").fill(title)
     if phase and form.locator("select[name=phase]").count():
