@@ -10,7 +10,7 @@ from importlib import import_module
 import pytest
 
 from projects.models import Customer
-from tests.browser.journey import Journey, steps_intake, steps_plan
+from tests.browser.journey import Journey, steps_control, steps_intake, steps_plan
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,6 +18,7 @@ STEPS = [
     *steps_intake.STEPS,  # sales intake → PMO return → fix → accept → convert
     *steps_plan.STEPS,  # three tasks, a dependency, a move, the baseline, the gate to planning/execution
     # ORDERS: the lead inserts `*steps_orders.order_steps` (helper "money") here, after the plan steps.
+    *steps_control.STEPS,  # P4xI5 risk, change request, ISO 9001 review, near miss, progress, reports
 ]
 
 
@@ -31,7 +32,6 @@ def shipped_data(db):
     import_module("projects.migrations.0003_intake_templates").install_templates(apps, None)
     import_module("projects.migrations.0006_registers_defaults").create_defaults(apps, None)
     import_module("quality.migrations.0002_default_checklists").install(apps, None)
-
 
 
 @pytest.fixture

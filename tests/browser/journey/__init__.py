@@ -67,7 +67,9 @@ class Journey:
 
         folder = Path(os.environ.get("SCREENSHOTS", "/tmp/journey"))
         folder.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(folder / f"{self.language}-{len(list(folder.glob('*.png'))):02d}-{name}.png"))
+        page.screenshot(
+            path=str(folder / f"{self.language}-{len(list(folder.glob('*.png'))):02d}-{name}.png")
+        )
 
     def close(self) -> None:
         for page in self._pages.values():

@@ -107,7 +107,10 @@ def pmo_accepts_and_creates_the_project(journey: Journey) -> None:
     intake.refresh_from_db()
     assert intake.status == IntakeStatus.CONVERTED, messages_text(page)
     project = Project.objects.get(pk=intake.project_id)
-    assert project.customer.vat_number == CUSTOMER_VAT and Customer.objects.filter(vat_number=CUSTOMER_VAT).count() == 1
+    assert (
+        project.customer.vat_number == CUSTOMER_VAT
+        and Customer.objects.filter(vat_number=CUSTOMER_VAT).count() == 1
+    )
     assert project.project_manager == manager and project.budget == 140000
     assert project.code in page.inner_text("main")
     journey.state |= {"project": project.pk, "project_code": project.code}
