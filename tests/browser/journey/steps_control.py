@@ -33,12 +33,12 @@ def pm_raises_a_p4_i5_risk_seen_in_both_heat_maps(journey: Journey) -> None:
     inherent = page.locator("table[data-basis=inherent] td[data-p='4'][data-i='5']")
     residual = page.locator("table[data-basis=residual] td[data-p='2'][data-i='3']")
     assert inherent.inner_text().strip() == "1" and residual.inner_text().strip() == "1"
-    row = page.locator("tbody tr", has_text=risk.reference)
+    row = page.locator("table.table-sort tbody tr", has_text=risk.reference)
     assert "20" in row.inner_text() and "6" in row.inner_text()  # both scores in the list
     journey.shot(page, "risk-heat-maps")
     inherent.locator("a").click()
     page.wait_for_load_state()
-    assert "basis=inherent" in page.url and risk.reference in page.locator("tbody").inner_text()
+    assert "basis=inherent" in page.url and risk.reference in page.locator("table.table-sort").inner_text()
     journey.state["risk"] = risk.pk
 
 
