@@ -61,7 +61,7 @@ def pm_changes_the_project_by_a_change_request(journey: Journey) -> None:
     first = Task.objects.get(pk=journey.state["tasks"]["first"])
     page.check(f"input[name=tasks][value='{first.pk}']")
     journey.shot(page, "change-request-approve")
-    submit(page, "form.change-request-approve button[type=submit]")
+    submit(page, "form.change-request-approve button")
     change.refresh_from_db()
     project.refresh_from_db()
     assert change.status == ChangeRequest.Status.APPROVED, messages_text(page)
