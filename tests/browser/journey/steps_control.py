@@ -2,7 +2,7 @@
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from projects.models import ChangeRequest, PlanBaseline, Risk, Task
@@ -155,7 +155,8 @@ def pm_reports_a_near_miss(journey: Journey) -> None:
     follow(page, rf"/quality/projects/{project.pk}/safety/$")
     follow(page, rf"/quality/projects/{project.pk}/incidents/create/$")
     page.select_option("select[name=kind]", "near_miss")
-    page.fill("input[name=occurred_at]", "2027-04-06T10:30")
+    yesterday = date.today() - timedelta(days=1)
+    page.fill("input[name=occurred_at]", f"{yesterday.isoformat()}T10:30")
     page.fill("input[name=place]", "Server room, floor -1")
     page.fill("textarea[name=description]", "A floor tile was left open next to the rack.")
     page.fill("textarea[name=immediate_actions]", "Tile closed, area taped off.")
@@ -171,14 +172,14 @@ def pm_writes_the_progress_update(journey: Journey) -> None:
     project = open_project(journey, page)
     follow(page, rf"/reporting/projects/{project.pk}/$")
     follow(page, rf"/reporting/projects/{project.pk}/progress/create/$")
-    page.fill("input[name=period_start]", "2027-04-05")
+    page.fill("input[name=period_start]", _this_monday().isoformat())
     for dimension in ("schedule", "cost", "scope", "quality", "risk", "safety", "overall"):
         page.select_option(f"select[name=rag_{dimension}]", "amber" if dimension == "schedule" else "green")
     page.fill("textarea[name=done_this_period]", "Cluster A racked; rule base reviewed.")
     page.fill("textarea[name=planned_next]", "Cluster B staging.")
     page.fill("textarea[name=override_comment]", "The change request moved the cut-over by five days.")
     submit(page, "main form[method=post] button[type=submit]")
-    assert project.progress_updates.filter(period_start=date(2027, 4, 5)).exists(), messages_text(page)
+    assert project.progress_updates.filter(period_start=_this_monday()).exists(), messages_text(page)
 
 
 def pm_gets_highlight_reports_in_dutch_and_french(journey: Journey) -> None:
@@ -189,7 +190,7 @@ def pm_gets_highlight_reports_in_dutch_and_french(journey: Journey) -> None:
     follow(page, rf"/reporting/projects/{project.pk}/$")
     for language in ("nl", "fr"):
         form = page.locator("form[action$='/reports/create/']")
-        form.locator("input[name=period_start]").fill("2027-04-05")
+        form.locator("input[name=period_start]").fill(_this_monday().isoformat())
         form.locator("select[name=language]").select_option(language)
         submit(page, form.locator("button[type=submit]"))
         report = HighlightReport.objects.filter(project=project, language=language).latest("pk")
@@ -206,6 +207,11 @@ def pm_gets_highlight_reports_in_dutch_and_french(journey: Journey) -> None:
         digits = re.sub(r"[^\d,]", "", flat)
         assert "143000,00" in digits, digits[:300]  # the budget after the change request
         journey.state.setdefault("reports", []).append(report.pk)
+
+
+def _this_monday() -> date:
+    today = date.today()
+    return today - timedelta(days=today.weekday())
 
 
 STEPS = [
