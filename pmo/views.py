@@ -13,7 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pmo import health, services
 from pmo.forms import LanguageForm, ProfileForm
+from pmo.roles import Role
 from projects.selectors import customer_list_for_user, project_list_for_user
+from projects.selectors.intake import INTAKE_REVIEWERS, intake_home_for_sales, intake_waiting_for_review
 
 
 @login_required
@@ -27,7 +29,12 @@ def home(request):
         )
         .exclude(phase__in=["handed_over", "cancelled"])[:10]
     )
-    return render(request, "pmo/home.html", {"my_projects": my_projects})
+    context = {"my_projects": my_projects}
+    if request.user.has_role(Role.SALES):
+        context["my_intakes"] = intake_home_for_sales(user=request.user)
+    if request.user.has_role(*INTAKE_REVIEWERS):
+        context["intakes_to_review"] = intake_waiting_for_review()
+    return render(request, "pmo/home.html", context)
 
 
 @login_required

@@ -24,6 +24,7 @@ __all__ = [
 
 # Intake, documents and plan (issue 3).
 from projects.selectors.intake import (
+    intake_existing_customer,
     intake_get_for_user,
     intake_list_for_user,
     intake_missing,
@@ -32,6 +33,7 @@ from projects.selectors.intake import (
 )
 
 __all__ += [
+    "intake_existing_customer",
     "intake_get_for_user",
     "intake_list_for_user",
     "intake_missing",
