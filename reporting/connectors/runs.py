@@ -152,7 +152,9 @@ def sync_run_execute(*, run_id: int) -> SyncRun | None:
             # One line per unknown column in the run log, so that each can be corrected.
             for column in error.unknown:
                 table, _, name = column.partition(".")
-                recorder.fail(table, name, ValueError(gettext("This column does not exist on the remote system.")))
+                recorder.fail(
+                    table, name, ValueError(gettext("This column does not exist on the remote system."))
+                )
             return recorder.finish(error=str(error))
         except RemoteError as error:
             return recorder.finish(error=str(error))

@@ -234,7 +234,9 @@ class ServiceNowPush:
             columns = self.columns_cache.get(table)
             if columns is None:
                 columns = self.columns_cache[table] = _columns(self.client, table)
-            unknown += [f"{table}.{remote}" for remote in sorted(set(mapping.values())) if remote not in columns]
+            unknown += [
+                f"{table}.{remote}" for remote in sorted(set(mapping.values())) if remote not in columns
+            ]
         if unknown:
             raise MappingRefused(unknown)
 

@@ -135,11 +135,15 @@ def _attributes(kind: str, names: str) -> dict[str, str]:
     return {name: kind for name in names.split()}
 
 
-COMMON = _attributes("DateTime", "createdon modifiedon") | _attributes("State", "statecode") | {
-    "statuscode": "Status",
-    "transactioncurrencyid": "Lookup",
-    "ownerid": "Owner",
-}
+COMMON = (
+    _attributes("DateTime", "createdon modifiedon")
+    | _attributes("State", "statecode")
+    | {
+        "statuscode": "Status",
+        "transactioncurrencyid": "Lookup",
+        "ownerid": "Owner",
+    }
+)
 # Entity set → logical name and attributes, from the entity references cited in the README.
 DATAVERSE_METADATA: dict[str, dict] = {
     "msdyn_projects": {
@@ -177,7 +181,8 @@ DATAVERSE_METADATA: dict[str, dict] = {
         | {"accountid": "Uniqueidentifier"}
         | _attributes(
             "String",
-            "name accountnumber emailaddress1 address1_line1 address1_postalcode address1_city address1_country",
+            "name accountnumber emailaddress1 address1_line1 address1_postalcode address1_city "
+            "address1_country",
         ),
     },
     # The Field Service table (msdyn_purchaseorder entity reference).
@@ -380,7 +385,9 @@ class ServiceNowHandler(JsonHandler):
         if name not in self.fake.schema:
             return self.error(400, f"Invalid table {name}")
         if (method, name) in self.fake.denied:
-            return self.error(403, "Operation Failed", "ACL Exception Insert Failed due to security constraints")
+            return self.error(
+                403, "Operation Failed", "ACL Exception Insert Failed due to security constraints"
+            )
         query = parse_qs(parts.query)
         table = self.fake.tables.get(name, [])
         sys_id = segments[5] if len(segments) > 5 else None
@@ -455,8 +462,9 @@ class ServiceNowHandler(JsonHandler):
             if part.endswith("ISNOTEMPTY"):
                 column, test = part[: -len("ISNOTEMPTY")], lambda row, column: bool(row.get(column))
             elif "IN" in part and "=" not in part:
-                column, values = part.split("IN", 1)
-                test = lambda row, column, values=values.split(","): row.get(column) in values  # noqa: E731
+                column, listed = part.split("IN", 1)
+                allowed = listed.split(",")
+                test = lambda row, column, allowed=allowed: row.get(column) in allowed  # noqa: E731
             elif "=" in part:
                 column, value = part.split("=", 1)
                 test = lambda row, column, value=value: row.get(column) == value  # noqa: E731
@@ -538,12 +546,16 @@ class DataverseHandler(JsonHandler):
         logical = resource.split("'")[1] if "'" in resource else ""
         entity = next((spec for spec in self.fake.metadata.values() if spec["logical"] == logical), None)
         if entity is None or not resource.endswith("/Attributes"):
-            return self.error(404, f"Could not find an entity with the logical name '{logical}'.", "0x80040217")
+            return self.error(
+                404, f"Could not find an entity with the logical name '{logical}'.", "0x80040217"
+            )
         value = [
             {"LogicalName": name, "AttributeType": kind, "MetadataId": str(uuid.uuid4())}
             for name, kind in entity["attributes"].items()
         ]
-        return self.send_json(200, {"@odata.context": f"{self.fake.url}{self.PREFIX}$metadata", "value": value})
+        return self.send_json(
+            200, {"@odata.context": f"{self.fake.url}{self.PREFIX}$metadata", "value": value}
+        )
 
     def max_page_size(self) -> int:
         for preference in self.headers.get("Prefer", "").split(","):

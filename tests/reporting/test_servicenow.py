@@ -393,7 +393,10 @@ def test_a_wrong_correlation_column_refuses_the_run_and_leaves_the_customers_dat
     assert "pm_project.u_project_code" in run.error and "Nothing was written" in run.error
     assert list(run.failures.values_list("entity", "reference")) == [("pm_project", "u_project_code")]
     assert servicenow.writes() == []
-    assert servicenow.tables["pm_project"] == before and theirs["short_description"] == "ERP rollout (finance dept)"
+    assert (
+        servicenow.tables["pm_project"] == before
+        and theirs["short_description"] == "ERP rollout (finance dept)"
+    )
     assert not RemoteLink.objects.exists()
 
 
