@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from procurement.models import Supplier
+from reporting.connectors.http import RemoteError
 from reporting.connectors.runs import sync_run_create, sync_run_execute
 from reporting.models import (
     Connector,
@@ -23,6 +24,7 @@ from reporting.models import (
     SyncRun,
 )
 from tests.factories import ProjectFactory, SupplierFactory
+from tests.reporting.fake_remotes import SUPPLY_CHAIN_PURCHASE_ORDER_ATTRIBUTES
 
 pytestmark = pytest.mark.django_db
 
@@ -353,3 +355,130 @@ def test_a_vendor_our_rules_refuse_is_a_failure_not_a_crash(dataverse, caller_la
     assert D365Vendor.objects.filter(source_table="msdyn_vendors").count() == 1
     assert not Supplier.objects.filter(name="Switch Supply NV").exists()
     assert failure.message.startswith("Enter a valid email address")
+
+
+# --- Issue 12: names per edition, checked against the environment's metadata --------------------
+
+
+def field_service_order(number: str, project_code: str = "", **overrides) -> dict:
+    return {
+        "msdyn_purchaseorderid": f"fs-{number}",
+        "msdyn_name": f"{number} {project_code}".strip(),
+        "_msdyn_vendor_value": VENDOR_ACCOUNT,
+        f"_msdyn_vendor_value{FORMATTED}": "Rack Builders BV",
+        "msdyn_systemstatus": 690970001,
+        f"msdyn_systemstatus{FORMATTED}": "Submitted",
+        "msdyn_approvalstatus": 690970000,
+        f"msdyn_approvalstatus{FORMATTED}": "Approved",
+        "msdyn_totalamount": 1200.0,
+        "msdyn_dateexpected": "2026-12-10T00:00:00Z",
+        "modifiedon": "2026-11-04T08:00:00Z",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def field_service_only(dataverse, settings):
+    """An environment with Field Service and no Supply Chain solution: the plain msdyn_purchaseorder."""
+    for name in SUPPLY_CHAIN_PURCHASE_ORDER_ATTRIBUTES:
+        dataverse.metadata["msdyn_purchaseorders"]["attributes"].pop(name)
+    settings.DYNAMICS365 = {**settings.DYNAMICS365, "EDITION": ["field_service"]}
+    seed_dataverse(dataverse, "")
+    return dataverse
+
+
+def test_field_service_orders_are_read_with_their_own_status_columns(field_service_only):
+    project = ProjectFactory()
+    field_service_only.tables["msdyn_purchaseorders"] = [field_service_order("PO-7", project.code)]
+
+    run = pull()
+
+    assert run.status == SyncRun.Status.SUCCEEDED, run.error
+    order = D365PurchaseOrder.objects.get()
+    assert (order.status, order.status_code, order.approval_status) == ("Submitted", "690970001", "Approved")
+    assert order.project == project and order.supplier.name == "Rack Builders BV"
+    asked = {path.split("?")[0].rsplit("/", 1)[-1] for path in field_service_only.methods("GET")}
+    assert "msdyn_actuals" not in asked and "msdyn_projects" not in asked and "msdyn_vendors" not in asked
+
+
+def test_supply_chain_names_on_a_field_service_environment_refuse_the_run(field_service_only, settings):
+    settings.DYNAMICS365 = {**settings.DYNAMICS365, "EDITION": ["field_service", "supply_chain"]}
+    field_service_only.tables["msdyn_purchaseorders"] = [field_service_order("PO-7")]
+
+    run = pull()
+
+    assert run.status == SyncRun.Status.FAILED
+    assert "msdyn_purchaseorders.msdyn_purchaseorderstatus" in run.error
+    assert "msdyn_purchaseorders.msdyn_documentapprovalstatus" in run.error
+    assert not D365PurchaseOrder.objects.exists() and not D365Vendor.objects.exists()
+
+
+def test_the_undocumented_project_column_on_purchase_orders_is_refused(dataverse):
+    seed_dataverse(dataverse, ProjectFactory().code)
+    FieldMapping.objects.create(
+        connector=Connector.DYNAMICS365,
+        remote_table="msdyn_purchaseorders",
+        local_field="project_reference",
+        remote_field="_msdyn_project_value",
+    )
+
+    run = pull()
+
+    assert run.status == SyncRun.Status.FAILED and "msdyn_purchaseorders._msdyn_project_value" in run.error
+    assert not D365PurchaseOrder.objects.exists()
+
+
+def test_the_fake_checks_select_against_metadata_even_on_an_empty_table(dataverse):
+    from reporting.connectors import dynamics
+
+    client = dynamics.dynamics_client()
+    url = f"{dataverse.url}/api/data/v9.2/msdyn_purchaseorders"
+
+    with pytest.raises(RemoteError) as refused:
+        client.request("GET", url, params={"$select": "_msdyn_project_value"})
+    with pytest.raises(RemoteError) as lookup_by_name:
+        client.request("GET", url, params={"$filter": "msdyn_vendor eq 00000000-0000-0000-0000-000000000000"})
+
+    assert "msdyn_purchaseorders" not in dataverse.tables
+    assert refused.value.status == 400 and "_msdyn_project_value" in refused.value.message
+    assert lookup_by_name.value.status == 400 and "(0x80060888)" in lookup_by_name.value.message
+
+
+def test_an_administrators_project_lookup_on_orders_is_checked_and_used(dataverse):
+    project = ProjectFactory()
+    seed_dataverse(dataverse, project.code)
+    dataverse.metadata["msdyn_purchaseorders"]["attributes"]["new_project"] = "Lookup"
+    order_row = dataverse.tables["msdyn_purchaseorders"][0]
+    order_row |= {"msdyn_name": "PO-000117", "_new_project_value": D365_PROJECT}
+    FieldMapping.objects.create(
+        connector=Connector.DYNAMICS365,
+        remote_table="msdyn_purchaseorders",
+        local_field="project_reference",
+        remote_field="_new_project_value",
+    )
+
+    run = pull()
+
+    assert run.status == SyncRun.Status.SUCCEEDED, run.error
+    assert D365PurchaseOrder.objects.get().project == project
+
+
+def test_a_dutch_vendor_becomes_a_dutch_supplier(dataverse):
+    seed_dataverse(dataverse, ProjectFactory().code)
+    dataverse.tables["msdyn_vendors"][0] |= {
+        "msdyn_addresscountryregionid": "NLD",
+        "msdyn_addresscountryregionisocode": "NL",
+    }
+
+    pull()
+
+    assert Supplier.objects.get(name="Switch Supply NV").country == "NL"
+
+
+def test_an_unknown_edition_is_a_readable_failure(dataverse, settings):
+    settings.DYNAMICS365 = {**settings.DYNAMICS365, "EDITION": ["project_operation"]}
+
+    run = pull()
+
+    assert run.status == SyncRun.Status.FAILED and "D365_EDITION: unknown project_operation" in run.error
+    assert dataverse.requests_log == []
