@@ -492,13 +492,13 @@ class DynamicsPull:
     @staticmethod
     def _projects_by_code(orders) -> None:
         """No project column is documented on msdyn_purchaseorder: an order named with our code is ours."""
-        codes = {}
+        wanting = []
         for values in orders:
             match = PROJECT_CODE.search(values.get("number") or "")
             if values.get("project_id") is None and match:
-                codes[match.group()] = values
-        found = dict(Project.objects.filter(code__in=codes).values_list("code", "pk"))
-        for code, values in codes.items():
+                wanting.append((match.group(), values))
+        found = dict(Project.objects.filter(code__in={code for code, _ in wanting}).values_list("code", "pk"))
+        for code, values in wanting:
             values["project_id"] = found.get(code)
 
     def match_suppliers(self, entity: Entity, remote_ids: list[str]) -> None:
