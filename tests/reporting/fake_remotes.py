@@ -590,8 +590,12 @@ class DataverseHandler(JsonHandler):
                     self.refuse(entity_set, column)
                     return None
             rows = [row for row in rows if any(self.matches(row, *condition) for condition in conditions)]
-        if query.get("$orderby") == "modifiedon asc":
-            rows.sort(key=lambda row: row.get("modifiedon", ""))
+        for clause in filter(None, query.get("$orderby", "").split(",")):
+            column, _, direction = clause.strip().partition(" ")
+            if not self.property_ok(entity_set, column):
+                self.refuse(entity_set, column)
+                return None
+            rows.sort(key=lambda row, column=column: str(row.get(column, "")), reverse=direction == "desc")
         wanted = [name for name in query.get("$select", "").split(",") if name]
         for name in wanted:
             if not self.property_ok(entity_set, name):
