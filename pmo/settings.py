@@ -314,6 +314,24 @@ DYNAMICS365 = {
     "PAGE_SIZE": env.int("D365_PAGE_SIZE", default=500),
     "TIMEOUT": env.float("D365_TIMEOUT", default=30.0),
     "MAX_RETRIES": env.int("D365_MAX_RETRIES", default=3),
+    # Which apps the environment has (issue 12), comma-separated: project_operations (projects, actuals,
+    # opportunities), supply_chain (the Supply Chain Management dual-write solution: msdyn_vendors and the
+    # purchase order statuses it adds), field_service (Field Service purchase orders). See
+    # reporting/connectors/README.md for the tables and columns of each.
+    "EDITION": env.list("D365_EDITION", default=["project_operations"]),
+    # Our cost category per Dynamics figure: "actual:<msdyn_transactionclassification value>" and
+    # "purchase_order"; a JSON object in D365_COST_CATEGORIES replaces these defaults.
+    "COST_CATEGORIES": env.json(
+        "D365_COST_CATEGORIES",
+        default={
+            "actual:192350000": "internal_labour",  # Time
+            "actual:192350001": "travel",  # Expense
+            "actual:192350002": "equipment",  # Material
+            "purchase_order": "equipment",
+        },
+    ),
+    # Purchase order statuses that commit nothing (Field Service: 690970000 Draft, 690970002 Canceled).
+    "PO_IGNORED_STATUSES": env.list("D365_PO_IGNORED_STATUSES", default=["690970000", "690970002"]),
 }
 CELERY_BEAT_SCHEDULE |= {
     "servicenow-push": {
