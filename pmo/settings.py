@@ -350,3 +350,61 @@ CELERY_BEAT_SCHEDULE["quotation-expire-overdue"] = {
     "task": "projects.tasks.quotation_expire_overdue_task",
     "schedule": 3600.0,
 }
+
+# ----------------------------------------------------------------------------------------------------
+# Production shape (issue 20, helper "prod"): job recovery, health probes, request logs, Sentry.
+# ----------------------------------------------------------------------------------------------------
+# Job rows (pmo.lib.jobs): the holder beats every JOB_HEARTBEAT_SECONDS; silent for JOB_STALE_AFTER_SECONDS
+# means its worker is gone; every worker looks for such rows every JOB_CHECK_SECONDS, beat too. A dead
+# worker's job is back in the queue within STALE_AFTER + CHECK seconds (75 s by default).
+JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=10)
+JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=45)
+JOB_CHECK_SECONDS = env.int("JOB_CHECK_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE["reporting-sweep-stale-reports"]["schedule"] = float(JOB_CHECK_SECONDS)
+CELERY_BEAT_SCHEDULE["reporting-sweep-stale-reports"]["options"] = {"expires": JOB_CHECK_SECONDS}
+# Redis redelivers an unacknowledged message after the visibility timeout. It must outlast the longest
+# task (the weekly batch: 600 s) or a running task is delivered twice; recovery of a dead worker's job
+# does not wait for it (the rows above do that), a late redelivery finds the job taken and does nothing.
+_LONGEST_TASK_SECONDS = max(CELERY_TASK_TIME_LIMIT, 600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _LONGEST_TASK_SECONDS + 300}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
+CELERY_WORKER_SEND_TASK_EVENTS = False
+
+# Source maps (vendor/*.map, ~2 MB) are for a developer's browser only: brotli at its best quality
+# would spend most of collectstatic's time on them.
+from whitenoise.compress import Compressor  # noqa: E402
+
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+
+# /healthz answers probes from these networks before host checks and the HTTPS redirect.
+HEALTHZ_PROBE_NETWORKS = env.list("HEALTHZ_PROBE_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+MIDDLEWARE = [
+    "pmo.lib.observability.RequestLogMiddleware",
+    "pmo.lib.observability.HealthProbeMiddleware",
+    *MIDDLEWARE,
+]
+
+# One JSON line per request (and per log record) with LOG_FORMAT=json, the default with DEBUG off.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+LOGGING["formatters"] = {
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    },
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+}
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+LOGGING["loggers"]["pmo.requests"] = {"level": env.str("REQUEST_LOG_LEVEL", default="INFO")}
+# gunicorn's access log would say the same a second time.
+LOGGING["loggers"]["django.server"] = {"level": "WARNING"}
+
+# Error tracking: only when SENTRY_DSN is set.
+from pmo.lib.observability import sentry_init  # noqa: E402
+
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+sentry_init(
+    SENTRY_DSN,
+    environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)
