@@ -1,8 +1,9 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html
+
+from pmo.lib.money import money_format
 
 register = template.Library()
 
@@ -10,9 +11,7 @@ register = template.Library()
 @register.filter
 def money(amount: Decimal | None) -> str:
     """An amount in EUR in the active locale: 1.234,56 €."""
-    if amount is None or amount == "":
-        return "—"
-    return f"{number_format(Decimal(amount), decimal_pos=2, force_grouping=True)}\u00a0€"
+    return money_format(amount)
 
 
 @register.simple_tag(takes_context=True)
