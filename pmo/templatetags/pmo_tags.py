@@ -1,7 +1,9 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.formats import get_format
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from pmo.lib.money import money_format
 
@@ -25,3 +27,14 @@ def sort_header(context, key: str, label: str) -> str:
     params["sort"] = new_sort
     arrow = " ▲" if current == key else (" ▼" if current == f"-{key}" else "")
     return format_html('<a href="?{}">{}{}</a>', params.urlencode(), label, arrow)
+
+
+@register.simple_tag
+def number_format_attrs() -> str:
+    """data- attributes telling a script how the page writes numbers (charts, Gantt): no inline script."""
+    return format_html(
+        'data-locale="{}" data-decimal-separator="{}" data-thousand-separator="{}"',
+        get_language() or "en",
+        get_format("DECIMAL_SEPARATOR"),
+        get_format("THOUSAND_SEPARATOR"),
+    )

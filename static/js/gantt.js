@@ -13,13 +13,10 @@
   }
   var labels = holder.dataset;
   var locale = labels.locale || document.documentElement.lang || "en";
-  var dates = new Intl.DateTimeFormat(locale, { day: "2-digit", month: "2-digit", year: "numeric" });
-  var numbers = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+  var thousands = labels.thousandSeparator || ".";
 
-  function day(iso) {
-    // Task dates are ISO days; read them as local dates so no time zone shifts them.
-    var parts = String(iso).split("-");
-    return parts.length === 3 ? dates.format(new Date(+parts[0], +parts[1] - 1, +parts[2])) : iso;
+  function whole(number) {
+    return String(Math.round(Number(number))).replace(/\B(?=(\d{3})+(?!\d))/g, thousands);
   }
 
   new Gantt(holder, tasks, {
@@ -34,14 +31,13 @@
       var task = context.task;
       context.set_title(task.name);
       context.set_subtitle(
-        day(task.start) + " → " + day(task.end) + " · " + labels.labelProgress + " " +
-        numbers.format(task.progress) + " %"
+        task.start_label + " → " + task.end_label + " · " + labels.labelProgress + " " + whole(task.progress) + " %"
       );
       var details = "";
       if (task.baseline_end) {
-        details = labels.labelBaseline + " " + day(task.baseline_end);
+        details = labels.labelBaseline + " " + task.baseline_end_label;
         if (task.variance) {
-          details += " (" + (task.variance > 0 ? "+" : "") + numbers.format(task.variance) + " " +
+          details += " (" + (task.variance > 0 ? "+" : "") + whole(task.variance) + " " +
             labels.labelDays + ")";
         }
       }
