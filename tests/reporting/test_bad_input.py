@@ -3,11 +3,15 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 
 from pmo.roles import Role
+from procurement.models import CostCategory
+from reporting import services
 from reporting.models import DistributionRecipient, ProgressUpdate
+from reporting.rendering import highlight_report_context
 from reporting.selectors import last_week_start
-from tests.factories import ProgressUpdateFactory, ProjectFactory, user_with_role
+from tests.factories import BudgetLineFactory, ProgressUpdateFactory, ProjectFactory, user_with_role
 from tests.reporting.test_progress import payload
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +83,18 @@ def test_a_refused_recipient_keeps_what_was_typed(client, project):
     assert list(response.context["recipient_form"].errors) == ["email"]
     assert 'value="Hilde Verstraete"' in response.text
     assert not DistributionRecipient.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "equipment"), [("fr", "Équipement"), ("nl", "Uitrusting"), ("en", "Equipment")]
+)
+def test_the_report_names_cost_categories_in_its_language(project, language, equipment):
+    BudgetLineFactory(project=project, category=CostCategory.objects.get(code="equipment"))
+    report = services.highlight_report_request(
+        project=project, actor=None, audience="internal", language=language, period_start=last_week_start()
+    )
+
+    with translation.override(language):
+        labels = [line["label"] for line in highlight_report_context(report=report)["budget_lines"]]
+
+    assert labels == [equipment]
