@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from pmo.lib.money import MoneyField, money_format
@@ -60,7 +61,7 @@ def history_for(*, obj: Model, limit: int = 50) -> list[HistoryEntry]:
             reason=record.history_change_reason or "",
             changes=[
                 FieldChange(
-                    field=str(model._meta.get_field(change.field).verbose_name),
+                    field=capfirst(model._meta.get_field(change.field).verbose_name),
                     old=shown(change.field, change.old),
                     new=shown(change.field, change.new),
                 )

@@ -47,7 +47,12 @@
         },
         scales: {
           x: { stacked: !!spec.stacked },
-          y: { stacked: !!spec.stacked, beginAtZero: true, ticks: { callback: function (value) { return format(value); } } }
+          y: {
+            stacked: !!spec.stacked,
+            beginAtZero: true,
+            // Counts and euros: whole numbers only, never 0,80 of a project.
+            ticks: { precision: 0, callback: function (value) { return format(value); } }
+          }
         }
       }
     });
