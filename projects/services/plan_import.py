@@ -6,7 +6,8 @@ Errors name rows as the spreadsheet numbers them (the header is row 1).
 Columns (first row is the header, names in English, order free):
   wbs_code (required, e.g. 1.2; the parent is the code without its last part),
   name (required), kind (engineering, installation, procurement, administration, milestone),
-  planned_start, planned_end (YYYY-MM-DD; a milestone may leave planned_end empty),
+  planned_start, planned_end (YYYY-MM-DD, or DD/MM/YYYY as Excel saves it; a milestone may leave
+  planned_end empty),
   progress (0-100, optional), predecessors (optional, WBS codes separated by ";").
 """
 
@@ -97,12 +98,16 @@ def _date(value, column: str) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError as error:
-        raise ValueError(
-            _("%(column)s is not a date (YYYY-MM-DD): %(value)s") % {"column": column, "value": value}
-        ) from error
+    text = str(value).strip()
+    # Excel writes dates in the Windows regional format when it saves a CSV: 31/12/2027 in Belgium.
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(
+        _("%(column)s is not a date (YYYY-MM-DD): %(value)s") % {"column": column, "value": value}
+    )
 
 
 def _task_from_row(row: dict, project: Project) -> tuple[Task, list[str]]:

@@ -105,3 +105,15 @@ def test_a_damaged_or_empty_file_is_a_form_error(manager_client, project, name, 
     errors = response.context["form"].errors["file"]
     assert errors and "Traceback" not in errors[0] and "codec" not in errors[0]
     assert not project.tasks.exists()
+
+
+def test_dates_in_the_belgian_regional_format_excel_writes_are_read(manager_client, project):
+    content = (
+        "wbs_code;name;kind;planned_start;planned_end\r\n1;Câblage;installation;01/02/2027;12/02/2027\r\n"
+    )
+
+    response = upload(manager_client, project, "plan.csv", content.encode("cp1252"))
+
+    assert response.status_code == 302
+    task = project.tasks.get()
+    assert (task.planned_start.isoformat(), task.planned_end.isoformat()) == ("2027-02-01", "2027-02-12")
