@@ -1,6 +1,7 @@
 """PMO Desk settings: one module, every value from the environment (django-environ)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -141,7 +142,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 
 # Django 6.1 configures email through MAILERS; EMAIL_URL (console by default) fills it.
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+_email_url = env.str("EMAIL_URL", default="consolemail://")
+_email = env.email_url_config(_email_url)
+if _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    # django-environ drops the leading slash of filemail:///abs/dir (it becomes ./abs/dir): the directory
+    # is everything after "//", absolute when it starts with "/".
+    _email_parts = urlsplit(_email_url)
+    _email["EMAIL_FILE_PATH"] = _email_parts.netloc + _email_parts.path
 _EMAIL_OPTIONS = {
     "EMAIL_HOST": "host",
     "EMAIL_PORT": "port",

@@ -168,7 +168,8 @@ def highlight_report_context(*, report: HighlightReport) -> dict:
         "variance": None if snapshot.forecast is None else snapshot.budget - snapshot.forecast,
         "charts": _trend_charts(report),
         "milestones": _dated(data.get("milestones"), "baseline", "planned", "forecast"),
-        "budget_lines": data.get("budget_lines"),
+        # The snapshot keeps the category's source name; the report shows it in its own language.
+        "budget_lines": [{**line, "label": _(line["label"])} for line in data.get("budget_lines") or []],
         "risks": data.get("risks"),
         "issues": data.get("issues"),
         "changes": data.get("changes"),

@@ -1,8 +1,11 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 from django.utils.html import format_html
+from django.utils.translation import get_language
+
+from pmo.lib.money import money_format
 
 register = template.Library()
 
@@ -10,9 +13,7 @@ register = template.Library()
 @register.filter
 def money(amount: Decimal | None) -> str:
     """An amount in EUR in the active locale: 1.234,56 €."""
-    if amount is None or amount == "":
-        return "—"
-    return f"{number_format(Decimal(amount), decimal_pos=2, force_grouping=True)}\u00a0€"
+    return money_format(amount)
 
 
 @register.simple_tag(takes_context=True)
@@ -26,3 +27,14 @@ def sort_header(context, key: str, label: str) -> str:
     params["sort"] = new_sort
     arrow = " ▲" if current == key else (" ▼" if current == f"-{key}" else "")
     return format_html('<a href="?{}">{}{}</a>', params.urlencode(), label, arrow)
+
+
+@register.simple_tag
+def number_format_attrs() -> str:
+    """data- attributes telling a script how the page writes numbers (charts, Gantt): no inline script."""
+    return format_html(
+        'data-locale="{}" data-decimal-separator="{}" data-thousand-separator="{}"',
+        get_language() or "en",
+        get_format("DECIMAL_SEPARATOR"),
+        get_format("THOUSAND_SEPARATOR"),
+    )
