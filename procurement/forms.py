@@ -5,38 +5,24 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pmo.lib.forms import DateField, DateInput, DecimalField, Form, ModelForm
 from procurement.models import BudgetLine, PurchaseOrder, PurchaseOrderLine, Supplier, VatRate
 from procurement.services.suppliers import SUPPLIER_FIELDS
 
 
-def localize_decimals(form: forms.BaseForm) -> None:
-    """Amounts and quantities are typed the Belgian way (1.234,56) in every language, as on projects."""
-    for field in form.fields.values():
-        if isinstance(field, forms.DecimalField):
-            field.localize = True
-            field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
-            field.widget.is_localized = True
-
-
-class LocalizedForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        localize_decimals(self)
-
-
-class SupplierForm(forms.ModelForm):
+class SupplierForm(ModelForm):
     class Meta:
         model = Supplier
         fields = SUPPLIER_FIELDS
-        widgets = {"vca_expires_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"vca_expires_on": DateInput()}
 
 
-class PurchaseOrderForm(forms.ModelForm):
+class PurchaseOrderForm(ModelForm):
     class Meta:
         model = PurchaseOrder
         fields = ["project", "supplier", "title", "delivery_address", "delivery_date", "notes"]
         widgets = {
-            "delivery_date": forms.DateInput(attrs={"type": "date"}),
+            "delivery_date": DateInput(),
             "delivery_address": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
@@ -47,7 +33,7 @@ class PurchaseOrderForm(forms.ModelForm):
         self.fields["supplier"].queryset = Supplier.objects.filter(is_blocked=False)
 
 
-class PurchaseOrderLineForm(forms.ModelForm):
+class PurchaseOrderLineForm(ModelForm):
     class Meta:
         model = PurchaseOrderLine
         fields = ["description", "quantity", "unit", "unit_price", "vat_rate", "budget_line", "is_service"]
@@ -62,7 +48,6 @@ class PurchaseOrderLineForm(forms.ModelForm):
         if self.instance.pk is None:
             self.initial.pop("unit_price", None)  # an empty extra line stays empty (and unchanged)
             self.fields["unit_price"].initial = None
-        localize_decimals(self)
 
 
 PurchaseOrderLineFormSet = forms.inlineformset_factory(
@@ -88,7 +73,7 @@ def lines_from_formset(formset) -> list[dict]:
     return lines
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(Form):
     justification = forms.CharField(
         label=_("Justification"),
         required=False,
@@ -97,19 +82,19 @@ class ApproveForm(forms.Form):
     )
 
 
-class RejectForm(forms.Form):
+class RejectForm(Form):
     reason = forms.CharField(label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReceiptForm(LocalizedForm):
-    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+class ReceiptForm(Form):
+    received_on = DateField(label=_("Received on"), widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
         self.lines = list(lines)
         for line in self.lines:
-            self.fields[f"line_{line.pk}"] = forms.DecimalField(
+            self.fields[f"line_{line.pk}"] = DecimalField(
                 label=line.description,
                 required=False,
                 min_value=Decimal(0),
@@ -124,12 +109,10 @@ class ReceiptForm(LocalizedForm):
         return {line.pk: self.cleaned_data.get(f"line_{line.pk}") or Decimal(0) for line in self.lines}
 
 
-class InvoiceForm(LocalizedForm):
+class InvoiceForm(Form):
     number = forms.CharField(label=_("Supplier's invoice number"), max_length=50)
-    invoice_date = forms.DateField(label=_("Invoice date"), widget=forms.DateInput(attrs={"type": "date"}))
-    due_date = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    invoice_date = DateField(label=_("Invoice date"), widget=DateInput())
+    due_date = DateField(label=_("Due date"), required=False, widget=DateInput())
     structured_communication = forms.CharField(
         label=_("Structured communication"), required=False, max_length=20, help_text="+++123/4567/89002+++"
     )
@@ -138,10 +121,10 @@ class InvoiceForm(LocalizedForm):
         super().__init__(*args, **kwargs)
         self.lines = list(lines)
         for line in self.lines:
-            self.fields[f"quantity_{line.pk}"] = forms.DecimalField(
+            self.fields[f"quantity_{line.pk}"] = DecimalField(
                 label=_("Quantity"), required=False, min_value=Decimal(0), max_digits=12, decimal_places=3
             )
-            self.fields[f"price_{line.pk}"] = forms.DecimalField(
+            self.fields[f"price_{line.pk}"] = DecimalField(
                 label=_("Unit price"),
                 required=False,
                 min_value=Decimal(0),
@@ -149,7 +132,6 @@ class InvoiceForm(LocalizedForm):
                 decimal_places=2,
                 initial=line.unit_price,
             )
-        localize_decimals(self)
 
     def line_inputs(self):
         from procurement.services import InvoiceLineInput
@@ -164,7 +146,7 @@ class InvoiceForm(LocalizedForm):
         ]
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(Form):
     note = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 3}))
     accept = forms.TypedChoiceField(
         label=_("Decision"),
@@ -173,8 +155,8 @@ class ResolveForm(forms.Form):
     )
 
 
-class BudgetLineForm(LocalizedForm):
-    budget = forms.DecimalField(label=_("Budget"), min_value=Decimal(0), max_digits=14, decimal_places=2)
-    forecast = forms.DecimalField(
+class BudgetLineForm(Form):
+    budget = DecimalField(label=_("Budget"), min_value=Decimal(0), max_digits=14, decimal_places=2)
+    forecast = DecimalField(
         label=_("Forecast at completion"), min_value=Decimal(0), max_digits=14, decimal_places=2
     )
