@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pmo.lib.forms import DateField, DateInput, DecimalField, Form, ModelForm
+from pmo.lib.money import quantize_money
 from procurement.models import BudgetLine, PurchaseOrder, PurchaseOrderLine, Supplier, VatRate
 from procurement.services.suppliers import SUPPLIER_FIELDS
 
@@ -44,6 +45,13 @@ class PurchaseOrderLineForm(ModelForm):
             budget_lines if budget_lines is not None else BudgetLine.objects.none()
         )
         self.fields["budget_line"].label_from_instance = lambda line: str(line.category)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "form-select form-select-sm")
+            elif isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "form-check-input")
+            else:
+                field.widget.attrs.setdefault("class", "form-control form-control-sm")
         self.fields["vat_rate"].initial = VatRate.STANDARD
         if self.instance.pk is None:
             self.initial.pop("unit_price", None)  # an empty extra line stays empty (and unchanged)
@@ -54,11 +62,83 @@ PurchaseOrderLineFormSet = forms.inlineformset_factory(
     PurchaseOrder,
     PurchaseOrderLine,
     form=PurchaseOrderLineForm,
-    extra=3,
+    extra=0,
     can_delete=True,
     min_num=1,
     validate_min=True,
 )
+
+
+def chosen_project(form: PurchaseOrderForm):
+    """The project chosen on the order form, or None when none or not one the user may choose (`abc`)."""
+    raw = form["project"].value()
+    if raw in (None, ""):
+        return None
+    try:
+        return form.fields["project"].clean(raw)
+    except forms.ValidationError:
+        form.project_error = _("Choose one of your projects.")
+        return None
+
+
+def edited_lines(data):
+    """The posted order data with a line row added ("add_line") or a new row removed ("remove_line")."""
+    if data is None or not ({"add_line", "remove_line"} & set(data)):
+        return data
+    data = data.copy()
+    total = int(data.get("lines-TOTAL_FORMS") or 0)
+    if "add_line" in data:
+        data["lines-TOTAL_FORMS"] = str(total + 1)
+        return data
+    removed = data.get("remove_line", "")
+    if not removed.isdigit() or int(removed) >= total:
+        return data
+    prefix = "lines-"
+    for index in range(int(removed), total):
+        for name in [*PurchaseOrderLineForm.Meta.fields, "id", "DELETE"]:
+            following = data.get(f"{prefix}{index + 1}-{name}")
+            data.pop(f"{prefix}{index}-{name}", None)
+            if following is not None:
+                data[f"{prefix}{index}-{name}"] = following
+    data["lines-TOTAL_FORMS"] = str(total - 1)
+    return data
+
+
+def _typed(form, name):
+    try:
+        return form.fields[name].clean(form[name].value()) or Decimal(0)
+    except forms.ValidationError:
+        return Decimal(0)
+
+
+def order_form_figures(formset, project) -> dict:
+    """Running totals of the lines as typed, and what each budget line has left once this order is counted."""
+    from procurement.models import VAT_PERCENT
+    from procurement.selectors import budget_line_figures
+
+    excl, vat, asked = Decimal(0), Decimal(0), {}
+    for form in formset.forms:
+        if form["DELETE"].value() if "DELETE" in form.fields else False:
+            continue
+        amount = quantize_money(_typed(form, "quantity") * _typed(form, "unit_price"))
+        excl += amount
+        vat += quantize_money(amount * VAT_PERCENT.get(str(form["vat_rate"].value()), Decimal(0)) / 100)
+        budget_line = str(form["budget_line"].value() or "")
+        if budget_line.isdigit():
+            asked[int(budget_line)] = asked.get(int(budget_line), Decimal(0)) + amount
+    budget_rows = []
+    if project is not None:
+        for line in budget_line_figures(project.budget_lines.select_related("category")):
+            this_order = asked.get(line.pk, Decimal(0))
+            budget_rows.append(
+                {
+                    "line": line,
+                    "available": line.available,
+                    "this_order": this_order,
+                    "remaining": line.available - this_order,
+                }
+            )
+    return {"totals": {"excl": excl, "vat": vat, "incl": excl + vat}, "budget_rows": budget_rows}
 
 
 def lines_from_formset(formset) -> list[dict]:
@@ -80,6 +160,19 @@ class ApproveForm(Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the order is outside any project, over budget or past the Level 1 limit."),
     )
+
+
+class TakeOverForm(Form):
+    role = forms.ChoiceField(label=_("Step to take over"))
+    justification = forms.CharField(
+        label=_("Justification"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the approval and printed on the order."),
+    )
+
+    def __init__(self, *args, steps, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(step.role, step.role_label) for step in steps]
 
 
 class RejectForm(Form):
@@ -160,3 +253,28 @@ class BudgetLineForm(Form):
     forecast = DecimalField(
         label=_("Forecast at completion"), min_value=Decimal(0), max_digits=14, decimal_places=2
     )
+
+
+class SubstituteForm(Form):
+    substitute = forms.ModelChoiceField(label=_("Substitute"), queryset=None)
+    starts_on = DateField(label=_("From"))
+    ends_on = DateField(label=_("Until"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from pmo.models import User
+
+        self.fields["substitute"].queryset = (
+            User.objects.filter(is_active=True, groups__isnull=False)
+            .exclude(pk=user.pk)
+            .distinct()
+            .order_by("display_name")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("The end date cannot be before the start date."))
+        return cleaned

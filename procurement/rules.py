@@ -38,7 +38,8 @@ def requested_order(user, order) -> bool:
 can_view_money = is_money_reader | (is_project_manager & manages_project)
 can_change_budget = is_pm_support | is_head_of_pm | is_administrator | (is_project_manager & manages_project)
 can_view_order = is_money_reader | (is_project_manager & manages_order_project) | requested_order
-can_change_order = is_buyer | (is_project_manager & manages_order_project)
+# A PM changes the orders of their projects and the ones they raised outside any project.
+can_change_order = is_buyer | (is_project_manager & (manages_order_project | requested_order))
 
 rules.add_perm("procurement.view_money", can_view_money)
 rules.add_perm("procurement.change_budgetline", can_change_budget)

@@ -2,6 +2,7 @@
 
 from procurement.selectors.approvals import (
     Requirement,
+    approval_blocker,
     approval_requirements,
     order_amount,
     pending_roles_for,
@@ -33,6 +34,7 @@ from procurement.selectors.orders import (
 __all__ = [
     "ProjectPnl",
     "Requirement",
+    "approval_blocker",
     "approval_requirements",
     "budget_line_figures",
     "money_totals_for_projects",
