@@ -25,7 +25,7 @@ PROJECT_BUDGETS = [None, Decimal("200000.00"), Decimal("800000.00"), Decimal("20
 def demo(db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # the seed hashes once
     seed_users(SimpleNamespace(sizes={"users": 0}, rng=None, data={}, log=lambda message: None))
-    return {user.username: user for user in User.objects.filter(username__in=REQUESTERS + ["finance"])}
+    return {user.username: user for user in User.objects.filter(username__in=[*REQUESTERS, "finance"])}
 
 
 def _order(demo, *, requester: str, amount: Decimal, budget: Decimal | None):
@@ -89,7 +89,9 @@ def test_the_head_takes_a_step_over_with_a_justification(demo):
     order = _order(demo, requester="pmo", amount=Decimal("60000.00"), budget=Decimal("800000.00"))
     services.purchase_order_submit(order=order, actor=demo["pmo"])
     with pytest.raises(Exception, match="why"):
-        services.purchase_order_take_over(order=order, approver=demo["head"], role=Role.FINANCE, justification="")
+        services.purchase_order_take_over(
+            order=order, approver=demo["head"], role=Role.FINANCE, justification=""
+        )
     services.purchase_order_take_over(
         order=order, approver=demo["head"], role=Role.FINANCE, justification="Finance is on leave."
     )
