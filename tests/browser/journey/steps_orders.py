@@ -7,6 +7,8 @@ import io
 import re
 from decimal import Decimal
 
+from playwright.sync_api import expect
+
 from pmo.roles import Role
 from procurement.models import PurchaseOrder, PurchaseOrderStatus, SupplierInvoice
 
@@ -35,9 +37,7 @@ def _raise_order(journey, *, project_code: str | None, price: str) -> str:
     if project_code:
         option = page.locator("select[name=project] option", has_text=project_code).first
         page.select_option("select[name=project]", value=option.get_attribute("value"))
-        page.wait_for_function(
-            "document.querySelectorAll('select[name=lines-0-budget_line] option').length > 1"
-        )
+        page.locator("select[name=lines-0-budget_line] option").nth(1).wait_for(state="attached")
     page.select_option("select[name=supplier]", index=1)
     page.fill("input[name=title]", "Switches" if project_code else "Tools")
     page.fill("input[name=lines-0-description]", "Access switches" if project_code else "Tool case")
@@ -46,11 +46,7 @@ def _raise_order(journey, *, project_code: str | None, price: str) -> str:
     if project_code:
         page.select_option("select[name=lines-0-budget_line]", index=1)
     page.locator("input[name=lines-0-unit]").press("Tab")
-    expected = price.replace(".", "").split(",")[0]
-    page.wait_for_function(
-        "e => document.querySelector('[data-total=excl]').textContent.replace(/\\D/g, '').startsWith(e)",
-        arg=expected,
-    )
+    expect(page.locator("[data-total=excl]")).to_contain_text(price)  # the running total, recalculated
     page.screenshot(path=f"/tmp/money/order-form-{journey.language}-{bool(project_code)}.png", full_page=True)
     page.click("form[method=post] button.btn-primary[type=submit]")
     page.wait_for_load_state()
