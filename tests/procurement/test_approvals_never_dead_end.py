@@ -112,6 +112,7 @@ def test_a_substitute_approves_in_place_of_an_absent_pm(demo):
     order = _order(demo, requester="pmo", amount=Decimal("800.00"), budget=Decimal("200000.00"))
     services.purchase_order_submit(order=order, actor=demo["pmo"])
     assert order in selectors.purchase_orders_awaiting(user=substitute)
+    assert substitute.has_perm("procurement.view_purchaseorder", order)
     services.purchase_order_approve(order=order, approver=substitute)
     order.refresh_from_db()
     assert order.status == PurchaseOrderStatus.APPROVED
