@@ -68,7 +68,9 @@ def test_a_malformed_project_is_a_form_error_not_a_500(client, pm_project):
     response = client.get("/procurement/orders/create/?project=abc")
     assert response.status_code == 200
     assert "Choose one of your projects." in response.content.decode()
-    response = client.post("/procurement/orders/create/", _data(None, SupplierFactory(), project="abc"))
+    response = client.post(
+        "/procurement/orders/create/", {**_data(None, SupplierFactory()), "project": "abc"}
+    )
     assert response.status_code == 200 and response.context["form"].errors["project"]
     assert not PurchaseOrder.objects.exists()
 
