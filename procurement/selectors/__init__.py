@@ -2,6 +2,7 @@
 
 from procurement.selectors.approvals import (
     Requirement,
+    approval_blocker,
     approval_requirements,
     order_amount,
     pending_roles_for,
@@ -37,6 +38,7 @@ __all__ = [
     "ExternalFigure",
     "ProjectPnl",
     "Requirement",
+    "approval_blocker",
     "approval_requirements",
     "budget_line_figures",
     "money_totals_for_projects",
