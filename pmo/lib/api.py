@@ -5,13 +5,30 @@ from django.http import Http404
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
+from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class PagePagination(PageNumberPagination):
-    """`?page=N&page_size=M`, at most 200 rows a page."""
+    """`?page=N&page_size=M`, at most 200 rows a page; the schema says both start at 1."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
+
+
+def exception_handler(exc, context):
+    """DRF's answer, always a JSON object: a bare list of messages goes under `non_field_errors`."""
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        response.data = {"non_field_errors": response.data}
+    return response
 
 
 def service_call(function, **kwargs):

@@ -26,3 +26,9 @@ def sort_header(context, key: str, label: str) -> str:
     params["sort"] = new_sort
     arrow = " ▲" if current == key else (" ▼" if current == f"-{key}" else "")
     return format_html('<a href="?{}">{}{}</a>', params.urlencode(), label, arrow)
+
+
+@register.filter
+def minutes(duration) -> int:
+    """A timedelta in whole minutes, rounded up (the lockout page's "try again in N minutes")."""
+    return -(-int(duration.total_seconds()) // 60)
