@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from knox.models import AuthToken
 from knox.settings import knox_settings
+from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -39,9 +39,11 @@ def me(request: Request) -> Response:
 
 def api_token_list(*, user: User) -> QuerySet[AuthToken]:
     """The user's tokens that still work, newest first (expired ones are removed by knox on use)."""
-    return AuthToken.objects.filter(user=user).filter(
-        Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
-    ).order_by("-created")
+    return (
+        AuthToken.objects.filter(user=user)
+        .filter(Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()))
+        .order_by("-created")
+    )
 
 
 @transaction.atomic
@@ -65,7 +67,9 @@ def api_token_revoke(*, user: User, digest: str | None = None) -> int:
 
 
 def _token_page(request, new_key: str | None = None):
-    return render(request, "pmo/api_token.html", {"tokens": api_token_list(user=request.user), "new_key": new_key})
+    return render(
+        request, "pmo/api_token.html", {"tokens": api_token_list(user=request.user), "new_key": new_key}
+    )
 
 
 @login_required
@@ -87,5 +91,7 @@ def token_create(request):
 def token_revoke(request):
     digest = request.POST.get("token") or None
     if api_token_revoke(user=request.user, digest=digest):
-        messages.success(request, _("API token revoked.") if digest else _("All your API tokens are revoked."))
+        messages.success(
+            request, _("API token revoked.") if digest else _("All your API tokens are revoked.")
+        )
     return redirect("api-token")

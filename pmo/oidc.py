@@ -4,16 +4,21 @@ People are matched to existing users by email (Entra's `email`, or `preferred_us
 the roles claim (app roles or group ids) maps to our roles through OIDC_ROLE_MAP. Local sign-in stays.
 """
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import Group
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
-from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from pmo.roles import Role
+
+logger = logging.getLogger(__name__)
 
 
 def username_from_email(email: str, claims: dict | None = None) -> str:
@@ -35,6 +40,14 @@ def mapped_roles(claims: dict) -> set[str]:
 
 
 class EntraIDBackend(OIDCAuthenticationBackend):
+    def authenticate(self, request, **kwargs):
+        """A refused token (signature, audience, issuer, nonce) is a failed sign-in, not a 400 page."""
+        try:
+            return super().authenticate(request, **kwargs)
+        except SuspiciousOperation as error:
+            logger.warning("OpenID Connect sign-in refused: %s", error)
+            return None
+
     def verify_token(self, token, **kwargs):
         """The library checks signature, expiry and nonce; the audience and issuer are checked here."""
         payload = super().verify_token(token, **kwargs)
@@ -82,7 +95,20 @@ class EntraIDBackend(OIDCAuthenticationBackend):
         return user
 
 
-class CallbackView(OIDCAuthenticationCallbackView):
+class OnlyWhenConfigured:
+    """The sign-in URLs exist only when OIDC_RP_CLIENT_ID is set; otherwise they are a plain 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.OIDC_ENABLED:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AuthenticateView(OnlyWhenConfigured, OIDCAuthenticationRequestView):
+    pass
+
+
+class CallbackView(OnlyWhenConfigured, OIDCAuthenticationCallbackView):
     """Back on the login page with a message when the provider's answer is refused."""
 
     def login_failure(self):

@@ -385,9 +385,9 @@ OIDC_ROLE_CLAIM = env.str("OIDC_ROLE_CLAIM", default="roles")
 OIDC_ROLE_MAP = env.dict("OIDC_ROLE_MAP", default={})
 OIDC_USERNAME_ALGO = "pmo.oidc.username_from_email"
 OIDC_CALLBACK_CLASS = "pmo.oidc.CallbackView"
-LOGIN_REDIRECT_URL_FAILURE = "login"
+OIDC_AUTHENTICATE_CLASS = "pmo.oidc.AuthenticateView"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
 if OIDC_ENABLED:
-    INSTALLED_APPS += ["mozilla_django_oidc"]
     AUTHENTICATION_BACKENDS += ["pmo.oidc.EntraIDBackend"]
 
 # API tokens (django-rest-knox): stored as hashes, expire after API_TOKEN_TTL_DAYS, revocable one by one.

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -18,13 +17,7 @@ pmo_patterns = (
 urlpatterns = [
     path("", include(pmo_patterns)),
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, extra_context={"oidc_enabled": settings.OIDC_ENABLED}
-        ),
-        name="login",
-    ),
+    path("accounts/login/", views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
@@ -56,8 +49,8 @@ urlpatterns += [
         name="password_reset_complete",
     ),
 ]
-if settings.OIDC_ENABLED:
-    urlpatterns += [path("accounts/oidc/", include("mozilla_django_oidc.urls"))]
+# Sign-in with Microsoft Entra ID; the views answer 404 unless OIDC_RP_CLIENT_ID is configured.
+urlpatterns += [path("accounts/oidc/", include("mozilla_django_oidc.urls"))]
 
 # Under /api/ every error is JSON, including the 404 and 500 of URLs no view answers.
 handler404 = "pmo.views.page_not_found"

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views import defaults
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pmo import health, services
@@ -89,6 +89,13 @@ def healthz(request):
     """Database, broker and workers, as JSON; 503 when the database or a configured broker is down."""
     report = health.health_report()
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; the "Sign in with Microsoft" button shows only when OpenID Connect is configured."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"oidc_enabled": settings.OIDC_ENABLED}
 
 
 class PasswordResetView(auth_views.PasswordResetView):

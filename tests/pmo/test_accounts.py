@@ -120,7 +120,8 @@ def test_a_password_reset_by_email_in_the_users_language(client, person):
     form = client.get(reset_link(message), follow=True)
     assert form.status_code == 200 and "new_password1" in form.text
     done = client.post(
-        form.redirect_chain[-1][0], {"new_password1": "N3w-passw0rd-2026", "new_password2": "N3w-passw0rd-2026"}
+        form.redirect_chain[-1][0],
+        {"new_password1": "N3w-passw0rd-2026", "new_password2": "N3w-passw0rd-2026"},
     )
 
     assert done.status_code == 302 and done["Location"] == "/accounts/password/reset/complete/"
