@@ -16,10 +16,11 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from pmo.lib.api import StrictModelSerializer
 from pmo.models import User
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(StrictModelSerializer):
     roles = serializers.SerializerMethodField()
 
     class Meta:

@@ -413,3 +413,5 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
 }
 REST_FRAMEWORK["EXCEPTION_HANDLER"] = "pmo.lib.api.exception_handler"
+# The API speaks JSON only: form and multipart bodies cannot carry the schema's booleans and numbers.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]

@@ -21,10 +21,11 @@ def move_tokens_to_knox(apps, schema_editor):
         cursor.execute("SELECT key, user_id, created FROM authtoken_token")
         rows = cursor.fetchall()
         for key, user_id, created in rows:
-            token = AuthToken.objects.create(
+            token = AuthToken(
                 digest=hash_token(key), token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH], user_id=user_id, expiry=expiry
             )
-            AuthToken.objects.filter(pk=token.pk).update(created=created)
+            token.save(force_insert=True)
+            AuthToken._default_manager.filter(pk=token.pk).update(created=created)
         cursor.execute("DELETE FROM authtoken_token")
 
 
