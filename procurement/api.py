@@ -72,7 +72,7 @@ class ApprovalSerializer(StrictModelSerializer):
 
 
 class PurchaseOrderSerializer(StrictModelSerializer):
-    project_code = serializers.CharField(source="project.code", read_only=True, default=None)
+    project_code = serializers.CharField(source="project.code", read_only=True, default=None, allow_null=True)
     supplier_name = serializers.CharField(source="supplier.name", read_only=True)
     total_excl = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     total_vat = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)

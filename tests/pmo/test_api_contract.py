@@ -41,6 +41,7 @@ def api_key(transactional_db, monkeypatch):
         RiskFactory(project=project)
         TaskFactory(project=project)
         submitted_order(project=project)
+    submitted_order(project=None)  # an order outside any project: no project code
     return api_key_for(user)
 
 
