@@ -99,8 +99,7 @@ def test_a_nonconformity_needs_a_comment(pmo):
     assert answer.rating == ""
 
 
-def test_an_evidence_file_is_type_checked_and_served_only_to_readers(pmo, client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_an_evidence_file_is_type_checked_and_served_only_to_readers(pmo, client, files_on_disk):
     review = ReviewFactory()
     answer = review.answers.first()
 
