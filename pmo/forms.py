@@ -1,5 +1,7 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.utils import translation
 
 from pmo.lib.forms import Form, ModelForm
 from pmo.models import User
@@ -14,3 +16,11 @@ class ProfileForm(ModelForm):
 class LanguageForm(Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     next = forms.CharField(required=False)
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form; the email is written in the language the user chose, not the requester's."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with translation.override(context["user"].preferred_language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

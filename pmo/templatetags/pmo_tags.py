@@ -38,3 +38,9 @@ def number_format_attrs() -> str:
         get_format("DECIMAL_SEPARATOR"),
         get_format("THOUSAND_SEPARATOR"),
     )
+
+
+@register.filter
+def minutes(duration) -> int:
+    """A timedelta in whole minutes, rounded up (the lockout page's "try again in N minutes")."""
+    return -(-int(duration.total_seconds()) // 60)
