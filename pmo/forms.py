@@ -1,7 +1,11 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
-from pmo.models import User
+from pmo.lib.identifiers import normalize_enterprise_number
+from pmo.lib.uploads import upload_check
+from pmo.models import CompanyProfile, User
+from pmo.services import COMPANY_PROFILE_FIELDS
 
 
 class ProfileForm(forms.ModelForm):
@@ -13,3 +17,28 @@ class ProfileForm(forms.ModelForm):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     next = forms.CharField(required=False)
+
+
+class CompanyProfileForm(forms.ModelForm):
+    # Typed the way it is printed (0403.170.701); the service stores the 10 digits.
+    enterprise_number = forms.CharField(
+        label=_("enterprise number (KBO/BCE)"), max_length=14, help_text=_("10 digits, e.g. 0403.170.701.")
+    )
+
+    class Meta:
+        model = CompanyProfile
+        fields = COMPANY_PROFILE_FIELDS
+        widgets = {
+            field: forms.Textarea(attrs={"rows": 3}) for field in COMPANY_PROFILE_FIELDS if "terms" in field
+        }
+
+    def clean_enterprise_number(self) -> str:
+        return normalize_enterprise_number(self.cleaned_data["enterprise_number"])
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload, not the stored file
+            checked = upload_check(upload=logo, max_bytes=2 * 1024 * 1024)
+            if checked.content_type not in ("image/png", "image/jpeg"):
+                raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
+        return logo

@@ -62,3 +62,10 @@ def history_for(*, obj: Model, limit: int = 50) -> list[HistoryEntry]:
             )
         )
     return entries
+
+
+def company_profile_get() -> "CompanyProfile | None":
+    """The installation's company profile, or None while the administrator has not filled it in."""
+    from pmo.models import CompanyProfile
+
+    return CompanyProfile.objects.first()

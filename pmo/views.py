@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,7 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pmo import health, services
-from pmo.forms import LanguageForm, ProfileForm
+from pmo.forms import CompanyProfileForm, LanguageForm, ProfileForm
+from pmo.roles import Role
+from pmo.selectors import company_profile_get, history_for
 from projects.selectors import customer_list_for_user, project_list_for_user
 
 
@@ -87,3 +89,33 @@ def healthz(request):
     """Database, broker and workers, as JSON; 503 when the database or a configured broker is down."""
     report = health.health_report()
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_profile(request):
+    """The administrator fills in who the company is; every outgoing document prints it."""
+    if not request.user.has_role(Role.ADMINISTRATOR):
+        raise PermissionDenied
+    profile = company_profile_get()
+    form = CompanyProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_profile_save(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The company profile is saved."))
+            return redirect("pmo:company-profile")
+    history = history_for(obj=profile) if profile else []
+    return render(request, "pmo/company_profile.html", {"form": form, "profile": profile, "history": history})
+
+
+@login_required
+@require_GET
+def company_logo(request):
+    """The logo file, for the profile page preview (uploads are never served from MEDIA_URL)."""
+    profile = company_profile_get()
+    if profile is None or not profile.logo:
+        raise Http404
+    return FileResponse(profile.logo.open("rb"))
