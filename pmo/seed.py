@@ -132,8 +132,9 @@ DEMO_COMPANY = dict(
     peppol_identifier="0784123452",
     purchase_terms_en="Our general purchase terms apply; the supplier's terms do not. Invoices by Peppol, "
     "quoting our order number. Payment 30 days after a conforming invoice.",
-    purchase_terms_fr="Nos conditions générales d'achat s'appliquent, à l'exclusion de celles du fournisseur. "
-    "Factures via Peppol, avec notre numéro de commande. Paiement à 30 jours après facture conforme.",
+    purchase_terms_fr="Nos conditions générales d'achat s'appliquent, à l'exclusion de celles du "
+    "fournisseur. Factures via Peppol, avec notre numéro de commande. "
+    "Paiement à 30 jours après facture conforme.",
     purchase_terms_nl="Onze algemene aankoopvoorwaarden zijn van toepassing, niet die van de leverancier. "
     "Facturen via Peppol, met ons bestelnummer. Betaling 30 dagen na een conforme factuur.",
     quotation_terms_en="This quotation is valid until the date shown. Our general terms of sale apply. "

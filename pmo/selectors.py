@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.db.models import Model, QuerySet
 
-from pmo.models import User
+from pmo.models import CompanyProfile, User
 
 
 def user_list_with_role(*, role: str) -> QuerySet[User]:
@@ -64,8 +64,6 @@ def history_for(*, obj: Model, limit: int = 50) -> list[HistoryEntry]:
     return entries
 
 
-def company_profile_get() -> "CompanyProfile | None":
+def company_profile_get() -> CompanyProfile | None:
     """The installation's company profile, or None while the administrator has not filled it in."""
-    from pmo.models import CompanyProfile
-
     return CompanyProfile.objects.first()

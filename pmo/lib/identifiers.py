@@ -126,7 +126,7 @@ PEPPOL_SCHEMES = {
         PeppolScheme("0007", _("Swedish organisation number"), se_orgnr.validate),
     )
 }
-PEPPOL_SCHEME_CHOICES = [(code, f"{code} – {scheme.label}") for code, scheme in PEPPOL_SCHEMES.items()]
+PEPPOL_SCHEME_CHOICES = [(code, f"{code} - {scheme.label}") for code, scheme in PEPPOL_SCHEMES.items()]
 
 
 def normalize_peppol_identifier(scheme: str, identifier: str) -> str:
