@@ -35,6 +35,7 @@ def purchase_order_pdf(*, order: PurchaseOrder, language: str | None = None) -> 
 
 
 def purchase_order_ubl(*, order: PurchaseOrder) -> bytes:
-    """The order as a Peppol BIS Order 3 (UBL 2.1 Order) XML file."""
-    context = purchase_order_document_context(order=order)
-    return render_to_string("procurement/purchase_order_ubl.xml", context).encode()
+    """The order as a Peppol BIS Order 3 (UBL 2.1 Order) XML file; ValidationError names what is missing."""
+    from procurement.services.peppol import purchase_order_peppol_xml
+
+    return purchase_order_peppol_xml(order=order, context=purchase_order_document_context(order=order))
