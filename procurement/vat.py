@@ -52,3 +52,22 @@ EU_COUNTRIES = frozenset(
         "SK",
     ]
 )
+
+BELGIAN_RATES = ("21", "12", "6", "0", "rc")
+INTRA_EU_RATES = ("is", "ig")
+
+
+def vat_rate_refusal(*, supplier_country: str, vat_rate: str) -> str | None:
+    """Why a line's VAT treatment cannot apply to a supplier of this country, or None when it can.
+
+    A supplier in another Member State charges no Belgian VAT: the Belgian buyer reverse-charges it.
+    """
+    foreign_eu = supplier_country in EU_COUNTRIES and supplier_country != "BE"
+    if foreign_eu and vat_rate in BELGIAN_RATES:
+        return _(
+            "A supplier in another EU country charges no Belgian VAT: choose “Reverse charge (intra-EU "
+            "services)” or “Intra-EU acquisition of goods”."
+        )
+    if not foreign_eu and vat_rate in INTRA_EU_RATES:
+        return _("The intra-EU VAT treatments only apply to a supplier established in another EU country.")
+    return None

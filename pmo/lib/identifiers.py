@@ -72,6 +72,45 @@ def vat_country(number: str) -> str:
     return {"EL": "GR"}.get(number[:2], number[:2])
 
 
+# ISO 3166-1 alpha-2 codes (the list of the Peppol rules, without the VAT prefix EL for Greece).
+_ISO_CODES = (
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BR BS BT "
+    "BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CX CY CZ DE DJ DK DM DO DZ EC EE EG EH "
+    "ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR "
+    "HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK "
+    "LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE "
+    "NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RO RS RU RW SA SB SC "
+    "SD SE SG SH SI SJ SK SL SM SN SO SR ST SV SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ "
+    "UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW "
+)
+ISO_COUNTRIES = frozenset(_ISO_CODES.split())
+
+
+def validate_country_code(value: str) -> None:
+    if value.upper() not in ISO_COUNTRIES:
+        raise ValidationError(
+            _("“%(value)s” is not an ISO country code (two letters, e.g. BE, NL, FR, DE)."),
+            code="invalid_country",
+            params={"value": value},
+        )
+
+
+def validate_eu_vat(value: str) -> None:
+    """Model-level check of a prefixed number; the country is applied where it is known (clean)."""
+    if value and not value.strip()[:2].isdigit():
+        normalize_eu_vat(value)
+
+
+def clean_vat_for_country(instance, *, vat_field: str = "vat_number", country_field: str = "country") -> None:
+    """Model.clean() helper: store the VAT number normalized, and refuse one of another country."""
+    value = getattr(instance, vat_field)
+    if value:
+        try:
+            setattr(instance, vat_field, normalize_eu_vat(value, getattr(instance, country_field)))
+        except ValidationError as error:
+            raise ValidationError({vat_field: error}) from error
+
+
 @dataclass(frozen=True)
 class PeppolScheme:
     code: str
