@@ -43,6 +43,16 @@ def _css_string(text: str) -> SafeString:
     return mark_safe(escaped.replace("\n", " "))
 
 
+def _company_name() -> str:
+    """The legal name from the company profile; the setting only until the administrator fills it in."""
+    from pmo.lib.documents import document_company_context
+
+    company = document_company_context()
+    if company["company"] is None:
+        return settings.REPORTING_COMPANY_NAME
+    return f"{company['company'].legal_name} {company['company_legal_form']}"
+
+
 def _page_strings(project: dict, is_internal: bool) -> dict:
     if is_internal:
         confidentiality = _("Confidential: internal use only")
@@ -51,7 +61,7 @@ def _page_strings(project: dict, is_internal: bool) -> dict:
             "customer": project["customer"]
         }
     return {
-        "top_left": _css_string(f"{settings.REPORTING_COMPANY_NAME} · {_('Highlight report')}"),
+        "top_left": _css_string(f"{_company_name()} · {_('Highlight report')}"),
         "top_right": _css_string(f"{project['code']} · {project['name']}"),
         "bottom_left": _css_string(confidentiality),
         "page": _css_string(_("Page")),
@@ -159,7 +169,7 @@ def highlight_report_context(*, report: HighlightReport) -> dict:
         "project": data["project"],
         "is_internal": report.audience == Audience.INTERNAL,
         "page_strings": _page_strings(data["project"], report.audience == Audience.INTERNAL),
-        "company_name": settings.REPORTING_COMPANY_NAME,
+        "company_name": _company_name(),
         "dimensions": _tolerance_rows(snapshot, update, suggestion),
         "overall": update.rag_overall if update else suggestion.get("overall"),
         "overall_is_suggested": update is None,
@@ -182,9 +192,10 @@ def highlight_report_pdf(*, report: HighlightReport) -> tuple[bytes, int]:
     """Render the report in its language; returns the PDF and its number of pages."""
     from weasyprint import HTML
 
+    from pmo.lib.documents import document_company_context
+
     with translation.override(report.language):
-        html = render_to_string(
-            "reporting/pdf/highlight_report.html", highlight_report_context(report=report)
-        )
+        context = {**highlight_report_context(report=report), **document_company_context()}
+        html = render_to_string("reporting/pdf/highlight_report.html", context)
         document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
         return document.write_pdf(), len(document.pages)

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
@@ -26,3 +27,22 @@ def sort_header(context, key: str, label: str) -> str:
     params["sort"] = new_sort
     arrow = " ▲" if current == key else (" ▼" if current == f"-{key}" else "")
     return format_html('<a href="?{}">{}{}</a>', params.urlencode(), label, arrow)
+
+
+# Units people type on lines, printed in the document's language (issue 11); others print as typed.
+UNIT_LABELS = {
+    "h": pgettext_lazy("unit", "h"),
+    "hour": pgettext_lazy("unit", "h"),
+    "pcs": pgettext_lazy("unit", "pcs"),
+    "pc": pgettext_lazy("unit", "pcs"),
+    "day": pgettext_lazy("unit", "day"),
+    "days": pgettext_lazy("unit", "day"),
+    "month": pgettext_lazy("unit", "month"),
+    "set": pgettext_lazy("unit", "set"),
+    "lot": pgettext_lazy("unit", "lot"),
+}
+
+
+@register.filter
+def unit_label(unit: str) -> str:
+    return str(UNIT_LABELS.get((unit or "").strip().lower(), unit))
