@@ -1,6 +1,6 @@
 """The highlight report as a PDF (WeasyPrint), made only from frozen data so it renders the same twice."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -188,6 +188,29 @@ def highlight_report_context(*, report: HighlightReport) -> dict:
     }
 
 
+# Money the customer must not see: our costs (budget, commitments, actuals, forecast, contingency) and,
+# from them, the margin. The customer version keeps the status colours, not the figures behind them.
+COST_DIMENSIONS = ("cost", "scope")
+
+
+def _without_internal_figures(context: dict) -> dict:
+    """The customer version of the context: every internal cost figure removed, not just hidden."""
+    return {
+        **context,
+        "margin": None,
+        "variance": None,
+        "budget_lines": None,
+        "dimensions": [
+            replace(row, tolerance="—", measured="—") if row.key in COST_DIMENSIONS else row
+            for row in context["dimensions"]
+        ],
+        "charts": {**context["charts"], "budget": None},
+        "changes": None
+        if context["changes"] is None
+        else [{**change, "cost_impact": None} for change in context["changes"]],
+    }
+
+
 def highlight_report_pdf(*, report: HighlightReport) -> tuple[bytes, int]:
     """Render the report in its language; returns the PDF and its number of pages."""
     from weasyprint import HTML
@@ -196,6 +219,8 @@ def highlight_report_pdf(*, report: HighlightReport) -> tuple[bytes, int]:
 
     with translation.override(report.language):
         context = {**highlight_report_context(report=report), **document_company_context()}
+        if not context["is_internal"]:
+            context = _without_internal_figures(context)
         html = render_to_string("reporting/pdf/highlight_report.html", context)
         document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
         return document.write_pdf(), len(document.pages)
