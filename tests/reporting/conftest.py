@@ -5,10 +5,9 @@ from tests.reporting.fake_remotes import DataverseHandler, FakeServer, ServiceNo
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
+def media_in_tmp(files_on_disk):
     """Rendered PDFs go to a temporary MEDIA_ROOT (the worker fixture passes it on)."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return settings.MEDIA_ROOT
+    return files_on_disk
 
 
 @pytest.fixture(autouse=True)
