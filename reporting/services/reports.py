@@ -111,6 +111,9 @@ def progress_update_save(
 ) -> ProgressUpdate:
     """Record the PM's RAG and narrative for a week; differing from the suggestion needs a comment."""
     period_start = week_start_of(period_start)
+    if period_start.year == date.max.year:
+        # The week would end past the calendar's last day; money's form bound catches it earlier.
+        raise ValidationError({"period_start": _("This week is too far in the future.")})
     figures = project_figures(projects=[project], today=period_start + timedelta(days=6))[project.pk]
     suggestion = rag_suggest(figures=figures, tolerance=tolerance_values(tolerance_for(project=project)))
     differs = [
