@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from pmo.lib.money import MoneyField, money_format
-from pmo.models import User
+from pmo.models import CompanyProfile, User
 
 
 def user_list_with_role(*, role: str) -> QuerySet[User]:
@@ -108,3 +108,8 @@ class _HistoryValues:
         if isinstance(value, date):
             return date_format(value, "SHORT_DATE_FORMAT")
         return str(value)
+
+
+def company_profile_get() -> CompanyProfile | None:
+    """The installation's company profile, or None while the administrator has not filled it in."""
+    return CompanyProfile.objects.first()

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import get_format
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 
 from pmo.lib.money import money_format
 
@@ -38,3 +38,28 @@ def number_format_attrs() -> str:
         get_format("DECIMAL_SEPARATOR"),
         get_format("THOUSAND_SEPARATOR"),
     )
+
+
+@register.filter
+def minutes(duration) -> int:
+    """A timedelta in whole minutes, rounded up (the lockout page's "try again in N minutes")."""
+    return -(-int(duration.total_seconds()) // 60)
+
+
+# Units people type on lines, printed in the document's language (issue 11); others print as typed.
+UNIT_LABELS = {
+    "h": pgettext_lazy("unit", "h"),
+    "hour": pgettext_lazy("unit", "h"),
+    "pcs": pgettext_lazy("unit", "pcs"),
+    "pc": pgettext_lazy("unit", "pcs"),
+    "day": pgettext_lazy("unit", "day"),
+    "days": pgettext_lazy("unit", "day"),
+    "month": pgettext_lazy("unit", "month"),
+    "set": pgettext_lazy("unit", "set"),
+    "lot": pgettext_lazy("unit", "lot"),
+}
+
+
+@register.filter
+def unit_label(unit: str) -> str:
+    return str(UNIT_LABELS.get((unit or "").strip().lower(), unit))

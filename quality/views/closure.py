@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.selectors import history_for
+from projects.gates import gate_evaluate
+from projects.models import Phase
 from projects.selectors import project_get_for_user
 from quality import forms
 from quality.closure_checks import closure_checks_run
@@ -55,6 +57,9 @@ def _closure_page(request, project, survey_form=None):
         "surveys": project.satisfaction_surveys.select_related("contact"),
         "handover": Handover.objects.filter(project=project).first(),
         "history": history_for(obj=validation) if validation else [],
+        "handover_gate": gate_evaluate(project=project, target_phase=Phase.HANDED_OVER)
+        if project.phase == Phase.CLOSING
+        else None,
     }
     return render(request, "quality/closure.html", context, status=200 if survey_form is None else 400)
 
@@ -184,6 +189,9 @@ def handover_detail(request, pk: int):
         "can_decide": handover.status == HandoverStatus.SUBMITTED
         and request.user.has_perm("quality.decide_handover", handover),
         "register_transfers": selectors.handover_register_transfers(project=handover.project),
+        "blockers": services.handover_blockers(project=handover.project)
+        if handover.status == HandoverStatus.SUBMITTED
+        else [],
         "part_forms": {part: form_class(prefix=part) for part, form_class in forms.PART_FORMS.items()}
         if can_change
         else {},

@@ -103,6 +103,19 @@ def toolbox_create(request, project_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def qualification_create(request, project_pk: int):
+    return _record_page(
+        request,
+        project_pk,
+        forms.SiteQualificationForm,
+        services.site_qualification_record,
+        _("Qualification recorded."),
+        _("Qualification of a person on site"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def incident_create(request, project_pk: int):
     return _record_page(
         request,
