@@ -105,15 +105,28 @@ def tolerance_save(*, project: Project, actor: User, **values) -> Tolerance:
     return tolerance
 
 
+REPORTABLE_YEARS = range(2000, 2101)
+
+
+def _reportable_week(day: date) -> date:
+    """The Monday of the day's week, within the years the forms accept: near the calendar's ends the week
+    (and the figures computed around it) would run past the dates Python knows."""
+    if day.year not in REPORTABLE_YEARS:
+        raise ValidationError(
+            {
+                "period_start": _("Choose a week between %(first)s and %(last)s.")
+                % {"first": REPORTABLE_YEARS[0], "last": REPORTABLE_YEARS[-1]}
+            }
+        )
+    return week_start_of(day)
+
+
 @transaction.atomic
 def progress_update_save(
     *, project: Project, actor: User, period_start: date, rags: dict[str, str], **narrative
 ) -> ProgressUpdate:
     """Record the PM's RAG and narrative for a week; differing from the suggestion needs a comment."""
-    period_start = week_start_of(period_start)
-    if period_start.year == date.max.year:
-        # The week would end past the calendar's last day; money's form bound catches it earlier.
-        raise ValidationError({"period_start": _("This week is too far in the future.")})
+    period_start = _reportable_week(period_start)
     figures = project_figures(projects=[project], today=period_start + timedelta(days=6))[project.pk]
     suggestion = rag_suggest(figures=figures, tolerance=tolerance_values(tolerance_for(project=project)))
     differs = [
@@ -197,7 +210,7 @@ def highlight_report_request(
     *, project: Project, actor: User | None, audience: str, language: str, period_start: date
 ) -> HighlightReport:
     """Ask for a report of a week; the snapshot is frozen now and a worker renders the PDF."""
-    period_start = week_start_of(period_start)
+    period_start = _reportable_week(period_start)
     snapshot = snapshot_take(project=project, week_start=period_start)
     report, created = HighlightReport.objects.get_or_create(
         project=project,

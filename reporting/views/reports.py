@@ -100,7 +100,11 @@ def report_create(request, pk: int):
     form = _request_form(request, project, request.POST)
     if not form.is_valid():
         return _project_page(request, project, request_form=form)
-    report = services.highlight_report_request(project=project, actor=request.user, **form.cleaned_data)
+    try:
+        report = services.highlight_report_request(project=project, actor=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _project_page(request, project, request_form=form)
     return redirect(report)
 
 

@@ -8,7 +8,7 @@ from django.utils import translation
 from pmo.roles import Role
 from procurement.models import CostCategory
 from reporting import services
-from reporting.models import DistributionRecipient, ProgressUpdate
+from reporting.models import DistributionRecipient, HighlightReport, ProgressUpdate
 from reporting.rendering import highlight_report_context
 from reporting.selectors import last_week_start
 from tests.factories import BudgetLineFactory, ProgressUpdateFactory, ProjectFactory, user_with_role
@@ -56,20 +56,30 @@ def test_a_progress_update_for_the_last_week_of_the_calendar_is_a_form_error(cli
 def test_garbage_in_any_progress_or_recipient_field_is_never_a_server_error(client, project):
     client.force_login(project.project_manager)
     recipient = {"name": "Hilde", "email": "hilde@stad.example", "language": "nl", "audience": "customer"}
-    cases = [
-        (f"/reporting/projects/{project.pk}/progress/create/", {**payload(), field: value})
-        for field in payload()
-        for value in GARBAGE
-    ] + [
-        (f"/reporting/projects/{project.pk}/recipients/create/", {**recipient, field: value})
-        for field in recipient
-        for value in GARBAGE
-    ]
+    report = {"period_start": last_week_start().isoformat(), "audience": "internal", "language": "nl"}
+    cases = (
+        [
+            (f"/reporting/projects/{project.pk}/progress/create/", {**payload(), field: value})
+            for field in payload()
+            for value in GARBAGE
+        ]
+        + [
+            (f"/reporting/projects/{project.pk}/recipients/create/", {**recipient, field: value})
+            for field in recipient
+            for value in GARBAGE
+        ]
+        + [
+            (f"/reporting/projects/{project.pk}/reports/create/", {**report, field: value})
+            for field in report
+            for value in GARBAGE
+        ]
+    )
 
     statuses = [client.post(url, data).status_code for url, data in cases]
 
     assert max(statuses) < 500
     assert not DistributionRecipient.objects.exclude(email="hilde@stad.example").exists()
+    assert not HighlightReport.objects.exclude(period_start=last_week_start()).exists()
 
 
 def test_a_refused_recipient_keeps_what_was_typed(client, project):
