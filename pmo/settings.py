@@ -332,3 +332,6 @@ CELERY_BEAT_SCHEDULE["quotation-expire-overdue"] = {
     "task": "projects.tasks.quotation_expire_overdue_task",
     "schedule": 3600.0,
 }
+
+# Official UBL schemas and Peppol rules (issue 11), vendored unchanged with their provenance README.
+PEPPOL_STANDARDS_DIR = Path(env.str("PEPPOL_STANDARDS_DIR", default=str(BASE_DIR / "tests" / "standards")))

@@ -1,4 +1,5 @@
 from procurement.models.budget import BudgetLine, CostCategory
+from procurement.models.einvoices import EInvoice, EInvoiceKind, EInvoiceStatus
 from procurement.models.orders import (
     COMMITTED_STATUSES,
     EDITABLE_STATUSES,
@@ -35,6 +36,9 @@ __all__ = [
     "ApprovalRuleKind",
     "BudgetLine",
     "CostCategory",
+    "EInvoice",
+    "EInvoiceKind",
+    "EInvoiceStatus",
     "GoodsReceipt",
     "GoodsReceiptLine",
     "InvoiceStatus",
