@@ -153,3 +153,14 @@ NAVIGATION += [
 NAVIGATION += [
     NavEntry(_("Company"), "pmo:company-profile", "buildings", frozenset({Role.ADMINISTRATOR}), "company"),
 ]
+
+# E-invoice inbox (issue 11): Peppol invoices and credit notes received from suppliers.
+NAVIGATION += [
+    NavEntry(
+        _("E-invoices"),
+        "procurement:einvoice-inbox",
+        "envelope-paper",
+        frozenset({Role.FINANCE}),
+        "procurement",
+    ),
+]

@@ -498,3 +498,5 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
 REST_FRAMEWORK["EXCEPTION_HANDLER"] = "pmo.lib.api.exception_handler"
 # The API speaks JSON only: form and multipart bodies cannot carry the schema's booleans and numbers.
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]
+# Official UBL schemas and Peppol rules (issue 11), vendored unchanged with their provenance README.
+PEPPOL_STANDARDS_DIR = Path(env.str("PEPPOL_STANDARDS_DIR", default=str(BASE_DIR / "tests" / "standards")))

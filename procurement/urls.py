@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement.views import exports, invoices, money, orders, substitutes, suppliers
+from procurement.views import einvoices, exports, invoices, money, orders, substitutes, suppliers
 
 app_name = "procurement"
 
@@ -24,6 +24,7 @@ urlpatterns: list = [
     path("orders/<int:pk>/ubl.xml", orders.purchase_order_ubl, name="purchase-order-ubl"),
     path("orders/<int:pk>/invoices/create/", invoices.invoice_create, name="invoice-create"),
     path("invoices/", invoices.invoice_list, name="invoice-list"),
+    path("einvoices/", einvoices.einvoice_inbox, name="einvoice-inbox"),
     path("invoices/<int:pk>/", invoices.invoice_detail, name="invoice-detail"),
     path("invoices/<int:pk>/resolve/", invoices.invoice_resolve, name="invoice-resolve"),
     path("suppliers/", suppliers.supplier_list, name="supplier-list"),

@@ -1,4 +1,5 @@
 from procurement.models.budget import BudgetLine, CostCategory
+from procurement.models.einvoices import EInvoice, EInvoiceKind, EInvoiceStatus
 from procurement.models.orders import (
     COMMITTED_STATUSES,
     EDITABLE_STATUSES,
@@ -39,6 +40,9 @@ __all__ = [
     "ApproverSubstitute",
     "BudgetLine",
     "CostCategory",
+    "EInvoice",
+    "EInvoiceKind",
+    "EInvoiceStatus",
     "GoodsReceipt",
     "GoodsReceiptLine",
     "InvoiceStatus",
