@@ -37,12 +37,14 @@ from quality.models import (
     IncidentKind,
     IncidentStatus,
     LastMinuteRiskAnalysis,
+    QualificationKind,
     Rating,
     Review,
     ReviewAnswer,
     ReviewStatus,
     SafetyIncident,
     SatisfactionSurvey,
+    SiteQualification,
     SupportContract,
     ToolboxMeeting,
     TransferredItem,
@@ -328,10 +330,14 @@ def _seed_findings(rng, reviews, answers, languages, counter, year, today, peopl
     return findings, actions
 
 
+# On an installation site: the VCA diplomas of the crew and the electricians' BA4/BA5.
+QUALIFICATION_MIX = (QualificationKind.BASIC_VCA, QualificationKind.BA4, QualificationKind.VOL_VCA)
+
+
 def _seed_safety(rng, projects, languages, counter, year, today, people, findings, actions) -> None:
     recorders = people[Role.PROJECT_MANAGER]
     dense = len(projects) < 100
-    lmras, meetings, incidents, hours = [], [], [], []
+    lmras, meetings, incidents, hours, qualifications = [], [], [], [], []
     for number, project in enumerate(p for p in projects if p.phase in ON_SITE_PHASES):
         texts = TEXT[languages.get(project.customer_id, "en")]
         recorder = project.project_manager or recorders[number % len(recorders)]
@@ -362,6 +368,18 @@ def _seed_safety(rng, projects, languages, counter, year, today, people, finding
                 recorded_by=recorder,
             )
         )
+        for person, kind in zip(rng.sample(TEAM, 3), QUALIFICATION_MIX, strict=False):
+            qualifications.append(
+                SiteQualification(
+                    project=project,
+                    person=person,
+                    kind=kind,
+                    certificate_number=f"{kind.upper()}-{rng.randint(10000, 99999)}",
+                    # One in six expired or about to: what the workplace inspection is there to catch.
+                    valid_until=today + timedelta(days=rng.choice([-20, 15, 200, 400, 700, 900])),
+                    recorded_by=recorder,
+                )
+            )
         for month_back in range(3):
             first = (today.replace(day=1) - timedelta(days=31 * month_back)).replace(day=1)
             hours.append(WorkedHours(project=project, month=first, hours=Decimal(rng.randint(300, 2400))))
@@ -392,6 +410,7 @@ def _seed_safety(rng, projects, languages, counter, year, today, people, finding
             )
     LastMinuteRiskAnalysis.objects.bulk_create(lmras, batch_size=5000)
     ToolboxMeeting.objects.bulk_create(meetings, batch_size=5000)
+    SiteQualification.objects.bulk_create(qualifications, batch_size=5000)
     WorkedHours.objects.bulk_create(hours, batch_size=5000, ignore_conflicts=True)
     incidents = bulk_create_with_history(incidents, SafetyIncident, batch_size=2000)
     follow_ups = [
