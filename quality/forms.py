@@ -19,7 +19,9 @@ from quality.models import (
     Hazard,
     LastMinuteRiskAnalysis,
     Rating,
+    ReviewPurpose,
     SafetyIncident,
+    SiteQualification,
     SupportContract,
     ToolboxMeeting,
     TransferredItem,
@@ -49,6 +51,13 @@ class ReviewScheduleForm(Form):
     )
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
     scheduled_for = DateField(label=_("Scheduled for"), widget=DateInput())
+    purpose = forms.ChoiceField(
+        label=_("Purpose"),
+        choices=ReviewPurpose.choices,
+        initial=ReviewPurpose.REVIEW,
+        required=False,
+        help_text=_("An internal audit needs a reviewer who is not on the project's team."),
+    )
     gate_phase = forms.ChoiceField(
         label=_("Required before phase"),
         choices=GATE_PHASES,
@@ -59,6 +68,9 @@ class ReviewScheduleForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = reviewers()
+
+    def clean_purpose(self) -> str:
+        return self.cleaned_data.get("purpose") or ReviewPurpose.REVIEW
 
 
 class AnswerForm(Form):
@@ -324,3 +336,18 @@ class SurveyAnswerForm(Form):
     comment = forms.CharField(
         label=_("Anything you want to tell us?"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class NotApplicableForm(Form):
+    """Declare a control not applicable to a project (with a reason), or withdraw that decision."""
+
+    reference = forms.CharField(label=_("Clause or control"), max_length=20)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    applicable = forms.BooleanField(label=_("Applies again"), required=False)
+
+
+class SiteQualificationForm(ModelForm):
+    class Meta:
+        model = SiteQualification
+        fields = ["person", "company", "kind", "certificate_number", "valid_until"]
+        widgets = {"valid_until": DateInput()}

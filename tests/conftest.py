@@ -67,7 +67,19 @@ def users(db) -> dict[str, object]:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, settings):
+def files_on_disk(settings, tmp_path):
+    """Real files on a temporary MEDIA_ROOT: the test settings keep files in memory, which a test that
+    serves an upload back through the file system or shares files with a worker process cannot use."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings, files_on_disk):
     """A real Celery worker on Redis, against this test's database, on a queue of its own."""
     redis_url = os.environ.get("TEST_REDIS_URL", "")
     require_or_skip(bool(redis_url), "needs Redis (TEST_REDIS_URL)")
@@ -142,12 +154,13 @@ def _database_url(database: dict) -> str:
     return f"postgres://{user}{password}@{host}:{port}/{database['NAME']}"
 
 
-def _wait_for_worker(app, queue: str, worker: subprocess.Popen, seconds: float = 30) -> None:
+def _wait_for_worker(app, node: str, worker: subprocess.Popen, seconds: float = 30) -> None:
+    """Wait until the worker named `node`@host answers a ping (it has connected and consumes)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if worker.poll() is not None:
             raise RuntimeError(f"the Celery worker exited: {worker.stdout.read() if worker.stdout else ''}")
-        replies = app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=0.5)
+        replies = app.control.ping(destination=[f"{node}@{os.uname().nodename}"], timeout=0.5)
         if replies:
             return
     raise RuntimeError("the Celery worker did not answer in time")

@@ -53,9 +53,21 @@ class VatRate(models.TextChoices):
     REDUCED = "6", _("6 %")
     ZERO = "0", _("0 %")
     REVERSE_CHARGE = "rc", _("Reverse charge (co-contractor)")
+    INTRA_EU_SERVICES = "is", _("Reverse charge (intra-EU services)")
+    INTRA_EU_GOODS = "ig", _("Intra-EU acquisition of goods")
 
 
-VAT_PERCENT = {"21": Decimal(21), "12": Decimal(12), "6": Decimal(6), "0": Decimal(0), "rc": Decimal(0)}
+VAT_PERCENT = {
+    "21": Decimal(21),
+    "12": Decimal(12),
+    "6": Decimal(6),
+    "0": Decimal(0),
+    "rc": Decimal(0),
+    "is": Decimal(0),
+    "ig": Decimal(0),
+}
+# Rates where the buyer, not the supplier, accounts for the VAT: the order must say why, with its legal basis.
+REVERSE_CHARGE_RATES = ("rc", "is", "ig")
 
 
 class PurchaseOrder(models.Model):

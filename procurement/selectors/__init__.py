@@ -9,11 +9,14 @@ from procurement.selectors.approvals import (
     user_can_fill,
 )
 from procurement.selectors.budget import (
+    ExternalFigure,
     ProjectPnl,
     budget_line_figures,
     money_totals_for_projects,
+    pnl_source_register,
     portfolio_money_for_user,
     project_money_annotate,
+    project_order_numbers,
     project_pnl,
     project_spend,
 )
@@ -32,6 +35,7 @@ from procurement.selectors.orders import (
 )
 
 __all__ = [
+    "ExternalFigure",
     "ProjectPnl",
     "Requirement",
     "approval_blocker",
@@ -40,8 +44,10 @@ __all__ = [
     "money_totals_for_projects",
     "order_amount",
     "pending_roles_for",
+    "pnl_source_register",
     "portfolio_money_for_user",
     "project_money_annotate",
+    "project_order_numbers",
     "project_pnl",
     "project_spend",
     "purchase_order_approvals",

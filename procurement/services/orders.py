@@ -24,6 +24,7 @@ from procurement.models import (
     SupplierKind,
 )
 from procurement.selectors.approvals import approval_requirements, order_amount, pending_roles_for
+from procurement.vat import vat_rate_refusal
 
 S = PurchaseOrderStatus
 ORDER_FIELDS = ("project", "supplier", "title", "delivery_address", "delivery_date", "notes")
@@ -61,6 +62,11 @@ def _check_lines(order: PurchaseOrder, lines: list[dict]) -> None:
             raise ValidationError(_("Every line of a project order needs a budget line."))
         if budget_line is not None and budget_line.project_id != order.project_id:
             raise ValidationError(_("A line's budget line must belong to the order's project."))
+        refusal = vat_rate_refusal(
+            supplier_country=order.supplier.country, vat_rate=values.get("vat_rate", "21")
+        )
+        if refusal:
+            raise ValidationError(refusal)
 
 
 def _save_lines(order: PurchaseOrder, lines: list[dict], *, actor: User) -> None:

@@ -27,6 +27,7 @@ from procurement.forms import (
     order_form_figures,
 )
 from procurement.models import BudgetLine, PurchaseOrder, PurchaseOrderStatus
+from procurement.services.peppol import peppol_order_missing
 from projects.selectors import project_list_for_user
 
 ORDER_SORTS = {
@@ -163,6 +164,7 @@ def purchase_order_detail(request, pk: int):
         "take_over_form": _take_over_form(request.user, order, requirements),
         "reject_form": RejectForm(),
         "history": history_for(obj=order),
+        "peppol_missing": peppol_order_missing(order=order),
     }
     return render(request, "procurement/order_detail.html", context)
 
@@ -330,6 +332,11 @@ def purchase_order_ubl(request, pk: int):
     from procurement.services.documents import purchase_order_ubl as render_ubl
 
     order = selectors.purchase_order_get_for_user(user=request.user, pk=pk)
-    response = HttpResponse(render_ubl(order=order), content_type="application/xml")
+    try:
+        document = render_ubl(order=order)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(order)
+    response = HttpResponse(document, content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{order.number}.xml"'
     return response

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pmo.lib.forms import DateInput, ModelForm
-from pmo.lib.validators import normalize_belgian_vat
+from pmo.lib.identifiers import normalize_eu_vat
 from pmo.roles import Role
 from pmo.selectors import user_list_with_role
 from projects.models import Customer, CustomerContact, Project
@@ -14,9 +14,15 @@ class CustomerForm(ModelForm):
         model = Customer
         fields = ["name", "vat_number", "street", "postal_code", "city", "country", "language", "is_active"]
 
-    def clean_vat_number(self) -> str:
-        value = self.cleaned_data["vat_number"].strip()
-        return normalize_belgian_vat(value) if value else ""
+    def clean(self):
+        cleaned = super().clean()
+        value = (cleaned.get("vat_number") or "").strip()
+        if value:
+            try:
+                cleaned["vat_number"] = normalize_eu_vat(value, cleaned.get("country") or "BE")
+            except forms.ValidationError as error:
+                self.add_error("vat_number", error)
+        return cleaned
 
 
 class CustomerContactForm(ModelForm):

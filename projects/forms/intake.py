@@ -8,7 +8,6 @@ from projects.models import Customer, Intake, IntakeTemplate
 from projects.services.intake import INTAKE_FIELDS
 
 
-
 class IntakeForm(ModelForm):
     class Meta:
         model = Intake

@@ -22,7 +22,7 @@ from reporting import services
 from reporting.models import DistributionRecipient, HighlightReport
 from reporting.rendering import highlight_report_pdf
 from reporting.selectors import last_week_start
-from tests.conftest import ROOT, _database_url, wait_until
+from tests.conftest import ROOT, _database_url, _wait_for_worker, wait_until
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.usefixtures("postgres_only")]
 
@@ -103,9 +103,15 @@ def _batch(today) -> tuple[int, float]:
 
 
 @pytest.fixture
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    os.environ["MEDIA_ROOT"] = settings.MEDIA_ROOT
+def media_in_tmp(files_on_disk, monkeypatch):
+    monkeypatch.setenv("MEDIA_ROOT", files_on_disk)
+
+
+def _tasks_done(app, node: str) -> int:
+    """How many tasks the worker `node`@host has run since it started (its own counter)."""
+    name = f"{node}@{os.uname().nodename}"
+    stats = app.control.inspect(destination=[name], timeout=2).stats() or {}
+    return sum(stats.get(name, {}).get("total", {}).values())
 
 
 @pytest.mark.worker
@@ -130,16 +136,23 @@ def test_render_time_and_batch_throughput_at_scale_m(media_in_tmp, celery_worker
         started = time.perf_counter()
         highlight_report_pdf(report=report)
         timings.append(time.perf_counter() - started)
-    print(f"render one report: median {sorted(timings)[2] * 1000:.0f} ms (5 runs)")
+    median = sorted(timings)[2]
+    print(f"render one report: median {median * 1000:.0f} ms (5 runs)")
+    assert median < 5, "one highlight report must render in well under the batch's per-report budget"
 
     today = timezone.localdate() + timedelta(weeks=1)
     count, seconds = _batch(today)
     print(f"batch, 1 worker:  {count} reports in {seconds:.1f} s = {count / seconds:.2f} reports/s")
-    second = _extra_worker(app.conf.task_default_queue)
+    assert count == 100
+    queue = app.conf.task_default_queue
+    second = _extra_worker(queue)
     try:
-        time.sleep(5)  # let the second worker connect
+        _wait_for_worker(app, f"{queue}-2", second)
         count, seconds = _batch(today + timedelta(weeks=1))
         print(f"batch, 2 workers: {count} reports in {seconds:.1f} s = {count / seconds:.2f} reports/s")
+        assert count == 100
+        # The batch is split between the workers: a lock or a single queue consumer would leave one idle.
+        assert _tasks_done(app, f"{queue}-2") > 0
     finally:
         second.terminate()
         second.wait(timeout=10)

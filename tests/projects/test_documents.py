@@ -14,8 +14,8 @@ PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def media(files_on_disk):
+    return files_on_disk
 
 
 def docx_bytes() -> bytes:
