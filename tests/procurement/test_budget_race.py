@@ -59,6 +59,7 @@ def test_it_never_lets_two_approvals_share_the_same_remaining_budget(postgres_on
     project = ProjectFactory()
     budget_line = BudgetLineFactory(project=project, budget=Decimal("1000.00"))
     requester = user_with_role(Role.PM_SUPPORT)
+    user_with_role(Role.HEAD_OF_PM)  # who decides once the budget is exceeded
     first = _order(project, budget_line, requester, Decimal("600.00"))
     second = _order(project, budget_line, requester, Decimal("600.00"))
     manager = project.project_manager
