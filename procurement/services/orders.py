@@ -30,13 +30,8 @@ LINE_FIELDS = ("description", "quantity", "unit", "unit_price", "vat_rate", "bud
 
 
 def _move(order: PurchaseOrder, status: str, *, actor: User, fields: list[str], reason: str = "") -> None:
-    if not order.can_move_to(status):
-        raise ValidationError(
-            _("An order in state “%(status)s” cannot go to “%(target)s”.")
-            % {"status": order.get_status_display(), "target": S(status).label}
-        )
-    order.status = status
-    audited_save(order, actor=actor, update_fields=["status", "updated_at", *fields], reason=reason)
+    """Every status change of an order goes through its table (PurchaseOrder.workflow)."""
+    order.workflow.move(order, status, actor=actor, fields=fields, reason=reason)
 
 
 def _lock(order: PurchaseOrder) -> PurchaseOrder:
@@ -104,11 +99,11 @@ def purchase_order_update(*, order: PurchaseOrder, actor: User, lines: list[dict
     fields = [field for field in ORDER_FIELDS if field in values]
     if order.status in (S.APPROVED, S.SENT, S.SUBMITTED):
         order.approval_round += 1
-        order.status = S.SUBMITTED
+        order.workflow.assign(order, S.SUBMITTED)
         order.submitted_at = timezone.now()
         fields += ["approval_round", "status", "submitted_at"]
     elif order.status == S.REJECTED:
-        order.status = S.DRAFT
+        order.workflow.assign(order, S.DRAFT)
         fields += ["status"]
     audited_save(order, actor=actor, update_fields=[*fields, "updated_at"], reason=_("changed"))
     if lines is not None:

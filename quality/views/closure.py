@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.lib.listing import paginate, sort_queryset
+from pmo.lib.transitions import allowed_actions
 from pmo.selectors import history_for
 from projects.selectors import project_get_for_user
 from quality import forms
@@ -180,8 +181,7 @@ def handover_detail(request, pk: int):
         "handover": handover,
         "project": handover.project,
         "can_change": can_change,
-        "can_decide": handover.status == HandoverStatus.SUBMITTED
-        and request.user.has_perm("quality.decide_handover", handover),
+        "can_decide": "accept" in allowed_actions(handover, request.user),
         "register_transfers": selectors.handover_register_transfers(project=handover.project),
         "part_forms": {part: form_class(prefix=part) for part, form_class in forms.PART_FORMS.items()}
         if can_change

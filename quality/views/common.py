@@ -1,8 +1,8 @@
 """Small helpers shared by the quality views."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
+
+from pmo.lib.views import post_action
 
 
 def require_perm(user, perm: str, obj=None) -> None:
@@ -11,12 +11,5 @@ def require_perm(user, perm: str, obj=None) -> None:
 
 
 def run_action(request, action, *, success: str, target):
-    """Call one service for a POST-only action; show its refusal as a message; go back."""
-    try:
-        action()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return redirect(target)
+    """Call one service for a POST-only action (pmo.lib.views.post_action)."""
+    return post_action(request, action, success=success, target=target)

@@ -151,7 +151,7 @@ def incident_detail(request, pk: int):
         "actions": incident.actions.select_related("owner", "verified_by"),
         "action_form": forms.CorrectiveActionForm(),
         "verify_form": forms.ActionVerifyForm(),
-        "can_record": can_record and incident.status != "closed",
+        "can_record": can_record and not incident.workflow.is_final(incident),
         "history": history_for(obj=incident),
     }
     return render(request, "quality/incident_detail.html", context)
