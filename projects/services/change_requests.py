@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from pmo.models import User
 from pmo.roles import Role
+from projects import hooks
 from projects.models import LEVEL_1_LIMIT, ChangeRequest, Project
 from projects.services.plan import plan_baseline_create
 from projects.services.registers_common import _create, _locked, _transition, _update
@@ -122,7 +123,7 @@ def change_request_reject(*, change_request: ChangeRequest, actor: User, reason:
 def change_request_approve(*, change_request: ChangeRequest, actor: User, note: str = "") -> ChangeRequest:
     """Approve a change: its budget line, the budget and (when billable) the contract value move,
     a new named plan baseline is taken and linked, all in one transaction."""
-    from procurement.services import budget_line_adjust
+    budget_line_adjust = hooks.budget.adjust  # procurement owns budget lines (projects.hooks)
 
     change_request = _locked(change_request)
     project = Project.objects.select_for_update().get(pk=change_request.project_id)

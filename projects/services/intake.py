@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from pmo.lib.audit import audited_save
 from pmo.models import User
 from pmo.services import sequence_next
+from projects import hooks
 from projects.models import (
     INTAKE_EDITABLE_STATUSES,
     Customer,
@@ -232,8 +233,8 @@ def project_create_from_intake(
         start_date=locked.requested_start,
         end_date=locked.requested_end,
     )
-    # Imported here: procurement builds on projects, so projects reaches it only at call time.
-    from procurement.services import budget_lines_from_estimate
+    # Procurement builds on projects and owns budget lines: projects reaches them through its port.
+    budget_lines_from_estimate = hooks.budget.lines_from_estimate
 
     budget_lines_from_estimate(
         project=project,
