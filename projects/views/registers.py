@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,7 +37,7 @@ class Kind:
 
     key: str
     url: str
-    label: str
+    label: str | Promise
     model: type
     form: type
     filter: type
@@ -335,7 +336,7 @@ def _run(request, entry, call: Callable, success: str):
 
 
 # What each POST operation does: (kind, operation) → service call with (entry, actor, reason).
-OPERATIONS: dict[tuple[str, str], tuple[Callable, str]] = {
+OPERATIONS: dict[tuple[str, str], tuple[Callable, str | Promise]] = {
     ("risk", "close"): (
         lambda e, a, r: services.risk_close(risk=e, actor=a, reason=r),
         gettext_lazy("%(reference)s closed."),
