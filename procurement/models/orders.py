@@ -109,6 +109,9 @@ PURCHASE_ORDER_TRANSITIONS: dict[str, tuple[str, ...]] = PURCHASE_ORDER_WORKFLOW
 COMMITTED_STATUSES = (S.APPROVED, S.SENT, S.PARTIALLY_RECEIVED)
 # Orders whose lines may still change (a change to an approved or sent order needs a new approval).
 EDITABLE_STATUSES = (S.DRAFT, S.SUBMITTED, S.REJECTED, S.APPROVED, S.SENT)
+# Orders that no longer hold a project open: nothing more will be received on them. A received order may
+# still be closed and a rejected one reopened, but neither waits on a supplier (the closure check).
+SETTLED_STATUSES = (S.RECEIVED, S.CLOSED, S.REJECTED, S.CANCELLED)
 # Orders an invoice may be recorded against (the invoice services check the same tuple).
 INVOICEABLE_STATUSES = (S.APPROVED, S.SENT, S.PARTIALLY_RECEIVED, S.RECEIVED, S.CLOSED)
 
