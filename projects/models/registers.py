@@ -512,18 +512,8 @@ class ChangeRequest(RegisterEntry):
             style="primary",
             **_operation("change-request", "assess"),
         ),
-        Transition(
-            "approve",
-            source=[Status.ASSESSED],
-            target=Status.APPROVED,
-            label=_("Approve"),
-            icon="check-lg",
-            style="success",
-            confirm=_(
-                "Approve: the budget, the contract value (if billable) and a new plan baseline follow. Continue?"  # noqa: E501
-            ),
-            **_operation("change-request", "approve", allowed=_decides),
-        ),
+        # Approving may say which tasks absorb the time impact: a form of its own on the detail page.
+        Transition("approve", source=[Status.ASSESSED], target=Status.APPROVED, allowed=_decides),
         # Rejecting takes a reason: the page's reason form, not a button.
         Transition(
             "reject", source=[Status.SUBMITTED, Status.ASSESSED], target=Status.REJECTED, allowed=_decides
