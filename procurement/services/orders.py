@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pmo.lib.audit import audited_save
+from pmo.lib.vat import vat_rate_refusal
 from pmo.models import User
 from pmo.roles import Role
 from pmo.services import sequence_next
@@ -24,7 +25,6 @@ from procurement.models import (
     SupplierKind,
 )
 from procurement.selectors.approvals import approval_requirements, order_amount, pending_roles_for
-from procurement.vat import vat_rate_refusal
 
 S = PurchaseOrderStatus
 ORDER_FIELDS = ("project", "supplier", "title", "delivery_address", "delivery_date", "notes")
