@@ -17,7 +17,7 @@ PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 $(wildcard $(HOME)/.pyenv/v
 find_python = $(firstword $(foreach c,$(PYTHON_CANDIDATES),$(shell command -v $(c) >/dev/null 2>&1 && \
 	$(c) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && command -v $(c))))
 
-.PHONY: help run test test-fast bench worker beat messages lint format check-deploy clean browser prod-check backup restore
+.PHONY: help run test test-fast bench worker beat messages lint lint-imports typecheck format check-deploy clean browser prod-check backup restore
 
 help:
 	@echo "make run      - set up and serve the demo on http://$(HOST):$(PORT) (SQLite, in-process tasks)"
@@ -27,6 +27,8 @@ help:
 	@echo "make bench    - benchmarks at scale (tests/benchmarks)"
 	@echo "make messages - refresh and compile the French and Dutch catalogs"
 	@echo "make lint     - ruff check and format check"
+	@echo "make lint-imports - the import rules between the apps (import-linter, ARCHITECTURE.md)"
+	@echo "make typecheck    - mypy with the Django and DRF stubs"
 	@echo "make prod-check - the production shape: collectstatic, gunicorn, health checks, sign-in"
 	@echo "make backup   - dump PostgreSQL and archive the media into BACKUP_DIR ($(BACKUP_DIR))"
 	@echo "make restore BACKUP=$(BACKUP_DIR)/pmo-<stamp> - restore both (replaces the current data)"
@@ -94,6 +96,12 @@ messages: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+lint-imports: venv
+	DEBUG=1 DJANGO_SETTINGS_MODULE=pmo.settings $(VENV)/bin/lint-imports
+
+typecheck: venv
+	DEBUG=1 $(VENV)/bin/mypy pmo projects procurement quality reporting
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from pmo.roles import Role
@@ -11,7 +12,7 @@ EVERYONE = frozenset(Role.values)
 
 @dataclass(frozen=True)
 class NavEntry:
-    label: str
+    label: str | Promise
     url_name: str
     icon: str
     roles: frozenset[str]

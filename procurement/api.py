@@ -351,3 +351,11 @@ class SupplierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         ):
             return Supplier.objects.none()
         return Supplier.objects.all()
+
+
+# Registered on the API router by pmo.api_urls.
+ROUTES = [
+    ("purchase-orders", PurchaseOrderViewSet, "purchase-order"),
+    ("budget-lines", BudgetLineViewSet, "budget-line"),
+    ("suppliers", SupplierViewSet, "supplier"),
+]

@@ -27,3 +27,6 @@ class ProcurementConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(ensure_default_categories_and_rules, sender=self)
+        from procurement import ports
+
+        ports.register()  # projects reaches budget lines only through its budget port

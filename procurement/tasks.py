@@ -2,16 +2,17 @@
 
 from celery import shared_task
 
+from pmo.lib.tasks import NETWORK_RETRY
 from procurement.services import notifications
 
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(**NETWORK_RETRY)
 def purchase_order_notify_task(self, order_id: int, event: str) -> int:
     """Tell approvers or the requester about an order."""
     return notifications.purchase_order_notify(order_id=order_id, event=event)
 
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(**NETWORK_RETRY)
 def purchase_order_email_task(self, order_id: int) -> bool:
     """Email the order PDF to its supplier."""
     return notifications.purchase_order_email(order_id=order_id)

@@ -302,3 +302,16 @@ class ActionViewSet(ProjectScopedReadViewSet):
     filterset_fields = ["project", "status", "owner"]
     ordering_fields = ["number", "due_date", "created_at"]
     ordering = ["project", "number", "pk"]
+
+
+# Registered on the API router by pmo.api_urls.
+ROUTES = [
+    ("customers", CustomerViewSet, "customer"),
+    ("projects", ProjectViewSet, "project"),
+    ("intakes", IntakeViewSet, "intake"),
+    ("tasks", TaskViewSet, "task"),
+    ("risks", RiskViewSet, "risk"),
+    ("issues", IssueViewSet, "issue"),
+    ("change-requests", ChangeRequestViewSet, "change-request"),
+    ("actions", ActionViewSet, "action"),
+]

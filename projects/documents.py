@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from pmo.lib.documents import document_company_context
-from procurement.vat import VAT_MENTIONS
+from pmo.lib.vat import VAT_MENTIONS
 from projects.models import Quotation, QuotationVatRate
 
 

@@ -18,20 +18,13 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from projects.models import Phase, Project
+from projects.models.core import PHASE_WORKFLOW
 
 GateCheck = Callable[[Project], str | None]
 FixUrl = Callable[[Project], str]
 
-# Allowed phase moves; the forward ones (FORWARD_MOVES) are gated.
-PHASE_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Phase.INITIATION: (Phase.PLANNING, Phase.ON_HOLD, Phase.CANCELLED),
-    Phase.PLANNING: (Phase.EXECUTION, Phase.ON_HOLD, Phase.CANCELLED),
-    Phase.EXECUTION: (Phase.CLOSING, Phase.ON_HOLD, Phase.CANCELLED),
-    Phase.CLOSING: (Phase.HANDED_OVER, Phase.EXECUTION, Phase.ON_HOLD),
-    Phase.ON_HOLD: (Phase.INITIATION, Phase.PLANNING, Phase.EXECUTION, Phase.CLOSING, Phase.CANCELLED),
-    Phase.HANDED_OVER: (),
-    Phase.CANCELLED: (),
-}
+# Allowed phase moves (the table is Project.workflow); the forward ones (FORWARD_MOVES) are gated.
+PHASE_TRANSITIONS: dict[str, tuple[str, ...]] = PHASE_WORKFLOW.table
 FORWARD_MOVES = {
     (Phase.INITIATION, Phase.PLANNING),
     (Phase.PLANNING, Phase.EXECUTION),

@@ -2,16 +2,17 @@
 
 from celery import shared_task
 
+from pmo.lib.tasks import NETWORK_RETRY, SCHEDULED
 from projects.services.intake import intake_notify_sales
 
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(**NETWORK_RETRY)
 def intake_notify_sales_task(self, status_change_id: int) -> bool:
     """Email sales that their intake changed status."""
     return intake_notify_sales(status_change_id=status_change_id)
 
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(**NETWORK_RETRY)
 def risk_review_reminders_task(self) -> int:
     """Remind risk owners whose review date has come (daily, from Celery beat)."""
     from projects.services.registers import risk_review_reminders_send
@@ -19,7 +20,7 @@ def risk_review_reminders_task(self) -> int:
     return risk_review_reminders_send()
 
 
-@shared_task(bind=True, acks_late=True)
+@shared_task(**SCHEDULED)
 def quotation_expire_overdue_task(self) -> int:
     """Expire the sent quotations whose validity has passed (hourly, on Celery beat)."""
     from projects.services.quotations import quotation_expire_overdue

@@ -89,15 +89,9 @@ def _url(name: str, project: Project) -> str:
 
 @closure_check("orders_received_or_closed", gettext_lazy("All purchase orders received, closed or cancelled"))
 def orders_received_or_closed(project: Project) -> CheckOutcome:
-    from procurement.models import PurchaseOrder, PurchaseOrderStatus
+    from procurement.selectors import purchase_orders_open_count
 
-    finished = (
-        PurchaseOrderStatus.RECEIVED,
-        PurchaseOrderStatus.CLOSED,
-        PurchaseOrderStatus.REJECTED,
-        PurchaseOrderStatus.CANCELLED,
-    )
-    count = PurchaseOrder.objects.filter(project=project).exclude(status__in=finished).count()
+    count = purchase_orders_open_count(project=project)  # procurement says which orders are settled
     if count:
         detail = _("%(count)d purchase order(s) still open.") % {"count": count}
         return CheckOutcome(False, detail, _url("procurement:project-pnl", project))

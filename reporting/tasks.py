@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from pmo.lib.tasks import NETWORK_RETRY
 from reporting import services
 
 
@@ -11,7 +12,7 @@ def highlight_report_render_task(self, report_id: int) -> bool:
     return services.highlight_report_render(report_id=report_id, worker=self.request.hostname or "")
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(**NETWORK_RETRY)
 def highlight_report_email_task(self, report_id: int) -> bool:
     """Send a ready report to the project's distribution list, once."""
     return services.highlight_report_email(report_id=report_id)

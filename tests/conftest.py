@@ -89,6 +89,9 @@ def celery_worker_process(transactional_db, settings, files_on_disk):
     database = connection.settings_dict
     env = {
         **os.environ,
+        # The worker runs the production settings (files on disk, PBKDF2), not the suite's pmo.settings_test
+        # that pytest put in the environment: a file it renders in memory would be lost to the test.
+        "DJANGO_SETTINGS_MODULE": "pmo.settings",
         "DEBUG": "1",
         # pytest exported pmo.settings_test (files in memory); the worker runs as in production.
         "DJANGO_SETTINGS_MODULE": "pmo.settings",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pmo.lib.money import MoneyField
+from pmo.lib.transitions import Transition, Workflow, permission
 from pmo.roles import Role
 
 AMOUNT = models.DecimalField(max_digits=14, decimal_places=2)
@@ -29,22 +30,90 @@ class PurchaseOrderStatus(models.TextChoices):
 
 
 S = PurchaseOrderStatus
-# Allowed transitions; the services check them. A rejected order is returned to draft by its requester.
-PURCHASE_ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.SUBMITTED, S.CANCELLED}),
-    S.SUBMITTED: frozenset({S.APPROVED, S.REJECTED, S.DRAFT, S.CANCELLED}),
-    S.APPROVED: frozenset({S.SENT, S.SUBMITTED, S.CANCELLED, S.PARTIALLY_RECEIVED, S.RECEIVED}),
-    S.SENT: frozenset({S.PARTIALLY_RECEIVED, S.RECEIVED, S.SUBMITTED, S.CANCELLED, S.CLOSED}),
-    S.PARTIALLY_RECEIVED: frozenset({S.PARTIALLY_RECEIVED, S.RECEIVED, S.CLOSED}),
-    S.RECEIVED: frozenset({S.CLOSED}),
-    S.REJECTED: frozenset({S.DRAFT, S.CANCELLED}),
-    S.CLOSED: frozenset(),
-    S.CANCELLED: frozenset(),
-}
+_CHANGE = permission("procurement.change_purchaseorder")
+_RECEIVE = permission("procurement.receive_purchaseorder")
+# The life of an order: the services move it only through this table; the detail page offers the
+# transitions that have a view (url_name) to whoever may take them. A rejected order is returned to
+# draft by its requester; a change to a submitted, approved or sent order asks for a new approval.
+PURCHASE_ORDER_WORKFLOW = Workflow(
+    Transition(
+        "submit",
+        source=[S.DRAFT],
+        target=S.SUBMITTED,
+        allowed=_CHANGE,
+        label=_("Submit for approval"),
+        url_name="procurement:purchase-order-submit",
+        style="primary",
+    ),
+    Transition(
+        "reopen",
+        source=[S.REJECTED],
+        target=S.DRAFT,
+        allowed=_CHANGE,
+        label=_("Back to draft"),
+        url_name="procurement:purchase-order-reopen",
+    ),
+    Transition(
+        "send",
+        source=[S.APPROVED],
+        target=S.SENT,
+        allowed=_CHANGE,
+        label=_("Email to supplier"),
+        url_name="procurement:purchase-order-send",
+        style="primary",
+        icon="send",
+        confirm=_("Email the order to the supplier?"),
+    ),
+    Transition(
+        "receive",
+        source=[S.APPROVED, S.SENT, S.PARTIALLY_RECEIVED],
+        target=S.PARTIALLY_RECEIVED,
+        allowed=_RECEIVE,
+        label=_("Record a receipt"),
+        url_name="procurement:purchase-order-receive",
+        icon="box-seam",
+        link=True,
+    ),
+    Transition(
+        "receive_all", source=[S.APPROVED, S.SENT, S.PARTIALLY_RECEIVED], target=S.RECEIVED, allowed=_RECEIVE
+    ),
+    Transition(
+        "close",
+        source=[S.SENT, S.PARTIALLY_RECEIVED, S.RECEIVED],
+        target=S.CLOSED,
+        allowed=_CHANGE,
+        label=_("Close"),
+        url_name="procurement:purchase-order-close",
+        style="outline-secondary",
+        confirm=_("Close the order? What was not received is released from the budget."),
+    ),
+    Transition(
+        "cancel",
+        source=[S.DRAFT, S.SUBMITTED, S.APPROVED, S.SENT, S.REJECTED],
+        target=S.CANCELLED,
+        allowed=_CHANGE,
+        label=_("Cancel order"),
+        url_name="procurement:purchase-order-cancel",
+        style="outline-danger",
+        confirm=_("Cancel this order?"),
+    ),
+    # Moves without a button of their own: the approval form, and changing an order under approval.
+    Transition("approve", source=[S.SUBMITTED], target=S.APPROVED),
+    Transition("reject", source=[S.SUBMITTED], target=S.REJECTED),
+    Transition("withdraw", source=[S.SUBMITTED], target=S.DRAFT, allowed=_CHANGE),
+    Transition("resubmit", source=[S.SUBMITTED, S.APPROVED, S.SENT], target=S.SUBMITTED, allowed=_CHANGE),
+    refusal=_("An order in state “%(status)s” cannot go to “%(target)s”."),
+)
+PURCHASE_ORDER_TRANSITIONS: dict[str, tuple[str, ...]] = PURCHASE_ORDER_WORKFLOW.table
 # Orders whose not-yet-received value is a commitment on the budget.
 COMMITTED_STATUSES = (S.APPROVED, S.SENT, S.PARTIALLY_RECEIVED)
 # Orders whose lines may still change (a change to an approved or sent order needs a new approval).
 EDITABLE_STATUSES = (S.DRAFT, S.SUBMITTED, S.REJECTED, S.APPROVED, S.SENT)
+# Orders that no longer hold a project open: nothing more will be received on them. A received order may
+# still be closed and a rejected one reopened, but neither waits on a supplier (the closure check).
+SETTLED_STATUSES = (S.RECEIVED, S.CLOSED, S.REJECTED, S.CANCELLED)
+# Orders an invoice may be recorded against (the invoice services check the same tuple).
+INVOICEABLE_STATUSES = (S.APPROVED, S.SENT, S.PARTIALLY_RECEIVED, S.RECEIVED, S.CLOSED)
 
 
 class VatRate(models.TextChoices):
@@ -111,6 +180,7 @@ class PurchaseOrder(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
+    workflow = PURCHASE_ORDER_WORKFLOW
 
     class Meta:
         verbose_name = _("purchase order")
@@ -135,7 +205,20 @@ class PurchaseOrder(models.Model):
         return self.status in EDITABLE_STATUSES
 
     def can_move_to(self, status: str) -> bool:
-        return status in PURCHASE_ORDER_TRANSITIONS[self.status]
+        return self.workflow.can_move(self, status)
+
+    @property
+    def accepts_invoices(self) -> bool:
+        return self.status in INVOICEABLE_STATUSES
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == S.REJECTED
+
+    @property
+    def change_needs_approval(self) -> bool:
+        """Saving a change sends the order (back) for approval: see purchase_order_update."""
+        return self.status in (S.SUBMITTED, S.APPROVED, S.SENT)
 
 
 def _percent_of(amount):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pmo.lib.money import MoneyField
+from pmo.lib.transitions import Transition, Workflow, permission
 
 
 class GoodsReceipt(models.Model):
@@ -59,6 +60,15 @@ class InvoiceStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+_RESOLVE = permission("procurement.change_supplierinvoice")
+# An invoice is matched or mismatched when recorded; finance resolves a mismatch either way.
+INVOICE_WORKFLOW = Workflow(
+    Transition("resolve", source=[InvoiceStatus.MISMATCH], target=InvoiceStatus.RESOLVED, allowed=_RESOLVE),
+    Transition("reject", source=[InvoiceStatus.MISMATCH], target=InvoiceStatus.REJECTED, allowed=_RESOLVE),
+    refusal=_("Only an invoice with mismatches can be resolved."),
+)
+
+
 class SupplierInvoice(models.Model):
     order = models.ForeignKey(
         "procurement.PurchaseOrder",
@@ -91,6 +101,7 @@ class SupplierInvoice(models.Model):
     resolution_note = models.TextField(_("resolution"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
+    workflow = INVOICE_WORKFLOW
 
     class Meta:
         verbose_name = _("supplier invoice")

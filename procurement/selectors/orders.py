@@ -16,6 +16,7 @@ from procurement.models import (
     Supplier,
     SupplierInvoice,
 )
+from procurement.models.orders import SETTLED_STATUSES
 from procurement.rules import MONEY_READERS
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -151,3 +152,8 @@ def _invoice_lines():
     from procurement.models import SupplierInvoiceLine
 
     return SupplierInvoiceLine.objects.select_related("order_line")
+
+
+def purchase_orders_open_count(*, project) -> int:
+    """How many of the project's orders are not settled yet (see SETTLED_STATUSES)."""
+    return PurchaseOrder.objects.filter(project=project).exclude(status__in=SETTLED_STATUSES).count()

@@ -4,8 +4,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from pmo.lib.documents import document_company_context
+from pmo.lib.vat import VAT_MENTIONS
 from procurement.models import REVERSE_CHARGE_RATES, ApprovalDecision, PurchaseOrder, PurchaseOrderStatus
-from procurement.vat import VAT_MENTIONS
 
 # Until approved, the order is not a commitment: its PDF says so on every page.
 FINAL_STATUSES = (

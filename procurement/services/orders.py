@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pmo.lib.audit import audited_save
+from pmo.lib.vat import vat_rate_refusal
 from pmo.models import User
 from pmo.roles import Role
 from pmo.services import sequence_next
@@ -24,7 +25,6 @@ from procurement.models import (
     SupplierKind,
 )
 from procurement.selectors.approvals import approval_requirements, order_amount, pending_roles_for
-from procurement.vat import vat_rate_refusal
 
 S = PurchaseOrderStatus
 ORDER_FIELDS = ("project", "supplier", "title", "delivery_address", "delivery_date", "notes")
@@ -32,13 +32,8 @@ LINE_FIELDS = ("description", "quantity", "unit", "unit_price", "vat_rate", "bud
 
 
 def _move(order: PurchaseOrder, status: str, *, actor: User, fields: list[str], reason: str = "") -> None:
-    if not order.can_move_to(status):
-        raise ValidationError(
-            _("An order in state “%(status)s” cannot go to “%(target)s”.")
-            % {"status": order.get_status_display(), "target": S(status).label}
-        )
-    order.status = status
-    audited_save(order, actor=actor, update_fields=["status", "updated_at", *fields], reason=reason)
+    """Every status change of an order goes through its table (PurchaseOrder.workflow)."""
+    order.workflow.move(order, status, actor=actor, fields=fields, reason=reason)
 
 
 def _lock(order: PurchaseOrder) -> PurchaseOrder:
@@ -111,11 +106,11 @@ def purchase_order_update(*, order: PurchaseOrder, actor: User, lines: list[dict
     fields = [field for field in ORDER_FIELDS if field in values]
     if order.status in (S.APPROVED, S.SENT, S.SUBMITTED):
         order.approval_round += 1
-        order.status = S.SUBMITTED
+        order.workflow.assign(order, S.SUBMITTED)
         order.submitted_at = timezone.now()
         fields += ["approval_round", "status", "submitted_at"]
     elif order.status == S.REJECTED:
-        order.status = S.DRAFT
+        order.workflow.assign(order, S.DRAFT)
         fields += ["status"]
     audited_save(order, actor=actor, update_fields=[*fields, "updated_at"], reason=_("changed"))
     if lines is not None:

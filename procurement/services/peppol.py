@@ -16,10 +16,10 @@ from lxml import etree
 from lxml.builder import ElementMaker
 
 from pmo.lib.identifiers import normalize_peppol_id
+from pmo.lib.vat import PEPPOL_TAX_CATEGORY
 from pmo.models import CompanyProfile
 from pmo.selectors import company_profile_get
 from procurement.models import PurchaseOrder
-from procurement.vat import PEPPOL_TAX_CATEGORY
 
 ORDER = "urn:oasis:names:specification:ubl:schema:xsd:Order-2"
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"

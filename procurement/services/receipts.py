@@ -26,11 +26,11 @@ from procurement.models import (
     SupplierInvoice,
     SupplierInvoiceLine,
 )
+from procurement.models.orders import INVOICEABLE_STATUSES
 from procurement.services.orders import _lock, _move
 
 S = PurchaseOrderStatus
 RECEIVABLE_STATUSES = (S.APPROVED, S.SENT, S.PARTIALLY_RECEIVED)
-INVOICEABLE_STATUSES = (S.APPROVED, S.SENT, S.PARTIALLY_RECEIVED, S.RECEIVED, S.CLOSED)
 
 
 def _locked_lines(order: PurchaseOrder) -> dict[int, PurchaseOrderLine]:
@@ -193,7 +193,7 @@ def supplier_invoice_resolve(
                 invoiced_quantity=F("invoiced_quantity") - line.quantity,
                 invoiced_amount=F("invoiced_amount") - line.amount,
             )
-    invoice.status = InvoiceStatus.RESOLVED if accept else InvoiceStatus.REJECTED
+    invoice.workflow.assign(invoice, InvoiceStatus.RESOLVED if accept else InvoiceStatus.REJECTED)
     invoice.resolved_by, invoice.resolution_note = actor, note.strip()
     audited_save(invoice, actor=actor, update_fields=["status", "resolved_by", "resolution_note"])
     return invoice

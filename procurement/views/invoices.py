@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pmo.lib.listing import paginate
+from pmo.lib.transitions import allowed_actions
 from procurement import selectors, services
 from procurement.forms import InvoiceForm, ResolveForm
 from procurement.models import InvoiceStatus
@@ -24,7 +25,11 @@ def invoice_list(request):
     return render(
         request,
         "procurement/invoice_list.html",
-        {"page": paginate(request, invoices), "status": status, "statuses": InvoiceStatus.choices},
+        {
+            "page": paginate(request, invoices),
+            "status": status,
+            "status_tabs": [(value, label, value == status) for value, label in InvoiceStatus.choices],
+        },
     )
 
 
@@ -65,8 +70,7 @@ def invoice_detail(request, pk: int):
         {
             "invoice": invoice,
             "resolve_form": ResolveForm(),
-            "can_resolve": request.user.has_perm("procurement.change_supplierinvoice", invoice)
-            and invoice.status == InvoiceStatus.MISMATCH,
+            "can_resolve": "resolve" in allowed_actions(invoice, request.user),
         },
     )
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pmo.lib.listing import paginate, sort_queryset
+from pmo.lib.views import post_action
 from pmo.roles import Role
 from pmo.selectors import history_for
 from procurement import selectors, services
@@ -150,7 +151,7 @@ def purchase_order_detail(request, pk: int):
         "order": order,
         "lines": selectors.purchase_order_lines(order=order),
         "requirements": requirements,
-        "can_approve": order.status == PurchaseOrderStatus.SUBMITTED and bool(pending),
+        "can_approve": order.can_move_to(PurchaseOrderStatus.APPROVED) and bool(pending),
         "needs_justification": any(requirement.requires_justification for requirement in pending),
         "approvals": selectors.purchase_order_approvals(order=order),
         "receipts": order.receipts.select_related("received_by").prefetch_related("lines__order_line"),
@@ -159,7 +160,7 @@ def purchase_order_detail(request, pk: int):
         "is_requester": order.requester_id == request.user.pk,
         "approve_form": ApproveForm(),
         "blocker": selectors.approval_blocker(user=request.user, order=order, requirements=requirements)
-        if order.status == PurchaseOrderStatus.SUBMITTED
+        if order.can_move_to(PurchaseOrderStatus.APPROVED)
         else "",
         "take_over_form": _take_over_form(request.user, order, requirements),
         "reject_form": RejectForm(),
@@ -171,7 +172,7 @@ def purchase_order_detail(request, pk: int):
 
 def _take_over_form(user, order, requirements):
     """The head of PM's form to approve a pending step in others' place (not on their own order)."""
-    if order.status != PurchaseOrderStatus.SUBMITTED or order.requester_id == user.pk:
+    if not order.can_move_to(PurchaseOrderStatus.APPROVED) or order.requester_id == user.pk:
         return None
     if not user.has_role(Role.HEAD_OF_PM):
         return None
@@ -183,14 +184,7 @@ def _take_over_form(user, order, requirements):
 def _action(request, pk: int, call, done: str, *, write: bool = True):
     """Run one order action for a user who may change the order; errors come back as messages."""
     order = selectors.purchase_order_get_for_user(user=request.user, pk=pk, write=write)
-    try:
-        call(order)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done % {"number": order.number})
-    return redirect("procurement:purchase-order-detail", pk=order.pk)
+    return post_action(request, lambda: call(order), success=done % {"number": order.number}, target=order)
 
 
 @login_required

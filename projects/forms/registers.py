@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pmo.lib.forms import DateInput, Form, ModelForm
 from pmo.models import User
+from projects import hooks
 from projects.models import (
     Action,
     ChangeRequest,
@@ -121,12 +122,9 @@ class ChangeRequestForm(RegisterEntryForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from procurement.models import CostCategory  # the budget lines' categories live in procurement
-
-        categories = CostCategory.objects.filter(is_active=True).order_by("position")
         self.fields["cost_category"] = forms.ChoiceField(
             label=_("Budget category"),
-            choices=[(category.code, str(category)) for category in categories],
+            choices=hooks.budget.category_choices(),  # the budget lines' categories live in procurement
             initial="contingency",
             help_text=_("The budget line the cost impact goes to."),
         )

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from pmo.lib.identifiers import clean_vat_for_country, validate_country_code, validate_eu_vat
 from pmo.lib.money import MoneyField
+from pmo.lib.transitions import Transition, Workflow
 
 # A Level 1 project is at most 250,000 EUR (company rule); Level 2 goes up to 1,000,000 EUR.
 LEVEL_1_LIMIT = Decimal("250000.00")
@@ -97,6 +98,23 @@ class Phase(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+P = Phase
+# The phase moves of a project. Forward moves also pass their gate (projects.gates), which the head of
+# project management may override with a reason; the phase-change service applies both.
+PHASE_WORKFLOW = Workflow(
+    Transition("initiate", source=[P.ON_HOLD], target=P.INITIATION),
+    Transition("plan", source=[P.INITIATION, P.ON_HOLD], target=P.PLANNING),
+    Transition("execute", source=[P.PLANNING, P.ON_HOLD], target=P.EXECUTION),
+    Transition("close", source=[P.EXECUTION, P.ON_HOLD], target=P.CLOSING),
+    Transition("hand_over", source=[P.CLOSING], target=P.HANDED_OVER),
+    Transition("reopen", source=[P.CLOSING], target=P.EXECUTION),
+    Transition("hold", source=[P.INITIATION, P.PLANNING, P.EXECUTION, P.CLOSING], target=P.ON_HOLD),
+    Transition("cancel", source=[P.INITIATION, P.PLANNING, P.EXECUTION, P.ON_HOLD], target=P.CANCELLED),
+    field="phase",
+    refusal=_("A project in %(phase)s cannot move to %(target)s."),
+)
+
+
 class Level(models.IntegerChoices):
     LEVEL_1 = 1, _("Level 1 (up to 250,000 EUR)")
     LEVEL_2 = 2, _("Level 2 (up to 1,000,000 EUR)")
@@ -152,6 +170,7 @@ class Project(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["level"])
+    workflow = PHASE_WORKFLOW
 
     class Meta:
         verbose_name = _("project")
@@ -181,6 +200,11 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:project-detail", args=[self.pk])
+
+    @property
+    def is_before_execution(self) -> bool:
+        """Initiation and planning: the time to read the lessons of earlier projects."""
+        return self.phase in (Phase.INITIATION, Phase.PLANNING)
 
     @property
     def margin(self) -> Decimal:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pmo.lib.money import MoneyField
+from pmo.lib.transitions import Transition, Workflow, permission
 from projects.models.core import Customer, Project
 
 
@@ -71,14 +72,48 @@ class IntakeStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-INTAKE_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    IntakeStatus.DRAFT: (IntakeStatus.SUBMITTED,),
-    IntakeStatus.SUBMITTED: (IntakeStatus.RETURNED, IntakeStatus.ACCEPTED, IntakeStatus.REJECTED),
-    IntakeStatus.RETURNED: (IntakeStatus.SUBMITTED, IntakeStatus.REJECTED),
-    IntakeStatus.ACCEPTED: (IntakeStatus.CONVERTED, IntakeStatus.RETURNED, IntakeStatus.REJECTED),
-    IntakeStatus.CONVERTED: (),
-    IntakeStatus.REJECTED: (),
-}
+_REVIEW = permission("projects.review_intake")
+
+
+def _may_convert(user, intake) -> bool:
+    return _REVIEW(user, intake) and user.has_perm("projects.add_project")
+
+
+# Sales draft and submit; the PMO returns, rejects or accepts; an accepted intake becomes a project.
+INTAKE_WORKFLOW = Workflow(
+    Transition(
+        "submit",
+        source=[IntakeStatus.DRAFT, IntakeStatus.RETURNED],
+        target=IntakeStatus.SUBMITTED,
+        allowed=permission("projects.change_intake"),
+    ),
+    Transition(
+        "return",
+        source=[IntakeStatus.SUBMITTED, IntakeStatus.ACCEPTED],
+        target=IntakeStatus.RETURNED,
+        allowed=_REVIEW,
+    ),
+    Transition(
+        "reject",
+        source=[IntakeStatus.SUBMITTED, IntakeStatus.RETURNED, IntakeStatus.ACCEPTED],
+        target=IntakeStatus.REJECTED,
+        allowed=_REVIEW,
+    ),
+    Transition("accept", source=[IntakeStatus.SUBMITTED], target=IntakeStatus.ACCEPTED, allowed=_REVIEW),
+    Transition(
+        "convert",
+        source=[IntakeStatus.ACCEPTED],
+        target=IntakeStatus.CONVERTED,
+        allowed=_may_convert,
+        label=_("Create the project"),
+        url_name="projects:intake-convert",
+        style="success",
+        icon="box-arrow-in-right",
+        link=True,
+    ),
+    refusal=_("An intake that is %(status)s cannot become %(target)s."),
+)
+INTAKE_TRANSITIONS: dict[str, tuple[str, ...]] = INTAKE_WORKFLOW.table
 # Sales may change the content only while the intake is with them.
 INTAKE_EDITABLE_STATUSES = (IntakeStatus.DRAFT, IntakeStatus.RETURNED)
 
@@ -140,6 +175,7 @@ class Intake(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
+    workflow = INTAKE_WORKFLOW
 
     class Meta:
         verbose_name = _("intake")
@@ -189,6 +225,12 @@ class Intake(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in INTAKE_EDITABLE_STATUSES
+
+    @property
+    def shown_reason(self) -> str:
+        """The PMO's reason, while the intake stands returned or rejected because of it."""
+        returned = self.status in (IntakeStatus.RETURNED, IntakeStatus.REJECTED)
+        return self.status_reason if returned else ""
 
 
 class IntakeStatusChange(models.Model):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pmo.lib.money import MoneyField
+from pmo.lib.transitions import Transition, Workflow, permission
 from projects.models.core import Customer, CustomerContact, Language
 
 AMOUNT = models.DecimalField(max_digits=14, decimal_places=2)
@@ -24,15 +25,25 @@ class QuotationStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
-QUOTATION_TRANSITIONS: dict[str, frozenset[str]] = {
-    QuotationStatus.DRAFT: frozenset({QuotationStatus.SENT}),
-    QuotationStatus.SENT: frozenset(
-        {QuotationStatus.ACCEPTED, QuotationStatus.DECLINED, QuotationStatus.EXPIRED}
+_CHANGE = permission("projects.change_quotation")
+# A quotation is drafted, sent, then accepted, declined or left to expire (the hourly task).
+QUOTATION_WORKFLOW = Workflow(
+    Transition(
+        "send",
+        source=[QuotationStatus.DRAFT],
+        target=QuotationStatus.SENT,
+        allowed=_CHANGE,
+        label=_("Mark as sent"),
+        url_name="projects:quotation-send",
+        style="primary",
     ),
-    QuotationStatus.ACCEPTED: frozenset(),
-    QuotationStatus.DECLINED: frozenset(),
-    QuotationStatus.EXPIRED: frozenset(),
-}
+    # The customer's answer has forms of its own on the detail page.
+    Transition("accept", source=[QuotationStatus.SENT], target=QuotationStatus.ACCEPTED, allowed=_CHANGE),
+    Transition("decline", source=[QuotationStatus.SENT], target=QuotationStatus.DECLINED, allowed=_CHANGE),
+    Transition("expire", source=[QuotationStatus.SENT], target=QuotationStatus.EXPIRED),
+    refusal=_("A quotation that is %(status)s cannot become %(target)s."),
+)
+QUOTATION_TRANSITIONS: dict[str, tuple[str, ...]] = QUOTATION_WORKFLOW.table
 
 
 class QuotationVatRate(models.TextChoices):
@@ -91,6 +102,7 @@ class Quotation(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
+    workflow = QUOTATION_WORKFLOW
 
     class Meta:
         verbose_name = _("quotation")
@@ -107,6 +119,11 @@ class Quotation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:quotation-detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        """Only a draft is changed; once sent, the customer has seen it."""
+        return self.status == QuotationStatus.DRAFT
 
 
 _PERCENT = Case(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pmo.lib.money import MoneyField
+from pmo.lib.transitions import Transition, Workflow
 from projects.models.core import Project
 
 SCALE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -128,6 +129,45 @@ class RiskCategory(TranslatedName):
         ordering = ["code"]
 
 
+def _changes_project(user, entry) -> bool:
+    """Who may move a register entry: whoever may change its project."""
+    return bool(user is not None and user.has_perm("projects.change_project", entry.project))
+
+
+def _decides(user, change_request) -> bool:
+    """Approving or rejecting a change request is for whoever its amount allows (delegation limits)."""
+    from projects.services.change_requests import change_request_may_decide
+
+    return change_request_may_decide(user=user, change_request=change_request)
+
+
+def _register_workflow(*transitions: Transition) -> Workflow:
+    """A register's workflow; its buttons post to the register's status or operation views."""
+    return Workflow(
+        *transitions,
+        refusal=_("A %(kind)s cannot go from %(old)s to %(new)s."),
+        url_args=lambda entry: [entry.project_id, entry.pk],
+    )
+
+
+def _operation(key: str, name: str, **options) -> dict:
+    return {
+        "url_name": f"projects:{key}-operation",
+        "url_extra": (name,),
+        "allowed": _changes_project,
+    } | options
+
+
+def _status_button(key: str, status, **options) -> dict:
+    return {
+        "url_name": f"projects:{key}-status",
+        "hidden": (("status", str(status)),),
+        "label": status.label,
+        "style": "outline-secondary",
+        "allowed": _changes_project,
+    } | options
+
+
 class RegisterEntry(models.Model):
     """What every register entry has: its project, a number per project and kind, who and when."""
 
@@ -198,11 +238,31 @@ class Risk(RegisterEntry):
         OCCURRED = "occurred", _("Occurred (became an issue)")
         CLOSED = "closed", _("Closed")
 
-    TRANSITIONS = {
-        Status.ACTIVE: (Status.CLOSED, Status.OCCURRED),
-        Status.OCCURRED: (Status.CLOSED,),
-        Status.CLOSED: (Status.ACTIVE,),
-    }
+    workflow = _register_workflow(
+        Transition(
+            "occur",
+            source=[Status.ACTIVE],
+            target=Status.OCCURRED,
+            label=_("It happened: raise an issue"),
+            icon="bug",
+            style="outline-danger",
+            confirm=_("The risk has happened: raise an issue from it?"),
+            **_operation("risk", "convert-to-issue"),
+        ),
+        # Closing takes a reason: the page's reason form, not a button.
+        Transition(
+            "close", source=[Status.ACTIVE, Status.OCCURRED], target=Status.CLOSED, allowed=_changes_project
+        ),
+        Transition(
+            "reopen",
+            source=[Status.CLOSED],
+            target=Status.ACTIVE,
+            label=_("Reopen"),
+            style="outline-secondary",
+            **_operation("risk", "reopen"),
+        ),
+    )
+    TRANSITIONS = workflow.table
     OPEN_STATUSES = (Status.ACTIVE,)
 
     kind = models.CharField(
@@ -332,12 +392,28 @@ class Issue(RegisterEntry):
         RESOLVED = "resolved", _("Resolved")
         CLOSED = "closed", _("Closed")
 
-    TRANSITIONS = {
-        Status.OPEN: (Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED),
-        Status.IN_PROGRESS: (Status.RESOLVED, Status.CLOSED),
-        Status.RESOLVED: (Status.CLOSED, Status.IN_PROGRESS),
-        Status.CLOSED: (Status.IN_PROGRESS,),
-    }
+    workflow = _register_workflow(
+        Transition(
+            "examine",
+            source=[Status.OPEN, Status.RESOLVED, Status.CLOSED],
+            target=Status.IN_PROGRESS,
+            **_status_button("issue", Status.IN_PROGRESS),
+        ),
+        Transition(
+            "resolve",
+            source=[Status.OPEN, Status.IN_PROGRESS],
+            target=Status.RESOLVED,
+            **_status_button("issue", Status.RESOLVED),
+        ),
+        # Closing takes a reason: the page's reason form, not a button.
+        Transition(
+            "close",
+            source=[Status.OPEN, Status.IN_PROGRESS, Status.RESOLVED],
+            target=Status.CLOSED,
+            allowed=_changes_project,
+        ),
+    )
+    TRANSITIONS = workflow.table
     OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
     issue_type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.PROBLEM)
@@ -418,14 +494,39 @@ class ChangeRequest(RegisterEntry):
         REJECTED = "rejected", _("Rejected")
         IMPLEMENTED = "implemented", _("Implemented")
 
-    TRANSITIONS = {
-        Status.DRAFT: (Status.SUBMITTED,),
-        Status.SUBMITTED: (Status.ASSESSED, Status.REJECTED, Status.DRAFT),
-        Status.ASSESSED: (Status.APPROVED, Status.REJECTED),
-        Status.APPROVED: (Status.IMPLEMENTED,),
-        Status.REJECTED: (),
-        Status.IMPLEMENTED: (),
-    }
+    workflow = _register_workflow(
+        Transition(
+            "submit",
+            source=[Status.DRAFT],
+            target=Status.SUBMITTED,
+            label=_("Submit"),
+            style="primary",
+            **_operation("change-request", "submit"),
+        ),
+        Transition("withdraw", source=[Status.SUBMITTED], target=Status.DRAFT, allowed=_changes_project),
+        Transition(
+            "assess",
+            source=[Status.SUBMITTED],
+            target=Status.ASSESSED,
+            label=_("Mark as assessed"),
+            style="primary",
+            **_operation("change-request", "assess"),
+        ),
+        # Approving may say which tasks absorb the time impact: a form of its own on the detail page.
+        Transition("approve", source=[Status.ASSESSED], target=Status.APPROVED, allowed=_decides),
+        # Rejecting takes a reason: the page's reason form, not a button.
+        Transition(
+            "reject", source=[Status.SUBMITTED, Status.ASSESSED], target=Status.REJECTED, allowed=_decides
+        ),
+        Transition(
+            "implement",
+            source=[Status.APPROVED],
+            target=Status.IMPLEMENTED,
+            label=_("Mark as implemented"),
+            **_operation("change-request", "implement"),
+        ),
+    )
+    TRANSITIONS = workflow.table
     OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.ASSESSED)
 
     description = models.TextField(_("description"), blank=True)
@@ -605,12 +706,33 @@ class Action(RegisterEntry, SourceLinks):
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
 
-    TRANSITIONS = {
-        Status.OPEN: (Status.IN_PROGRESS, Status.DONE, Status.CANCELLED),
-        Status.IN_PROGRESS: (Status.DONE, Status.CANCELLED, Status.OPEN),
-        Status.DONE: (Status.OPEN,),
-        Status.CANCELLED: (Status.OPEN,),
-    }
+    workflow = _register_workflow(
+        Transition(
+            "reopen",
+            source=[Status.IN_PROGRESS, Status.DONE, Status.CANCELLED],
+            target=Status.OPEN,
+            **_status_button("action", Status.OPEN),
+        ),
+        Transition(
+            "start",
+            source=[Status.OPEN],
+            target=Status.IN_PROGRESS,
+            **_status_button("action", Status.IN_PROGRESS),
+        ),
+        Transition(
+            "done",
+            source=[Status.OPEN, Status.IN_PROGRESS],
+            target=Status.DONE,
+            **_status_button("action", Status.DONE),
+        ),
+        Transition(
+            "cancel",
+            source=[Status.OPEN, Status.IN_PROGRESS],
+            target=Status.CANCELLED,
+            **_status_button("action", Status.CANCELLED),
+        ),
+    )
+    TRANSITIONS = workflow.table
     OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
     description = models.TextField(_("description"), blank=True)

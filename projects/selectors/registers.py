@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from pmo.models import User
 from pmo.roles import PORTFOLIO_READERS, Role
+from projects import hooks
 from projects.models import (
     Action,
     ChangeRequest,
@@ -179,13 +180,7 @@ def project_contingency(*, project: Project) -> Contingency:
             "residual_emv", filter=Q(kind=Risk.Kind.OPPORTUNITY), default=Decimal("0.00")
         ),
     )
-    from procurement.models import BudgetLine  # budget lines live in procurement
-
-    budget = (
-        BudgetLine.objects.filter(project=project, category__code="contingency")
-        .values_list("budget", flat=True)
-        .first()
-    )
+    budget = hooks.budget.contingency_budget(project=project)  # budget lines live in procurement
     return Contingency(**totals, budget=budget or Decimal("0.00"))
 
 
@@ -283,10 +278,7 @@ def handover_register_items(*, project: Project) -> dict[str, QuerySet]:
 
 def cost_category_name(*, code: str) -> str:
     """The translated name of a budget cost category (they live in procurement)."""
-    from procurement.models import CostCategory
-
-    category = CostCategory.objects.filter(code=code).first()
-    return str(category) if category else code
+    return hooks.budget.category_name(code=code)
 
 
 def my_open_actions_for(*, user: User) -> QuerySet[Action]:

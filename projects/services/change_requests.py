@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from pmo.lib.audit import audited_save
 from pmo.models import User
 from pmo.roles import Role
+from projects import hooks
 from projects.models import CLOSED_TASK_STATUSES, LEVEL_1_LIMIT, ChangeRequest, Project, Task, TaskKind
 from projects.services.plan import MovedTask, plan_baseline_create, reschedule_successors
 from projects.services.registers_common import _create, _locked, _transition, _update
@@ -161,7 +162,7 @@ def change_request_approve(
     the chosen tasks absorb the time impact (their successors follow), then a new named plan
     baseline is taken and linked, all in one transaction. `moved_tasks` on the result says what
     moved (a chosen task by its end date, a successor by its start date)."""
-    from procurement.services import budget_line_adjust
+    budget_line_adjust = hooks.budget.adjust  # procurement owns budget lines (projects.hooks)
 
     change_request = _locked(change_request)
     project = Project.objects.select_for_update().get(pk=change_request.project_id)

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from pmo.lib.audit import audited_save
 from pmo.models import User
 from pmo.services import sequence_next
+from projects import hooks
 from projects.models import (
     INTAKE_EDITABLE_STATUSES,
-    INTAKE_TRANSITIONS,
     Customer,
     Intake,
     IntakeStatus,
@@ -97,15 +97,11 @@ def _move(*, intake: Intake, to_status: str, actor: User, reason: str = "") -> I
     from projects import tasks
 
     locked = Intake.objects.select_for_update().get(pk=intake.pk)
-    if to_status not in INTAKE_TRANSITIONS[locked.status]:
-        raise ValidationError(
-            _("An intake that is %(status)s cannot become %(target)s.")
-            % {"status": locked.get_status_display(), "target": IntakeStatus(to_status).label}
-        )
+    from_status = locked.status
+    locked.workflow.assign(locked, to_status)  # refused unless Intake.workflow allows the move
     change = IntakeStatusChange.objects.create(
-        intake=locked, from_status=locked.status, to_status=to_status, actor=actor, reason=reason
+        intake=locked, from_status=from_status, to_status=to_status, actor=actor, reason=reason
     )
-    locked.status = to_status
     fields = ["status", "updated_at"]
     if to_status in (IntakeStatus.RETURNED, IntakeStatus.REJECTED):
         locked.status_reason = reason
@@ -237,8 +233,8 @@ def project_create_from_intake(
         start_date=locked.requested_start,
         end_date=locked.requested_end,
     )
-    # Imported here: procurement builds on projects, so projects reaches it only at call time.
-    from procurement.services import budget_lines_from_estimate
+    # Procurement builds on projects and owns budget lines: projects reaches them through its port.
+    budget_lines_from_estimate = hooks.budget.lines_from_estimate
 
     budget_lines_from_estimate(
         project=project,

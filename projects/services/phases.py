@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from pmo.models import User
 from pmo.roles import Role
-from projects.gates import PHASE_TRANSITIONS, gate_evaluate
-from projects.models import Phase, PhaseChange, Project
+from projects.gates import gate_evaluate
+from projects.models import PhaseChange, Project
 
 
 @transaction.atomic
@@ -20,11 +20,8 @@ def project_phase_change(
     override and what was missing are kept on the phase change.
     """
     locked = Project.objects.select_for_update().get(pk=project.pk)
-    if target_phase not in PHASE_TRANSITIONS.get(locked.phase, ()):
-        raise ValidationError(
-            _("A project in %(phase)s cannot move to %(target)s.")
-            % {"phase": locked.get_phase_display(), "target": Phase(target_phase).label}
-        )
+    if not locked.workflow.can_move(locked, target_phase):
+        raise locked.workflow.refuse(locked, target_phase)
     gate = gate_evaluate(project=locked, target_phase=target_phase)
     is_override = bool(gate.missing) and override
     if gate.missing and not override:
@@ -42,7 +39,7 @@ def project_phase_change(
         is_override=is_override,
         missing=gate.missing,
     )
-    locked.phase = target_phase
+    locked.workflow.assign(locked, target_phase)
     locked._history_user = actor
     locked._change_reason = reason.strip()
     locked.save(update_fields=["phase", "updated_at"])

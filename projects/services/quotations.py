@@ -21,7 +21,6 @@ from projects.models import (
     QuotationLine,
     QuotationStatus,
 )
-from projects.models.quotations import QUOTATION_TRANSITIONS
 
 QUOTATION_FIELDS = ("customer", "contact", "title", "language", "valid_until", "notes")
 LINE_FIELDS = ("item", "quantity", "unit", "unit_cost", "unit_price", "vat_rate")
@@ -33,13 +32,8 @@ def _lock(quotation: Quotation) -> Quotation:
 
 
 def _move(quotation: Quotation, status: str, *, actor: User, fields: list[str]) -> None:
-    if status not in QUOTATION_TRANSITIONS[quotation.status]:
-        raise ValidationError(
-            _("A quotation that is %(status)s cannot become %(target)s.")
-            % {"status": quotation.get_status_display(), "target": Q(status).label}
-        )
-    quotation.status = status
-    audited_save(quotation, actor=actor, update_fields=["status", "updated_at", *fields])
+    """Every status change of a quotation goes through its table (Quotation.workflow)."""
+    quotation.workflow.move(quotation, status, actor=actor, fields=fields)
 
 
 def _save_lines(quotation: Quotation, lines: list[dict]) -> None:

@@ -60,15 +60,7 @@ def _locked(entry):
 
 
 def _transition(entry, *, status: str, actor: User, reason: str = "", extra_fields: tuple[str, ...] = ()):
-    if status not in entry.TRANSITIONS.get(entry.status, ()):
-        raise ValidationError(
-            _("A %(kind)s cannot go from %(old)s to %(new)s.")
-            % {
-                "kind": entry._meta.verbose_name,
-                "old": entry.get_status_display(),
-                "new": dict(entry.Status.choices).get(status, status),
-            }
-        )
-    entry.status = status
+    """Move a register entry through its model's workflow (refused unless its table allows it)."""
+    entry.workflow.assign(entry, status)
     _save(entry, actor=actor, update_fields=["status", *extra_fields], reason=reason)
     return entry

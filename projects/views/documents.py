@@ -13,7 +13,7 @@ from projects.forms.documents import (
     PhaseChangeForm,
     RequiredDocumentForm,
 )
-from projects.gates import PHASE_TRANSITIONS, gate_evaluate
+from projects.gates import gate_evaluate
 from projects.models import Phase
 
 
@@ -115,7 +115,7 @@ def document_download(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def project_phase_change(request, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk, write=True)
-    targets = list(PHASE_TRANSITIONS.get(project.phase, ()))
+    targets = list(project.workflow.targets(project.phase))
     form = PhaseChangeForm(request.POST or None, targets=targets)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["override"] and not request.user.has_perm("projects.override_gate"):

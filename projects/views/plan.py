@@ -1,14 +1,14 @@
-import csv
 from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pmo.lib.exports import csv_response, xlsx_response
 from pmo.lib.listing import paginate
 from projects import selectors, services
 from projects.forms.plan import (
@@ -227,18 +227,10 @@ class _Echo:
 @require_GET
 def plan_export(request, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk)
+    rows = services.plan_export_rows(project=project)
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            services.plan_export_xlsx(project=project),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{project.code}-plan.xlsx"'
-        return response
-    writer = csv.writer(_Echo())
-    rows = (writer.writerow(row) for row in services.plan_export_rows(project=project))
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{project.code}-plan.csv"'
-    return response
+        return xlsx_response(rows, filename=f"{project.code}-plan", title=project.code)
+    return csv_response(rows, filename=f"{project.code}-plan")
 
 
 def _week_start(value: str | None) -> date:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pmo.lib.listing import paginate, sort_queryset
+from pmo.lib.views import post_action
 from pmo.selectors import history_for
 from projects import selectors, services
 from projects.forms.quotations import (
@@ -44,7 +45,7 @@ def quotation_list(request):
             "page": paginate(request, quotations),
             "sort": sort,
             "status": status,
-            "statuses": QuotationStatus.choices,
+            "status_tabs": [(value, label, value == status) for value, label in QuotationStatus.choices],
         },
     )
 
@@ -84,7 +85,7 @@ def quotation_create(request):
 @require_http_methods(["GET", "POST"])
 def quotation_update(request, pk: int):
     quotation = selectors.quotation_get_for_user(user=request.user, pk=pk, write=True)
-    if quotation.status != QuotationStatus.DRAFT:
+    if not quotation.is_editable:
         raise PermissionDenied
     return _form_page(request, quotation)
 
@@ -108,14 +109,9 @@ def quotation_detail(request, pk: int):
 
 def _action(request, pk: int, call, done: str):
     quotation = selectors.quotation_get_for_user(user=request.user, pk=pk, write=True)
-    try:
-        call(quotation)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done % {"number": quotation.number})
-    return redirect("projects:quotation-detail", pk=quotation.pk)
+    return post_action(
+        request, lambda: call(quotation), success=done % {"number": quotation.number}, target=quotation
+    )
 
 
 @login_required

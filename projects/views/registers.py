@@ -4,21 +4,24 @@ and the portfolio pages (open high risks, overdue actions, lessons learned acros
 The six registers share their views; `KINDS` says what differs (model, form, filter, services).
 """
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pmo.lib.exports import csv_response, xlsx_response
 from pmo.lib.listing import paginate, sort_queryset
+from pmo.lib.transitions import allowed_actions
+from pmo.lib.views import post_action
 from pmo.selectors import history_for
 from projects.forms import registers as forms
 from projects.models import CLOSED_TASK_STATUSES, Action, ChangeRequest, Decision, Issue, Lesson, Risk
@@ -26,14 +29,16 @@ from projects.selectors import project_get_for_user
 from projects.selectors import registers as selectors
 from projects.services import change_requests
 from projects.services import registers as services
-from projects.views.registers_export import detail_fields, export_rows, xlsx_response
+from projects.views.registers_export import detail_fields, export_rows
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Kind:
+    """What one register page set needs to know about its register; built by keyword."""
+
     key: str
     url: str
-    label: str
+    label: str | Promise
     model: type
     form: type
     filter: type
@@ -56,13 +61,13 @@ class Kind:
 
 KINDS = {
     "risk": Kind(
-        "risk",
-        "risks",
-        gettext_lazy("Risks"),
-        Risk,
-        forms.RiskForm,
-        forms.RiskFilter,
-        {
+        key="risk",
+        url="risks",
+        label=gettext_lazy("Risks"),
+        model=Risk,
+        form=forms.RiskForm,
+        filter=forms.RiskFilter,
+        sorts={
             "number": "number",
             "title": "title",
             "score": "residual_score",
@@ -71,93 +76,93 @@ KINDS = {
             "review": "review_date",
             "status": "status",
         },
-        "-score",
-        services.risk_create,
-        services.risk_update,
-        "risk",
-        "exclamation-triangle",
+        default_sort="-score",
+        create=services.risk_create,
+        update=services.risk_update,
+        instance_arg="risk",
+        icon="exclamation-triangle",
     ),
     "issue": Kind(
-        "issue",
-        "issues",
-        gettext_lazy("Issues"),
-        Issue,
-        forms.IssueForm,
-        forms.IssueFilter,
-        {
+        key="issue",
+        url="issues",
+        label=gettext_lazy("Issues"),
+        model=Issue,
+        form=forms.IssueForm,
+        filter=forms.IssueFilter,
+        sorts={
             "number": "number",
             "title": "title",
             "priority": "priority",
             "status": "status",
             "created": "created_at",
         },
-        "-number",
-        services.issue_create,
-        services.issue_update,
-        "issue",
-        "bug",
+        default_sort="-number",
+        create=services.issue_create,
+        update=services.issue_update,
+        instance_arg="issue",
+        icon="bug",
     ),
     "change_request": Kind(
-        "change_request",
-        "change-requests",
-        gettext_lazy("Change requests"),
-        ChangeRequest,
-        forms.ChangeRequestForm,
-        forms.ChangeRequestFilter,
-        {
+        key="change_request",
+        url="change-requests",
+        label=gettext_lazy("Change requests"),
+        model=ChangeRequest,
+        form=forms.ChangeRequestForm,
+        filter=forms.ChangeRequestFilter,
+        sorts={
             "number": "number",
             "title": "title",
             "cost": "cost_impact",
             "days": "time_impact_days",
             "status": "status",
         },
-        "-number",
-        change_requests.change_request_create,
-        change_requests.change_request_update,
-        "change_request",
-        "arrow-left-right",
+        default_sort="-number",
+        create=change_requests.change_request_create,
+        update=change_requests.change_request_update,
+        instance_arg="change_request",
+        icon="arrow-left-right",
     ),
     "decision": Kind(
-        "decision",
-        "decisions",
-        gettext_lazy("Decisions"),
-        Decision,
-        forms.DecisionForm,
-        forms.DecisionFilter,
-        {"number": "number", "title": "title", "decided": "decided_on"},
-        "-decided",
-        services.decision_create,
-        services.decision_update,
-        "decision",
-        "signpost-split",
+        key="decision",
+        url="decisions",
+        label=gettext_lazy("Decisions"),
+        model=Decision,
+        form=forms.DecisionForm,
+        filter=forms.DecisionFilter,
+        sorts={"number": "number", "title": "title", "decided": "decided_on"},
+        default_sort="-decided",
+        create=services.decision_create,
+        update=services.decision_update,
+        instance_arg="decision",
+        icon="signpost-split",
     ),
     "action": Kind(
-        "action",
-        "actions",
-        gettext_lazy("Actions"),
-        Action,
-        forms.ActionForm,
-        forms.ActionFilter,
-        {"number": "number", "title": "title", "due": "due_date", "status": "status"},
-        "due",
-        services.action_create,
-        services.action_update,
-        "action",
-        "check2-square",
+        key="action",
+        url="actions",
+        label=gettext_lazy("Actions"),
+        model=Action,
+        form=forms.ActionForm,
+        filter=forms.ActionFilter,
+        sorts={"number": "number", "title": "title", "due": "due_date", "status": "status"},
+        default_sort="due",
+        create=services.action_create,
+        update=services.action_update,
+        instance_arg="action",
+        icon="check2-square",
     ),
     "lesson": Kind(
-        "lesson",
-        "lessons",
-        gettext_lazy("Lessons learned"),
-        Lesson,
-        forms.LessonForm,
-        forms.LessonFilter,
-        {"number": "number", "title": "title", "category": "category", "created": "created_at"},
-        "-created",
-        services.lesson_create,
-        services.lesson_update,
-        "lesson",
-        "lightbulb",
+        key="lesson",
+        url="lessons",
+        label=gettext_lazy("Lessons learned"),
+        model=Lesson,
+        form=forms.LessonForm,
+        filter=forms.LessonFilter,
+        sorts={"number": "number", "title": "title", "category": "category", "created": "created_at"},
+        default_sort="-created",
+        create=services.lesson_create,
+        update=services.lesson_update,
+        instance_arg="lesson",
+        icon="lightbulb",
     ),
 }
 
@@ -240,17 +245,7 @@ def register_export(request, project_pk: int, kind: str):
     rows = export_rows(entries.iterator(chunk_size=2000), register.model)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(rows, filename=filename, title=str(register.label))
-    writer = csv.writer(_Echo(), delimiter=";")
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+    return csv_response(rows, filename=filename)
 
 
 @login_required
@@ -266,7 +261,6 @@ def register_detail(request, project_pk: int, pk: int, kind: str):
         "links": {group: items for group, items in selectors.entry_links(entry=entry).items() if items},
         "bands": selectors.risk_bands() if kind == "risk" else [],
         "history": history_for(obj=entry),
-        "transitions": getattr(entry, "TRANSITIONS", {}).get(getattr(entry, "status", None), ()),
     }
     context |= _detail_operations(request, entry, kind)
     return render(request, "projects/registers/entry_detail.html", context)
@@ -280,15 +274,18 @@ def _detail_overrides(entry) -> dict:
 
 
 def _detail_operations(request, entry, kind: str) -> dict:
-    """The decision and reason-taking operations the page offers for this entry."""
-    if kind == "risk" and entry.status != Risk.Status.CLOSED:
+    """The reason-taking operations the page offers for this entry, from its workflow."""
+    if not hasattr(entry, "workflow"):
+        return {}
+    actions = allowed_actions(entry, request.user)
+    if kind == "risk" and "close" in actions:
         return {"reason_operation": "close", "reason_label": _("Close the risk")}
     if kind == "change_request":
-        may_decide = change_requests.change_request_may_decide(user=request.user, change_request=entry)
-        context = {"may_decide": may_decide}
-        if may_decide and entry.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED):
+        awaits_decision = entry.workflow.can_move(entry, ChangeRequest.Status.APPROVED)
+        context = {"above_limit": awaits_decision and "approve" not in actions}
+        if "reject" in actions:
             context |= {"reason_operation": "reject", "reason_label": _("Reject")}
-        if may_decide and entry.status == ChangeRequest.Status.ASSESSED and entry.time_impact_days:
+        if "approve" in actions and entry.time_impact_days:
             context["impact_tasks"] = (
                 entry.project.tasks.exclude(status__in=CLOSED_TASK_STATUSES)
                 .only("pk", "wbs_code", "name", "planned_start", "planned_end")
@@ -344,19 +341,18 @@ def _entry_for_write(request, project_pk: int, pk: int, kind: str):
 
 
 def _run(request, entry, call: Callable, success: str):
-    """Call a service; on refusal, show why on the entry's page."""
-    try:
-        result = call()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect(entry)
-    messages.success(request, success % {"reference": getattr(result, "reference", entry.reference)})
-    return redirect(result if result is not None else entry)
+    """Call a service; on refusal, show why on the entry's page; on success, go to what it made."""
+    return post_action(
+        request,
+        call,
+        success=lambda result: success % {"reference": getattr(result, "reference", entry.reference)},
+        target=entry,
+        then=lambda result: result if result is not None else entry,
+    )
 
 
 # What each POST operation does: (kind, operation) → service call with (entry, actor, reason).
-OPERATIONS: dict[tuple[str, str], tuple[Callable, str]] = {
+OPERATIONS: dict[tuple[str, str], tuple[Callable, str | Promise]] = {
     ("risk", "close"): (
         lambda e, a, r: services.risk_close(risk=e, actor=a, reason=r),
         gettext_lazy("%(reference)s closed."),

@@ -2,12 +2,9 @@
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from io import BytesIO
 
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import capfirst
-from openpyxl import Workbook
 
 from projects.models import Action, ChangeRequest, Decision, Issue, Lesson, Risk
 
@@ -141,21 +138,6 @@ def export_rows(entries: Iterable, model) -> Iterator[list]:
     yield [capfirst(str(field.verbose_name)) for field in fields]
     for entry in entries:
         yield [_value(entry, field) for field in fields]
-
-
-def xlsx_response(rows: Iterable[list], *, filename: str, title: str) -> HttpResponse:
-    """A workbook written in openpyxl's write-only mode, so memory does not grow with the cells."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for row in rows:
-        sheet.append(row)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
 
 
 DETAIL_EXCLUDED = {"number", "title", "status", "project", "updated_at"}

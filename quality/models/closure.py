@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pmo.lib.transitions import Transition, Workflow, permission
 from projects.models import CustomerContact, Language, Project
 from quality.models.reviews import Review
 
@@ -84,12 +85,15 @@ class HandoverStatus(models.TextChoices):
     RETURNED = "returned", _("Returned with reasons")
 
 
-HANDOVER_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    HandoverStatus.DRAFT: (HandoverStatus.SUBMITTED,),
-    HandoverStatus.SUBMITTED: (HandoverStatus.ACCEPTED, HandoverStatus.RETURNED),
-    HandoverStatus.RETURNED: (HandoverStatus.SUBMITTED,),
-    HandoverStatus.ACCEPTED: (),
-}
+H = HandoverStatus
+_DECIDE = permission("quality.decide_handover")
+HANDOVER_WORKFLOW = Workflow(
+    Transition("submit", source=[H.DRAFT, H.RETURNED], target=H.SUBMITTED),
+    Transition("accept", source=[H.SUBMITTED], target=H.ACCEPTED, allowed=_DECIDE),
+    Transition("return", source=[H.SUBMITTED], target=H.RETURNED, allowed=_DECIDE),
+    refusal=_("This step is not allowed from the current status."),
+)
+HANDOVER_TRANSITIONS: dict[str, tuple[str, ...]] = HANDOVER_WORKFLOW.table
 
 
 class Handover(models.Model):
@@ -140,6 +144,7 @@ class Handover(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     history = HistoricalRecords()
+    workflow = HANDOVER_WORKFLOW
 
     class Meta:
         verbose_name = _("hand-over")

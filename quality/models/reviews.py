@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pmo.lib.transitions import Transition, Workflow, permission
 from projects.models import Phase, Project
 from quality.models.checklists import ChecklistItem, ChecklistTemplate
 
@@ -19,12 +20,14 @@ class ReviewStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-REVIEW_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    ReviewStatus.SCHEDULED: (ReviewStatus.IN_PROGRESS, ReviewStatus.COMPLETED, ReviewStatus.CANCELLED),
-    ReviewStatus.IN_PROGRESS: (ReviewStatus.COMPLETED, ReviewStatus.CANCELLED),
-    ReviewStatus.COMPLETED: (),
-    ReviewStatus.CANCELLED: (),
-}
+R = ReviewStatus
+REVIEW_WORKFLOW = Workflow(
+    Transition("start", source=[R.SCHEDULED], target=R.IN_PROGRESS),
+    Transition("complete", source=[R.SCHEDULED, R.IN_PROGRESS], target=R.COMPLETED),
+    Transition("cancel", source=[R.SCHEDULED, R.IN_PROGRESS], target=R.CANCELLED),
+    refusal=_("This step is not allowed from the current status."),
+)
+REVIEW_TRANSITIONS: dict[str, tuple[str, ...]] = REVIEW_WORKFLOW.table
 
 
 class ReviewPurpose(models.TextChoices):
@@ -70,6 +73,7 @@ class Review(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     history = HistoricalRecords()
+    workflow = REVIEW_WORKFLOW
 
     class Meta:
         verbose_name = _("review")
@@ -175,12 +179,14 @@ class FindingStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-FINDING_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    FindingStatus.OPEN: (FindingStatus.ACTION_PLANNED, FindingStatus.CLOSED),
-    FindingStatus.ACTION_PLANNED: (FindingStatus.IN_VERIFICATION, FindingStatus.CLOSED),
-    FindingStatus.IN_VERIFICATION: (FindingStatus.CLOSED, FindingStatus.ACTION_PLANNED),
-    FindingStatus.CLOSED: (),
-}
+F_ = FindingStatus
+FINDING_WORKFLOW = Workflow(
+    Transition("plan", source=[F_.OPEN, F_.IN_VERIFICATION], target=F_.ACTION_PLANNED),
+    Transition("verify", source=[F_.ACTION_PLANNED], target=F_.IN_VERIFICATION),
+    Transition("close", source=[F_.OPEN, F_.ACTION_PLANNED, F_.IN_VERIFICATION], target=F_.CLOSED),
+    refusal=_("This step is not allowed from the current status."),
+)
+FINDING_TRANSITIONS: dict[str, tuple[str, ...]] = FINDING_WORKFLOW.table
 
 
 class Finding(models.Model):
@@ -234,6 +240,7 @@ class Finding(models.Model):
         verbose_name=_("closed by"),
     )
     history = HistoricalRecords()
+    workflow = FINDING_WORKFLOW
 
     class Meta:
         verbose_name = _("finding")
@@ -259,12 +266,24 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-ACTION_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    ActionStatus.OPEN: (ActionStatus.DONE, ActionStatus.CANCELLED),
-    ActionStatus.DONE: (ActionStatus.VERIFIED, ActionStatus.OPEN),
-    ActionStatus.VERIFIED: (),
-    ActionStatus.CANCELLED: (),
-}
+A = ActionStatus
+ACTION_WORKFLOW = Workflow(
+    Transition(
+        "complete",
+        source=[A.OPEN],
+        target=A.DONE,
+        allowed=permission("quality.complete_action"),
+        label=_("Done"),
+        url_name="quality:action-complete",
+        style="outline-success",
+    ),
+    # Verifying takes the verification text and the verdict: a form of its own on the page.
+    Transition("verify", source=[A.DONE], target=A.VERIFIED, allowed=permission("quality.verify_action")),
+    Transition("reopen", source=[A.DONE], target=A.OPEN, allowed=permission("quality.verify_action")),
+    Transition("cancel", source=[A.OPEN], target=A.CANCELLED),
+    refusal=_("This step is not allowed from the current status."),
+)
+ACTION_TRANSITIONS: dict[str, tuple[str, ...]] = ACTION_WORKFLOW.table
 OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.DONE)
 
 
@@ -314,6 +333,7 @@ class CorrectiveAction(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     history = HistoricalRecords()
+    workflow = ACTION_WORKFLOW
 
     class Meta:
         verbose_name = _("corrective action")

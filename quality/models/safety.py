@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pmo.lib.transitions import Transition, Workflow
 from projects.models import Project
 
 
@@ -102,11 +103,13 @@ class IncidentStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-INCIDENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    IncidentStatus.OPEN: (IncidentStatus.INVESTIGATED, IncidentStatus.CLOSED),
-    IncidentStatus.INVESTIGATED: (IncidentStatus.CLOSED,),
-    IncidentStatus.CLOSED: (),
-}
+I_ = IncidentStatus
+INCIDENT_WORKFLOW = Workflow(
+    Transition("investigate", source=[I_.OPEN], target=I_.INVESTIGATED),
+    Transition("close", source=[I_.OPEN, I_.INVESTIGATED], target=I_.CLOSED),
+    refusal=_("This step is not allowed from the current status."),
+)
+INCIDENT_TRANSITIONS: dict[str, tuple[str, ...]] = INCIDENT_WORKFLOW.table
 
 
 class SafetyIncident(models.Model):
@@ -133,6 +136,7 @@ class SafetyIncident(models.Model):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     history = HistoricalRecords()
+    workflow = INCIDENT_WORKFLOW
 
     class Meta:
         verbose_name = _("safety incident")

@@ -13,7 +13,6 @@ from pmo.roles import Role
 from projects.models import Phase, Project
 from projects.services.phases import project_phase_change
 from quality.models import (
-    HANDOVER_TRANSITIONS,
     ClosureValidation,
     ConfigurationItem,
     Handover,
@@ -23,7 +22,6 @@ from quality.models import (
     SupportContract,
     TransferredItem,
 )
-from quality.services.common import check_transition
 
 HANDOVER_FIELDS = (
     "smo_owner",
@@ -160,9 +158,7 @@ def handover_event_notify(*, event_id: int) -> bool:
 def handover_submit(*, handover: Handover, actor: User) -> Handover:
     """Send the package to the SMO; the project must be closing with a passed closure validation."""
     handover = Handover.objects.select_for_update().select_related("project").get(pk=handover.pk)
-    check_transition(
-        current=handover.status, target=HandoverStatus.SUBMITTED, transitions=HANDOVER_TRANSITIONS
-    )
+    handover.workflow.assign(handover, HandoverStatus.SUBMITTED)
     if handover.project.phase != Phase.CLOSING:
         raise ValidationError(_("The project must be in the closing phase."))
     validation = ClosureValidation.objects.filter(project=handover.project).first()
@@ -208,7 +204,7 @@ def _locked_for_decision(handover: Handover, actor: User, target: str) -> Handov
     locked = Handover.objects.select_for_update().select_related("project").get(pk=handover.pk)
     if not (actor.has_role(Role.SMO) and locked.smo_owner_id == actor.pk):
         raise ValidationError(_("Only the SMO service owner it is addressed to decides on this hand-over."))
-    check_transition(current=locked.status, target=target, transitions=HANDOVER_TRANSITIONS)
+    locked.workflow.assign(locked, target)
     return locked
 
 

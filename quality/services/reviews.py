@@ -14,11 +14,8 @@ from pmo.services import sequence_next
 from projects.models import Project
 from projects.selectors import project_team_user_ids
 from quality.models import (
-    ACTION_TRANSITIONS,
-    FINDING_TRANSITIONS,
     NONCONFORM_RATINGS,
     RATING_CREDIT,
-    REVIEW_TRANSITIONS,
     ActionStatus,
     ChecklistItem,
     ChecklistTemplate,
@@ -35,7 +32,6 @@ from quality.models import (
     SafetyIncident,
 )
 from quality.selectors.coverage import answer_waiver, project_not_applicable
-from quality.services.common import check_transition
 
 SEVERITY_OF_RATING = {Rating.MINOR_NC: FindingSeverity.MINOR, Rating.MAJOR_NC: FindingSeverity.MAJOR}
 
@@ -165,7 +161,7 @@ def review_complete(*, review: Review, actor: User, summary: str = "") -> Review
                 review=review,
                 answer=answer,
             )
-    check_transition(current=review.status, target=ReviewStatus.COMPLETED, transitions=REVIEW_TRANSITIONS)
+    review.workflow.assign(review, ReviewStatus.COMPLETED)
     review.status, review.completed_at, review.summary = ReviewStatus.COMPLETED, timezone.now(), summary
     review.score = review_score(answers=answers, waived=waived)
     audited_save(review, actor=actor, update_fields=["status", "completed_at", "summary", "score"])
@@ -241,7 +237,7 @@ def finding_update(*, finding: Finding, actor: User, containment: str, root_caus
 def finding_close(*, finding: Finding, actor: User) -> Finding:
     """Close a finding once a root cause is known and every action is verified or cancelled."""
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
-    check_transition(current=finding.status, target=FindingStatus.CLOSED, transitions=FINDING_TRANSITIONS)
+    finding.workflow.assign(finding, FindingStatus.CLOSED)
     if finding.severity != FindingSeverity.OBSERVATION and not finding.root_cause.strip():
         raise ValidationError(_("Record the root cause before closing the finding."))
     if finding.actions.filter(status__in=(ActionStatus.OPEN, ActionStatus.DONE)).exists():
@@ -299,7 +295,7 @@ def _corrective_action_move(action: CorrectiveAction, target: str) -> Corrective
     locked = (
         CorrectiveAction.objects.select_for_update(of=("self",)).select_related("finding").get(pk=action.pk)
     )
-    check_transition(current=locked.status, target=target, transitions=ACTION_TRANSITIONS)
+    locked.workflow.assign(locked, target)
     return locked
 
 

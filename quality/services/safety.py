@@ -13,7 +13,6 @@ from pmo.models import User
 from pmo.services import sequence_next
 from projects.models import Project
 from quality.models import (
-    INCIDENT_TRANSITIONS,
     ActionStatus,
     Hazard,
     IncidentStatus,
@@ -23,7 +22,6 @@ from quality.models import (
     ToolboxMeeting,
     WorkedHours,
 )
-from quality.services.common import check_transition
 
 LMRA_FIELDS = (
     "performed_on",
@@ -123,7 +121,7 @@ def safety_incident_update(*, incident: SafetyIncident, actor: User, **values) -
 def safety_incident_close(*, incident: SafetyIncident, actor: User) -> SafetyIncident:
     """Close an incident: root cause known and no corrective action left open."""
     incident = SafetyIncident.objects.select_for_update().get(pk=incident.pk)
-    check_transition(current=incident.status, target=IncidentStatus.CLOSED, transitions=INCIDENT_TRANSITIONS)
+    incident.workflow.assign(incident, IncidentStatus.CLOSED)
     if not incident.root_cause.strip():
         raise ValidationError(_("Record the root cause before closing the incident."))
     if incident.actions.filter(status__in=(ActionStatus.OPEN, ActionStatus.DONE)).exists():

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.lib.listing import paginate, sort_queryset
+from pmo.lib.transitions import allowed_actions
 from pmo.selectors import history_for
 from projects.gates import gate_evaluate
 from projects.models import Phase
@@ -58,7 +59,7 @@ def _closure_page(request, project, survey_form=None):
         "handover": Handover.objects.filter(project=project).first(),
         "history": history_for(obj=validation) if validation else [],
         "handover_gate": gate_evaluate(project=project, target_phase=Phase.HANDED_OVER)
-        if project.phase == Phase.CLOSING
+        if project.workflow.can_move(project, Phase.HANDED_OVER)
         else None,
     }
     return render(request, "quality/closure.html", context, status=200 if survey_form is None else 400)
@@ -186,11 +187,10 @@ def handover_detail(request, pk: int):
         "handover": handover,
         "project": handover.project,
         "can_change": can_change,
-        "can_decide": handover.status == HandoverStatus.SUBMITTED
-        and request.user.has_perm("quality.decide_handover", handover),
+        "can_decide": "accept" in allowed_actions(handover, request.user),
         "register_transfers": selectors.handover_register_transfers(project=handover.project),
         "blockers": services.handover_blockers(project=handover.project)
-        if handover.status == HandoverStatus.SUBMITTED
+        if handover.workflow.can_move(handover, HandoverStatus.ACCEPTED)
         else [],
         "part_forms": {part: form_class(prefix=part) for part, form_class in forms.PART_FORMS.items()}
         if can_change

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 
 from pmo.lib.form_errors import form_add_service_error
+from pmo.lib.views import post_action
 
 
 def require_perm(user, perm: str, obj=None) -> None:
@@ -16,15 +17,8 @@ def require_perm(user, perm: str, obj=None) -> None:
 
 
 def run_action(request, action, *, success: str, target):
-    """Call one service for a POST-only action; show its refusal as a message; go back."""
-    try:
-        action()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return redirect(target)
+    """Call one service for a POST-only action (pmo.lib.views.post_action)."""
+    return post_action(request, action, success=success, target=target)
 
 
 def run_form_action(

@@ -169,7 +169,7 @@ def _incident_page(request, incident, form, action_form=None):
         "actions": incident.actions.select_related("owner", "verified_by"),
         "action_form": action_form if action_form is not None else forms.CorrectiveActionForm(),
         "verify_form": forms.ActionVerifyForm(),
-        "can_record": can_record and incident.status != "closed",
+        "can_record": can_record and not incident.workflow.is_final(incident),
         "history": history_for(obj=incident),
     }
     status = 400 if form.errors or (action_form is not None and action_form.errors) else 200

@@ -1,16 +1,14 @@
 """Dashboards per role: the PMO's portfolio, a project manager's own, finance."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from pmo.lib.exports import csv_response
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.roles import Role
 from projects.models import Phase
@@ -135,11 +133,6 @@ def _charts(summary, trend=None) -> dict:
     return charts
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 @permission_required("reporting.view_finance_dashboard", raise_exception=True)
 @require_GET
@@ -148,29 +141,24 @@ def finance_export(request):
     rows = PortfolioFilter(
         request.GET, queryset=selectors.finance_projects(user=request.user), request=request
     ).qs
-    writer = csv.writer(_Echo(), delimiter=";")
     header = [_("Code"), _("Project"), _("Customer"), _("Phase"), _("Contract value"), _("Budget")]
     header += [_("Committed"), _("Actual"), _("Forecast at completion")]
 
     def lines():
-        yield "\ufeff" + writer.writerow(header)
+        yield header
         for project in (
             rows.select_related(None).select_related("customer").order_by("code").iterator(chunk_size=500)
         ):
-            yield writer.writerow(
-                [
-                    project.code,
-                    project.name,
-                    project.customer.name,
-                    project.get_phase_display(),
-                    project.contract_value,
-                    project.budget,
-                    project.money_committed,
-                    project.money_actual + project.money_received_not_invoiced,
-                    project.money_forecast,
-                ]
-            )
+            yield [
+                project.code,
+                project.name,
+                project.customer.name,
+                project.get_phase_display(),
+                project.contract_value,
+                project.budget,
+                project.money_committed,
+                project.money_actual + project.money_received_not_invoiced,
+                project.money_forecast,
+            ]
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="portfolio-finance.csv"'
-    return response
+    return csv_response(lines(), filename="portfolio-finance")

@@ -72,6 +72,7 @@ def _extra_worker(queue: str) -> subprocess.Popen:
     """A second worker on the fixture's queue, with the same environment."""
     env = {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": "pmo.settings",
         "DEBUG": "1",
         "CELERY_BROKER_URL": os.environ["TEST_REDIS_URL"],
         "CELERY_TASK_DEFAULT_QUEUE": queue,

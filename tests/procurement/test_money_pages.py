@@ -116,10 +116,12 @@ def test_it_exports_the_filtered_lines_as_csv(client):
         f"/procurement/orders/export.csv?project={order.project.code}"
     )
     assert response.status_code == 200 and response.streaming
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())  # the BOM: Excel reads the file as UTF-8
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["order_number", "order_status", "order_date"]
     assert len(rows) == 2 and rows[1][0] == order.number
-    assert rows[1][rows[0].index("amount_excl_vat")] == "500.00"
+    assert rows[1][rows[0].index("amount_excl_vat")] == "500,00"  # a decimal comma, as Excel in Belgium reads
 
 
 def test_it_exports_the_lines_as_xlsx(client):

@@ -316,10 +316,12 @@ def test_it_exports_the_plan_and_imports_it_back_from_xlsx(manager_client, proje
     TaskDependency.objects.create(predecessor=first, successor=second)
 
     exported = manager_client.get(f"/projects/{project.pk}/plan/export/?format=xlsx")
-    rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(exported.streaming_content))).active.iter_rows(values_only=True)
+    )
     assert rows[0][0] == "wbs_code" and rows[2][6] == "1"
     csv_export = b"".join(manager_client.get(f"/projects/{project.pk}/plan/export/").streaming_content)
-    assert csv_export.startswith(b"wbs_code,name,kind")
+    assert csv_export.decode("utf-8").startswith("\ufeffwbs_code;name;kind")
 
     other = ProjectFactory(project_manager=project.project_manager)
     workbook = Workbook()

@@ -305,7 +305,7 @@ def test_it_exports_the_filtered_register_as_csv_and_xlsx(pm_client, project):
 
     lines = b"".join(csv_response.streaming_content).decode().splitlines()
     assert len(lines) == 2 and "Late switches" in lines[1]
-    sheet = load_workbook(BytesIO(xlsx_response.content)).active
+    sheet = load_workbook(BytesIO(b"".join(xlsx_response.streaming_content))).active
     assert sheet.max_row == 3
     assert "'=HYPERLINK(1)" in [cell.value for cell in sheet["B"]]
     assert sheet.cell(row=1, column=2).value == "Title"

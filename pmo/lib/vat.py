@@ -1,4 +1,5 @@
-"""VAT treatments of order lines: Peppol tax category and the legal mention printed on documents."""
+"""Belgian VAT treatments of document lines (orders and quotations alike): Peppol tax category, the legal
+mention printed on documents, the rates a supplier's country allows. Shared by sales and purchasing."""
 
 from django.utils.translation import gettext_lazy as _
 
