@@ -17,14 +17,28 @@ class PagePagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request) -> int:
+        """The asked page size, capped at the maximum; anything but a positive integer is a 400."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise serializers.ValidationError(
+                {self.page_size_query_param: [_("Enter a whole number from 1.")]}
+            )
+        return min(size, self.max_page_size)
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
-            if parameter["name"] == self.page_query_param:
-                parameter["schema"]["minimum"] = 1
-            else:  # DRF caps a large page size and ignores one below 1: any integer is accepted
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
                 parameter["description"] = (
-                    f"Rows per page (default {self.page_size}, at most {self.max_page_size})."
+                    f"Rows per page; above {self.max_page_size} you get {self.max_page_size}."
                 )
         return parameters
 

@@ -153,7 +153,7 @@ def test_existing_clear_text_tokens_are_moved_to_knox_and_keep_working(django_db
     key = "0123456789abcdef0123456789abcdef01234567"  # a DRF key: 40 hex characters
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamptz, user_id bigint)"
+            "CREATE TABLE IF NOT EXISTS authtoken_token (key varchar(40) PRIMARY KEY, created timestamptz, user_id bigint)"
         )
         cursor.execute("INSERT INTO authtoken_token VALUES (%s, now(), %s)", [key, user.pk])
 
