@@ -1,6 +1,7 @@
 """PMO Desk settings: one module, every value from the environment (django-environ)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -141,7 +142,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 
 # Django 6.1 configures email through MAILERS; EMAIL_URL (console by default) fills it.
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+_email_url = env.str("EMAIL_URL", default="consolemail://")
+_email = env.email_url_config(_email_url)
+if _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    # django-environ drops the leading slash of filemail:///abs/dir (it becomes ./abs/dir): the directory
+    # is everything after "//", absolute when it starts with "/".
+    _email_parts = urlsplit(_email_url)
+    _email["EMAIL_FILE_PATH"] = _email_parts.netloc + _email_parts.path
 _EMAIL_OPTIONS = {
     "EMAIL_HOST": "host",
     "EMAIL_PORT": "port",
@@ -314,6 +321,24 @@ DYNAMICS365 = {
     "PAGE_SIZE": env.int("D365_PAGE_SIZE", default=500),
     "TIMEOUT": env.float("D365_TIMEOUT", default=30.0),
     "MAX_RETRIES": env.int("D365_MAX_RETRIES", default=3),
+    # Which apps the environment has (issue 12), comma-separated: project_operations (projects, actuals,
+    # opportunities), supply_chain (the Supply Chain Management dual-write solution: msdyn_vendors and the
+    # purchase order statuses it adds), field_service (Field Service purchase orders). See
+    # reporting/connectors/README.md for the tables and columns of each.
+    "EDITION": env.list("D365_EDITION", default=["project_operations"]),
+    # Our cost category per Dynamics figure: "actual:<msdyn_transactionclassification value>" and
+    # "purchase_order"; a JSON object in D365_COST_CATEGORIES replaces these defaults.
+    "COST_CATEGORIES": env.json(
+        "D365_COST_CATEGORIES",
+        default={
+            "actual:192350000": "internal_labour",  # Time
+            "actual:192350001": "travel",  # Expense
+            "actual:192350002": "equipment",  # Material
+            "purchase_order": "equipment",
+        },
+    ),
+    # Purchase order statuses that commit nothing (Field Service: 690970000 Draft, 690970002 Canceled).
+    "PO_IGNORED_STATUSES": env.list("D365_PO_IGNORED_STATUSES", default=["690970000", "690970002"]),
 }
 CELERY_BEAT_SCHEDULE |= {
     "servicenow-push": {
@@ -332,6 +357,64 @@ CELERY_BEAT_SCHEDULE["quotation-expire-overdue"] = {
     "task": "projects.tasks.quotation_expire_overdue_task",
     "schedule": 3600.0,
 }
+
+# ----------------------------------------------------------------------------------------------------
+# Production shape (issue 20, helper "prod"): job recovery, health probes, request logs, Sentry.
+# ----------------------------------------------------------------------------------------------------
+# Job rows (pmo.lib.jobs): the holder beats every JOB_HEARTBEAT_SECONDS; silent for JOB_STALE_AFTER_SECONDS
+# means its worker is gone; every worker looks for such rows every JOB_CHECK_SECONDS, beat too. A dead
+# worker's job is back in the queue within STALE_AFTER + CHECK seconds (75 s by default).
+JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=10)
+JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=45)
+JOB_CHECK_SECONDS = env.int("JOB_CHECK_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE["reporting-sweep-stale-reports"]["schedule"] = float(JOB_CHECK_SECONDS)
+CELERY_BEAT_SCHEDULE["reporting-sweep-stale-reports"]["options"] = {"expires": JOB_CHECK_SECONDS}
+# Redis redelivers an unacknowledged message after the visibility timeout. It must outlast the longest
+# task (the weekly batch: 600 s) or a running task is delivered twice; recovery of a dead worker's job
+# does not wait for it (the rows above do that), a late redelivery finds the job taken and does nothing.
+_LONGEST_TASK_SECONDS = max(CELERY_TASK_TIME_LIMIT, 600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _LONGEST_TASK_SECONDS + 300}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
+CELERY_WORKER_SEND_TASK_EVENTS = False
+
+# Source maps (vendor/*.map, ~2 MB) are for a developer's browser only: brotli at its best quality
+# would spend most of collectstatic's time on them.
+from whitenoise.compress import Compressor  # noqa: E402
+
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+
+# /healthz answers probes from these networks before host checks and the HTTPS redirect.
+HEALTHZ_PROBE_NETWORKS = env.list("HEALTHZ_PROBE_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+MIDDLEWARE = [
+    "pmo.lib.observability.RequestLogMiddleware",
+    "pmo.lib.observability.HealthProbeMiddleware",
+    *MIDDLEWARE,
+]
+
+# One JSON line per request (and per log record) with LOG_FORMAT=json, the default with DEBUG off.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+LOGGING["formatters"] = {
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    },
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+}
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+LOGGING["loggers"]["pmo.requests"] = {"level": env.str("REQUEST_LOG_LEVEL", default="INFO")}
+# gunicorn's access log would say the same a second time.
+LOGGING["loggers"]["django.server"] = {"level": "WARNING"}
+
+# Error tracking: only when SENTRY_DSN is set.
+from pmo.lib.observability import sentry_init  # noqa: E402
+
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+sentry_init(
+    SENTRY_DSN,
+    environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)
 
 
 # ---------------------------------------------------------------------------------------------------------

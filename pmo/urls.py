@@ -10,6 +10,8 @@ pmo_patterns = (
         path("search/", views.search, name="search"),
         path("profile/", views.profile, name="profile"),
         path("language/", views.language_set, name="language-set"),
+        path("company/", views.company_profile, name="company-profile"),
+        path("company/logo/", views.company_logo, name="company-logo"),
     ],
     "pmo",
 )

@@ -2,9 +2,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,8 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pmo import health, services
-from pmo.forms import LanguageForm, PasswordResetForm, ProfileForm
+from pmo.forms import CompanyProfileForm, LanguageForm, PasswordResetForm, ProfileForm
+from pmo.roles import Role
+from pmo.selectors import company_profile_get, history_for
 from projects.selectors import customer_list_for_user, project_list_for_user
+from projects.selectors.intake import INTAKE_REVIEWERS, intake_home_for_sales, intake_waiting_for_review
 
 
 @login_required
@@ -29,7 +32,12 @@ def home(request):
         )
         .exclude(phase__in=["handed_over", "cancelled"])[:10]
     )
-    return render(request, "pmo/home.html", {"my_projects": my_projects})
+    context = {"my_projects": my_projects}
+    if request.user.has_role(Role.SALES):
+        context["my_intakes"] = intake_home_for_sales(user=request.user)
+    if request.user.has_role(*INTAKE_REVIEWERS):
+        context["intakes_to_review"] = intake_waiting_for_review()
+    return render(request, "pmo/home.html", context)
 
 
 @login_required
@@ -128,3 +136,33 @@ def server_error(request):
     if _is_api(request):
         return JsonResponse({"detail": _("A server error occurred.")}, status=500)
     return defaults.server_error(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_profile(request):
+    """The administrator fills in who the company is; every outgoing document prints it."""
+    if not request.user.has_role(Role.ADMINISTRATOR):
+        raise PermissionDenied
+    profile = company_profile_get()
+    form = CompanyProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_profile_save(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The company profile is saved."))
+            return redirect("pmo:company-profile")
+    history = history_for(obj=profile) if profile else []
+    return render(request, "pmo/company_profile.html", {"form": form, "profile": profile, "history": history})
+
+
+@login_required
+@require_GET
+def company_logo(request):
+    """The logo file, for the profile page preview (uploads are never served from MEDIA_URL)."""
+    profile = company_profile_get()
+    if profile is None or not profile.logo:
+        raise Http404
+    return FileResponse(profile.logo.open("rb"))

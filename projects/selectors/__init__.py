@@ -7,6 +7,7 @@ from projects.selectors.core import (
     project_get_for_user,
     project_list_for_user,
     project_queryset_for_user,
+    project_team_user_ids,
     project_visibility_q,
 )
 
@@ -17,11 +18,13 @@ __all__ = [
     "project_get_for_user",
     "project_list_for_user",
     "project_queryset_for_user",
+    "project_team_user_ids",
     "project_visibility_q",
 ]
 
 # Intake, documents and plan (issue 3).
 from projects.selectors.intake import (
+    intake_existing_customer,
     intake_get_for_user,
     intake_list_for_user,
     intake_missing,
@@ -30,6 +33,7 @@ from projects.selectors.intake import (
 )
 
 __all__ += [
+    "intake_existing_customer",
     "intake_get_for_user",
     "intake_list_for_user",
     "intake_missing",

@@ -1,12 +1,23 @@
 """Reads of intakes and their templates, scoped to the user: sales see only their own."""
 
-from django.db.models import Q, QuerySet
+import contextlib
+
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from pmo.lib.access import object_get_for_user
+from pmo.lib.validators import normalize_belgian_vat
 from pmo.models import User
 from pmo.roles import Role
-from projects.models import DocumentCategory, Intake, IntakeStatus, IntakeTemplate
+from projects.models import (
+    Customer,
+    DocumentCategory,
+    Intake,
+    IntakeStatus,
+    IntakeStatusChange,
+    IntakeTemplate,
+)
 
 # The PMO roles that review every intake.
 INTAKE_REVIEWERS = (Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR)
@@ -73,3 +84,58 @@ def intake_missing(*, intake: Intake) -> list[str]:
         if category not in attached
     ]
     return missing
+
+
+def intake_existing_customer(*, intake: Intake) -> Customer | None:
+    """The customer on file that an intake's new customer already is: same VAT number, else same name."""
+    if intake.customer_id:
+        return None
+    vat = intake.new_customer_vat.strip()
+    if vat:
+        with contextlib.suppress(ValidationError):
+            vat = normalize_belgian_vat(vat)
+        by_vat = Customer.objects.filter(vat_number=vat).first()
+        if by_vat is not None:
+            return by_vat
+    name = intake.new_customer_name.strip()
+    return Customer.objects.filter(name__iexact=name).first() if name else None
+
+
+# The order a salesperson's home lists their intakes in: what needs them first.
+SALES_HOME_ORDER = (
+    IntakeStatus.RETURNED,
+    IntakeStatus.DRAFT,
+    IntakeStatus.SUBMITTED,
+    IntakeStatus.ACCEPTED,
+    IntakeStatus.CONVERTED,
+    IntakeStatus.REJECTED,
+)
+
+
+def intake_home_for_sales(*, user: User, limit: int = 50) -> list[tuple[str, list[Intake]]]:
+    """A salesperson's own intakes grouped by status, each with the PMO's latest reason (one query)."""
+    latest_reason = (
+        IntakeStatusChange.objects.filter(intake=OuterRef("pk"))
+        .exclude(reason="")
+        .order_by("-created_at", "-pk")
+        .values("reason")[:1]
+    )
+    intakes = (
+        Intake.objects.filter(created_by=user)
+        .select_related("customer", "project")
+        .annotate(latest_reason=Subquery(latest_reason))
+        .order_by("-updated_at")[:limit]
+    )
+    grouped: dict[str, list[Intake]] = {}
+    for intake in intakes:
+        grouped.setdefault(intake.status, []).append(intake)
+    return [(IntakeStatus(status).label, grouped[status]) for status in SALES_HOME_ORDER if status in grouped]
+
+
+def intake_waiting_for_review(*, limit: int = 20) -> QuerySet[Intake]:
+    """Submitted intakes waiting for the PMO, the oldest first."""
+    return (
+        Intake.objects.filter(status=IntakeStatus.SUBMITTED)
+        .select_related("customer", "created_by", "template")
+        .order_by("submitted_at", "pk")[:limit]
+    )

@@ -2,6 +2,7 @@
 and the project Level allow; an approval moves the money and takes a plan baseline in one transaction.
 """
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -9,10 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pmo.lib.audit import audited_save
 from pmo.models import User
 from pmo.roles import Role
-from projects.models import LEVEL_1_LIMIT, ChangeRequest, Project
-from projects.services.plan import plan_baseline_create
+from projects.models import CLOSED_TASK_STATUSES, LEVEL_1_LIMIT, ChangeRequest, Project, Task, TaskKind
+from projects.services.plan import MovedTask, plan_baseline_create, reschedule_successors
 from projects.services.registers_common import _create, _locked, _transition, _update
 
 CHANGE_REQUEST_FIELDS = (
@@ -118,10 +120,47 @@ def change_request_reject(*, change_request: ChangeRequest, actor: User, reason:
     )
 
 
+def _working_days_after(start: date, days: int) -> date:
+    """The date `days` working days (Monday to Friday) after `start`."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def _tasks_delay(*, project: Project, task_ids, days: int, actor: User, reason: str) -> list[MovedTask]:
+    """The chosen tasks finish `days` later (a milestone moves whole); their successors follow."""
+    moved: list[MovedTask] = []
+    tasks = Task.objects.filter(project=project, pk__in=list(task_ids)).order_by("sort_order")
+    for task in tasks:
+        if task.is_closed:
+            continue
+        old_end = task.planned_end
+        task.planned_end = _working_days_after(old_end, days)
+        if task.kind == TaskKind.MILESTONE:
+            task.planned_start = task.planned_end
+        audited_save(task, actor=actor, update_fields=["planned_start", "planned_end"], reason=reason)
+        moved.append(MovedTask(task=task, old_start=old_end, new_start=task.planned_end))
+        moved += reschedule_successors(task=task, actor=actor)
+    latest: dict[int, MovedTask] = {}
+    for entry in moved:
+        first = latest.get(entry.task.pk)
+        latest[entry.task.pk] = (
+            entry if first is None else MovedTask(entry.task, first.old_start, entry.new_start)
+        )
+    return sorted(latest.values(), key=lambda entry: entry.task.sort_order)
+
+
 @transaction.atomic
-def change_request_approve(*, change_request: ChangeRequest, actor: User, note: str = "") -> ChangeRequest:
+def change_request_approve(
+    *, change_request: ChangeRequest, actor: User, note: str = "", task_ids=()
+) -> ChangeRequest:
     """Approve a change: its budget line, the budget and (when billable) the contract value move,
-    a new named plan baseline is taken and linked, all in one transaction."""
+    the chosen tasks absorb the time impact (their successors follow), then a new named plan
+    baseline is taken and linked, all in one transaction. `moved_tasks` on the result says what
+    moved (a chosen task by its end date, a successor by its start date)."""
     from procurement.services import budget_line_adjust
 
     change_request = _locked(change_request)
@@ -140,6 +179,21 @@ def change_request_approve(*, change_request: ChangeRequest, actor: User, note: 
             reason=reason,
         )
     _project_money_adjust(project, change_request, actor=actor, reason=reason)
+    open_tasks = Task.objects.filter(project=project).exclude(status__in=CLOSED_TASK_STATUSES)
+    if change_request.time_impact_days and not task_ids and open_tasks.exists():
+        raise ValidationError(
+            {
+                "tasks": _("Choose the tasks the %(days)d days of time impact fall on.")
+                % {"days": change_request.time_impact_days}
+            }
+        )
+    moved = _tasks_delay(
+        project=project,
+        task_ids=task_ids if change_request.time_impact_days else (),
+        days=change_request.time_impact_days or 0,
+        actor=actor,
+        reason=reason,
+    )
     change_request.baseline = plan_baseline_create(
         project=project,
         name=f"{change_request.reference} {change_request.title}"[:200],
@@ -148,13 +202,15 @@ def change_request_approve(*, change_request: ChangeRequest, actor: User, note: 
     )
     change_request.decided_by, change_request.decided_at = actor, timezone.now()
     change_request.decision_note = note.strip()
-    return _transition(
+    approved = _transition(
         change_request,
         status=ChangeRequest.Status.APPROVED,
         actor=actor,
         reason=reason,
         extra_fields=("baseline", "decided_by", "decided_at", "decision_note"),
     )
+    approved.moved_tasks = moved
+    return approved
 
 
 def _project_money_adjust(

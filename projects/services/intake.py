@@ -26,7 +26,7 @@ from projects.models import (
     Task,
 )
 from projects.models.intake import translated
-from projects.selectors.intake import intake_missing
+from projects.selectors.intake import intake_existing_customer, intake_missing
 from projects.services.core import customer_create, project_create
 
 INTAKE_FIELDS = (
@@ -167,7 +167,7 @@ def intake_accept(*, intake: Intake, actor: User, answers: dict[str, bool]) -> I
 def _customer_for(intake: Intake, actor: User) -> Customer:
     if intake.customer_id:
         return intake.customer
-    existing = Customer.objects.filter(name__iexact=intake.new_customer_name.strip()).first()
+    existing = intake_existing_customer(intake=intake)
     if existing:
         return existing
     return customer_create(

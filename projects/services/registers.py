@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pmo.lib.money import quantize_money
 from pmo.models import User
@@ -379,7 +381,11 @@ def decision_create_from(*, source, actor: User) -> Decision:
 # Gates ----------------------------------------------------------------------------------------
 
 
-@gate_check(Phase.CLOSING)
+@gate_check(
+    Phase.CLOSING,
+    label=gettext_lazy("No open high risk or issue"),
+    fix_url=lambda project: reverse("projects:risk-list", args=[project.pk]),
+)
 def registers_have_no_open_high_risks_or_issues(project: Project) -> str | None:
     """Closing needs every high risk and open issue closed with a reason or handed over to the SMO."""
     high_risks, issues = open_blockers_for_closing(project=project)

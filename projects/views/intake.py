@@ -180,7 +180,12 @@ def intake_convert(request, pk: int):
         else:
             messages.success(request, _("Project %(code)s created from the intake.") % {"code": project.code})
             return redirect(project)
-    return render(request, "projects/intake_convert.html", {"intake": intake, "form": form})
+    context = {
+        "intake": intake,
+        "form": form,
+        "existing_customer": selectors.intake_existing_customer(intake=intake),
+    }
+    return render(request, "projects/intake_convert.html", context)
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.selectors import history_for
 from projects.forms import registers as forms
-from projects.models import Action, ChangeRequest, Decision, Issue, Lesson, Risk
+from projects.models import CLOSED_TASK_STATUSES, Action, ChangeRequest, Decision, Issue, Lesson, Risk
 from projects.selectors import project_get_for_user
 from projects.selectors import registers as selectors
 from projects.services import change_requests
@@ -190,9 +191,18 @@ def _risk_extras(request, project) -> dict:
     mapped = forms.RiskFilter(
         params, queryset=selectors.register_list_for_project(project=project, model=Risk)
     ).qs
+    open_risks = mapped.filter(status__in=Risk.OPEN_STATUSES)
+    # Both maps side by side: a risk entered as P4xI5 is in the inherent map whatever its response.
+    heat_maps = {
+        kind: selectors.risk_heat_map(risks=open_risks, basis=kind) for kind in ("inherent", "residual")
+    }
     return {
         "basis": basis,
-        "heat_map": selectors.risk_heat_map(risks=mapped.filter(status__in=Risk.OPEN_STATUSES), basis=basis),
+        "heat_map": heat_maps[basis],
+        "heat_maps": [
+            ("inherent", _("Inherent (before the response)"), heat_maps["inherent"]),
+            ("residual", _("Residual (after the response)"), heat_maps["residual"]),
+        ],
         "top_by_score": selectors.risk_top(project=project, by="score"),
         "top_by_emv": selectors.risk_top(project=project, by="emv"),
         "contingency": selectors.project_contingency(project=project),
@@ -278,6 +288,12 @@ def _detail_operations(request, entry, kind: str) -> dict:
         context = {"may_decide": may_decide}
         if may_decide and entry.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.ASSESSED):
             context |= {"reason_operation": "reject", "reason_label": _("Reject")}
+        if may_decide and entry.status == ChangeRequest.Status.ASSESSED and entry.time_impact_days:
+            context["impact_tasks"] = (
+                entry.project.tasks.exclude(status__in=CLOSED_TASK_STATUSES)
+                .only("pk", "wbs_code", "name", "planned_start", "planned_end")
+                .order_by("sort_order")
+            )
         return context
     return {}
 
@@ -398,6 +414,32 @@ for _source in ("risk", "issue", "change_request"):
     )
 
 
+def _change_request_approve(request, entry, *, note: str):
+    """Approve with the tasks the time impact falls on; the message says what moved."""
+    task_ids = [int(value) for value in request.POST.getlist("tasks") if value.isdigit()]
+    try:
+        approved = change_requests.change_request_approve(
+            change_request=entry, actor=request.user, note=note, task_ids=task_ids
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(entry)
+    messages.success(
+        request,
+        _("%(reference)s approved: budget, contract value and plan baseline updated.")
+        % {"reference": approved.reference},
+    )
+    if approved.moved_tasks:
+        moves = "; ".join(
+            f"{moved.task.wbs_code} {moved.task.name}: {date_format(moved.old_start, 'SHORT_DATE_FORMAT')}"
+            f" → {date_format(moved.new_start, 'SHORT_DATE_FORMAT')}"
+            for moved in approved.moved_tasks
+        )
+        messages.info(request, _("Tasks moved before the new baseline: %(moves)s.") % {"moves": moves})
+    return redirect(approved)
+
+
 @login_required
 @require_POST
 def register_operation(request, project_pk: int, pk: int, kind: str, operation: str):
@@ -406,6 +448,8 @@ def register_operation(request, project_pk: int, pk: int, kind: str, operation: 
     entry = _entry_for_write(request, project_pk, pk, kind)
     call, success = OPERATIONS[(kind, operation)]
     reason = request.POST.get("reason", "")[:2000]
+    if (kind, operation) == ("change_request", "approve"):
+        return _change_request_approve(request, entry, note=reason)
     response = _run(request, entry, lambda: call(entry, request.user, reason), str(success))
     if operation.startswith("create-") and response.url != entry.get_absolute_url():
         return redirect(f"{response.url}update/")

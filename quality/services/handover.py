@@ -170,10 +170,38 @@ def handover_submit(*, handover: Handover, actor: User) -> Handover:
         raise ValidationError(_("The closure validation must pass before the hand-over goes to the SMO."))
     if not handover.configuration_items.exists():
         raise ValidationError(_("List at least one configuration item."))
+    _check_no_blockers(handover.project, intro=_("The SMO could not accept this hand-over yet:"))
     handover.status, handover.submitted_at = HandoverStatus.SUBMITTED, timezone.now()
     audited_save(handover, actor=actor, update_fields=["status", "submitted_at"])
     _record(handover, HandoverDecisionKind.SUBMITTED, actor)
     return handover
+
+
+def handover_blockers(*, project: Project) -> list[str]:
+    """What still keeps the project from being handed over, apart from the SMO's own acceptance."""
+    from projects.gates import gate_evaluate
+    from quality.gates import handover_accepted_by_smo
+
+    if project.phase != Phase.CLOSING:
+        return [_("The project must be in the closing phase.")]
+    gate = gate_evaluate(project=project, target_phase=Phase.HANDED_OVER)
+    own = handover_accepted_by_smo(project)
+    return [message for message in gate.missing if message != own]
+
+
+def _who_clears(project: Project) -> str:
+    officer = project.support_officer
+    if officer is not None:
+        return _("%(officer)s (PMO) clears this, or the head of project management overrides it.") % {
+            "officer": officer
+        }
+    return _("The PMO clears this, or the head of project management overrides it.")
+
+
+def _check_no_blockers(project: Project, *, intro: str) -> None:
+    blockers = handover_blockers(project=project)
+    if blockers:
+        raise ValidationError(f"{intro} {' '.join(blockers)} {_who_clears(project)}")
 
 
 def _locked_for_decision(handover: Handover, actor: User, target: str) -> Handover:
@@ -188,6 +216,7 @@ def _locked_for_decision(handover: Handover, actor: User, target: str) -> Handov
 def handover_accept(*, handover: Handover, actor: User) -> Handover:
     """The SMO accepts the package into operation; the project becomes handed over."""
     handover = _locked_for_decision(handover, actor, HandoverStatus.ACCEPTED)
+    _check_no_blockers(handover.project, intro=_("The project cannot be handed over yet:"))
     handover.status, handover.decided_at = HandoverStatus.ACCEPTED, timezone.now()
     audited_save(handover, actor=actor, update_fields=["status", "decided_at"])
     _record(handover, HandoverDecisionKind.ACCEPTED, actor)
@@ -216,6 +245,9 @@ def handover_pdf_render(*, handover: Handover, context: dict) -> bytes:
     """Render the package to PDF in its own language (the SMO's)."""
     from weasyprint import HTML
 
+    from pmo.lib.documents import document_company_context
+
     with translation.override(handover.language):
-        html = render_to_string("quality/handover_pdf.html", {**context, "handover": handover})
+        context = {**context, **document_company_context(), "handover": handover}
+        html = render_to_string("quality/handover_pdf.html", context)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.selectors import history_for
+from projects.gates import gate_evaluate
+from projects.models import Phase
 from projects.selectors import project_get_for_user
 from quality import forms
 from quality.closure_checks import closure_checks_run
@@ -20,7 +22,7 @@ from quality.selectors import core as selectors
 from quality.services import closure as closure_services
 from quality.services import handover as services
 from quality.services import survey as survey_services
-from quality.views.common import require_perm, run_action
+from quality.views.common import require_perm, run_action, run_form_action
 
 HANDOVER_SORTS = {
     "project": "project__code",
@@ -36,7 +38,10 @@ def _closure_url(project) -> str:
 
 @login_required
 def closure(request, project_pk: int):
-    project = project_get_for_user(user=request.user, pk=project_pk)
+    return _closure_page(request, project_get_for_user(user=request.user, pk=project_pk))
+
+
+def _closure_page(request, project, survey_form=None):
     validation = (
         ClosureValidation.objects.select_related("checklist", "evaluated_by", "overridden_by")
         .filter(project=project)
@@ -48,12 +53,15 @@ def closure(request, project_pk: int):
         "checks": closure_checks_run(project=project),
         "can_manage": request.user.has_perm("quality.manage_closure", project),
         "can_override": request.user.has_perm("quality.override_closure", project),
-        "survey_form": forms.SurveySendForm(project=project),
+        "survey_form": survey_form if survey_form is not None else forms.SurveySendForm(project=project),
         "surveys": project.satisfaction_surveys.select_related("contact"),
         "handover": Handover.objects.filter(project=project).first(),
         "history": history_for(obj=validation) if validation else [],
+        "handover_gate": gate_evaluate(project=project, target_phase=Phase.HANDED_OVER)
+        if project.phase == Phase.CLOSING
+        else None,
     }
-    return render(request, "quality/closure.html", context)
+    return render(request, "quality/closure.html", context, status=200 if survey_form is None else 400)
 
 
 @login_required
@@ -90,15 +98,13 @@ def closure_override(request, project_pk: int):
 def survey_send(request, project_pk: int):
     project = project_get_for_user(user=request.user, pk=project_pk)
     require_perm(request.user, "quality.manage_closure", project)
-    form = forms.SurveySendForm(request.POST, project=project)
-    if not form.is_valid():
-        messages.error(request, _("Choose a contact of the customer with an email address."))
-        return redirect(_closure_url(project))
-    return run_action(
+    return run_form_action(
         request,
-        lambda: survey_services.survey_send(project=project, actor=request.user, **form.cleaned_data),
+        forms.SurveySendForm(request.POST, project=project),
+        lambda **data: survey_services.survey_send(project=project, actor=request.user, **data),
         success=_("Survey sent."),
         target=_closure_url(project),
+        page=lambda form: _closure_page(request, project, survey_form=form),
     )
 
 
@@ -183,6 +189,9 @@ def handover_detail(request, pk: int):
         "can_decide": handover.status == HandoverStatus.SUBMITTED
         and request.user.has_perm("quality.decide_handover", handover),
         "register_transfers": selectors.handover_register_transfers(project=handover.project),
+        "blockers": services.handover_blockers(project=handover.project)
+        if handover.status == HandoverStatus.SUBMITTED
+        else [],
         "part_forms": {part: form_class(prefix=part) for part, form_class in forms.PART_FORMS.items()}
         if can_change
         else {},

@@ -198,3 +198,58 @@ def test_the_change_request_form_refuses_a_price_on_a_non_billable_change(client
     assert response.status_code == 200
     assert "price_impact" in response.context["form"].errors
     assert not ChangeRequest.objects.exists()
+
+
+def test_the_time_impact_moves_the_chosen_tasks_and_their_successors_before_the_baseline(
+    client, project, line
+):
+    from datetime import date
+
+    from projects.models import TaskDependency
+    from tests.factories import TaskFactory
+
+    cabling = TaskFactory(
+        project=project,
+        wbs_code="1",
+        name="Cabling",
+        planned_start=date(2027, 3, 1),
+        planned_end=date(2027, 3, 5),
+    )
+    testing = TaskFactory(
+        project=project,
+        wbs_code="2",
+        name="Testing",
+        planned_start=date(2027, 3, 8),
+        planned_end=date(2027, 3, 9),
+    )
+    other = TaskFactory(
+        project=project,
+        wbs_code="3",
+        name="Training",
+        planned_start=date(2027, 3, 1),
+        planned_end=date(2027, 3, 2),
+    )
+    TaskDependency.objects.create(predecessor=cabling, successor=testing)
+    change = _assessed(project, time_impact_days=5)
+    client.force_login(project.project_manager)
+
+    page = client.get(f"/projects/{project.pk}/change-requests/{change.pk}/")
+    refused = client.post(f"/projects/{project.pk}/change-requests/{change.pk}/approve/", follow=True)
+    change.refresh_from_db()
+    assert 'name="tasks"' in page.text and change.status == ChangeRequest.Status.ASSESSED
+    assert "Choose the tasks the 5 days of time impact fall on." in refused.text
+
+    response = client.post(
+        f"/projects/{project.pk}/change-requests/{change.pk}/approve/", {"tasks": [cabling.pk]}, follow=True
+    )
+
+    for task in (cabling, testing, other):
+        task.refresh_from_db()
+    change.refresh_from_db()
+    assert change.status == ChangeRequest.Status.APPROVED
+    assert cabling.planned_end == date(2027, 3, 12)  # five working days later
+    assert (testing.planned_start, testing.planned_end) == (date(2027, 3, 13), date(2027, 3, 14))
+    assert other.planned_end == date(2027, 3, 2)
+    baseline_dates = {entry.task_id: entry.planned_end for entry in change.baseline.rows.all()}
+    assert baseline_dates[cabling.pk] == date(2027, 3, 12) and baseline_dates[testing.pk] == date(2027, 3, 14)
+    assert "1 Cabling" in response.text and "2 Testing" in response.text

@@ -178,6 +178,24 @@ def test_converting_a_new_customer_creates_it():
     assert project.customer == Customer.objects.get(name="Nieuwe Klant NV")
 
 
+def test_converting_a_new_customer_whose_vat_number_is_on_file_links_that_customer(client):
+    on_file = Customer.objects.create(name="Klant NV", vat_number="BE0403019261")
+    intake, reviewer = accepted_intake(
+        customer=None, new_customer_name="Klant (nieuw contract)", new_customer_vat="be 0403.019.261"
+    )
+    client.force_login(reviewer)
+
+    page = client.get(f"/projects/intakes/{intake.pk}/convert/")
+    project = services.project_create_from_intake(
+        intake=intake, actor=reviewer, project_manager=None, support_officer=reviewer
+    )
+
+    assert 'id="existing-customer"' in page.text and "Klant NV" in page.text
+    intake.refresh_from_db()
+    assert project.customer == on_file and Customer.objects.count() == 1
+    assert intake.status == IntakeStatus.CONVERTED
+
+
 def test_a_failed_conversion_changes_nothing():
     intake, reviewer = accepted_intake()
     not_a_manager = user_with_role(Role.FINANCE)

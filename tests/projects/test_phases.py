@@ -139,3 +139,40 @@ def test_an_unknown_move_is_refused():
             project=project, target_phase=Phase.CLOSING, actor=user_with_role(Role.HEAD_OF_PM)
         )
     assert Project.objects.get(pk=project.pk).phase == Phase.INITIATION
+
+
+def test_the_phase_page_lists_every_check_with_its_state_and_a_fix_link(client):
+    project = ProjectFactory()
+    RequiredDocument.objects.create(
+        project=project, category="minutes", phase="planning", title="Kick-off minutes"
+    )
+    client.force_login(user_with_role(Role.PM_SUPPORT))
+
+    page = client.get(f"/projects/{project.pk}/phase/")
+
+    gate = next(gate for _label, gate in page.context["gates"] if gate.target_phase == Phase.PLANNING)
+    states = {check.label: check.is_passed for check in gate.checks}
+    assert states["Project manager assigned"] is True
+    assert states["Required documents of the phase present"] is False
+    documents = next(check for check in gate.checks if not check.is_passed)
+    assert documents.fix_url == f"/projects/{project.pk}/documents/"
+    assert f'href="/projects/{project.pk}/documents/"' in page.text
+    assert 'name="override"' not in page.text  # only the head of PM is offered the override
+
+
+def test_the_head_of_pm_is_offered_the_override_at_every_closed_gate(client):
+    project = ProjectFactory(phase=Phase.EXECUTION)
+    TaskFactory(project=project)
+    head = user_with_role(Role.HEAD_OF_PM)
+    client.force_login(head)
+
+    page = client.get(f"/projects/{project.pk}/phase/")
+    response = move(
+        client, project, Phase.CLOSING, override="on", reason="Customer accepted the open snag list"
+    )
+
+    assert page.text.count('name="override"') == 1  # closing is the only closed forward gate from execution
+    project.refresh_from_db()
+    change = PhaseChange.objects.get()
+    assert response.status_code == 302 and project.phase == Phase.CLOSING
+    assert change.is_override and change.actor == head and change.missing

@@ -125,6 +125,44 @@ def test_acceptance_is_refused_while_the_gate_is_closed():
     assert handover.status == HandoverStatus.SUBMITTED and handover.project.phase == Phase.CLOSING
 
 
+def test_the_refused_acceptance_names_who_clears_it_and_the_pmo_sees_it_on_the_closure_page():
+    smo = login(Role.SMO)
+    officer = user_with_role(Role.PM_SUPPORT, first_name="Paula", last_name="Officer")
+    handover = submitted_handover(smo_owner=smo.user, project=ProjectFactory(phase=Phase.CLOSING))
+    handover.project.support_officer = officer
+    handover.project.save(update_fields=["support_officer"])
+    ClosureValidation.objects.filter(project=handover.project).update(status=ClosureStatus.OPEN)
+    pmo = Client()
+    pmo.force_login(officer)
+
+    detail = smo.get(f"/quality/handovers/{handover.pk}/")
+    refused = smo.post(f"/quality/handovers/{handover.pk}/accept/", follow=True)
+    closure = pmo.get(f"/quality/projects/{handover.project.pk}/closure/")
+
+    assert "The project cannot be handed over yet:" in detail.text
+    assert f"{officer} (PMO) clears this" in refused.text
+    assert 'id="handover-gate"' in closure.text and "The closure validation has not passed." in closure.text
+    handover.refresh_from_db()
+    assert handover.status == HandoverStatus.SUBMITTED
+
+
+def test_the_head_s_closure_override_covers_the_unfinished_closure_checklist():
+    from quality.services.closure import closure_validation_override
+
+    smo = login(Role.SMO)
+    head = user_with_role(Role.HEAD_OF_PM)
+    handover = submitted_handover(smo_owner=smo.user, project=ProjectFactory(phase=Phase.CLOSING))
+    ClosureValidation.objects.filter(project=handover.project).delete()
+    validation = closure_validation_override(project=handover.project, actor=head, reason="Customer signed")
+    assert validation.checklist.status != "completed"  # the PMO's checklist is still open
+
+    smo.post(f"/quality/handovers/{handover.pk}/accept/")
+
+    handover.refresh_from_db()
+    handover.project.refresh_from_db()
+    assert handover.status == HandoverStatus.ACCEPTED and handover.project.phase == Phase.HANDED_OVER
+
+
 def test_the_smo_returns_it_with_reasons_and_the_team_can_edit_again():
     smo = login(Role.SMO)
     handover = submitted_handover(smo_owner=smo.user)

@@ -8,7 +8,9 @@ what later steps need in `journey.state` (codes and primary keys, never model in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pmo.roles import Role
@@ -41,6 +43,7 @@ class Journey:
             context = self.browser.new_context(base_url=self.base_url, locale=locale)
             page = context.new_page()
             page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+            page.on("dialog", lambda dialog: dialog.accept())  # the data-confirm questions
             sign_in(page, user.username)
             self._pages[role] = page
         return self._pages[role]
@@ -50,6 +53,24 @@ class Journey:
         context = self.browser.new_context(base_url=self.base_url)
         return context.new_page()
 
+    def t(self, message: str, **params) -> str:
+        """`message` as the catalog translates it into the journey's language (what the page shows)."""
+        from django.utils import translation
+
+        with translation.override(self.language):
+            text = translation.gettext(message)
+        return text % params if params else text
+
+    def shot(self, page, name: str) -> None:
+        """Keep a screenshot of what the user saw (SCREENSHOTS=dir, default /tmp/journey)."""
+        import os
+
+        folder = Path(os.environ.get("SCREENSHOTS", "/tmp/journey"))
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(
+            path=str(folder / f"{self.language}-{len(list(folder.glob('*.png'))):02d}-{name}.png")
+        )
+
     def close(self) -> None:
         for page in self._pages.values():
             page.context.close()
@@ -57,3 +78,58 @@ class Journey:
 
 
 ROLES = Role
+
+
+def follow(page, href_pattern: str) -> None:
+    """Click the first visible link whose address matches `href_pattern` (a regular expression)."""
+    links = page.locator("a[href]")
+    for index in range(links.count()):
+        link = links.nth(index)
+        if re.search(href_pattern, link.get_attribute("href") or "") and link.is_visible():
+            link.click()
+            page.wait_for_load_state()
+            return
+    raise AssertionError(f"no visible link to {href_pattern} on {page.url}")
+
+
+def submit(page, button) -> None:
+    """Click a submit button and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.locator(button).first.click() if isinstance(button, str) else button.click()
+    page.wait_for_load_state()
+
+
+# A minimal valid PDF: uploads check a file's type by its content.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def open_project(journey: Journey, page):
+    """From the home page to the journey's project, by its link in the project list."""
+    from projects.models import Project
+
+    project = Project.objects.get(pk=journey.state["project"])
+    page.goto("/")
+    follow(page, r"^/projects/$")
+    follow(page, rf"^/projects/{project.pk}/$")
+    return project
+
+
+def upload_document(page, *, category: str, title: str, phase: str = "") -> None:
+    """Attach a PDF through the upload form of the page the user is on."""
+    form = page.locator("form[action$='/documents/upload/']").first
+    form.locator("select[name=category]").select_option(category)
+    form.locator("input[name=title]").fill(title)
+    if phase and form.locator("select[name=phase]").count():
+        form.locator("select[name=phase]").select_option(phase)
+    form.locator("input[name=file]").set_input_files(
+        files=[{"name": f"{category}.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    submit(page, form.locator("button[type=submit]"))
+    assert title in page.inner_text("main"), messages_text(page)
+
+
+def messages_text(page) -> str:
+    return " ".join(page.locator(".alert").all_inner_texts())
