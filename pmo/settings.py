@@ -496,6 +496,11 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
 }
 REST_FRAMEWORK["EXCEPTION_HANDLER"] = "pmo.lib.api.exception_handler"
+CSRF_FAILURE_VIEW = "pmo.views.csrf_failure"
+REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"] = [
+    "pmo.lib.api.StrictFilterBackend",  # django-filter, refusing empty and ill-typed filter values
+    "rest_framework.filters.OrderingFilter",
+]  # JSON under /api/, the usual page elsewhere
 # The API speaks JSON only: form and multipart bodies cannot carry the schema's booleans and numbers.
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]
 # Official UBL schemas and Peppol rules (issue 11), vendored unchanged with their provenance README.

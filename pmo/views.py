@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views import defaults
+from django.views import csrf, defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -122,6 +122,14 @@ def page_not_found(request, exception):
     if _is_api(request):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": _("CSRF check failed: send the API token, not the session cookie.")}, status=403
+        )
+    return csrf.csrf_failure(request, reason=reason)
 
 
 def server_error(request):

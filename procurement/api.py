@@ -17,6 +17,7 @@ from pmo.lib.api import (
     ScopedObjectMixin,
     StrictBooleanField,
     StrictModelSerializer,
+    StrictSerializer,
     service_call,
 )
 from pmo.roles import Role
@@ -113,7 +114,7 @@ class PurchaseOrderDetailSerializer(PurchaseOrderSerializer):
         read_only_fields = fields
 
 
-class LineInputSerializer(serializers.Serializer):
+class LineInputSerializer(StrictSerializer):
     description = serializers.CharField(max_length=300)
     quantity = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0)
     unit = serializers.CharField(max_length=20, default="pcs")
@@ -123,7 +124,7 @@ class LineInputSerializer(serializers.Serializer):
     is_service = StrictBooleanField(default=False)
 
 
-class PurchaseOrderCreateSerializer(serializers.Serializer):
+class PurchaseOrderCreateSerializer(StrictSerializer):
     """A draft order with its lines; the projects and budget lines offered are the caller's."""
 
     project = serializers.PrimaryKeyRelatedField(queryset=PurchaseOrder.objects.none(), allow_null=True)
@@ -156,11 +157,11 @@ class PurchaseOrderCreateSerializer(serializers.Serializer):
         return project
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(StrictSerializer):
     justification = serializers.CharField(allow_blank=True, default="")
 
 
-class RejectionSerializer(serializers.Serializer):
+class RejectionSerializer(StrictSerializer):
     reason = serializers.CharField()
 
 

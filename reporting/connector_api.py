@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from pmo.lib.api import StrictModelSerializer, service_call
+from pmo.lib.api import StrictModelSerializer, StrictSerializer, service_call
 from pmo.roles import Role
 from procurement.rules import MONEY_READERS
 from projects.api import IntakeSerializer
@@ -96,7 +96,7 @@ class D365OpportunitySerializer(StrictModelSerializer):
         read_only_fields = fields
 
 
-class IntakeFromOpportunitySerializer(serializers.Serializer):
+class IntakeFromOpportunitySerializer(StrictSerializer):
     template = serializers.SlugRelatedField(
         slug_field="code", queryset=IntakeTemplate.objects.filter(is_active=True)
     )

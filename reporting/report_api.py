@@ -12,7 +12,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from pmo.lib.api import StrictModelSerializer, service_call
+from pmo.lib.api import StrictModelSerializer, StrictSerializer, service_call
 from pmo.roles import Role
 from projects.models import Language
 from projects.selectors import project_queryset_for_user
@@ -66,7 +66,7 @@ class HighlightReportSerializer(StrictModelSerializer):
         return self.context["request"].build_absolute_uri(f"/api/v1/highlight-reports/{report.pk}/download/")
 
 
-class HighlightReportRequestSerializer(serializers.Serializer):
+class HighlightReportRequestSerializer(StrictSerializer):
     project = serializers.IntegerField()
     period_start = serializers.DateField(help_text="Any day of the week; the report covers that week.")
     audience = serializers.ChoiceField(choices=Audience.choices)

@@ -4,6 +4,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django_filters import BooleanFilter
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
@@ -16,12 +19,29 @@ class PagePagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request) -> int:
+        """The asked page size, capped at the maximum; anything but a positive integer is a 400."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise serializers.ValidationError(
+                {self.page_size_query_param: [_("Enter a whole number from 1.")]}
+            )
+        return min(size, self.max_page_size)
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
             if parameter["name"] == self.page_size_query_param:
-                parameter["description"] = f"Rows per page; larger values are capped at {self.max_page_size}."
+                parameter["description"] = (
+                    f"Rows per page; above {self.max_page_size} you get {self.max_page_size}."
+                )
         return parameters
 
 
@@ -34,14 +54,68 @@ class StrictBooleanField(serializers.BooleanField):
         self.fail("invalid", input=data)
 
 
-class StrictModelSerializer(serializers.ModelSerializer):
-    """Every API serializer: booleans are JSON booleans, as the published schema says."""
+_STRING_FIELDS = (
+    serializers.CharField,
+    serializers.DecimalField,  # published as a string with a pattern (COERCE_DECIMAL_TO_STRING)
+    serializers.DateField,
+    serializers.DateTimeField,
+    serializers.TimeField,
+    serializers.DurationField,
+)
+_INTEGER_FIELDS = (serializers.IntegerField, serializers.PrimaryKeyRelatedField)
+
+
+def _json_type_for(field) -> tuple[type, ...] | None:
+    """The JSON type the published schema gives this field's input, or None when it says no one type."""
+    if isinstance(field, serializers.ChoiceField) and not isinstance(field, serializers.MultipleChoiceField):
+        kinds = {type(key) for key in field.choices}
+        return (str,) if kinds <= {str} else (int,) if kinds <= {int} else None
+    if isinstance(field, _STRING_FIELDS):
+        return (str,)
+    if isinstance(field, _INTEGER_FIELDS):
+        return (int,)
+    if isinstance(field, serializers.FloatField):
+        return (int, float)
+    if isinstance(field, (serializers.ListField, serializers.ManyRelatedField, serializers.ListSerializer)):
+        return (list,)
+    return None
+
+
+class StrictTypesMixin:
+    """Refuse input whose JSON type is not the schema's: DRF coerces 7 into "7" and "7" into 7, which makes
+    the published schema a lie for clients (and for schemathesis' negative cases)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            errors = {}
+            for name, field in self.fields.items():
+                value = data.get(name)
+                if field.read_only or name not in data or value is None:
+                    continue
+                expected = _json_type_for(field)
+                if expected and (not isinstance(value, expected) or isinstance(value, bool)):
+                    errors[name] = [_("Expected a value of type %(type)s.") % {"type": _JSON_NAMES[expected]}]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+_JSON_NAMES = {(str,): "string", (int,): "integer", (int, float): "number", (list,): "array"}
+
+
+class StrictSerializer(StrictTypesMixin, serializers.Serializer):
+    """Every API input serializer: values must have the JSON type the schema publishes."""
+
+
+class StrictModelSerializer(StrictTypesMixin, serializers.ModelSerializer):
+    """Every API model serializer: booleans are JSON booleans and every value has its published type."""
 
     serializer_field_mapping = serializers.ModelSerializer.serializer_field_mapping | {
         models.BooleanField: StrictBooleanField
     }
 
 
+@csrf_exempt  # it changes nothing: a POST to a wrong URL gets the 404, not a CSRF page
 def api_not_found(request, *args, **kwargs):
     """Any /api/ URL that no route matches: a JSON 404, with DEBUG on or off."""
     return JsonResponse({"detail": _("Not found.")}, status=404)
@@ -114,3 +188,24 @@ def document_error_responses(result, generator, request, public):
                     {"description": description, "content": {"application/json": {"schema": ERROR_SCHEMA}}},
                 )
     return result
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter ignores `?status=` and reads `?is_active=maybe` as "no filter", so a client with a
+    typo gets every row. Here a filter that is named carries a value of its published type, or it is a 400."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            errors = {}
+            for name, filter_ in filterset_class.base_filters.items():
+                if name not in request.query_params:
+                    continue
+                values = request.query_params.getlist(name)
+                if any(value == "" for value in values):
+                    errors[name] = [_("Give a value, or leave the filter out.")]
+                elif isinstance(filter_, BooleanFilter) and any(v not in ("true", "false") for v in values):
+                    errors[name] = [_("Expected true or false.")]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().filter_queryset(request, queryset, view)

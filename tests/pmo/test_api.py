@@ -153,7 +153,8 @@ def test_existing_clear_text_tokens_are_moved_to_knox_and_keep_working(django_db
     key = "0123456789abcdef0123456789abcdef01234567"  # a DRF key: 40 hex characters
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamptz, user_id bigint)"
+            "CREATE TABLE IF NOT EXISTS authtoken_token"
+            " (key varchar(40) PRIMARY KEY, created timestamptz, user_id bigint)"
         )
         cursor.execute("INSERT INTO authtoken_token VALUES (%s, now(), %s)", [key, user.pk])
 
@@ -203,3 +204,15 @@ def test_page_zero_and_strings_for_booleans_are_refused(client):
     assert customer.status_code == 400 and "is_active" in customer.json()
     assert api.get("/api/v1/customers/", {"page": 0}).status_code == 404
     assert api.get("/api/v1/customers/", {"page": 0})["Content-Type"] == "application/json"
+
+
+def test_the_500_and_404_handlers_answer_json_under_api_and_html_elsewhere(rf):
+    from pmo import views
+
+    api_error = views.server_error(rf.get("/api/v1/projects/"))
+    api_missing = views.page_not_found(rf.get("/api/v1/projects/"), Exception())
+    page_error = views.server_error(rf.get("/projects/"))
+
+    assert (api_error.status_code, api_error["Content-Type"]) == (500, "application/json")
+    assert api_missing.status_code == 404 and api_missing["Content-Type"] == "application/json"
+    assert page_error.status_code == 500 and page_error["Content-Type"].startswith("text/html")

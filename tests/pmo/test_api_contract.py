@@ -2,8 +2,8 @@
 test database: no 500, every status, content type and body as the schema says, bad input refused."""
 
 import importlib
-import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -75,11 +75,13 @@ def test_schemathesis_run_finds_no_failure(live_server, api_key, tmp_path):
         capture_output=True,
         text=True,
         timeout=1800,
-        env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
+        cwd=tmp_path,  # its cache of past failures stays out of the checkout
     )
-    summary = result.stdout[-6000:]
+    summary = result.stdout[result.stdout.find("SUMMARY") :]
     print(summary)  # the figures (operations, cases, failures) land in the test log
 
-    assert result.returncode == 0, summary
-    assert "No issues found" in result.stdout or " 0 failures" in result.stdout or "passed" in summary
-    assert json.dumps  # keep the import used when the report format changes
+    assert result.returncode == 0, result.stdout[-20000:]
+    generated = re.search(r"(\d+) generated, (\d+) passed", summary)
+    assert "Failures:" not in summary
+    assert generated and generated.group(1) == generated.group(2) and int(generated.group(1)) > 1000
+    assert re.search(r"Tested: (\d+)", summary).group(1) == re.search(r"Selected: (\d+)/", summary).group(1)

@@ -99,3 +99,18 @@ def test_the_smo_downloads_once_the_project_is_closing(client, signed_offer):
     type(document.project).objects.filter(pk=document.project_id).update(phase=Phase.CLOSING)
 
     assert download(client, user_with_role(Role.SMO), document).status_code == 200
+
+
+def test_the_project_page_shows_the_documents_link_only_for_the_sellers_own_sale(client, signed_offer):
+    document, _writer, account_manager = signed_offer
+    own = ProjectFactory(account_manager=account_manager)
+    IntakeFactory(created_by=account_manager, project=own)
+    client.force_login(account_manager)
+
+    not_theirs = client.get(f"/projects/{document.project_id}/")
+    theirs = client.get(f"/projects/{own.pk}/")
+
+    assert (
+        not_theirs.status_code == 200 and f"/projects/{document.project_id}/documents/" not in not_theirs.text
+    )
+    assert theirs.status_code == 200 and f"/projects/{own.pk}/documents/" in theirs.text
