@@ -10,7 +10,7 @@ from importlib import import_module
 import pytest
 
 from projects.models import Customer
-from tests.browser.journey import Journey, steps_control, steps_intake, steps_plan
+from tests.browser.journey import Journey, steps_closing, steps_control, steps_intake, steps_plan
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,6 +19,7 @@ STEPS = [
     *steps_plan.STEPS,  # three tasks, a dependency, a move, the baseline, the gate to planning/execution
     # ORDERS: the lead inserts `*steps_orders.order_steps` (helper "money") here, after the plan steps.
     *steps_control.STEPS,  # P4xI5 risk, change request, ISO 9001 review, near miss, progress, reports
+    *steps_closing.STEPS,  # gate to closing, closure validation, hand-over PDF, SMO accepts, survey
 ]
 
 
