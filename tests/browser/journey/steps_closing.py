@@ -20,6 +20,7 @@ def pm_finishes_the_work_and_opens_closing(journey: Journey) -> None:
     submit(page, "form[action$='/close/'] button")
     assert Risk.objects.get(pk=journey.state["risk"]).status == Risk.Status.CLOSED, messages_text(page)
     # Every task done, through its form, children before parents.
+    follow(page, rf"^/projects/{project.pk}/$")
     for task in Task.objects.filter(project=project).order_by("-wbs_code"):
         follow(page, rf"/projects/{project.pk}/plan/$")
         follow(page, rf"/projects/tasks/{task.pk}/update/$")
