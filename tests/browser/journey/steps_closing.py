@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.core import mail
 
-from projects.models import CLOSED_TASK_STATUSES, Phase, Project, Risk, Task
+from projects.models import CLOSED_TASK_STATUSES, Lesson, Phase, Project, Risk, Task
 from quality.models import ClosureValidation, Handover, HandoverStatus, SafetyIncident, SatisfactionSurvey
 from tests.browser.journey import Journey, follow, messages_text, open_project, submit, upload_document
 
@@ -54,7 +54,7 @@ def pmo_validates_the_closure(journey: Journey) -> None:
     page.fill("textarea[name=what_happened]", "The vendor's lead time was twelve weeks.")
     page.fill("textarea[name=recommendation]", "Raise the order the day the contract is signed.")
     submit(page, "main form[method=post] button[type=submit]")
-    assert project.lessons.exists(), messages_text(page)
+    assert Lesson.objects.filter(project=project).exists(), messages_text(page)
     follow(page, rf"/projects/{project.pk}/$")
     follow(page, rf"/quality/projects/{project.pk}/closure/$")
     page.select_option("select[name=contact]", label="Jan Peeters")
