@@ -51,6 +51,7 @@ def pmo_validates_the_closure(journey: Journey) -> None:
     follow(page, rf"/projects/{project.pk}/lessons/$")
     follow(page, rf"/projects/{project.pk}/lessons/create/$")
     page.fill("input[name=title]", "Order the appliances at contract signature")
+    page.select_option("select[name=category]", index=1)
     page.fill("textarea[name=what_happened]", "The vendor's lead time was twelve weeks.")
     page.fill("textarea[name=recommendation]", "Raise the order the day the contract is signed.")
     submit(page, "main form[method=post] button[type=submit]")
