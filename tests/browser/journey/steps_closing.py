@@ -73,6 +73,8 @@ def pmo_validates_the_closure(journey: Journey) -> None:
         with page.expect_response(lambda response: "/quality/answers/" in response.url):
             form.locator("button[type=submit]").click()
     submit(page, "form[action$='/complete/'] button[type=submit]")
+    assert validation.checklist.__class__.objects.get(pk=validation.checklist_id).status == "completed"
+    follow(page, rf"^/projects/{project.pk}/$")
     follow(page, rf"/quality/projects/{project.pk}/closure/$")
     submit(page, "form[action$='/closure/evaluate/'] button[type=submit]")
     validation.refresh_from_db()
