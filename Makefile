@@ -9,6 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pmo_desk
 REDIS_URL ?= redis://127.0.0.1:6379/0
+BACKUP_DIR ?= backups
 
 # Django 6 needs Python >= 3.12: take the first suitable interpreter on this machine.
 PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python) \
@@ -16,7 +17,7 @@ PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 $(wildcard $(HOME)/.pyenv/v
 find_python = $(firstword $(foreach c,$(PYTHON_CANDIDATES),$(shell command -v $(c) >/dev/null 2>&1 && \
 	$(c) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && command -v $(c))))
 
-.PHONY: help run test test-fast bench worker beat messages lint format check-deploy clean
+.PHONY: help run test test-fast bench worker beat messages lint format check-deploy clean browser prod-check backup restore
 
 help:
 	@echo "make run      - set up and serve the demo on http://$(HOST):$(PORT) (SQLite, in-process tasks)"
@@ -26,6 +27,9 @@ help:
 	@echo "make bench    - benchmarks at scale (tests/benchmarks)"
 	@echo "make messages - refresh and compile the French and Dutch catalogs"
 	@echo "make lint     - ruff check and format check"
+	@echo "make prod-check - the production shape: collectstatic, gunicorn, health checks, sign-in"
+	@echo "make backup   - dump PostgreSQL and archive the media into BACKUP_DIR ($(BACKUP_DIR))"
+	@echo "make restore BACKUP=$(BACKUP_DIR)/pmo-<stamp> - restore both (replaces the current data)"
 
 $(VENV)/.installed: pyproject.toml
 	@py="$(call find_python)"; \
@@ -50,8 +54,20 @@ run: venv
 	  DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --scale S; fi
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Browser tests drive Debian's chromium: install the package when the machine lacks it (never a
+# downloaded browser). Without root or apt, the browser tests skip, except under CI=true.
+browser:
+	@if [ -z "$$CHROMIUM_PATH" ] && ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	  echo "Installing Debian's chromium for the browser tests (apt-get install -y chromium)"; \
+	  { $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium \
+	    || { $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }; } \
+	  || { if [ "$$CI" = true ]; then echo "ERROR: chromium could not be installed" >&2; exit 1; fi; \
+	       echo "WARNING: no chromium; the browser tests will be skipped" >&2; }; \
+	fi
+
 # The suite uses PostgreSQL and Redis when they answer; with CI=true their absence is a failure.
-test: venv
+test: venv browser
 	@DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" REDIS_URL="$${REDIS_URL:-$(REDIS_URL)}" \
 	  $(PY) -m pmo.lib.services_probe || exit 1; \
 	eval "$$($(PY) -m pmo.lib.services_probe --export)"; \
@@ -87,6 +103,32 @@ check-deploy: venv
 	DEBUG=0 SECRET_KEY="$${SECRET_KEY:-ci-$$(head -c 32 /dev/urandom | base64 | tr -d '/+=')-production-like-key}" \
 	  ALLOWED_HOSTS=pmo.example.com EMAIL_URL=smtp+tls://mailer@smtp.example.com:587 DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" CELERY_BROKER_URL="$(REDIS_URL)" \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+
+# Production shape without Docker: the compose services' own commands, on a throwaway database.
+prod-check: venv
+	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" .ci/production-shape
+
+# Backup and restore of what the app keeps: PostgreSQL (pg_dump custom format) and the media folder.
+# Both default to the local services; inside Docker Compose see the README ("Backup and restore").
+MEDIA_DIR ?= $${MEDIA_ROOT:-media}
+backup:
+	@set -euo pipefail; mkdir -p "$(BACKUP_DIR)"; stamp="$$(date -u +%Y%m%dT%H%M%SZ)"; \
+	db="$${DATABASE_URL:-$(PG_URL)}"; \
+	pg_dump --format=custom --no-owner --no-privileges --dbname="$$db" --file="$(BACKUP_DIR)/pmo-$$stamp.dump"; \
+	mkdir -p "$(MEDIA_DIR)"; tar -C "$(MEDIA_DIR)" -czf "$(BACKUP_DIR)/pmo-$$stamp.media.tar.gz" .; \
+	echo "Backed up to $(BACKUP_DIR)/pmo-$$stamp.dump and $(BACKUP_DIR)/pmo-$$stamp.media.tar.gz"; \
+	echo "Restore with: make restore BACKUP=$(BACKUP_DIR)/pmo-$$stamp"
+
+restore:
+	@set -euo pipefail; \
+	if [ -z "$(BACKUP)" ] || [ ! -f "$(BACKUP).dump" ] || [ ! -f "$(BACKUP).media.tar.gz" ]; then \
+	  echo "usage: make restore BACKUP=$(BACKUP_DIR)/pmo-<stamp> (needs <stamp>.dump and <stamp>.media.tar.gz)" >&2; exit 2; fi; \
+	db="$${DATABASE_URL:-$(PG_URL)}"; \
+	pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction --exit-on-error --dbname="$$db" "$(BACKUP).dump"; \
+	media="$(MEDIA_DIR)"; mkdir -p "$$media"; staging="$$(mktemp -d "$$media.restore.XXXXXX")"; \
+	tar -C "$$staging" -xzf "$(BACKUP).media.tar.gz"; \
+	find "$$media" -mindepth 1 -delete; cp -a "$$staging"/. "$$media"/; rm -rf "$$staging"; \
+	echo "Restored the database and $$media from $(BACKUP)"
 
 clean:
 	rm -rf $(VENV) staticfiles

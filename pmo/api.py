@@ -3,20 +3,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.utils import extend_schema
+from knox.models import AuthToken
+from knox.settings import knox_settings
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from pmo.lib.api import StrictModelSerializer
 from pmo.models import User
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(StrictModelSerializer):
     roles = serializers.SerializerMethodField()
 
     class Meta:
@@ -34,37 +38,61 @@ def me(request: Request) -> Response:
     return Response(MeSerializer(request.user).data)
 
 
+def api_token_list(*, user: User) -> QuerySet[AuthToken]:
+    """The user's tokens that still work, newest first (expired ones are removed by knox on use)."""
+    return (
+        AuthToken.objects.filter(user=user)
+        .filter(Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()))
+        .order_by("-created")
+    )
+
+
 @transaction.atomic
-def api_token_rotate(*, user: User) -> Token:
-    """Replace the user's API token by a new one; the old key stops working at once."""
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user)
+def api_token_create(*, user: User) -> tuple[AuthToken, str]:
+    """A new token; only its hash is stored, so the key is returned this once. Oldest beyond the limit go."""
+    instance, key = AuthToken.objects.create(user=user)
+    limit = knox_settings.TOKEN_LIMIT_PER_USER
+    if limit:
+        surplus = AuthToken.objects.filter(user=user).order_by("-created").values_list("digest", flat=True)
+        AuthToken.objects.filter(digest__in=list(surplus[limit:])).delete()
+    return instance, key
 
 
-def api_token_revoke(*, user: User) -> bool:
-    """Delete the user's API token; True when there was one."""
-    deleted, _rows = Token.objects.filter(user=user).delete()
-    return bool(deleted)
+def api_token_revoke(*, user: User, digest: str | None = None) -> int:
+    """Delete one of the user's tokens (or all of them without `digest`); how many were deleted."""
+    tokens = AuthToken.objects.filter(user=user)
+    if digest is not None:
+        tokens = tokens.filter(digest=digest)
+    deleted, _rows = tokens.delete()
+    return deleted
+
+
+def _token_page(request, new_key: str | None = None):
+    return render(
+        request, "pmo/api_token.html", {"tokens": api_token_list(user=request.user), "new_key": new_key}
+    )
 
 
 @login_required
 @require_GET
 def token_page(request):
-    token = Token.objects.filter(user=request.user).first()
-    return render(request, "pmo/api_token.html", {"token": token, "new_key": None})
+    return _token_page(request)
 
 
 @login_required
 @require_POST
 def token_create(request):
-    token = api_token_rotate(user=request.user)
-    # The key is shown this once; afterwards only its creation date is.
-    return render(request, "pmo/api_token.html", {"token": token, "new_key": token.key})
+    _instance, key = api_token_create(user=request.user)
+    # The key is shown this once; afterwards only its first characters and dates are.
+    return _token_page(request, new_key=key)
 
 
 @login_required
 @require_POST
 def token_revoke(request):
-    if api_token_revoke(user=request.user):
-        messages.success(request, _("Your API token is revoked."))
+    digest = request.POST.get("token") or None
+    if api_token_revoke(user=request.user, digest=digest):
+        messages.success(
+            request, _("API token revoked.") if digest else _("All your API tokens are revoked.")
+        )
     return redirect("api-token")

@@ -1,13 +1,14 @@
 """The REST API: one router for every app's `api.py`, the OpenAPI schema and its two viewers."""
 
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from pmo import api as pmo_api
+from pmo.lib.api import api_not_found
 from procurement import api as procurement_api
 from projects import api as projects_api
 from reporting import connector_api, report_api
@@ -48,3 +49,6 @@ urlpatterns = [
     path("token/create/", pmo_api.token_create, name="api-token-create"),
     path("token/revoke/", pmo_api.token_revoke, name="api-token-revoke"),
 ]
+
+# Last: whatever no route above matched is a JSON 404, never Django's HTML page.
+urlpatterns += [re_path(r"^.*$", api_not_found)]

@@ -10,3 +10,6 @@ app = Celery("pmo")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(related_name="connector_tasks")
+
+# Every worker takes back the jobs of dead workers (pmo.lib.jobs), with or without beat.
+import pmo.lib.job_worker  # noqa: E402, F401

@@ -30,7 +30,20 @@ def broker_state() -> dict:
     return {"state": "ok", "workers": len(replies)}
 
 
+def queue_state() -> dict:
+    """How long the oldest queued job (any pmo.lib.jobs.Job model) has been waiting, in seconds."""
+    from pmo.lib.jobs import jobs_oldest_queued_age
+
+    try:
+        return {"oldest_queued_seconds": jobs_oldest_queued_age()}
+    except Exception as error:
+        return {"oldest_queued_seconds": None, "error": error.__class__.__name__}
+
+
 def health_report() -> dict:
     database, broker = database_state(), broker_state()
     healthy = database["state"] == "ok" and broker["state"] != "down"
-    return {"status": "ok" if healthy else "degraded", "database": database, "broker": broker}
+    report = {"status": "ok" if healthy else "degraded", "database": database, "broker": broker}
+    if database["state"] == "ok":
+        report["jobs"] = queue_state()
+    return report

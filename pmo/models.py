@@ -1,9 +1,19 @@
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from pmo.lib.identifiers import (
+    PEPPOL_SCHEME_CHOICES,
+    format_enterprise_number,
+    normalize_eu_vat,
+    normalize_peppol_identifier,
+    validate_enterprise_number,
+)
+from pmo.lib.validators import validate_iban
 from pmo.roles import Role
 
 
@@ -51,3 +61,108 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series}-{self.year}: {self.last_value}"
+
+
+class LegalForm(models.TextChoices):
+    """The Belgian company forms of the Code of companies and associations, abbreviated per language."""
+
+    SRL = "srl", _("SRL / BV (private limited company)")
+    SA = "sa", _("SA / NV (public limited company)")
+    SC = "sc", _("SC / CV (cooperative company)")
+    SNC = "snc", _("SNC / VOF (general partnership)")
+    SCOMM = "scomm", _("SComm / CommV (limited partnership)")
+    ASBL = "asbl", _("ASBL / VZW (non-profit association)")
+
+
+LEGAL_FORM_ABBREVIATIONS = {
+    "srl": {"fr": "SRL", "nl": "BV", "en": "SRL"},
+    "sa": {"fr": "SA", "nl": "NV", "en": "SA"},
+    "sc": {"fr": "SC", "nl": "CV", "en": "SC"},
+    "snc": {"fr": "SNC", "nl": "VOF", "en": "SNC"},
+    "scomm": {"fr": "SComm", "nl": "CommV", "en": "SComm"},
+    "asbl": {"fr": "ASBL", "nl": "VZW", "en": "ASBL"},
+}
+
+
+class CompanyProfile(models.Model):
+    """Who is writing: the installation's own company, printed on every outgoing document.
+
+    One row per installation (the `singleton` column is unique and always true).
+    """
+
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    legal_form = models.CharField(_("legal form"), max_length=10, choices=LegalForm.choices)
+    street = models.CharField(_("registered office: street and number"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=10)
+    city = models.CharField(_("city"), max_length=100)
+    country = models.CharField(_("country (ISO code)"), max_length=2, default="BE")
+    enterprise_number = models.CharField(
+        _("enterprise number (KBO/BCE)"),
+        max_length=10,
+        validators=[validate_enterprise_number],
+        help_text=_("10 digits, e.g. 0403170701."),
+    )
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    register_court = models.CharField(
+        _("register of legal entities (RPR/RPM) court"),
+        max_length=100,
+        help_text=_("The company court of the registered office, e.g. Gent, afdeling Gent."),
+    )
+    iban = models.CharField(_("IBAN"), max_length=34, validators=[validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.FileField(_("logo (PNG or JPEG)"), upload_to="company/", blank=True)
+    peppol_scheme = models.CharField(
+        _("Peppol scheme"), max_length=4, choices=PEPPOL_SCHEME_CHOICES, default="0208"
+    )
+    peppol_identifier = models.CharField(_("Peppol identifier"), max_length=50)
+    purchase_terms_en = models.TextField(_("general purchase terms (English)"), blank=True)
+    purchase_terms_fr = models.TextField(_("general purchase terms (French)"), blank=True)
+    purchase_terms_nl = models.TextField(_("general purchase terms (Dutch)"), blank=True)
+    quotation_terms_en = models.TextField(_("quotation terms (English)"), blank=True)
+    quotation_terms_fr = models.TextField(_("quotation terms (French)"), blank=True)
+    quotation_terms_nl = models.TextField(_("quotation terms (Dutch)"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("company profile")
+        verbose_name_plural = _("company profile")
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    def clean(self) -> None:
+        errors = {}
+        if self.vat_number:
+            try:
+                self.vat_number = normalize_eu_vat(self.vat_number, self.country)
+            except ValidationError as error:
+                errors["vat_number"] = error
+        if self.peppol_identifier:
+            try:
+                self.peppol_identifier = normalize_peppol_identifier(
+                    self.peppol_scheme, self.peppol_identifier
+                )
+            except ValidationError as error:
+                errors["peppol_identifier"] = error
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def peppol_id(self) -> str:
+        return f"{self.peppol_scheme}:{self.peppol_identifier}"
+
+    def legal_form_abbreviation(self, language: str) -> str:
+        return LEGAL_FORM_ABBREVIATIONS.get(self.legal_form, {}).get(language[:2], self.legal_form.upper())
+
+    def terms(self, kind: str, language: str) -> str:
+        """Purchase or quotation terms in the language, else in English."""
+        return getattr(self, f"{kind}_terms_{language[:2]}", "") or getattr(self, f"{kind}_terms_en")
+
+    @property
+    def enterprise_number_display(self) -> str:
+        return format_enterprise_number(self.enterprise_number)

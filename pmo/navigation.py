@@ -148,3 +148,8 @@ NAVIGATION += [
         "quality",
     ),
 ]
+
+# Company profile (issue 11): who the company is, printed on every outgoing document.
+NAVIGATION += [
+    NavEntry(_("Company"), "pmo:company-profile", "buildings", frozenset({Role.ADMINISTRATOR}), "company"),
+]

@@ -110,3 +110,44 @@ def seed_users(context) -> None:
         role: [user for user, user_role in users if user_role == role] for role in Role.values
     }
     context.log(f"  users: {len(users)}")
+
+
+# A fictitious company whose identifiers pass their checks (enterprise number mod 97, IBAN, Peppol 0208).
+DEMO_COMPANY = dict(
+    legal_name="Lumen Integration",
+    legal_form="srl",
+    street="Kortrijksesteenweg 1000",
+    postal_code="9000",
+    city="Gent",
+    country="BE",
+    enterprise_number="0784123452",
+    vat_number="BE0784123452",
+    register_court="Gent, afdeling Gent",
+    iban="BE71096123456769",
+    bic="GKCCBEBB",
+    phone="+32 9 123 45 67",
+    email="info@lumen-integration.example",
+    website="https://www.lumen-integration.example",
+    peppol_scheme="0208",
+    peppol_identifier="0784123452",
+    purchase_terms_en="Our general purchase terms apply; the supplier's terms do not. Invoices by Peppol, "
+    "quoting our order number. Payment 30 days after a conforming invoice.",
+    purchase_terms_fr="Nos conditions générales d'achat s'appliquent, à l'exclusion de celles du "
+    "fournisseur. Factures via Peppol, avec notre numéro de commande. "
+    "Paiement à 30 jours après facture conforme.",
+    purchase_terms_nl="Onze algemene aankoopvoorwaarden zijn van toepassing, niet die van de leverancier. "
+    "Facturen via Peppol, met ons bestelnummer. Betaling 30 dagen na een conforme factuur.",
+    quotation_terms_en="This quotation is valid until the date shown. Our general terms of sale apply. "
+    "Invoiced per milestone, payable within 30 days.",
+    quotation_terms_fr="Cette offre est valable jusqu'à la date indiquée. Nos conditions générales de vente "
+    "s'appliquent. Facturation par jalon, payable à 30 jours.",
+    quotation_terms_nl="Deze offerte is geldig tot de vermelde datum. Onze algemene verkoopvoorwaarden zijn "
+    "van toepassing. Facturatie per mijlpaal, betaalbaar binnen 30 dagen.",
+)
+
+
+def seed_company_profile(context) -> None:
+    from pmo.services import company_profile_save
+
+    company_profile_save(actor=None, **DEMO_COMPANY)
+    context.log("Company profile: Lumen Integration SRL (0784.123.452)")

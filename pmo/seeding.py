@@ -17,6 +17,7 @@ SCALES = {
 # Dotted paths of seed functions, in dependency order.
 SEED_STEPS = [
     "pmo.seed.seed_users",
+    "pmo.seed.seed_company_profile",
     "projects.seed.seed_customers_and_projects",
 ]
 

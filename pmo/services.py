@@ -1,9 +1,14 @@
-"""Writes of the core app: users, number sequences."""
+"""Writes of the core app: users, number sequences, the company profile."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pmo.models import NumberSequence, User
+from pmo.lib.audit import audited_save
+from pmo.lib.identifiers import normalize_enterprise_number
+from pmo.lib.validators import normalize_iban
+from pmo.models import CompanyProfile, NumberSequence, User
+from pmo.roles import Role
 
 
 def sequence_next(*, series: str, year: int) -> int:
@@ -86,3 +91,55 @@ def user_send_welcome_email(*, user_id: int) -> bool:
         User.objects.filter(pk=user_id).update(welcome_email_sent_at=None)
         raise
     return True
+
+
+COMPANY_PROFILE_FIELDS = (
+    "legal_name",
+    "legal_form",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "enterprise_number",
+    "vat_number",
+    "register_court",
+    "iban",
+    "bic",
+    "phone",
+    "email",
+    "website",
+    "logo",
+    "peppol_scheme",
+    "peppol_identifier",
+    "purchase_terms_en",
+    "purchase_terms_fr",
+    "purchase_terms_nl",
+    "quotation_terms_en",
+    "quotation_terms_fr",
+    "quotation_terms_nl",
+)
+
+
+@transaction.atomic
+def company_profile_save(*, actor: User | None, **values) -> CompanyProfile:
+    """Create or change the installation's company profile; identifiers are stored in compact form."""
+    if actor is not None and not actor.has_role(Role.ADMINISTRATOR):
+        raise PermissionDenied
+    profile = CompanyProfile.objects.select_for_update().first() or CompanyProfile()
+    if values.get("enterprise_number"):
+        values["enterprise_number"] = normalize_enterprise_number(values["enterprise_number"])
+    if values.get("iban"):
+        values["iban"] = normalize_iban(values["iban"])
+    if "bic" in values:
+        values["bic"] = values["bic"].replace(" ", "").upper()
+    if values.get("logo") is False:  # the "clear" box of the upload field
+        values["logo"] = ""
+    elif values.get("logo") is None:
+        values.pop("logo", None)
+    if "country" in values:
+        values["country"] = values["country"].upper()
+    for field in COMPANY_PROFILE_FIELDS:
+        if field in values:
+            setattr(profile, field, values[field])
+    audited_save(profile, actor=actor)
+    return profile

@@ -1,6 +1,7 @@
 """PMO Desk settings: one module, every value from the environment (django-environ)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -141,7 +142,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 
 # Django 6.1 configures email through MAILERS; EMAIL_URL (console by default) fills it.
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+_email_url = env.str("EMAIL_URL", default="consolemail://")
+_email = env.email_url_config(_email_url)
+if _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    # django-environ drops the leading slash of filemail:///abs/dir (it becomes ./abs/dir): the directory
+    # is everything after "//", absolute when it starts with "/".
+    _email_parts = urlsplit(_email_url)
+    _email["EMAIL_FILE_PATH"] = _email_parts.netloc + _email_parts.path
 _EMAIL_OPTIONS = {
     "EMAIL_HOST": "host",
     "EMAIL_PORT": "port",
@@ -314,6 +321,24 @@ DYNAMICS365 = {
     "PAGE_SIZE": env.int("D365_PAGE_SIZE", default=500),
     "TIMEOUT": env.float("D365_TIMEOUT", default=30.0),
     "MAX_RETRIES": env.int("D365_MAX_RETRIES", default=3),
+    # Which apps the environment has (issue 12), comma-separated: project_operations (projects, actuals,
+    # opportunities), supply_chain (the Supply Chain Management dual-write solution: msdyn_vendors and the
+    # purchase order statuses it adds), field_service (Field Service purchase orders). See
+    # reporting/connectors/README.md for the tables and columns of each.
+    "EDITION": env.list("D365_EDITION", default=["project_operations"]),
+    # Our cost category per Dynamics figure: "actual:<msdyn_transactionclassification value>" and
+    # "purchase_order"; a JSON object in D365_COST_CATEGORIES replaces these defaults.
+    "COST_CATEGORIES": env.json(
+        "D365_COST_CATEGORIES",
+        default={
+            "actual:192350000": "internal_labour",  # Time
+            "actual:192350001": "travel",  # Expense
+            "actual:192350002": "equipment",  # Material
+            "purchase_order": "equipment",
+        },
+    ),
+    # Purchase order statuses that commit nothing (Field Service: 690970000 Draft, 690970002 Canceled).
+    "PO_IGNORED_STATUSES": env.list("D365_PO_IGNORED_STATUSES", default=["690970000", "690970002"]),
 }
 CELERY_BEAT_SCHEDULE |= {
     "servicenow-push": {
@@ -332,3 +357,144 @@ CELERY_BEAT_SCHEDULE["quotation-expire-overdue"] = {
     "task": "projects.tasks.quotation_expire_overdue_task",
     "schedule": 3600.0,
 }
+
+# ----------------------------------------------------------------------------------------------------
+# Production shape (issue 20, helper "prod"): job recovery, health probes, request logs, Sentry.
+# ----------------------------------------------------------------------------------------------------
+# Job rows (pmo.lib.jobs): the holder beats every JOB_HEARTBEAT_SECONDS; silent for JOB_STALE_AFTER_SECONDS
+# means its worker is gone; every worker looks for such rows every JOB_CHECK_SECONDS, beat too. A dead
+# worker's job is back in the queue within STALE_AFTER + CHECK seconds (75 s by default).
+JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=10)
+JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=45)
+JOB_CHECK_SECONDS = env.int("JOB_CHECK_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE["reporting-sweep-stale-reports"]["schedule"] = float(JOB_CHECK_SECONDS)
+CELERY_BEAT_SCHEDULE["reporting-sweep-stale-reports"]["options"] = {"expires": JOB_CHECK_SECONDS}
+# Redis redelivers an unacknowledged message after the visibility timeout. It must outlast the longest
+# task (the weekly batch: 600 s) or a running task is delivered twice; recovery of a dead worker's job
+# does not wait for it (the rows above do that), a late redelivery finds the job taken and does nothing.
+_LONGEST_TASK_SECONDS = max(CELERY_TASK_TIME_LIMIT, 600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _LONGEST_TASK_SECONDS + 300}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = CELERY_BROKER_TRANSPORT_OPTIONS
+CELERY_WORKER_SEND_TASK_EVENTS = False
+
+# Source maps (vendor/*.map, ~2 MB) are for a developer's browser only: brotli at its best quality
+# would spend most of collectstatic's time on them.
+from whitenoise.compress import Compressor  # noqa: E402
+
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+
+# /healthz answers probes from these networks before host checks and the HTTPS redirect.
+HEALTHZ_PROBE_NETWORKS = env.list("HEALTHZ_PROBE_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+MIDDLEWARE = [
+    "pmo.lib.observability.RequestLogMiddleware",
+    "pmo.lib.observability.HealthProbeMiddleware",
+    *MIDDLEWARE,
+]
+
+# One JSON line per request (and per log record) with LOG_FORMAT=json, the default with DEBUG off.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+LOGGING["formatters"] = {
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    },
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+}
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+LOGGING["loggers"]["pmo.requests"] = {"level": env.str("REQUEST_LOG_LEVEL", default="INFO")}
+# gunicorn's access log would say the same a second time.
+LOGGING["loggers"]["django.server"] = {"level": "WARNING"}
+
+# Error tracking: only when SENTRY_DSN is set.
+from pmo.lib.observability import sentry_init  # noqa: E402
+
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+sentry_init(
+    SENTRY_DSN,
+    environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Accounts and API security (issue 20, helper "accounts"). Every value from the environment.
+# ---------------------------------------------------------------------------------------------------------
+import datetime as _dt  # noqa: E402
+
+# Sessions end after SESSION_COOKIE_AGE seconds (default 8 hours: a working day), or when the browser closes.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
+
+# Failed sign-ins (django-axes): a user name and an address are each locked after AXES_FAILURE_LIMIT
+# failures for AXES_COOLOFF_MINUTES. Reset: admin > Access attempts, or `manage.py axes_reset[_username|_ip]`.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = _dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_USERNAME_FORM_FIELD = "username"
+# Behind a reverse proxy set AXES_IPWARE_PROXY_COUNT (and the trusted proxies) so the client's address,
+# not the proxy's, is counted.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+AXES_IPWARE_PROXY_TRUSTED_IPS = env.list("AXES_IPWARE_PROXY_TRUSTED_IPS", default=None)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Sign-in with Microsoft Entra ID (or any OpenID Connect provider), on when OIDC_RP_CLIENT_ID is set.
+# Entra endpoints: https://login.microsoftonline.com/<tenant>/v2.0/.well-known/openid-configuration.
+OIDC_ENABLED = bool(env.str("OIDC_RP_CLIENT_ID", default=""))
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=True)
+# The claim that carries the user's Entra app roles or group ids, and how its values map to our roles:
+# OIDC_ROLE_MAP="<group-or-app-role>=<role>,..." with a role of pmo.roles.Role (e.g. "PMO.Finance=finance").
+OIDC_ROLE_CLAIM = env.str("OIDC_ROLE_CLAIM", default="roles")
+OIDC_ROLE_MAP = env.dict("OIDC_ROLE_MAP", default={})
+OIDC_USERNAME_ALGO = "pmo.oidc.username_from_email"
+OIDC_CALLBACK_CLASS = "pmo.oidc.CallbackView"
+OIDC_AUTHENTICATE_CLASS = "pmo.oidc.AuthenticateView"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS += ["pmo.oidc.EntraIDBackend"]
+
+# API tokens (django-rest-knox): stored as hashes, expire after API_TOKEN_TTL_DAYS, revocable one by one.
+INSTALLED_APPS.remove("rest_framework.authtoken")
+INSTALLED_APPS += ["knox"]
+REST_KNOX = {
+    "TOKEN_TTL": _dt.timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=90)),
+    "TOKEN_LIMIT_PER_USER": env.int("API_TOKEN_LIMIT_PER_USER", default=5),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "knox.auth.TokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+# Per-user throttling; anonymous callers only ever get 401s, throttled by address all the same.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "rest_framework.throttling.UserRateThrottle",
+    "rest_framework.throttling.AnonRateThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "user": env.str("API_THROTTLE_USER", default="1200/minute"),
+    "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+}
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "pmo.lib.api.exception_handler"
+# The API speaks JSON only: form and multipart bodies cannot carry the schema's booleans and numbers.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]

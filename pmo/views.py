@@ -1,19 +1,22 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pmo import health, services
-from pmo.forms import LanguageForm, ProfileForm
+from pmo.forms import CompanyProfileForm, LanguageForm, PasswordResetForm, ProfileForm
 from pmo.roles import Role
+from pmo.selectors import company_profile_get, history_for
 from projects.selectors import customer_list_for_user, project_list_for_user
 from projects.selectors.intake import INTAKE_REVIEWERS, intake_home_for_sales, intake_waiting_for_review
 
@@ -94,3 +97,64 @@ def healthz(request):
     """Database, broker and workers, as JSON; 503 when the database or a configured broker is down."""
     report = health.health_report()
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; the "Sign in with Microsoft" button shows only when OpenID Connect is configured."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"oidc_enabled": settings.OIDC_ENABLED}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Reset by email; the same answer whether or not the address is known (no account discovery)."""
+
+    form_class = PasswordResetForm
+    subject_template_name = "registration/password_reset_subject.txt"
+    email_template_name = "registration/password_reset_email.txt"
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception):
+    if _is_api(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return JsonResponse({"detail": _("A server error occurred.")}, status=500)
+    return defaults.server_error(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_profile(request):
+    """The administrator fills in who the company is; every outgoing document prints it."""
+    if not request.user.has_role(Role.ADMINISTRATOR):
+        raise PermissionDenied
+    profile = company_profile_get()
+    form = CompanyProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_profile_save(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The company profile is saved."))
+            return redirect("pmo:company-profile")
+    history = history_for(obj=profile) if profile else []
+    return render(request, "pmo/company_profile.html", {"form": form, "profile": profile, "history": history})
+
+
+@login_required
+@require_GET
+def company_logo(request):
+    """The logo file, for the profile page preview (uploads are never served from MEDIA_URL)."""
+    profile = company_profile_get()
+    if profile is None or not profile.logo:
+        raise Http404
+    return FileResponse(profile.logo.open("rb"))

@@ -12,7 +12,13 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from pmo.lib.api import CreatePermission, ScopedObjectMixin, service_call
+from pmo.lib.api import (
+    CreatePermission,
+    ScopedObjectMixin,
+    StrictBooleanField,
+    StrictModelSerializer,
+    service_call,
+)
 from pmo.roles import Role
 from procurement import selectors, services
 from procurement.filters import PurchaseOrderFilter
@@ -21,7 +27,7 @@ from procurement.rules import MONEY_READERS
 from projects.selectors import project_list_for_user
 
 
-class PurchaseOrderLineSerializer(serializers.ModelSerializer):
+class PurchaseOrderLineSerializer(StrictModelSerializer):
     # Generated columns: declared so that they are strings with two places like every amount.
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     vat_amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
@@ -46,7 +52,7 @@ class PurchaseOrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ApprovalSerializer(serializers.ModelSerializer):
+class ApprovalSerializer(StrictModelSerializer):
     approver_name = serializers.CharField(source="approver.__str__", read_only=True)
 
     class Meta:
@@ -65,8 +71,8 @@ class ApprovalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PurchaseOrderSerializer(serializers.ModelSerializer):
-    project_code = serializers.CharField(source="project.code", read_only=True, default=None)
+class PurchaseOrderSerializer(StrictModelSerializer):
+    project_code = serializers.CharField(source="project.code", read_only=True, default=None, allow_null=True)
     supplier_name = serializers.CharField(source="supplier.name", read_only=True)
     total_excl = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     total_vat = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
@@ -114,7 +120,7 @@ class LineInputSerializer(serializers.Serializer):
     unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     vat_rate = serializers.ChoiceField(choices=PurchaseOrderLine._meta.get_field("vat_rate").choices)
     budget_line = serializers.PrimaryKeyRelatedField(queryset=BudgetLine.objects.none(), allow_null=True)
-    is_service = serializers.BooleanField(default=False)
+    is_service = StrictBooleanField(default=False)
 
 
 class PurchaseOrderCreateSerializer(serializers.Serializer):
@@ -263,7 +269,7 @@ class PurchaseOrderViewSet(
             raise Http404 from error
 
 
-class BudgetLineSerializer(serializers.ModelSerializer):
+class BudgetLineSerializer(StrictModelSerializer):
     category_code = serializers.CharField(source="category.code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
     committed = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
@@ -312,7 +318,7 @@ class BudgetLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return selectors.budget_line_figures(lines.filter(managed))
 
 
-class SupplierSerializer(serializers.ModelSerializer):
+class SupplierSerializer(StrictModelSerializer):
     class Meta:
         model = Supplier
         fields = [

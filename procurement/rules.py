@@ -35,10 +35,28 @@ def requested_order(user, order) -> bool:
     return order is not None and order.requester_id == user.pk
 
 
+@rules.predicate
+def stands_in_for_order_pm(user, order) -> bool:
+    """The user is today's substitute of the order's project manager (so may open the order to approve it)."""
+    from django.utils import timezone
+
+    from procurement.models import ApproverSubstitute
+
+    if order is None or order.project is None or order.project.project_manager_id is None:
+        return False
+    today = timezone.localdate()
+    return ApproverSubstitute.objects.filter(
+        absent_id=order.project.project_manager_id, substitute=user, starts_on__lte=today, ends_on__gte=today
+    ).exists()
+
+
 can_view_money = is_money_reader | (is_project_manager & manages_project)
 can_change_budget = is_pm_support | is_head_of_pm | is_administrator | (is_project_manager & manages_project)
-can_view_order = is_money_reader | (is_project_manager & manages_order_project) | requested_order
-can_change_order = is_buyer | (is_project_manager & manages_order_project)
+can_view_order = (
+    is_money_reader | (is_project_manager & manages_order_project) | requested_order | stands_in_for_order_pm
+)
+# A PM changes the orders of their projects and the ones they raised outside any project.
+can_change_order = is_buyer | (is_project_manager & (manages_order_project | requested_order))
 
 rules.add_perm("procurement.view_money", can_view_money)
 rules.add_perm("procurement.change_budgetline", can_change_budget)

@@ -119,7 +119,8 @@ def _suppliers(context, count: int) -> list[Supplier]:
                 vca_expires_on=date.today() + timedelta(days=rng.randint(30, 900))
                 if kind == SupplierKind.SUBCONTRACTOR
                 else None,
-                peppol_id=f"0208:0{6_100_000 + number * 11:09d}",
+                # The enterprise number is the VAT number without BE: its check digits pass Peppol's R043.
+                peppol_id=f"0208:{_vat(6_100_000 + number * 11)[2:]}",
             )
         )
     bulk_create_with_history(suppliers, Supplier, batch_size=1000)

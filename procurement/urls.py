@@ -1,6 +1,6 @@
 from django.urls import path
 
-from procurement.views import exports, invoices, money, orders, suppliers
+from procurement.views import exports, invoices, money, orders, substitutes, suppliers
 
 app_name = "procurement"
 
@@ -32,5 +32,9 @@ urlpatterns: list = [
     path("suppliers/<int:pk>/update/", suppliers.supplier_update, name="supplier-update"),
     path("projects/<int:pk>/pnl/", money.project_pnl, name="project-pnl"),
     path("projects/<int:pk>/budget/<slug:category>/", money.budget_line_edit, name="budget-line-edit"),
+    path("substitutes/", substitutes.substitute_list, name="substitute-list"),
+    path("substitutes/<int:pk>/delete/", substitutes.substitute_delete, name="substitute-delete"),
+    path("orders/<int:pk>/take-over/", orders.purchase_order_take_over, name="purchase-order-take-over"),
+    path("orders/lines/", orders.purchase_order_lines_partial, name="purchase-order-lines"),
     path("portfolio/", money.portfolio_money, name="portfolio-money"),
 ]

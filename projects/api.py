@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from pmo.lib.api import CreatePermission, ScopedObjectMixin, service_call
+from pmo.lib.api import CreatePermission, ScopedObjectMixin, StrictModelSerializer, service_call
 from pmo.models import User
 from pmo.roles import PORTFOLIO_READERS
 from projects import selectors, services
@@ -16,7 +16,7 @@ from projects.services import registers as register_services
 from projects.services.registers import RISK_FIELDS
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(StrictModelSerializer):
     project_count = serializers.SerializerMethodField()
 
     class Meta:
@@ -41,7 +41,7 @@ class CustomerSerializer(serializers.ModelSerializer):
         return getattr(customer, "project_count", None)
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(StrictModelSerializer):
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     project_manager = serializers.PrimaryKeyRelatedField(
@@ -153,7 +153,7 @@ class ProjectViewSet(
 
 
 # --- Intakes, plan and registers (read) ------------------------------------------------------------
-class IntakeSerializer(serializers.ModelSerializer):
+class IntakeSerializer(StrictModelSerializer):
     class Meta:
         model = Intake
         exclude = ["review_answers"]
@@ -193,7 +193,7 @@ class ProjectScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return rows
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(StrictModelSerializer):
     class Meta:
         model = Task
         fields = [
@@ -241,7 +241,7 @@ def _register_serializer(register_model, excluded: tuple[str, ...] = ()) -> type
 RiskSerializer = _register_serializer(Risk, ("reminded_on",))
 
 
-class RiskInputSerializer(serializers.ModelSerializer):
+class RiskInputSerializer(StrictModelSerializer):
     """A new risk: the project (which the caller may change) and the analysis; scores are computed."""
 
     residual_probability = serializers.IntegerField(min_value=1, max_value=5, required=False)

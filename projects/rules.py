@@ -101,3 +101,28 @@ rules.add_perm("projects.add_quotation", is_sales | is_pm_support | is_administr
 rules.add_perm(
     "projects.view_quotation_list", is_sales | is_pm_support | is_head_of_pm | is_administrator | is_finance
 )
+
+
+# --- documents (issue 20, helper "accounts"): the design gives sales the intakes and quotations they wrote.
+# Being a project's account manager shows sales the project, but its files (signed offer, design, minutes)
+# only when the sale was theirs: the project came from an intake or a quotation they wrote.
+from pmo.rules import is_portfolio_reader as _is_portfolio_reader  # noqa: E402
+
+
+@rules.predicate
+def wrote_the_sale(user, project) -> bool:
+    if project is None:
+        return False
+    intake = getattr(project, "intake", None)  # the reverse one-to-one raises AttributeError when absent
+    if intake is not None and intake.created_by_id == user.pk:
+        return True
+    return project.quotations.filter(created_by=user).exists()
+
+
+can_view_project_documents = (
+    _is_portfolio_reader
+    | (is_project_manager & manages_project)
+    | (is_sales & wrote_the_sale)
+    | (is_smo & project_with_smo)
+)
+rules.add_perm("projects.view_project_documents", can_view_project_documents)

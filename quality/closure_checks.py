@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pmo.lib.money import money_format
 from projects.models import Project
 from quality.models import (
     NONCONFORM_RATINGS,
@@ -114,8 +115,8 @@ def budget_reconciled(project: Project) -> CheckOutcome:
     open_amount = totals.money_committed + totals.money_received_not_invoiced
     mismatches = SupplierInvoice.objects.filter(order__project=project, status=InvoiceStatus.MISMATCH).count()
     if open_amount or mismatches:
-        detail = _("%(amount)s EUR not yet invoiced; %(count)d invoice(s) with a mismatch.") % {
-            "amount": open_amount,
+        detail = _("%(amount)s not yet invoiced; %(count)d invoice(s) with a mismatch.") % {
+            "amount": money_format(open_amount),
             "count": mismatches,
         }
         return CheckOutcome(False, detail, _url("procurement:project-pnl", project))

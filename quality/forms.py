@@ -6,10 +6,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from pmo.lib.forms import DateField, DateInput, DecimalField, Form, ModelForm
 from pmo.models import User
 from pmo.roles import Role
 from pmo.selectors import user_list_with_role
-from projects.forms.core import DateInput
 from projects.models import Document, Language, Phase
 from quality.models import (
     ChecklistTemplate,
@@ -19,7 +19,9 @@ from quality.models import (
     Hazard,
     LastMinuteRiskAnalysis,
     Rating,
+    ReviewPurpose,
     SafetyIncident,
+    SiteQualification,
     SupportContract,
     ToolboxMeeting,
     TransferredItem,
@@ -43,12 +45,19 @@ def reviewers() -> "forms.QuerySet[User]":
     return User.objects.filter(is_active=True, groups__name__in=[Role.PM_SUPPORT, Role.HEAD_OF_PM]).distinct()
 
 
-class ReviewScheduleForm(forms.Form):
+class ReviewScheduleForm(Form):
     template = forms.ModelChoiceField(
         label=_("Checklist"), queryset=ChecklistTemplate.objects.filter(is_active=True)
     )
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
-    scheduled_for = forms.DateField(label=_("Scheduled for"), widget=DateInput())
+    scheduled_for = DateField(label=_("Scheduled for"), widget=DateInput())
+    purpose = forms.ChoiceField(
+        label=_("Purpose"),
+        choices=ReviewPurpose.choices,
+        initial=ReviewPurpose.REVIEW,
+        required=False,
+        help_text=_("An internal audit needs a reviewer who is not on the project's team."),
+    )
     gate_phase = forms.ChoiceField(
         label=_("Required before phase"),
         choices=GATE_PHASES,
@@ -60,8 +69,11 @@ class ReviewScheduleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = reviewers()
 
+    def clean_purpose(self) -> str:
+        return self.cleaned_data.get("purpose") or ReviewPurpose.REVIEW
 
-class AnswerForm(forms.Form):
+
+class AnswerForm(Form):
     rating = forms.ChoiceField(label=_("Rating"), choices=[("", "—"), *Rating.choices])
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     evidence_reference = forms.CharField(label=_("Evidence"), required=False, max_length=300)
@@ -86,15 +98,15 @@ class AnswerForm(forms.Form):
         return upload
 
 
-class SummaryForm(forms.Form):
+class SummaryForm(Form):
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class FindingForm(forms.ModelForm):
+class FindingForm(ModelForm):
     class Meta:
         model = Finding
         fields = ["source", "reference", "severity", "description", "containment"]
@@ -104,7 +116,7 @@ class FindingForm(forms.ModelForm):
         }
 
 
-class FindingUpdateForm(forms.ModelForm):
+class FindingUpdateForm(ModelForm):
     class Meta:
         model = Finding
         fields = ["containment", "root_cause"]
@@ -114,13 +126,13 @@ class FindingUpdateForm(forms.ModelForm):
         }
 
 
-class CorrectiveActionForm(forms.Form):
+class CorrectiveActionForm(Form):
     description = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.filter(is_active=True))
-    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+    due_date = DateField(label=_("Due date"), widget=DateInput())
 
 
-class ActionVerifyForm(forms.Form):
+class ActionVerifyForm(Form):
     is_effective = forms.TypedChoiceField(
         label=_("Result"),
         choices=[("1", _("Effective")), ("0", _("Not effective: reopen"))],
@@ -129,7 +141,7 @@ class ActionVerifyForm(forms.Form):
     verification = forms.CharField(label=_("How it was checked"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class LmraForm(forms.ModelForm):
+class LmraForm(ModelForm):
     hazards = forms.MultipleChoiceField(
         label=_("Hazards checked"),
         choices=Hazard.choices,
@@ -159,7 +171,7 @@ class LmraForm(forms.ModelForm):
         }
 
 
-class ToolboxForm(forms.ModelForm):
+class ToolboxForm(ModelForm):
     class Meta:
         model = ToolboxMeeting
         fields = ["held_on", "topic", "presenter", "attendees", "remarks", "actions"]
@@ -174,7 +186,7 @@ class ToolboxForm(forms.ModelForm):
 INCIDENT_TEXT = {"rows": 2}
 
 
-class IncidentForm(forms.ModelForm):
+class IncidentForm(ModelForm):
     class Meta:
         model = SafetyIncident
         fields = [
@@ -200,14 +212,12 @@ class IncidentForm(forms.ModelForm):
         }
 
 
-class WorkedHoursForm(forms.Form):
-    month = forms.DateField(label=_("Month"), widget=DateInput(), help_text=_("Any day of the month."))
-    hours = forms.DecimalField(
-        label=_("Hours worked"), min_value=0, max_digits=10, decimal_places=1, localize=True
-    )
+class WorkedHoursForm(Form):
+    month = DateField(label=_("Month"), widget=DateInput(), help_text=_("Any day of the month."))
+    hours = DecimalField(label=_("Hours worked"), min_value=0, max_digits=10, decimal_places=1)
 
 
-class HandoverForm(forms.ModelForm):
+class HandoverForm(ModelForm):
     class Meta:
         model = Handover
         fields = [
@@ -256,21 +266,21 @@ class HandoverForm(forms.ModelForm):
         return cleaned
 
 
-class ConfigurationItemForm(forms.ModelForm):
+class ConfigurationItemForm(ModelForm):
     class Meta:
         model = ConfigurationItem
         fields = ["name", "item_type", "serial_number", "location", "warranty_end"]
         widgets = {"warranty_end": DateInput()}
 
 
-class SupportContractForm(forms.ModelForm):
+class SupportContractForm(ModelForm):
     class Meta:
         model = SupportContract
         fields = ["supplier", "reference", "coverage", "starts_on", "ends_on", "contact"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
 
-class TransferredItemForm(forms.ModelForm):
+class TransferredItemForm(ModelForm):
     class Meta:
         model = TransferredItem
         fields = ["kind", "reference", "description", "owner"]
@@ -284,7 +294,7 @@ PART_FORMS = {
 }
 
 
-class SurveySendForm(forms.Form):
+class SurveySendForm(Form):
     contact = forms.ModelChoiceField(label=_("Customer contact"), queryset=None)
 
     def __init__(self, *args, project, **kwargs):
@@ -295,7 +305,7 @@ class SurveySendForm(forms.Form):
 SCALE = [(value, str(value)) for value in range(1, 6)]
 
 
-class SurveyAnswerForm(forms.Form):
+class SurveyAnswerForm(Form):
     overall = forms.TypedChoiceField(
         label=_("Overall, how satisfied are you with the project?"),
         choices=SCALE,
@@ -326,3 +336,18 @@ class SurveyAnswerForm(forms.Form):
     comment = forms.CharField(
         label=_("Anything you want to tell us?"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class NotApplicableForm(Form):
+    """Declare a control not applicable to a project (with a reason), or withdraw that decision."""
+
+    reference = forms.CharField(label=_("Clause or control"), max_length=20)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    applicable = forms.BooleanField(label=_("Applies again"), required=False)
+
+
+class SiteQualificationForm(ModelForm):
+    class Meta:
+        model = SiteQualification
+        fields = ["person", "company", "kind", "certificate_number", "valid_until"]
+        widgets = {"valid_until": DateInput()}

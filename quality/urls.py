@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quality.views import closure, reviews, safety
+from quality.views import closure, coverage, reviews, safety
 
 app_name = "quality"
 
@@ -8,8 +8,11 @@ urlpatterns = [
     path("templates/", reviews.template_list, name="template-list"),
     path("templates/<int:pk>/", reviews.template_detail, name="template-detail"),
     path("templates/<int:pk>/new-version/", reviews.template_new_version, name="template-new-version"),
+    path("templates/<int:pk>/coverage/", coverage.template_coverage_page, name="template-coverage"),
+    path("templates/<int:pk>/coverage.csv", coverage.template_coverage_csv, name="template-coverage-csv"),
     path("reviews/", reviews.review_list, name="review-list"),
     path("reviews/<int:pk>/", reviews.review_detail, name="review-detail"),
+    path("reviews/<int:pk>/pdf/", coverage.review_pdf, name="review-pdf"),
     path("reviews/<int:pk>/complete/", reviews.review_complete, name="review-complete"),
     path("reviews/<int:pk>/cancel/", reviews.review_cancel, name="review-cancel"),
     path("answers/<int:pk>/", reviews.answer_update, name="answer-update"),
@@ -23,12 +26,27 @@ urlpatterns = [
     path("actions/<int:pk>/verify/", reviews.action_verify, name="action-verify"),
     path("actions/<int:pk>/cancel/", reviews.action_cancel, name="action-cancel"),
     path("projects/<int:project_pk>/", reviews.project_quality, name="project-quality"),
+    path(
+        "projects/<int:project_pk>/applicability/<str:standard>/",
+        coverage.project_applicability,
+        name="project-applicability",
+    ),
+    path(
+        "projects/<int:project_pk>/applicability/<str:standard>/change/",
+        coverage.project_applicability_change,
+        name="project-applicability-change",
+    ),
     path("projects/<int:project_pk>/reviews/create/", reviews.review_create, name="review-create"),
     path("projects/<int:project_pk>/findings/create/", reviews.finding_create, name="finding-create"),
     path("safety/", safety.safety_dashboard, name="safety-dashboard"),
     path("projects/<int:project_pk>/safety/", safety.project_safety, name="project-safety"),
     path("projects/<int:project_pk>/lmras/create/", safety.lmra_create, name="lmra-create"),
     path("projects/<int:project_pk>/toolbox-meetings/create/", safety.toolbox_create, name="toolbox-create"),
+    path(
+        "projects/<int:project_pk>/qualifications/create/",
+        safety.qualification_create,
+        name="qualification-create",
+    ),
     path("projects/<int:project_pk>/incidents/create/", safety.incident_create, name="incident-create"),
     path("projects/<int:project_pk>/hours/", safety.worked_hours_set, name="worked-hours-set"),
     path("incidents/<int:pk>/", safety.incident_detail, name="incident-detail"),

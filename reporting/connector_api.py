@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from pmo.lib.api import service_call
+from pmo.lib.api import StrictModelSerializer, service_call
 from pmo.roles import Role
 from procurement.rules import MONEY_READERS
 from projects.api import IntakeSerializer
@@ -20,14 +20,14 @@ from reporting.models import D365Actual, D365Opportunity, D365PurchaseOrder, Syn
 OPPORTUNITY_READERS = (Role.SALES, Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR)
 
 
-class SyncFailureSerializer(serializers.ModelSerializer):
+class SyncFailureSerializer(StrictModelSerializer):
     class Meta:
         model = SyncFailure
         fields = ["id", "entity", "reference", "http_status", "message", "created_at"]
         read_only_fields = fields
 
 
-class SyncRunSerializer(serializers.ModelSerializer):
+class SyncRunSerializer(StrictModelSerializer):
     class Meta:
         model = SyncRun
         fields = [
@@ -78,7 +78,7 @@ class SyncRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return SyncRun.objects.all()
 
 
-class D365OpportunitySerializer(serializers.ModelSerializer):
+class D365OpportunitySerializer(StrictModelSerializer):
     class Meta:
         model = D365Opportunity
         fields = [
@@ -144,7 +144,7 @@ def _money_scope(user) -> Q | None:
     return None
 
 
-class D365ActualSerializer(serializers.ModelSerializer):
+class D365ActualSerializer(StrictModelSerializer):
     class Meta:
         model = D365Actual
         fields = [
@@ -163,7 +163,7 @@ class D365ActualSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class D365PurchaseOrderSerializer(serializers.ModelSerializer):
+class D365PurchaseOrderSerializer(StrictModelSerializer):
     class Meta:
         model = D365PurchaseOrder
         fields = [

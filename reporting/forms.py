@@ -3,14 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pmo.lib.forms import DateField, DateInput, Form, ModelForm
 from projects.models import Language
 from reporting.models import RAG_DIMENSIONS, Audience, DistributionRecipient, Rag, Tolerance
 
 
-class ProgressUpdateForm(forms.Form):
-    period_start = forms.DateField(
-        label=_("Week starting"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+class ProgressUpdateForm(Form):
+    period_start = DateField(label=_("Week starting"), widget=DateInput())
     rag_schedule = forms.ChoiceField(label=_("Schedule"), choices=Rag.choices)
     rag_cost = forms.ChoiceField(label=_("Cost"), choices=Rag.choices)
     rag_scope = forms.ChoiceField(label=_("Scope"), choices=Rag.choices)
@@ -39,7 +38,7 @@ class ProgressUpdateForm(forms.Form):
         return {"period_start": data.pop("period_start"), "rags": rags, **data}
 
 
-class ToleranceForm(forms.ModelForm):
+class ToleranceForm(ModelForm):
     class Meta:
         model = Tolerance
         fields = [
@@ -50,13 +49,10 @@ class ToleranceForm(forms.ModelForm):
             "quality_findings",
             "risk_score",
         ]
-        localized_fields = ["cost_percent", "cost_amount", "scope_percent"]
 
 
-class ReportRequestForm(forms.Form):
-    period_start = forms.DateField(
-        label=_("Week starting"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+class ReportRequestForm(Form):
+    period_start = DateField(label=_("Week starting"), widget=DateInput())
     audience = forms.ChoiceField(label=_("Version"), choices=Audience.choices)
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
 
@@ -65,7 +61,7 @@ class ReportRequestForm(forms.Form):
         self.fields["audience"].choices = [choice for choice in Audience.choices if choice[0] in audiences]
 
 
-class RecipientForm(forms.ModelForm):
+class RecipientForm(ModelForm):
     class Meta:
         model = DistributionRecipient
         fields = ["name", "email", "language", "audience"]

@@ -1,6 +1,6 @@
 """The highlight report as a PDF (WeasyPrint), made only from frozen data so it renders the same twice."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -43,6 +43,16 @@ def _css_string(text: str) -> SafeString:
     return mark_safe(escaped.replace("\n", " "))
 
 
+def _company_name() -> str:
+    """The legal name from the company profile; the setting only until the administrator fills it in."""
+    from pmo.lib.documents import document_company_context
+
+    company = document_company_context()
+    if company["company"] is None:
+        return settings.REPORTING_COMPANY_NAME
+    return f"{company['company'].legal_name} {company['company_legal_form']}"
+
+
 def _page_strings(project: dict, is_internal: bool) -> dict:
     if is_internal:
         confidentiality = _("Confidential: internal use only")
@@ -51,7 +61,7 @@ def _page_strings(project: dict, is_internal: bool) -> dict:
             "customer": project["customer"]
         }
     return {
-        "top_left": _css_string(f"{settings.REPORTING_COMPANY_NAME} · {_('Highlight report')}"),
+        "top_left": _css_string(f"{_company_name()} · {_('Highlight report')}"),
         "top_right": _css_string(f"{project['code']} · {project['name']}"),
         "bottom_left": _css_string(confidentiality),
         "page": _css_string(_("Page")),
@@ -159,7 +169,7 @@ def highlight_report_context(*, report: HighlightReport) -> dict:
         "project": data["project"],
         "is_internal": report.audience == Audience.INTERNAL,
         "page_strings": _page_strings(data["project"], report.audience == Audience.INTERNAL),
-        "company_name": settings.REPORTING_COMPANY_NAME,
+        "company_name": _company_name(),
         "dimensions": _tolerance_rows(snapshot, update, suggestion),
         "overall": update.rag_overall if update else suggestion.get("overall"),
         "overall_is_suggested": update is None,
@@ -168,7 +178,8 @@ def highlight_report_context(*, report: HighlightReport) -> dict:
         "variance": None if snapshot.forecast is None else snapshot.budget - snapshot.forecast,
         "charts": _trend_charts(report),
         "milestones": _dated(data.get("milestones"), "baseline", "planned", "forecast"),
-        "budget_lines": data.get("budget_lines"),
+        # The snapshot keeps the category's source name; the report shows it in its own language.
+        "budget_lines": [{**line, "label": _(line["label"])} for line in data.get("budget_lines") or []],
         "risks": data.get("risks"),
         "issues": data.get("issues"),
         "changes": data.get("changes"),
@@ -178,13 +189,39 @@ def highlight_report_context(*, report: HighlightReport) -> dict:
     }
 
 
+# Money the customer must not see: our costs (budget, commitments, actuals, forecast, contingency) and,
+# from them, the margin. The customer version keeps the status colours, not the figures behind them.
+COST_DIMENSIONS = ("cost", "scope")
+
+
+def _without_internal_figures(context: dict) -> dict:
+    """The customer version of the context: every internal cost figure removed, not just hidden."""
+    return {
+        **context,
+        "margin": None,
+        "variance": None,
+        "budget_lines": None,
+        "dimensions": [
+            replace(row, tolerance="—", measured="—") if row.key in COST_DIMENSIONS else row
+            for row in context["dimensions"]
+        ],
+        "charts": {**context["charts"], "budget": None},
+        "changes": None
+        if context["changes"] is None
+        else [{**change, "cost_impact": None} for change in context["changes"]],
+    }
+
+
 def highlight_report_pdf(*, report: HighlightReport) -> tuple[bytes, int]:
     """Render the report in its language; returns the PDF and its number of pages."""
     from weasyprint import HTML
 
+    from pmo.lib.documents import document_company_context
+
     with translation.override(report.language):
-        html = render_to_string(
-            "reporting/pdf/highlight_report.html", highlight_report_context(report=report)
-        )
+        context = {**highlight_report_context(report=report), **document_company_context()}
+        if not context["is_internal"]:
+            context = _without_internal_figures(context)
+        html = render_to_string("reporting/pdf/highlight_report.html", context)
         document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
         return document.write_pdf(), len(document.pages)

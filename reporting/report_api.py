@@ -12,7 +12,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from pmo.lib.api import service_call
+from pmo.lib.api import StrictModelSerializer, service_call
 from pmo.roles import Role
 from projects.models import Language
 from projects.selectors import project_queryset_for_user
@@ -34,7 +34,7 @@ def report_visibility_q(user) -> Q:
     return visible & versions
 
 
-class HighlightReportSerializer(serializers.ModelSerializer):
+class HighlightReportSerializer(StrictModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True)
     download_url = serializers.SerializerMethodField()
 

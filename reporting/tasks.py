@@ -5,10 +5,10 @@ from celery import shared_task
 from reporting import services
 
 
-@shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
-def highlight_report_render_task(report_id: int) -> bool:
+@shared_task(bind=True, acks_late=True, soft_time_limit=120, time_limit=180)
+def highlight_report_render_task(self, report_id: int) -> bool:
     """Render one highlight report to PDF (a duplicate delivery finds it claimed and does nothing)."""
-    return services.highlight_report_render(report_id=report_id)
+    return services.highlight_report_render(report_id=report_id, worker=self.request.hostname or "")
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

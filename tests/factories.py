@@ -440,3 +440,10 @@ class HandoverFactory(factory.django.DjangoModelFactory):
     smo_owner = factory.LazyFunction(lambda: user_with_role(Role.SMO))
     service_name = factory.Sequence(lambda n: f"Campus network {n}")
     created_by = factory.LazyFunction(lambda: user_with_role(Role.PM_SUPPORT))
+
+
+def api_key_for(user: User) -> str:
+    """A fresh API token (knox) for the user; the key is what a script sends after `Token `."""
+    from knox.models import AuthToken
+
+    return AuthToken.objects.create(user=user)[1]

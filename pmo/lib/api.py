@@ -1,17 +1,58 @@
 """Shared pieces of the REST API: paging, service errors as 400s, object access as the pages have it."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.db import models
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
+from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class PagePagination(PageNumberPagination):
-    """`?page=N&page_size=M`, at most 200 rows a page."""
+    """`?page=N&page_size=M`, at most 200 rows a page; the schema says both start at 1."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = f"Rows per page; larger values are capped at {self.max_page_size}."
+        return parameters
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON `true`/`false` only: DRF's own field also takes "yes", "1" or 0, which the schema forbids."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    """Every API serializer: booleans are JSON booleans, as the published schema says."""
+
+    serializer_field_mapping = serializers.ModelSerializer.serializer_field_mapping | {
+        models.BooleanField: StrictBooleanField
+    }
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any /api/ URL that no route matches: a JSON 404, with DEBUG on or off."""
+    return JsonResponse({"detail": _("Not found.")}, status=404)
+
+
+def exception_handler(exc, context):
+    """DRF's answer, always a JSON object: a bare list of messages goes under `non_field_errors`."""
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        response.data = {"non_field_errors": response.data}
+    return response
 
 
 def service_call(function, **kwargs):

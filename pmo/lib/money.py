@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.formats import number_format
 
 CENT = Decimal("0.01")
 
@@ -35,3 +36,10 @@ class MoneyField(models.DecimalField):
 def quantize_money(amount: Decimal) -> Decimal:
     """Round an amount to the cent, half up, as invoices do."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money_format(amount: Decimal | int | float | str | None) -> str:
+    """An amount in EUR in the active locale, 1.234,56 €: the pages' `money` filter and messages alike."""
+    if amount is None or amount == "":
+        return "—"
+    return f"{number_format(Decimal(str(amount)), decimal_pos=2, force_grouping=True)}\u00a0€"

@@ -1,8 +1,11 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 from django.utils.html import format_html
+from django.utils.translation import get_language, pgettext_lazy
+
+from pmo.lib.money import money_format
 
 register = template.Library()
 
@@ -10,9 +13,7 @@ register = template.Library()
 @register.filter
 def money(amount: Decimal | None) -> str:
     """An amount in EUR in the active locale: 1.234,56 €."""
-    if amount is None or amount == "":
-        return "—"
-    return f"{number_format(Decimal(amount), decimal_pos=2, force_grouping=True)}\u00a0€"
+    return money_format(amount)
 
 
 @register.simple_tag(takes_context=True)
@@ -26,3 +27,39 @@ def sort_header(context, key: str, label: str) -> str:
     params["sort"] = new_sort
     arrow = " ▲" if current == key else (" ▼" if current == f"-{key}" else "")
     return format_html('<a href="?{}">{}{}</a>', params.urlencode(), label, arrow)
+
+
+@register.simple_tag
+def number_format_attrs() -> str:
+    """data- attributes telling a script how the page writes numbers (charts, Gantt): no inline script."""
+    return format_html(
+        'data-locale="{}" data-decimal-separator="{}" data-thousand-separator="{}"',
+        get_language() or "en",
+        get_format("DECIMAL_SEPARATOR"),
+        get_format("THOUSAND_SEPARATOR"),
+    )
+
+
+@register.filter
+def minutes(duration) -> int:
+    """A timedelta in whole minutes, rounded up (the lockout page's "try again in N minutes")."""
+    return -(-int(duration.total_seconds()) // 60)
+
+
+# Units people type on lines, printed in the document's language (issue 11); others print as typed.
+UNIT_LABELS = {
+    "h": pgettext_lazy("unit", "h"),
+    "hour": pgettext_lazy("unit", "h"),
+    "pcs": pgettext_lazy("unit", "pcs"),
+    "pc": pgettext_lazy("unit", "pcs"),
+    "day": pgettext_lazy("unit", "day"),
+    "days": pgettext_lazy("unit", "day"),
+    "month": pgettext_lazy("unit", "month"),
+    "set": pgettext_lazy("unit", "set"),
+    "lot": pgettext_lazy("unit", "lot"),
+}
+
+
+@register.filter
+def unit_label(unit: str) -> str:
+    return str(UNIT_LABELS.get((unit or "").strip().lower(), unit))

@@ -53,9 +53,21 @@ class VatRate(models.TextChoices):
     REDUCED = "6", _("6 %")
     ZERO = "0", _("0 %")
     REVERSE_CHARGE = "rc", _("Reverse charge (co-contractor)")
+    INTRA_EU_SERVICES = "is", _("Reverse charge (intra-EU services)")
+    INTRA_EU_GOODS = "ig", _("Intra-EU acquisition of goods")
 
 
-VAT_PERCENT = {"21": Decimal(21), "12": Decimal(12), "6": Decimal(6), "0": Decimal(0), "rc": Decimal(0)}
+VAT_PERCENT = {
+    "21": Decimal(21),
+    "12": Decimal(12),
+    "6": Decimal(6),
+    "0": Decimal(0),
+    "rc": Decimal(0),
+    "is": Decimal(0),
+    "ig": Decimal(0),
+}
+# Rates where the buyer, not the supplier, accounts for the VAT: the order must say why, with its legal basis.
+REVERSE_CHARGE_RATES = ("rc", "is", "ig")
 
 
 class PurchaseOrder(models.Model):
@@ -272,6 +284,17 @@ class Approval(models.Model):
     justification = models.TextField(_("justification"), blank=True)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     amount = MoneyField(_("order amount at approval"))
+    # Who the approver stood in for (as an absent approver's substitute), and whether the head of PM took
+    # the step over from the people it was asked of; both are printed with the approval.
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("on behalf of"),
+    )
+    taken_over = models.BooleanField(_("taken over by the head of project management"), default=False)
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
 
     class Meta:
@@ -289,3 +312,54 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order.number} {self.get_decision_display()} {self.get_role_display()}"
+
+
+class ApproverSubstitute(models.Model):
+    """Someone who approves in a person's place while that person is away (both dates included)."""
+
+    absent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="approval_substitutes",
+        verbose_name=_("absent person"),
+    )
+    substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("substitute")
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("substitute approver")
+        verbose_name_plural = _("substitute approvers")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="substitute_period_ordered"
+            ),
+            models.CheckConstraint(condition=~Q(absent=F("substitute")), name="substitute_is_someone_else"),
+        ]
+        indexes = [models.Index(fields=["absent", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.substitute} → {self.absent} ({self.starts_on} - {self.ends_on})"
+
+
+class ApprovalNotice(models.Model):
+    """An approver was told an order waits for them: once per person and approval round."""
+
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="+")
+    approval_round = models.PositiveSmallIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["order", "approval_round", "user"], name="one_notice_per_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} round {self.approval_round} → {self.user_id}"

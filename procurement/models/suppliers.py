@@ -7,7 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pmo.lib.validators import validate_belgian_vat, validate_iban
+from pmo.lib.identifiers import (
+    clean_vat_for_country,
+    validate_country_code,
+    validate_eu_vat,
+    validate_peppol_id,
+)
+from pmo.lib.validators import validate_iban
 
 
 class SupplierKind(models.TextChoices):
@@ -21,14 +27,24 @@ class Supplier(models.Model):
         _("kind"), max_length=20, choices=SupplierKind.choices, default=SupplierKind.VENDOR
     )
     vat_number = models.CharField(
-        _("VAT number"), max_length=20, blank=True, validators=[validate_belgian_vat]
+        _("VAT number"),
+        max_length=20,
+        blank=True,
+        validators=[validate_eu_vat],
+        help_text=_("EU VAT number with its country prefix, e.g. BE0403170701, NL004495445B01."),
     )
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
     email = models.EmailField(_("order email"), blank=True)
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=2, default="BE")
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        default="BE",
+        validators=[validate_country_code],
+        help_text=_("ISO code: BE, NL, FR, DE…"),
+    )
     language = models.CharField(
         _("language"),
         max_length=2,
@@ -39,7 +55,11 @@ class Supplier(models.Model):
     is_vca_certified = models.BooleanField(_("VCA certified"), default=False)
     vca_expires_on = models.DateField(_("VCA certificate expires on"), null=True, blank=True)
     peppol_id = models.CharField(
-        _("Peppol id"), max_length=50, blank=True, help_text=_("scheme:identifier, e.g. 0208:0123456749")
+        _("Peppol id"),
+        max_length=50,
+        blank=True,
+        validators=[validate_peppol_id],
+        help_text=_("scheme:identifier, e.g. 0208:0403170701 (enterprise number) or 9925:BE0403170701 (VAT)"),
     )
     is_blocked = models.BooleanField(_("blocked"), default=False)
     blocked_reason = models.CharField(_("reason for blocking"), max_length=200, blank=True)
@@ -62,6 +82,10 @@ class Supplier(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("procurement:supplier-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        self.country = self.country.upper()
+        clean_vat_for_country(self)
 
     @property
     def address(self) -> str:

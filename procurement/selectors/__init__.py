@@ -2,17 +2,21 @@
 
 from procurement.selectors.approvals import (
     Requirement,
+    approval_blocker,
     approval_requirements,
     order_amount,
     pending_roles_for,
     user_can_fill,
 )
 from procurement.selectors.budget import (
+    ExternalFigure,
     ProjectPnl,
     budget_line_figures,
     money_totals_for_projects,
+    pnl_source_register,
     portfolio_money_for_user,
     project_money_annotate,
+    project_order_numbers,
     project_pnl,
     project_spend,
 )
@@ -31,15 +35,19 @@ from procurement.selectors.orders import (
 )
 
 __all__ = [
+    "ExternalFigure",
     "ProjectPnl",
     "Requirement",
+    "approval_blocker",
     "approval_requirements",
     "budget_line_figures",
     "money_totals_for_projects",
     "order_amount",
     "pending_roles_for",
+    "pnl_source_register",
     "portfolio_money_for_user",
     "project_money_annotate",
+    "project_order_numbers",
     "project_pnl",
     "project_spend",
     "purchase_order_approvals",

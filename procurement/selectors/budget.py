@@ -1,6 +1,7 @@
 """Reads of budgets and the P&L: every figure is summed by PostgreSQL, a constant number of queries."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.apps import apps
@@ -19,7 +20,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from procurement.models import COMMITTED_STATUSES, BudgetLine, PurchaseOrderLine, PurchaseOrderStatus
+from procurement.models import (
+    COMMITTED_STATUSES,
+    BudgetLine,
+    CostCategory,
+    PurchaseOrderLine,
+    PurchaseOrderStatus,
+)
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -127,9 +134,38 @@ def project_money_annotate(queryset: QuerySet) -> QuerySet:
 
 
 @dataclass(frozen=True)
+class ExternalFigure:
+    """Money another system knows about a project, placed on one of its cost categories.
+
+    Committed and actual count on top of our own orders and invoices; a source must leave out what is
+    already one of our orders (`left_out` says how many, so the page can say it was counted once).
+    """
+
+    category_code: str
+    source: str  # shown in the P&L: where the figure comes from
+    committed: Decimal = Decimal("0.00")
+    actual: Decimal = Decimal("0.00")
+    records: int = 0
+    left_out: int = 0
+    category_name: str = ""  # filled in by project_pnl
+
+
+# Apps that hold figures from other systems register a source here (procurement imports none of them).
+# A source is called as source(project=...) and returns a list of ExternalFigure, in a constant number
+# of queries.
+PNL_SOURCES: list[Callable] = []
+
+
+def pnl_source_register(source: Callable) -> None:
+    if source not in PNL_SOURCES:
+        PNL_SOURCES.append(source)
+
+
+@dataclass(frozen=True)
 class ProjectPnl:
     project: object
     lines: list[BudgetLine]
+    external: list[ExternalFigure] = field(default_factory=list)
 
     @property
     def margin_percent(self) -> Decimal | None:
@@ -138,14 +174,45 @@ class ProjectPnl:
             return None
         return (self.project.money_margin * 100 / revenue).quantize(Decimal("0.1"))
 
+    @property
+    def external_spent(self) -> Decimal:
+        return sum((figure.committed + figure.actual for figure in self.external), Decimal("0.00"))
+
+    @property
+    def available_with_external(self) -> Decimal:
+        return self.project.money_available - self.external_spent
+
+    @property
+    def unplaced(self) -> list[ExternalFigure]:
+        """Figures whose category has no budget line on this project (still counted in the totals)."""
+        placed = {line.category.code for line in self.lines}
+        return [figure for figure in self.external if figure.category_code not in placed]
+
 
 def project_pnl(*, project) -> ProjectPnl:
-    """The P&L of a project: its budget lines with figures and the project totals (two queries)."""
+    """The P&L of a project: its budget lines with figures, the project totals and other systems' figures."""
     from projects.models import Project
 
     totals = project_money_annotate(Project.objects.filter(pk=project.pk)).select_related("customer").get()
     lines = list(budget_line_figures(BudgetLine.objects.filter(project=project)).select_related("category"))
-    return ProjectPnl(project=totals, lines=lines)
+    external = [figure for source in PNL_SOURCES for figure in source(project=project)]
+    if external:
+        wanted = {figure.category_code for figure in external}
+        names = {category.code: str(category) for category in CostCategory.objects.filter(code__in=wanted)}
+        external = [replace(f, category_name=str(names.get(f.category_code, ""))) for f in external]
+    for line in lines:
+        mine = [figure for figure in external if figure.category_code == line.category.code]
+        line.external = mine
+        line.external_spent = sum((f.committed + f.actual for f in mine), Decimal("0.00"))
+        line.available_with_external = line.available - line.external_spent
+    return ProjectPnl(project=totals, lines=lines, external=external)
+
+
+def project_order_numbers(*, project) -> set[str]:
+    """Our order numbers of a project (for other systems' figures not to count an order twice)."""
+    from procurement.models import PurchaseOrder
+
+    return set(PurchaseOrder.objects.filter(project=project).values_list("number", flat=True))
 
 
 def project_spend(*, project) -> Decimal:

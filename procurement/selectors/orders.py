@@ -85,13 +85,21 @@ def purchase_order_approvals(*, order: PurchaseOrder) -> QuerySet[Approval]:
 
 
 def purchase_orders_awaiting(*, user: User) -> QuerySet[PurchaseOrder]:
-    """Submitted orders waiting for a role the user holds (a PM: only on their projects)."""
+    """Submitted orders waiting for a role the user holds (a PM: only on their projects), or one held by
+    someone the user stands in for today."""
+    from django.utils import timezone
+
+    from procurement.models import ApproverSubstitute
+
+    today = timezone.localdate()
+    absent = ApproverSubstitute.objects.filter(substitute=user, starts_on__lte=today, ends_on__gte=today)
     waiting = Q(pk__in=[])
-    for role in user.roles:
-        condition = Q(awaiting_roles__icontains=f'"{role}"')  # portable: the JSON list as text
-        if role == Role.PROJECT_MANAGER:
-            condition &= Q(project__project_manager=user)
-        waiting |= condition
+    for person in [user, *(entry.absent for entry in absent.select_related("absent"))]:
+        for role in person.roles:
+            condition = Q(awaiting_roles__icontains=f'"{role}"')  # portable: the JSON list as text
+            if role == Role.PROJECT_MANAGER:
+                condition &= Q(project__project_manager=person)
+            waiting |= condition
     queryset = (
         PurchaseOrder.objects.filter(status=PurchaseOrderStatus.SUBMITTED)
         .filter(waiting)

@@ -11,6 +11,7 @@ from procurement.services.orders import (
     purchase_order_reopen,
     purchase_order_send,
     purchase_order_submit,
+    purchase_order_take_over,
     purchase_order_update,
 )
 from procurement.services.receipts import (
@@ -19,10 +20,13 @@ from procurement.services.receipts import (
     supplier_invoice_record,
     supplier_invoice_resolve,
 )
+from procurement.services.substitutes import approver_substitute_create, approver_substitute_delete
 from procurement.services.suppliers import supplier_create, supplier_update
 
 __all__ = [
     "InvoiceLineInput",
+    "approver_substitute_create",
+    "approver_substitute_delete",
     "budget_line_adjust",
     "budget_line_set",
     "budget_lines_from_estimate",
@@ -36,6 +40,7 @@ __all__ = [
     "purchase_order_reopen",
     "purchase_order_send",
     "purchase_order_submit",
+    "purchase_order_take_over",
     "purchase_order_update",
     "supplier_create",
     "supplier_invoice_record",

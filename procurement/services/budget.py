@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pmo.lib.audit import audited_save
+from pmo.lib.money import money_format
 from pmo.models import User
 from procurement.models import BudgetLine, CostCategory
 
@@ -36,7 +37,7 @@ def budget_line_adjust(
     if new_budget < 0:
         raise ValidationError(
             _("The budget of %(category)s cannot go below zero (it is %(budget)s).")
-            % {"category": category, "budget": line.budget}
+            % {"category": category, "budget": money_format(line.budget)}
         )
     line.budget = new_budget
     line.forecast = max(line.forecast + amount, Decimal("0.00"))

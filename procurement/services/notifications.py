@@ -2,26 +2,34 @@
 
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from pmo.models import User
-from pmo.roles import Role
-from procurement.models import PurchaseOrder
+from procurement.models import ApprovalNotice, PurchaseOrder
 
 
 def _recipients(order: PurchaseOrder, event: str) -> list[User]:
+    """The requester of a decision; for a waiting order, the people who may fill a pending step and were not
+    yet told in this approval round (one email per person and round, however many steps they may fill)."""
+    from procurement.selectors.approvals import approval_requirements
+
     if event in ("approved", "rejected"):
         return [order.requester]
-    wanted = Q(pk__in=[])
-    for role in order.awaiting_roles:
-        if role == Role.PROJECT_MANAGER:
-            if order.project and order.project.project_manager_id:
-                wanted |= Q(pk=order.project.project_manager_id, groups__name=role)
-        else:
-            wanted |= Q(groups__name=role)
-    return list(User.objects.filter(wanted, is_active=True).exclude(pk=order.requester_id).distinct())
+    people = {
+        person.pk: person
+        for requirement in approval_requirements(order=order)
+        if requirement.approval is None
+        for person in requirement.eligible
+    }
+    told = []
+    for person in people.values():
+        _notice, created = ApprovalNotice.objects.get_or_create(
+            order=order, approval_round=order.approval_round, user=person
+        )
+        if created:
+            told.append(person)
+    return told
 
 
 def purchase_order_notify(*, order_id: int, event: str) -> int:

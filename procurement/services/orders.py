@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from pmo.lib.audit import audited_save
 from pmo.models import User
+from pmo.roles import Role
 from pmo.services import sequence_next
 from procurement.models import (
     Approval,
@@ -23,6 +24,7 @@ from procurement.models import (
     SupplierKind,
 )
 from procurement.selectors.approvals import approval_requirements, order_amount, pending_roles_for
+from procurement.vat import vat_rate_refusal
 
 S = PurchaseOrderStatus
 ORDER_FIELDS = ("project", "supplier", "title", "delivery_address", "delivery_date", "notes")
@@ -60,6 +62,11 @@ def _check_lines(order: PurchaseOrder, lines: list[dict]) -> None:
             raise ValidationError(_("Every line of a project order needs a budget line."))
         if budget_line is not None and budget_line.project_id != order.project_id:
             raise ValidationError(_("A line's budget line must belong to the order's project."))
+        refusal = vat_rate_refusal(
+            supplier_country=order.supplier.country, vat_rate=values.get("vat_rate", "21")
+        )
+        if refusal:
+            raise ValidationError(refusal)
 
 
 def _save_lines(order: PurchaseOrder, lines: list[dict], *, actor: User) -> None:
@@ -175,8 +182,40 @@ def purchase_order_approve(*, order: PurchaseOrder, approver: User, justificatio
         raise ValidationError(
             _("Write why you approve this order: the approval matrix asks for a justification.")
         )
+    return _record_approvals(order, requirements, mine, approver=approver, justification=justification)
+
+
+@transaction.atomic
+def purchase_order_take_over(
+    *, order: PurchaseOrder, approver: User, role: str, justification: str
+) -> PurchaseOrder:
+    """The head of PM approves a pending step in place of the people it is asked of, saying why in writing."""
+    order = _lock(order)
+    if order.status != S.SUBMITTED:
+        raise ValidationError(_("Only a submitted order can be approved."))
+    if not approver.has_role(Role.HEAD_OF_PM) or approver.pk == order.requester_id:
+        raise ValidationError(
+            _("Only the head of project management, not the requester, may take a step over.")
+        )
+    if not justification.strip():
+        raise ValidationError(_("Write why you take this step over."))
+    _lock_budget(order)
+    requirements = approval_requirements(order=order)
+    step = [
+        requirement
+        for requirement in requirements
+        if requirement.role == role and requirement.approval is None
+    ]
+    if not step:
+        raise ValidationError(_("This step is not waiting for an approval."))
+    return _record_approvals(
+        order, requirements, step, approver=approver, justification=justification.strip(), taken_over=True
+    )
+
+
+def _record_approvals(order, requirements, steps, *, approver, justification, taken_over=False):
     amount = order_amount(order=order)
-    for requirement in mine:
+    for requirement in steps:
         requirement.approval = Approval.objects.create(
             order=order,
             approval_round=order.approval_round,
@@ -186,6 +225,8 @@ def purchase_order_approve(*, order: PurchaseOrder, approver: User, justificatio
             justification=justification,
             reasons=list(requirement.reasons),
             amount=amount,
+            on_behalf_of=requirement.standing_in_for.get(approver.pk),
+            taken_over=taken_over,
         )
     order.awaiting_roles = [requirement.role for requirement in requirements if requirement.approval is None]
     if order.awaiting_roles:

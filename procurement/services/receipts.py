@@ -13,6 +13,7 @@ from stdnum.be import ogm_vcs
 from stdnum.exceptions import ValidationError as StdnumError
 
 from pmo.lib.audit import audited_save
+from pmo.lib.money import money_format
 from pmo.models import User
 from procurement.models import (
     VAT_PERCENT,
@@ -93,7 +94,11 @@ def _match_line(line: PurchaseOrderLine, item: InvoiceLineInput) -> list[str]:
     if abs(item.unit_price - line.unit_price) > allowed:
         problems.append(
             _("%(line)s: price %(billed)s differs from the order price %(ordered)s.")
-            % {"line": line.description, "billed": item.unit_price, "ordered": line.unit_price}
+            % {
+                "line": line.description,
+                "billed": money_format(item.unit_price),
+                "ordered": money_format(line.unit_price),
+            }
         )
     return problems
 

@@ -2,7 +2,8 @@
 
 from django.db import transaction
 
-from pmo.lib.validators import normalize_belgian_vat, normalize_iban
+from pmo.lib.identifiers import normalize_eu_vat, normalize_peppol_id
+from pmo.lib.validators import normalize_iban
 from pmo.models import User
 from procurement.models import Supplier
 
@@ -26,9 +27,14 @@ SUPPLIER_FIELDS = (
 )
 
 
-def _normalize(values: dict) -> dict:
+def _normalize(values: dict, *, country: str = "BE") -> dict:
+    country = (values.get("country") or country).upper()
+    if values.get("country"):
+        values["country"] = country
     if values.get("vat_number"):
-        values["vat_number"] = normalize_belgian_vat(values["vat_number"])
+        values["vat_number"] = normalize_eu_vat(values["vat_number"], country)
+    if values.get("peppol_id"):
+        values["peppol_id"] = normalize_peppol_id(values["peppol_id"])
     if values.get("iban"):
         values["iban"] = normalize_iban(values["iban"])
     return values
@@ -48,7 +54,7 @@ def supplier_create(*, actor: User, **values) -> Supplier:
 @transaction.atomic
 def supplier_update(*, supplier: Supplier, actor: User, **values) -> Supplier:
     """Change a supplier's details; only changed fields are written."""
-    values = _normalize(values)
+    values = _normalize(values, country=supplier.country)
     changed = [
         field for field in SUPPLIER_FIELDS if field in values and getattr(supplier, field) != values[field]
     ]

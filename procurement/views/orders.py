@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pmo.lib.listing import paginate, sort_queryset
+from pmo.roles import Role
 from pmo.selectors import history_for
 from procurement import selectors, services
 from procurement.filters import PurchaseOrderFilter
@@ -19,9 +20,14 @@ from procurement.forms import (
     PurchaseOrderLineFormSet,
     ReceiptForm,
     RejectForm,
+    TakeOverForm,
+    chosen_project,
+    edited_lines,
     lines_from_formset,
+    order_form_figures,
 )
 from procurement.models import BudgetLine, PurchaseOrder, PurchaseOrderStatus
+from procurement.services.peppol import peppol_order_missing
 from projects.selectors import project_list_for_user
 
 ORDER_SORTS = {
@@ -55,24 +61,33 @@ def purchase_order_awaiting(request):
     return render(request, "procurement/order_awaiting.html", {"page": paginate(request, orders)})
 
 
-def _budget_lines_for(user, project_pk):
-    projects = project_list_for_user(user=user)
-    return BudgetLine.objects.filter(project__in=projects, project_id=project_pk).select_related("category")
-
-
-def _order_form_page(request, order: PurchaseOrder | None):
+def _order_form_parts(request, order: PurchaseOrder | None, data):
+    """The order form and its line formset; the budget lines offered follow the project chosen in `data`."""
     projects = project_list_for_user(user=request.user).order_by("-code")
     if not request.user.has_perm("procurement.add_purchaseorder_anywhere"):
         projects = projects.filter(project_manager=request.user)
-    form = PurchaseOrderForm(request.POST or None, instance=order, projects=projects)
-    project_pk = form["project"].value() or None
+    initial = {"project": request.GET.get("project")} if order is None and data is None else None
+    form = PurchaseOrderForm(data, instance=order, projects=projects, initial=initial)
+    project = chosen_project(form)
     formset = PurchaseOrderLineFormSet(
-        request.POST or None,
+        edited_lines(data),
         instance=order or PurchaseOrder(),
         prefix="lines",
-        form_kwargs={"budget_lines": _budget_lines_for(request.user, project_pk)},
+        form_kwargs={"budget_lines": _budget_lines_for(project)},
     )
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    return form, formset, project
+
+
+def _budget_lines_for(project):
+    if project is None:
+        return BudgetLine.objects.none()
+    return BudgetLine.objects.filter(project=project).select_related("category")
+
+
+def _order_form_page(request, order: PurchaseOrder | None):
+    form, formset, project = _order_form_parts(request, order, request.POST or None)
+    editing_rows = {"add_line", "remove_line"} & set(request.POST)  # without JavaScript: rows, no save
+    if request.method == "POST" and not editing_rows and form.is_valid() and formset.is_valid():
         values = {field: form.cleaned_data[field] for field in PurchaseOrderForm.Meta.fields}
         try:
             if order is None:
@@ -88,7 +103,25 @@ def _order_form_page(request, order: PurchaseOrder | None):
         else:
             messages.success(request, _("Order %(number)s saved.") % {"number": order.number})
             return redirect(order)
-    return render(request, "procurement/order_form.html", {"form": form, "formset": formset, "order": order})
+    context = {"form": form, "formset": formset, "order": order, **order_form_figures(formset, project)}
+    return render(request, "procurement/order_form.html", context)
+
+
+@login_required
+@require_POST
+def purchase_order_lines_partial(request):
+    """htmx: the line rows again (project chosen, row added or removed), or only the running totals."""
+    order = None
+    if request.GET.get("order", "").isdigit():
+        pk = int(request.GET["order"])
+        order = selectors.purchase_order_get_for_user(user=request.user, pk=pk, write=True)
+    elif not request.user.has_perm("procurement.add_purchaseorder"):
+        raise PermissionDenied
+    form, formset, project = _order_form_parts(request, order, request.POST)
+    context = {"form": form, "formset": formset, "order": order, "partial": True}
+    context.update(order_form_figures(formset, project))
+    part = "order-totals" if request.GET.get("part") == "totals" else "order-lines"
+    return render(request, f"procurement/order_form.html#{part}", context)
 
 
 @login_required
@@ -125,10 +158,26 @@ def purchase_order_detail(request, pk: int):
         "can_change": request.user.has_perm("procurement.change_purchaseorder", order),
         "is_requester": order.requester_id == request.user.pk,
         "approve_form": ApproveForm(),
+        "blocker": selectors.approval_blocker(user=request.user, order=order, requirements=requirements)
+        if order.status == PurchaseOrderStatus.SUBMITTED
+        else "",
+        "take_over_form": _take_over_form(request.user, order, requirements),
         "reject_form": RejectForm(),
         "history": history_for(obj=order),
+        "peppol_missing": peppol_order_missing(order=order),
     }
     return render(request, "procurement/order_detail.html", context)
+
+
+def _take_over_form(user, order, requirements):
+    """The head of PM's form to approve a pending step in others' place (not on their own order)."""
+    if order.status != PurchaseOrderStatus.SUBMITTED or order.requester_id == user.pk:
+        return None
+    if not user.has_role(Role.HEAD_OF_PM):
+        return None
+    steps = [requirement for requirement in requirements if requirement.approval is None]
+    steps = [requirement for requirement in steps if not requirement.can_be_filled_by(user)]
+    return TakeOverForm(steps=steps) if steps else None
 
 
 def _action(request, pk: int, call, done: str, *, write: bool = True):
@@ -167,6 +216,21 @@ def purchase_order_approve(request, pk: int):
             order=order, approver=request.user, justification=justification
         ),
         _("Your approval of %(number)s is recorded."),
+        write=False,
+    )
+
+
+@login_required
+@require_POST
+def purchase_order_take_over(request, pk: int):
+    role, justification = request.POST.get("role", ""), request.POST.get("justification", "")
+    return _action(
+        request,
+        pk,
+        lambda order: services.purchase_order_take_over(
+            order=order, approver=request.user, role=role, justification=justification
+        ),
+        _("You took the step over; your approval of %(number)s is recorded."),
         write=False,
     )
 
@@ -268,6 +332,11 @@ def purchase_order_ubl(request, pk: int):
     from procurement.services.documents import purchase_order_ubl as render_ubl
 
     order = selectors.purchase_order_get_for_user(user=request.user, pk=pk)
-    response = HttpResponse(render_ubl(order=order), content_type="application/xml")
+    try:
+        document = render_ubl(order=order)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(order)
+    response = HttpResponse(document, content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{order.number}.xml"'
     return response

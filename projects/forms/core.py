@@ -1,37 +1,37 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.validators import normalize_belgian_vat
+from pmo.lib.forms import DateInput, ModelForm
+from pmo.lib.identifiers import normalize_eu_vat
 from pmo.roles import Role
 from pmo.selectors import user_list_with_role
 from projects.models import Customer, CustomerContact, Project
 from projects.services.core import PROJECT_FIELDS
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class CustomerForm(forms.ModelForm):
+class CustomerForm(ModelForm):
     class Meta:
         model = Customer
         fields = ["name", "vat_number", "street", "postal_code", "city", "country", "language", "is_active"]
 
-    def clean_vat_number(self) -> str:
-        value = self.cleaned_data["vat_number"].strip()
-        return normalize_belgian_vat(value) if value else ""
+    def clean(self):
+        cleaned = super().clean()
+        value = (cleaned.get("vat_number") or "").strip()
+        if value:
+            try:
+                cleaned["vat_number"] = normalize_eu_vat(value, cleaned.get("country") or "BE")
+            except forms.ValidationError as error:
+                self.add_error("vat_number", error)
+        return cleaned
 
 
-class CustomerContactForm(forms.ModelForm):
+class CustomerContactForm(ModelForm):
     class Meta:
         model = CustomerContact
         fields = ["name", "function", "email", "phone", "language"]
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(ModelForm):
     class Meta:
         model = Project
         fields = PROJECT_FIELDS
@@ -48,9 +48,6 @@ class ProjectForm(forms.ModelForm):
         self.fields["project_manager"].queryset = user_list_with_role(role=Role.PROJECT_MANAGER)
         self.fields["support_officer"].queryset = user_list_with_role(role=Role.PM_SUPPORT)
         self.fields["account_manager"].queryset = user_list_with_role(role=Role.SALES)
-        for name in ("contract_value", "budget"):
-            self.fields[name].localize = True
-            self.fields[name].widget.is_localized = True
 
     def clean(self):
         cleaned = super().clean()

@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pmo.lib.forms import Form, ModelForm
 from projects.models import Document, Phase
 
 
-class DocumentUploadForm(forms.ModelForm):
+class DocumentUploadForm(ModelForm):
     file = forms.FileField(label=_("File"))
 
     class Meta:
@@ -19,11 +20,11 @@ class DocumentUploadForm(forms.ModelForm):
             self.fields["phase"].choices = [("", "—"), *Phase.choices]
 
 
-class DocumentVersionForm(forms.Form):
+class DocumentVersionForm(Form):
     file = forms.FileField(label=_("New version"))
 
 
-class PhaseChangeForm(forms.Form):
+class PhaseChangeForm(Form):
     target_phase = forms.ChoiceField(label=_("Move to"), choices=())
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     override = forms.BooleanField(
@@ -35,7 +36,7 @@ class PhaseChangeForm(forms.Form):
         self.fields["target_phase"].choices = [(target, Phase(target).label) for target in targets]
 
 
-class RequiredDocumentForm(forms.ModelForm):
+class RequiredDocumentForm(ModelForm):
     class Meta:
         from projects.models import RequiredDocument
 

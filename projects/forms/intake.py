@@ -1,16 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pmo.lib.forms import DateInput, DecimalField, Form, ModelForm
 from pmo.roles import Role
 from pmo.selectors import user_list_with_role
-from projects.forms.core import DateInput
 from projects.models import Customer, Intake, IntakeTemplate
 from projects.services.intake import INTAKE_FIELDS
 
-MONEY_FIELDS = ("sold_value", "cost_estimate")
 
-
-class IntakeForm(forms.ModelForm):
+class IntakeForm(ModelForm):
     class Meta:
         model = Intake
         fields = INTAKE_FIELDS
@@ -35,16 +33,9 @@ class IntakeForm(forms.ModelForm):
         self.fields["template"].queryset = IntakeTemplate.objects.filter(is_active=True)
         self.fields["customer"].queryset = Customer.objects.filter(is_active=True)
         self.fields["customer"].required = False
-        for name in MONEY_FIELDS:
-            self.fields[name].localize = True
-            self.fields[name].widget.is_localized = True
-            self.fields[name].required = False
 
     def clean(self):
         cleaned = super().clean()
-        for name in MONEY_FIELDS:
-            if cleaned.get(name) is None and name not in self.errors:
-                cleaned[name] = 0
         start, end = cleaned.get("requested_start"), cleaned.get("requested_end")
         if start and end and end < start:
             self.add_error("requested_end", _("The end date cannot be before the start date."))
@@ -53,11 +44,11 @@ class IntakeForm(forms.ModelForm):
         return cleaned
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label=_("Reason (sales will read it)"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class IntakeAcceptForm(forms.Form):
+class IntakeAcceptForm(Form):
     """One tick box per item of the template's review checklist."""
 
     def __init__(self, *args, intake: Intake, **kwargs):
@@ -66,15 +57,14 @@ class IntakeAcceptForm(forms.Form):
             self.fields[str(index)] = forms.BooleanField(label=item, required=False)
 
 
-class IntakeConvertForm(forms.Form):
+class IntakeConvertForm(Form):
     project_manager = forms.ModelChoiceField(label=_("Project manager"), queryset=None, required=False)
     support_officer = forms.ModelChoiceField(label=_("PM support officer"), queryset=None, required=False)
-    budget = forms.DecimalField(
+    budget = DecimalField(
         label=_("Budget"),
         max_digits=14,
         decimal_places=2,
         min_value=0,
-        localize=True,
         help_text=_("Defaults to the cost estimate of the intake."),
     )
 

@@ -1,11 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms.core import DateInput
+from pmo.lib.forms import DateInput, DecimalField, Form, ModelForm
 from projects.models import Project, Resource, Task
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(ModelForm):
     class Meta:
         model = Task
         fields = [
@@ -47,7 +47,7 @@ class TaskForm(forms.ModelForm):
         pass
 
 
-class DependencyForm(forms.Form):
+class DependencyForm(Form):
     predecessor = forms.ModelChoiceField(label=_("Predecessor"), queryset=Task.objects.none())
     lag_days = forms.IntegerField(label=_("Lag (days)"), initial=0, min_value=-365, max_value=365)
 
@@ -56,33 +56,27 @@ class DependencyForm(forms.Form):
         self.fields["predecessor"].queryset = task.project.tasks.exclude(pk=task.pk).order_by("sort_order")
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(Form):
     resource = forms.ModelChoiceField(label=_("Resource"), queryset=Resource.objects.filter(is_active=True))
-    hours = forms.DecimalField(
+    hours = DecimalField(
         label=_("Hours"),
         max_digits=7,
         decimal_places=1,
         min_value=0,
-        localize=True,
         help_text=_("0 removes the assignment."),
     )
 
 
-class BaselineForm(forms.Form):
+class BaselineForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PlanImportForm(forms.Form):
+class PlanImportForm(Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
 
 
-class ResourceForm(forms.ModelForm):
+class ResourceForm(ModelForm):
     class Meta:
         model = Resource
         fields = ["name", "kind", "user", "department", "skills", "weekly_capacity_hours", "is_active"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["weekly_capacity_hours"].localize = True
-        self.fields["weekly_capacity_hours"].widget.is_localized = True

@@ -1,24 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pmo.lib.forms import DateInput, Form, ModelForm
 from projects.models import Customer, CustomerContact, Quotation, QuotationLine
 
 
-def _localize(form: forms.BaseForm) -> None:
-    """Amounts are typed the Belgian way (1.234,56), as everywhere else."""
-    for field in form.fields.values():
-        if isinstance(field, forms.DecimalField):
-            field.localize = True
-            field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
-            field.widget.is_localized = True
-
-
-class QuotationForm(forms.ModelForm):
+class QuotationForm(ModelForm):
     class Meta:
         model = Quotation
         fields = ["customer", "contact", "title", "language", "valid_until", "notes"]
         widgets = {
-            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "valid_until": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -36,7 +28,7 @@ class QuotationForm(forms.ModelForm):
         return cleaned
 
 
-class QuotationLineForm(forms.ModelForm):
+class QuotationLineForm(ModelForm):
     class Meta:
         model = QuotationLine
         fields = ["item", "quantity", "unit", "unit_cost", "unit_price", "vat_rate"]
@@ -47,7 +39,6 @@ class QuotationLineForm(forms.ModelForm):
             for name in ("unit_cost", "unit_price"):
                 self.initial.pop(name, None)
                 self.fields[name].initial = None
-        _localize(self)
 
 
 QuotationLineFormSet = forms.inlineformset_factory(
@@ -63,7 +54,7 @@ def quotation_lines_from(formset) -> list[dict]:
     ]
 
 
-class QuotationDecisionForm(forms.Form):
+class QuotationDecisionForm(Form):
     reason = forms.CharField(
         label=_("Reason given by the customer"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

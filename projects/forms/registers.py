@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pmo.lib.forms import DateInput, Form, ModelForm
 from pmo.models import User
-from projects.forms.core import DateInput
 from projects.models import (
     Action,
     ChangeRequest,
@@ -28,12 +28,11 @@ def _people() -> "forms.ModelChoiceField":
     return User.objects.filter(is_active=True).order_by("display_name", "username")
 
 
-class RegisterEntryForm(forms.ModelForm):
+class RegisterEntryForm(ModelForm):
     """Chooses people among active users and links only among the same project's entries."""
 
     person_fields: tuple[str, ...] = ()
     link_fields: dict[str, type] = {}
-    money_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,16 +40,10 @@ class RegisterEntryForm(forms.ModelForm):
             self.fields[name].queryset = _people()
         for name, model in self.link_fields.items():
             self.fields[name].queryset = model.objects.filter(project=project).order_by("number")
-        for name in self.money_fields:
-            # A text input: a number input cannot show the locale's "1.234,56".
-            self.fields[name].localize = True
-            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal"})
-            self.fields[name].widget.is_localized = True
 
 
 class RiskForm(RegisterEntryForm):
     person_fields = ("owner", "actionee")
-    money_fields = ("cost_impact",)
 
     class Meta:
         model = Risk
@@ -96,7 +89,6 @@ class IssueForm(RegisterEntryForm):
 
 class ChangeRequestForm(RegisterEntryForm):
     person_fields = ("requested_by",)
-    money_fields = ("cost_impact", "price_impact")
 
     class Meta:
         model = ChangeRequest
@@ -203,15 +195,15 @@ class LessonForm(RegisterEntryForm):
         }
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
-class OptionalReasonForm(forms.Form):
+class OptionalReasonForm(Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     status = forms.CharField(max_length=20)
     reason = forms.CharField(required=False, max_length=2000)
 

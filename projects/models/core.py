@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pmo.lib.identifiers import clean_vat_for_country, validate_country_code, validate_eu_vat
 from pmo.lib.money import MoneyField
-from pmo.lib.validators import validate_belgian_vat
 
 # A Level 1 project is at most 250,000 EUR (company rule); Level 2 goes up to 1,000,000 EUR.
 LEVEL_1_LIMIT = Decimal("250000.00")
@@ -27,13 +27,15 @@ class Customer(models.Model):
         _("VAT number"),
         max_length=20,
         blank=True,
-        validators=[validate_belgian_vat],
-        help_text=_("Belgian VAT number, e.g. BE0123.456.749"),
+        validators=[validate_eu_vat],
+        help_text=_("EU VAT number with its country prefix, e.g. BE0403.170.701, FR40303265045"),
     )
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=2, default="BE")
+    country = models.CharField(
+        _("country"), max_length=2, default="BE", validators=[validate_country_code], help_text=_("ISO code")
+    )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.DUTCH)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -55,6 +57,10 @@ class Customer(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:customer-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        self.country = self.country.upper()
+        clean_vat_for_country(self)
 
     @property
     def address(self) -> str:

@@ -7,6 +7,7 @@ from projects.selectors.core import (
     project_get_for_user,
     project_list_for_user,
     project_queryset_for_user,
+    project_team_user_ids,
     project_visibility_q,
 )
 
@@ -17,6 +18,7 @@ __all__ = [
     "project_get_for_user",
     "project_list_for_user",
     "project_queryset_for_user",
+    "project_team_user_ids",
     "project_visibility_q",
 ]
 

@@ -5,7 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from pmo.lib.access import object_get_for_user
 from pmo.models import User
 from pmo.roles import PORTFOLIO_READERS, Role
-from projects.models import Customer, Project
+from projects.models import Assignment, Customer, Project
 from projects.rules import SMO_VISIBLE_PHASES
 
 
@@ -68,3 +68,14 @@ def customer_get_for_user(*, user: User, pk: int, write: bool = False) -> Custom
 
 def customer_projects_for_user(*, user: User, customer: Customer) -> QuerySet[Project]:
     return project_list_for_user(user=user).filter(customer=customer)
+
+
+def project_team_user_ids(*, project: Project) -> set[int]:
+    """Who works on the project: its PM, its support officer and the users behind its assigned resources."""
+    team = {project.project_manager_id, project.support_officer_id}
+    team |= set(
+        Assignment.objects.filter(task__project=project, resource__user__isnull=False).values_list(
+            "resource__user_id", flat=True
+        )
+    )
+    return {user_id for user_id in team if user_id is not None}

@@ -31,7 +31,8 @@ def document_get_for_user(*, user: User, pk: int, write: bool = False) -> Docume
     if document is None:
         raise Http404
     owner, prefix = (document.project, "project") if document.project_id else (document.intake, "intake")
-    if not user.has_perm(f"projects.view_{prefix}", owner):
+    view_perm = "projects.view_project_documents" if document.project_id else "projects.view_intake"
+    if not user.has_perm(view_perm, owner):
         raise Http404
     if write and not user.has_perm(f"projects.change_{prefix}", owner):
         raise PermissionDenied

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.utils.formats import date_format
 
 from projects.models import (
     Assignment,
@@ -105,6 +106,12 @@ def gantt_tasks(*, rows: list[PlanRow]) -> list[dict]:
                 "custom_class": css_class,
                 "baseline_end": row.baseline_end.isoformat() if row.baseline_end else "",
                 "variance": row.variance_days,
+                # The popup shows dates as the rest of the page does (the reader's locale).
+                "start_label": date_format(task.planned_start, "SHORT_DATE_FORMAT"),
+                "end_label": date_format(task.planned_end, "SHORT_DATE_FORMAT"),
+                "baseline_end_label": date_format(row.baseline_end, "SHORT_DATE_FORMAT")
+                if row.baseline_end
+                else "",
             }
         )
     return tasks

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pmo.lib.audit import audited_save
-from pmo.lib.validators import normalize_belgian_vat
+from pmo.lib.identifiers import normalize_eu_vat
 from pmo.models import User
 from pmo.roles import Role
 from pmo.services import sequence_next
@@ -39,7 +39,7 @@ def _check_role(user: User | None, role: str, field: str) -> None:
 def customer_create(*, actor: User, **values) -> Customer:
     """Create a customer; the VAT number is stored in its compact form."""
     if values.get("vat_number"):
-        values["vat_number"] = normalize_belgian_vat(values["vat_number"])
+        values["vat_number"] = normalize_eu_vat(values["vat_number"], values.get("country") or "BE")
     customer = Customer(**{field: value for field, value in values.items() if field in CUSTOMER_FIELDS})
     audited_save(customer, actor=actor)
     return customer
@@ -49,7 +49,9 @@ def customer_create(*, actor: User, **values) -> Customer:
 def customer_update(*, customer: Customer, actor: User, **values) -> Customer:
     """Change a customer's details; only changed fields are written."""
     if values.get("vat_number"):
-        values["vat_number"] = normalize_belgian_vat(values["vat_number"])
+        values["vat_number"] = normalize_eu_vat(
+            values["vat_number"], values.get("country") or customer.country
+        )
     changed = [
         field for field in CUSTOMER_FIELDS if field in values and getattr(customer, field) != values[field]
     ]

@@ -140,10 +140,20 @@ def task_update(*, task: Task, actor: User, **values) -> tuple[Task, list[MovedT
     return locked, moved
 
 
-def _earliest_start(predecessor: Task, lag_days: int) -> date:
+def _shifted(day: date, days: int, task: Task) -> date:
+    """The day moved by a number of days; past the calendar's end it is a form error, not a crash."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        raise ValidationError(
+            {"planned_end": _("This date leaves no room to schedule %(task)s after it.") % {"task": task}}
+        ) from None
+
+
+def _earliest_start(predecessor: Task, lag_days: int, successor: Task) -> date:
     # A milestone takes no time: its successor may start the same day.
     gap = 0 if predecessor.kind == TaskKind.MILESTONE else 1
-    return predecessor.planned_end + timedelta(days=gap + lag_days)
+    return _shifted(predecessor.planned_end, gap + lag_days, successor)
 
 
 def reschedule_successors(*, task: Task, actor: User) -> list[MovedTask]:
@@ -161,12 +171,13 @@ def reschedule_successors(*, task: Task, actor: User) -> list[MovedTask]:
         predecessor = tasks[queue.popleft()]
         for successor_id, lag in links.get(predecessor.pk, []):
             successor = tasks[successor_id]
-            earliest = _earliest_start(predecessor, lag)
+            earliest = _earliest_start(predecessor, lag, successor)
             if successor.planned_start >= earliest or successor.is_closed:
                 continue
             duration = successor.planned_end - successor.planned_start
             original = moved[successor_id].old_start if successor_id in moved else successor.planned_start
-            successor.planned_start, successor.planned_end = earliest, earliest + duration
+            successor.planned_start = earliest
+            successor.planned_end = _shifted(earliest, duration.days, successor)
             moved[successor_id] = MovedTask(task=successor, old_start=original, new_start=earliest)
             queue.append(successor_id)
     if moved:

@@ -1,23 +1,31 @@
 """Import a plan from CSV or XLSX, all rows or none, and export it in the same columns.
 
+CSV files may be UTF-8 (with or without BOM) or Windows-1252, separated by "," or ";" or tabs.
+Errors name rows as the spreadsheet numbers them (the header is row 1).
+
 Columns (first row is the header, names in English, order free):
   wbs_code (required, e.g. 1.2; the parent is the code without its last part),
   name (required), kind (engineering, installation, procurement, administration, milestone),
-  planned_start, planned_end (YYYY-MM-DD; a milestone may leave planned_end empty),
+  planned_start, planned_end (YYYY-MM-DD, or DD/MM/YYYY as Excel saves it; a milestone may leave
+  planned_end empty),
   progress (0-100, optional), predecessors (optional, WBS codes separated by ";").
 """
 
+import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from charset_normalizer import from_bytes
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.utils import bulk_create_with_history
 
 from pmo.models import User
@@ -26,6 +34,16 @@ from projects.models import Project, Task, TaskDependency, TaskKind
 PLAN_COLUMNS = ("wbs_code", "name", "kind", "planned_start", "planned_end", "progress", "predecessors")
 REQUIRED_COLUMNS = ("wbs_code", "name", "kind", "planned_start")
 MAX_IMPORT_ROWS = 5000
+# What openpyxl raises on a file that is not a workbook or is damaged (XML parse errors are SyntaxErrors).
+XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    InvalidFileException,
+    KeyError,
+    OSError,
+    ValueError,
+    TypeError,
+    SyntaxError,
+)
 
 
 @dataclass
@@ -34,19 +52,43 @@ class ImportResult:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _rows_from_csv(content: bytes) -> Iterator[dict]:
-    text = content.decode("utf-8-sig")
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-    yield from csv.DictReader(io.StringIO(text), dialect=dialect)
+# Excel saves "CSV UTF-8" with a BOM and plain "CSV" in the Windows code page; nothing else is expected.
+CSV_ENCODINGS = ["utf_8", "cp1252"]
 
 
-def _rows_from_xlsx(content: bytes) -> Iterator[dict]:
+def _decode(content: bytes) -> str:
+    """The text of a CSV file in UTF-8 (with or without BOM) or Windows-1252, whichever it is."""
+    if content.startswith(codecs.BOM_UTF8):
+        return content[len(codecs.BOM_UTF8) :].decode("utf-8")
+    best = from_bytes(content, cp_isolation=CSV_ENCODINGS).best()
+    if best is None:
+        raise ValidationError(_("The file is not text in UTF-8 or Windows-1252: save it as CSV again."))
+    return str(best)
+
+
+def _rows_from_csv(content: bytes) -> Iterator[tuple[int, dict]]:
+    """Numbered rows as a spreadsheet numbers them: the header is row 1, blank rows keep their number."""
+    text = _decode(content)
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # a single column has no delimiter to find
+    records = csv.reader(io.StringIO(text), dialect=dialect)
+    header = [name.strip() for name in next(records, [])]
+    for number, values in enumerate(records, start=2):
+        if any(value.strip() for value in values):
+            yield number, dict(zip(header, values, strict=False))
+
+
+def _rows_from_xlsx(content: bytes) -> Iterator[tuple[int, dict]]:
     sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
     rows = sheet.iter_rows(values_only=True)
+    first = sheet.min_row or 1
     header = [str(cell or "").strip() for cell in next(rows, [])]
-    for values in rows:
+    for number, values in enumerate(rows, start=first + 1):
         if any(value not in (None, "") for value in values):
-            yield dict(zip(header, values, strict=False))
+            yield number, dict(zip(header, values, strict=False))
 
 
 def _date(value, column: str) -> date | None:
@@ -56,12 +98,16 @@ def _date(value, column: str) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError as error:
-        raise ValueError(
-            _("%(column)s is not a date (YYYY-MM-DD): %(value)s") % {"column": column, "value": value}
-        ) from error
+    text = str(value).strip()
+    # Excel writes dates in the Windows regional format when it saves a CSV: 31/12/2027 in Belgium.
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(
+        _("%(column)s is not a date (YYYY-MM-DD): %(value)s") % {"column": column, "value": value}
+    )
 
 
 def _task_from_row(row: dict, project: Project) -> tuple[Task, list[str]]:
@@ -102,10 +148,12 @@ def _task_from_row(row: dict, project: Project) -> tuple[Task, list[str]]:
     return task, predecessors
 
 
-def _parse(rows: Iterable[dict], project: Project, result: ImportResult) -> list[tuple[int, Task, list[str]]]:
+def _parse(
+    rows: Iterable[tuple[int, dict]], project: Project, result: ImportResult
+) -> list[tuple[int, Task, list[str]]]:
     parsed, seen = [], set(project.tasks.values_list("wbs_code", flat=True))
-    for number, row in enumerate(rows, start=2):
-        if number - 1 > MAX_IMPORT_ROWS:
+    for count, (number, row) in enumerate(rows, start=1):
+        if count > MAX_IMPORT_ROWS:
             result.errors.append(
                 (number, _("Too many rows: at most %(count)d.") % {"count": MAX_IMPORT_ROWS})
             )
@@ -140,9 +188,12 @@ def _link(parsed, project: Project, result: ImportResult) -> list[TaskDependency
     return dependencies
 
 
-def _read_rows(*, filename: str, content: bytes) -> list[dict]:
+def _read_rows(*, filename: str, content: bytes) -> list[tuple[int, dict]]:
     if filename.lower().endswith(".xlsx"):
-        return list(_rows_from_xlsx(content))
+        try:
+            return list(_rows_from_xlsx(content))
+        except XLSX_ERRORS as error:
+            raise ValidationError(_("This is not an Excel workbook (.xlsx), or it is damaged.")) from error
     if filename.lower().endswith(".csv"):
         return list(_rows_from_csv(content))
     raise ValidationError(_("Import a .csv or .xlsx file."))
@@ -154,9 +205,11 @@ def plan_import(*, project: Project, actor: User, filename: str, content: bytes)
     result = ImportResult()
     try:
         rows = _read_rows(filename=filename, content=content)
-    except (UnicodeDecodeError, csv.Error, OSError, KeyError, ValueError) as error:
-        raise ValidationError(_("The file cannot be read: %(error)s") % {"error": error}) from error
-    missing = [column for column in REQUIRED_COLUMNS if rows and column not in rows[0]]
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise ValidationError(
+            _("The file cannot be read as CSV: save it again from the spreadsheet.")
+        ) from error
+    missing = [column for column in REQUIRED_COLUMNS if rows and column not in rows[0][1]]
     if not rows or missing:
         raise ValidationError(
             _("The file needs the columns: %(columns)s.") % {"columns": ", ".join(PLAN_COLUMNS)}

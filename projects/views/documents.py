@@ -33,7 +33,10 @@ def _documents_page(request, project, upload_form=None, status=200):
 @login_required
 @require_GET
 def project_documents(request, pk: int):
-    return _documents_page(request, selectors.project_get_for_user(user=request.user, pk=pk))
+    project = selectors.project_get_for_user(user=request.user, pk=pk)
+    if not request.user.has_perm("projects.view_project_documents", project):
+        raise Http404
+    return _documents_page(request, project)
 
 
 @login_required

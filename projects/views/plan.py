@@ -242,14 +242,14 @@ def plan_export(request, pk: int):
 
 
 def _week_start(value: str | None) -> date:
+    """The Monday of an ISO week like 2027-W09; this week when it is missing, malformed or far off."""
+    this_week = iso_week_start(date.today())
     try:
-        return (
-            date.fromisocalendar(*(int(part) for part in value.split("-W")), 1)
-            if value
-            else iso_week_start(date.today())
-        )
+        start = date.fromisocalendar(*(int(part) for part in value.split("-W")), 1) if value else this_week
     except (ValueError, TypeError):
-        return iso_week_start(date.today())
+        return this_week
+    # The page shows weeks on either side: near the calendar's ends they do not exist.
+    return start if 2000 <= start.year <= 2100 else this_week
 
 
 @login_required

@@ -5,8 +5,6 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -158,14 +156,9 @@ def quotation_decline(request, pk: int):
 @login_required
 @require_GET
 def quotation_pdf(request, pk: int):
-    from weasyprint import HTML
+    from projects.documents import quotation_pdf as render_pdf
 
     quotation = selectors.quotation_get_for_user(user=request.user, pk=pk)
-    with translation.override(quotation.language):
-        html = render_to_string(
-            "projects/quotation_pdf.html",
-            {"quotation": quotation, "lines": quotation.lines.order_by("position")},
-        )
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response = HttpResponse(render_pdf(quotation=quotation), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{quotation.number}.pdf"'
     return response

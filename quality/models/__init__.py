@@ -3,6 +3,8 @@ from quality.models.checklists import (
     ChecklistKind,
     ChecklistSection,
     ChecklistTemplate,
+    ControlApplicability,
+    Standard,
     localized,
 )
 from quality.models.closure import (
@@ -35,6 +37,7 @@ from quality.models.reviews import (
     Rating,
     Review,
     ReviewAnswer,
+    ReviewPurpose,
     ReviewStatus,
 )
 from quality.models.safety import (
@@ -43,7 +46,9 @@ from quality.models.safety import (
     IncidentKind,
     IncidentStatus,
     LastMinuteRiskAnalysis,
+    QualificationKind,
     SafetyIncident,
+    SiteQualification,
     ToolboxMeeting,
     WorkedHours,
 )
@@ -65,6 +70,7 @@ __all__ = [
     "ClosureStatus",
     "ClosureValidation",
     "ConfigurationItem",
+    "ControlApplicability",
     "CorrectiveAction",
     "Finding",
     "FindingSeverity",
@@ -79,12 +85,16 @@ __all__ = [
     "IncidentStatus",
     "LastMinuteRiskAnalysis",
     "OpenItemKind",
+    "QualificationKind",
     "Rating",
     "Review",
     "ReviewAnswer",
+    "ReviewPurpose",
     "ReviewStatus",
     "SafetyIncident",
     "SatisfactionSurvey",
+    "SiteQualification",
+    "Standard",
     "SupportContract",
     "ToolboxMeeting",
     "TransferredItem",

@@ -23,12 +23,26 @@ class ChecklistKind(models.TextChoices):
     HANDOVER = "handover", _("Hand-over checklist (SMO)")
 
 
+class Standard(models.TextChoices):
+    """Reference lists shipped in quality/data/references: item references are checked against them."""
+
+    ISO_9001 = "iso9001-2015", _("ISO 9001:2015")
+    ISO_27001 = "iso27001-2022-annex-a", _("ISO/IEC 27001:2022 Annex A")
+
+
 class ChecklistTemplate(models.Model):
     """One version of a checklist; a review keeps the version it ran on."""
 
     code = models.SlugField(_("code"), max_length=50)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     kind = models.CharField(_("kind"), max_length=30, choices=ChecklistKind.choices)
+    standard = models.CharField(
+        _("standard"),
+        max_length=40,
+        choices=Standard.choices,
+        blank=True,
+        help_text=_("When set, every item's reference must be a clause or control of this standard."),
+    )
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_fr = models.CharField(_("name (French)"), max_length=200)
     name_nl = models.CharField(_("name (Dutch)"), max_length=200)
@@ -123,3 +137,36 @@ class ChecklistItem(models.Model):
     @property
     def guidance(self) -> str:
         return localized(self, "guidance")
+
+
+class ControlApplicability(models.Model):
+    """Statement of applicability: a clause or control declared not applicable to one project, and why."""
+
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.CASCADE,
+        related_name="not_applicable_controls",
+        verbose_name=_("project"),
+    )
+    standard = models.CharField(_("standard"), max_length=40, choices=Standard.choices)
+    reference = models.CharField(_("clause or control"), max_length=20)
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(
+        "pmo.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("control not applicable")
+        verbose_name_plural = _("controls not applicable")
+        ordering = ["project", "standard", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "standard", "reference"], name="unique_control_applicability"
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="control_applicability_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} · {self.project_id}"

@@ -27,6 +27,11 @@ REVIEW_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+class ReviewPurpose(models.TextChoices):
+    REVIEW = "review", _("Project review")
+    INTERNAL_AUDIT = "internal_audit", _("Internal audit")
+
+
 class Review(models.Model):
     """One run of a checklist template version on a project."""
 
@@ -35,6 +40,13 @@ class Review(models.Model):
     )
     template = models.ForeignKey(
         ChecklistTemplate, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("checklist")
+    )
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=20,
+        choices=ReviewPurpose.choices,
+        default=ReviewPurpose.REVIEW,
+        help_text=_("An internal audit (ISO 9001 9.2) needs a reviewer who is not on the project's team."),
     )
     gate_phase = models.CharField(
         _("required before phase"),

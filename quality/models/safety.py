@@ -173,3 +173,43 @@ class WorkedHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.month:%Y-%m}: {self.hours}"
+
+
+class QualificationKind(models.TextChoices):
+    BASIC_VCA = "b_vca", _("B-VCA (basic safety)")
+    VOL_VCA = "vol_vca", _("VOL-VCA (operational supervisor)")
+    VIL_VCA = "vil_vca", _("VIL-VCA (temporary agency worker)")
+    BA4 = "ba4", _("BA4 (instructed person, electrical)")
+    BA5 = "ba5", _("BA5 (skilled person, electrical)")
+    OTHER = "other", _("Other qualification")
+
+
+# Qualifications that VCA and the Belgian electrical code (AREI/RGIE) ask of people on an installation site.
+ELECTRICAL_QUALIFICATIONS = (QualificationKind.BA4, QualificationKind.BA5)
+VCA_QUALIFICATIONS = (QualificationKind.BASIC_VCA, QualificationKind.VOL_VCA, QualificationKind.VIL_VCA)
+
+
+class SiteQualification(models.Model):
+    """A certificate held by someone working on the project's site, checked before they start."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="site_qualifications", verbose_name=_("project")
+    )
+    person = models.CharField(_("person"), max_length=150)
+    company = models.CharField(_("company"), max_length=150, blank=True)
+    kind = models.CharField(_("qualification"), max_length=20, choices=QualificationKind.choices)
+    certificate_number = models.CharField(_("certificate number"), max_length=60, blank=True)
+    valid_until = models.DateField(_("valid until"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("site qualification")
+        verbose_name_plural = _("site qualifications")
+        ordering = ["valid_until", "person"]
+        indexes = [models.Index(fields=["project", "valid_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_kind_display()}"

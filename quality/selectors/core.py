@@ -1,10 +1,11 @@
 """Reads of reviews, findings, actions, safety, closure and hand-overs, scoped to the user."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from pmo.roles import Role
 from projects.models import Project
 from projects.selectors import project_get_for_user, project_visibility_q
 from quality.models import (
+    NONCONFORM_RATINGS,
     OPEN_ACTION_STATUSES,
     ChecklistSection,
     ChecklistTemplate,
@@ -25,13 +27,16 @@ from quality.models import (
     IncidentKind,
     IncidentStatus,
     LastMinuteRiskAnalysis,
+    Rating,
     Review,
     ReviewAnswer,
     SafetyIncident,
     SatisfactionSurvey,
+    SiteQualification,
     ToolboxMeeting,
     WorkedHours,
 )
+from quality.selectors.coverage import answer_waiver, project_not_applicable, reference_list, references_cited
 
 INJURY_FREQUENCY_BASE = Decimal(1_000_000)
 
@@ -81,11 +86,64 @@ def review_sections(*, review: Review) -> list[tuple[ChecklistSection, list[Revi
             "item__section__position", "item__position"
         )
     )
+    # Queried for every template (none match without a standard) so the page's query count is constant.
+    not_applicable = project_not_applicable(project=review.project, standard=review.template.standard)
     sections: dict[int, tuple[ChecklistSection, list[ReviewAnswer]]] = {}
     for answer in answers:
+        answer.waiver = answer_waiver(answer=answer, not_applicable=not_applicable)
         section = answer.item.section
         sections.setdefault(section.pk, (section, []))[1].append(answer)
     return list(sections.values())
+
+
+@dataclass
+class StatementLine:
+    reference: str
+    title: str
+    note: str = ""
+
+
+def review_statement(*, review: Review) -> dict:
+    """What a review report states: its answers, and the controls covered, not applicable and failed."""
+    sections = review_sections(review=review)
+    covered: dict[str, StatementLine] = {}
+    failed: dict[str, StatementLine] = {}
+    not_applicable: dict[str, StatementLine] = {}
+    titles = (
+        {entry.id: entry.title for entry in reference_list(review.template.standard).entries}
+        if (review.template.standard)
+        else {}
+    )
+    for _section, answers in sections:
+        for answer in answers:
+            for reference in references_cited(answer.item.reference) if titles else ():
+                line = StatementLine(reference, titles.get(reference, ""))
+                if answer.waiver:
+                    line.note = next(d.reason for d in answer.waiver if d.reference == reference)
+                    not_applicable[reference] = line
+                elif answer.rating == Rating.NOT_APPLICABLE:
+                    line.note = answer.comment
+                    not_applicable.setdefault(reference, line)
+                elif answer.rating in NONCONFORM_RATINGS:
+                    line.note = answer.get_rating_display()
+                    failed[reference] = line
+                elif answer.rating:
+                    covered.setdefault(reference, line)
+    for reference in failed:
+        covered.pop(reference, None)
+    key = _reference_key
+    return {
+        "sections": sections,
+        "controls_covered": sorted(covered.values(), key=key),
+        "controls_not_applicable": sorted(not_applicable.values(), key=key),
+        "controls_failed": sorted(failed.values(), key=key),
+    }
+
+
+def _reference_key(line: StatementLine) -> tuple:
+    return tuple(
+        int(part) if part.isdigit() else part for part in line.reference.replace("A.", "").split(".")
+    )
 
 
 def finding_list_for_user(*, user: User) -> QuerySet[Finding]:
@@ -191,6 +249,8 @@ class ProjectSafety:
     lmras: list[LastMinuteRiskAnalysis]
     toolbox_meetings: list[ToolboxMeeting]
     worked_hours: list[WorkedHours]
+    qualifications: list = field(default_factory=list)
+    toolbox_rhythm: "ToolboxRhythm | None" = None
 
 
 def project_safety(*, project: Project, limit: int = 20) -> ProjectSafety:
@@ -202,7 +262,51 @@ def project_safety(*, project: Project, limit: int = 20) -> ProjectSafety:
         lmras=list(project.lmras.select_related("recorded_by")[:limit]),
         toolbox_meetings=list(project.toolbox_meetings.all()[:limit]),
         worked_hours=list(project.worked_hours.order_by("-month")[:12]),
+        qualifications=site_qualifications(project=project),
+        toolbox_rhythm=toolbox_rhythm(project=project),
     )
+
+
+# VCA practice: a toolbox meeting about once a month on an active site (shared/REFERENCE.md, section 6).
+TOOLBOX_INTERVAL_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ToolboxRhythm:
+    last_held_on: date | None
+    interval_days: int
+    days_since: int | None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.days_since is None or self.days_since > self.interval_days
+
+
+def toolbox_rhythm(*, project: Project, today: date | None = None) -> ToolboxRhythm:
+    """When the last toolbox meeting was held, against the monthly rhythm VCA practice expects."""
+    today = today or timezone.localdate()
+    last = project.toolbox_meetings.aggregate(last=Max("held_on"))["last"]
+    days_since = (today - last).days if last else None
+    return ToolboxRhythm(last_held_on=last, interval_days=TOOLBOX_INTERVAL_DAYS, days_since=days_since)
+
+
+@dataclass(frozen=True)
+class QualificationRow:
+    qualification: SiteQualification
+    is_expired: bool
+    expires_soon: bool
+
+
+def site_qualifications(*, project: Project, today: date | None = None) -> list[QualificationRow]:
+    """The certificates of the people on site, those expired or expiring within 30 days flagged."""
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=30)
+    return [
+        QualificationRow(
+            row, is_expired=row.valid_until < today, expires_soon=today <= row.valid_until <= soon
+        )
+        for row in project.site_qualifications.all()
+    ]
 
 
 @dataclass(frozen=True)

@@ -33,13 +33,18 @@ def checklist_template_import(*, data: dict, apps=global_apps) -> bool:
     item_model = apps.get_model("quality", "ChecklistItem")
     if template_model.objects.filter(code=data["code"], version=data["version"]).exists():
         return False
+    # Migrations before quality 0003 run this with a model that has no `standard` yet.
+    has_standard = any(field.name == "standard" for field in template_model._meta.get_fields())
     template = template_model.objects.create(
         code=data["code"],
         version=data["version"],
         kind=data["kind"],
+        **({"standard": data.get("standard", "")} if has_standard else {}),
         **_localized_fields("name", data["name"]),
         **_localized_fields("description", data.get("description")),
     )
+    # A newer shipped version replaces the older ones for new reviews; past reviews keep theirs.
+    template_model.objects.filter(code=data["code"], version__lt=data["version"]).update(is_active=False)
     items = []
     for section_position, section_data in enumerate(data["sections"], start=1):
         section = section_model.objects.create(
@@ -78,6 +83,7 @@ def checklist_template_new_version(*, template: ChecklistTemplate, actor: User) 
         code=template.code,
         version=latest.version + 1,
         kind=template.kind,
+        standard=template.standard,
         **{
             f"{field}_{lang}": getattr(template, f"{field}_{lang}")
             for field in ("name", "description")

@@ -245,6 +245,9 @@ def handover_pdf_render(*, handover: Handover, context: dict) -> bytes:
     """Render the package to PDF in its own language (the SMO's)."""
     from weasyprint import HTML
 
+    from pmo.lib.documents import document_company_context
+
     with translation.override(handover.language):
-        html = render_to_string("quality/handover_pdf.html", {**context, "handover": handover})
+        context = {**context, **document_company_context(), "handover": handover}
+        html = render_to_string("quality/handover_pdf.html", context)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -12,6 +12,7 @@ from pmo.lib.audit import audited_save
 from pmo.models import User
 from pmo.services import sequence_next
 from projects.models import Project
+from projects.selectors import project_team_user_ids
 from quality.models import (
     ACTION_TRANSITIONS,
     FINDING_TRANSITIONS,
@@ -29,9 +30,11 @@ from quality.models import (
     Rating,
     Review,
     ReviewAnswer,
+    ReviewPurpose,
     ReviewStatus,
     SafetyIncident,
 )
+from quality.selectors.coverage import answer_waiver, project_not_applicable
 from quality.services.common import check_transition
 
 SEVERITY_OF_RATING = {Rating.MINOR_NC: FindingSeverity.MINOR, Rating.MAJOR_NC: FindingSeverity.MAJOR}
@@ -46,16 +49,28 @@ def review_schedule(
     scheduled_for: date,
     actor: User,
     gate_phase: str = "",
+    purpose: str = ReviewPurpose.REVIEW,
 ) -> Review:
     """Plan a review of a project on a template version, optionally required before a phase."""
     if not template.is_active:
         raise ValidationError({"template": _("This checklist version is retired; use the current one.")})
+    if purpose == ReviewPurpose.INTERNAL_AUDIT and reviewer.pk in project_team_user_ids(project=project):
+        raise ValidationError(
+            {
+                "reviewer": _(
+                    "%(name)s works on this project; an internal audit needs an auditor who is not on the "
+                    "project's team (PM, support officer or assigned resources)."
+                )
+                % {"name": str(reviewer)}
+            }
+        )
     review = Review(
         project=project,
         template=template,
         reviewer=reviewer,
         scheduled_for=scheduled_for,
         gate_phase=gate_phase,
+        purpose=purpose,
     )
     audited_save(review, actor=actor)
     items = ChecklistItem.objects.filter(section__template=template)
@@ -100,9 +115,9 @@ def review_answer_save(
     return answer
 
 
-def review_score(*, answers: list[ReviewAnswer]) -> Decimal | None:
+def review_score(*, answers: list[ReviewAnswer], waived: frozenset[int] = frozenset()) -> Decimal | None:
     """Weighted share of conform answers, in percent; not-applicable items do not count."""
-    counted = [answer for answer in answers if answer.rating in RATING_CREDIT]
+    counted = [answer for answer in answers if answer.rating in RATING_CREDIT and answer.pk not in waived]
     total = sum(answer.item.weight for answer in counted)
     if not total:
         return None
@@ -117,7 +132,12 @@ def review_complete(*, review: Review, actor: User, summary: str = "") -> Review
     answers = list(
         review.answers.select_related("item").order_by("item__section__position", "item__position")
     )
-    missing = [answer.item.reference or str(answer.item.position) for answer in answers if not answer.rating]
+    waived = review_waived_answers(review=review, answers=answers)
+    missing = [
+        answer.item.reference or str(answer.item.position)
+        for answer in answers
+        if not answer.rating and answer.pk not in waived
+    ]
     if missing:
         raise ValidationError(
             _("Answer every item first (missing: %(items)s).") % {"items": ", ".join(missing)}
@@ -126,6 +146,7 @@ def review_complete(*, review: Review, actor: User, summary: str = "") -> Review
         answer.item.reference or str(answer.item.position)
         for answer in answers
         if answer.item.is_evidence_required
+        and answer.pk not in waived
         and answer.rating != Rating.NOT_APPLICABLE
         and not answer.has_evidence
     ]
@@ -146,9 +167,21 @@ def review_complete(*, review: Review, actor: User, summary: str = "") -> Review
             )
     check_transition(current=review.status, target=ReviewStatus.COMPLETED, transitions=REVIEW_TRANSITIONS)
     review.status, review.completed_at, review.summary = ReviewStatus.COMPLETED, timezone.now(), summary
-    review.score = review_score(answers=answers)
+    review.score = review_score(answers=answers, waived=waived)
     audited_save(review, actor=actor, update_fields=["status", "completed_at", "summary", "score"])
     return review
+
+
+def review_waived_answers(*, review: Review, answers: list[ReviewAnswer]) -> frozenset[int]:
+    """Answers whose every cited control the project declared not applicable (statement of applicability)."""
+    if not review.template.standard:
+        return frozenset()
+    not_applicable = project_not_applicable(project=review.project, standard=review.template.standard)
+    if not not_applicable:
+        return frozenset()
+    return frozenset(
+        answer.pk for answer in answers if answer_waiver(answer=answer, not_applicable=not_applicable)
+    )
 
 
 @transaction.atomic

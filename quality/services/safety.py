@@ -19,6 +19,7 @@ from quality.models import (
     IncidentStatus,
     LastMinuteRiskAnalysis,
     SafetyIncident,
+    SiteQualification,
     ToolboxMeeting,
     WorkedHours,
 )
@@ -141,3 +142,18 @@ def worked_hours_set(*, project: Project, month: date, hours: Decimal) -> Worked
         project=project, month=month.replace(day=1), defaults={"hours": hours}
     )
     return record
+
+
+QUALIFICATION_FIELDS = ("person", "company", "kind", "certificate_number", "valid_until")
+
+
+@transaction.atomic
+def site_qualification_record(*, project: Project, actor: User, **values) -> SiteQualification:
+    """Record a certificate (VCA, BA4/BA5) of someone working on the site, with its expiry."""
+    qualification = SiteQualification(
+        project=project,
+        recorded_by=actor,
+        **{field: values[field] for field in QUALIFICATION_FIELDS if field in values},
+    )
+    audited_save(qualification, actor=actor)
+    return qualification

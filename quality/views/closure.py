@@ -22,7 +22,7 @@ from quality.selectors import core as selectors
 from quality.services import closure as closure_services
 from quality.services import handover as services
 from quality.services import survey as survey_services
-from quality.views.common import require_perm, run_action
+from quality.views.common import require_perm, run_action, run_form_action
 
 HANDOVER_SORTS = {
     "project": "project__code",
@@ -38,7 +38,10 @@ def _closure_url(project) -> str:
 
 @login_required
 def closure(request, project_pk: int):
-    project = project_get_for_user(user=request.user, pk=project_pk)
+    return _closure_page(request, project_get_for_user(user=request.user, pk=project_pk))
+
+
+def _closure_page(request, project, survey_form=None):
     validation = (
         ClosureValidation.objects.select_related("checklist", "evaluated_by", "overridden_by")
         .filter(project=project)
@@ -50,7 +53,7 @@ def closure(request, project_pk: int):
         "checks": closure_checks_run(project=project),
         "can_manage": request.user.has_perm("quality.manage_closure", project),
         "can_override": request.user.has_perm("quality.override_closure", project),
-        "survey_form": forms.SurveySendForm(project=project),
+        "survey_form": survey_form if survey_form is not None else forms.SurveySendForm(project=project),
         "surveys": project.satisfaction_surveys.select_related("contact"),
         "handover": Handover.objects.filter(project=project).first(),
         "history": history_for(obj=validation) if validation else [],
@@ -58,7 +61,7 @@ def closure(request, project_pk: int):
         if project.phase == Phase.CLOSING
         else None,
     }
-    return render(request, "quality/closure.html", context)
+    return render(request, "quality/closure.html", context, status=200 if survey_form is None else 400)
 
 
 @login_required
@@ -95,15 +98,13 @@ def closure_override(request, project_pk: int):
 def survey_send(request, project_pk: int):
     project = project_get_for_user(user=request.user, pk=project_pk)
     require_perm(request.user, "quality.manage_closure", project)
-    form = forms.SurveySendForm(request.POST, project=project)
-    if not form.is_valid():
-        messages.error(request, _("Choose a contact of the customer with an email address."))
-        return redirect(_closure_url(project))
-    return run_action(
+    return run_form_action(
         request,
-        lambda: survey_services.survey_send(project=project, actor=request.user, **form.cleaned_data),
+        forms.SurveySendForm(request.POST, project=project),
+        lambda **data: survey_services.survey_send(project=project, actor=request.user, **data),
         success=_("Survey sent."),
         target=_closure_url(project),
+        page=lambda form: _closure_page(request, project, survey_form=form),
     )
 
 

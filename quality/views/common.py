@@ -1,8 +1,13 @@
 """Small helpers shared by the quality views."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect
+
+from pmo.lib.form_errors import form_add_service_error
 
 
 def require_perm(user, perm: str, obj=None) -> None:
@@ -20,3 +25,22 @@ def run_action(request, action, *, success: str, target):
     else:
         messages.success(request, success)
     return redirect(target)
+
+
+def run_form_action(
+    request, form, action: Callable[..., object], *, success: str, target, page: Callable[..., HttpResponse]
+) -> HttpResponse:
+    """Validate a form embedded in a page and call its service with the cleaned data.
+
+    On a refusal the page is shown again with the bound form (page(form)): what was typed stays and each
+    error sits under the field it is about, instead of a generic message after a redirect.
+    """
+    if form.is_valid():
+        try:
+            action(**form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(target)
+    return page(form)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pmo.lib.form_errors import form_add_service_error, form_error_text
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.selectors import history_for
 from projects.models import Document
@@ -17,7 +18,7 @@ from quality.models import ActionStatus, FindingStatus, Rating, ReviewAnswer, Re
 from quality.selectors import core as selectors
 from quality.services import checklists as checklist_services
 from quality.services import reviews as services
-from quality.views.common import require_perm, run_action
+from quality.views.common import require_perm, run_action, run_form_action
 
 REVIEW_SORTS = {"date": "scheduled_for", "project": "project__code", "status": "status", "score": "score"}
 FINDING_SORTS = {"number": "number", "project": "project__code", "severity": "severity", "status": "status"}
@@ -134,18 +135,47 @@ def review_create(request, project_pk: int):
 
 @login_required
 def review_detail(request, pk: int):
-    review = selectors.review_get_for_user(user=request.user, pk=pk)
-    can_answer = review.is_open and request.user.has_perm("quality.run_review", review.project)
-    context = {
+    return _review_page(request, selectors.review_get_for_user(user=request.user, pk=pk))
+
+
+def _answer_context(review, form=None) -> dict:
+    """What an answer row needs; with a refused form, its errors named by field label."""
+    return {
         "review": review,
-        "project": review.project,
-        "sections": selectors.review_sections(review=review),
-        "can_answer": can_answer,
         "ratings": Rating.choices,
         "documents": list(Document.objects.filter(project=review.project).order_by("title")),
+        "error": form_error_text(form) if form is not None else None,
+        "error_fields": set(form.errors) if form is not None else set(),
+    }
+
+
+def _review_page(request, review, typed=None, form=None):
+    """The review; after a refused answer (no htmx), that row shows what was typed and why."""
+    sections = selectors.review_sections(review=review)
+    if typed is not None:
+        sections = [
+            (section, [typed if answer.pk == typed.pk else answer for answer in answers])
+            for section, answers in sections
+        ]
+    context = _answer_context(review, form) | {
+        "project": review.project,
+        "sections": sections,
+        "can_answer": review.is_open and request.user.has_perm("quality.run_review", review.project),
+        "failed_answer_pk": typed.pk if typed is not None else None,
         "history": history_for(obj=review),
     }
-    return render(request, "quality/review_detail.html", context)
+    return render(request, "quality/review_detail.html", context, status=200 if form is None else 400)
+
+
+def _answer_as_typed(answer: ReviewAnswer, form) -> ReviewAnswer:
+    """The answer with the posted values on it, unsaved, so a refusal does not wipe what was typed."""
+    answer.rating = form.data.get("rating", "")
+    answer.comment = form.data.get("comment", "")
+    answer.evidence_reference = form.data.get("evidence_reference", "")
+    document = form.cleaned_data.get("evidence_document") if hasattr(form, "cleaned_data") else None
+    if document is not None:
+        answer.evidence_document = document
+    return answer
 
 
 @login_required
@@ -154,28 +184,25 @@ def answer_update(request, pk: int):
     answer = get_object_or_404(ReviewAnswer.objects.select_related("item", "review"), pk=pk)
     review = selectors.review_get_for_user(user=request.user, pk=answer.review_id, write=True)
     form = forms.AnswerForm(request.POST, request.FILES, project=review.project)
-    error = None
     if form.is_valid():
         try:
             answer = services.review_answer_save(answer=answer, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-    else:
-        error = " ".join(message for messages_ in form.errors.values() for message in messages_)
-    context = {
+        except ValidationError as error:
+            form_add_service_error(form, error)
+    refused = bool(form.errors)
+    if refused:
+        answer = _answer_as_typed(answer, form)
+    if not request.htmx:
+        if refused:
+            return _review_page(request, review, typed=answer, form=form)
+        return redirect(review)
+    context = _answer_context(review, form if refused else None) | {
         "answer": answer,
-        "review": review,
         "can_answer": True,
-        "error": error,
-        "ratings": Rating.choices,
-        "documents": list(Document.objects.filter(project=review.project).order_by("title")),
+        "failed_answer_pk": answer.pk if refused else None,
     }
-    if request.htmx:
-        # 200 even on a refusal: htmx swaps only successful responses, and the row shows the error.
-        return render(request, "quality/review_detail.html#answer-row", context)
-    if error:
-        messages.error(request, error)
-    return redirect(review)
+    # 200 even on a refusal: htmx swaps only successful responses, and the row shows the error.
+    return render(request, "quality/review_detail.html#answer-row", context)
 
 
 @login_required
@@ -236,7 +263,6 @@ def finding_create(request, project_pk: int):
 @require_http_methods(["GET", "POST"])
 def finding_detail(request, pk: int):
     finding = selectors.finding_get_for_user(user=request.user, pk=pk)
-    can_manage = finding.is_open and request.user.has_perm("quality.run_review", finding.project)
     form = forms.FindingUpdateForm(request.POST or None, instance=finding)
     if request.method == "POST":
         require_perm(request.user, "quality.run_review", finding.project)
@@ -248,17 +274,22 @@ def finding_detail(request, pk: int):
             else:
                 messages.success(request, _("Finding saved."))
                 return redirect(finding)
+    return _finding_page(request, finding, form)
+
+
+def _finding_page(request, finding, form, action_form=None):
     context = {
         "finding": finding,
         "project": finding.project,
         "actions": finding.actions.select_related("owner", "verified_by"),
         "form": form,
-        "action_form": forms.CorrectiveActionForm(),
+        "action_form": action_form if action_form is not None else forms.CorrectiveActionForm(),
         "verify_form": forms.ActionVerifyForm(),
-        "can_manage": can_manage,
+        "can_manage": finding.is_open and request.user.has_perm("quality.run_review", finding.project),
         "history": history_for(obj=finding),
     }
-    return render(request, "quality/finding_detail.html", context)
+    status = 400 if form.errors or (action_form is not None and action_form.errors) else 200
+    return render(request, "quality/finding_detail.html", context, status=status)
 
 
 @login_required
@@ -279,15 +310,13 @@ def finding_close(request, pk: int):
 def finding_action_create(request, pk: int):
     finding = selectors.finding_get_for_user(user=request.user, pk=pk)
     require_perm(request.user, "quality.run_review", finding.project)
-    form = forms.CorrectiveActionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Fill in the action, its owner and its due date."))
-        return redirect(finding)
-    return run_action(
+    return run_form_action(
         request,
-        lambda: services.corrective_action_create(finding=finding, actor=request.user, **form.cleaned_data),
+        forms.CorrectiveActionForm(request.POST),
+        lambda **data: services.corrective_action_create(finding=finding, actor=request.user, **data),
         success=_("Corrective action planned."),
         target=finding,
+        page=lambda form: _finding_page(request, finding, forms.FindingUpdateForm(instance=finding), form),
     )
 
 

@@ -16,7 +16,7 @@ from quality.models import SafetyIncident
 from quality.selectors import core as selectors
 from quality.services import reviews as review_services
 from quality.services import safety as services
-from quality.views.common import require_perm, run_action
+from quality.views.common import require_perm, run_action, run_form_action
 
 INCIDENT_SORTS = {"date": "occurred_at", "project": "project__code", "kind": "kind", "status": "status"}
 
@@ -43,14 +43,17 @@ def safety_dashboard(request):
 
 @login_required
 def project_safety(request, project_pk: int):
-    project = project_get_for_user(user=request.user, pk=project_pk)
+    return _safety_page(request, project_get_for_user(user=request.user, pk=project_pk))
+
+
+def _safety_page(request, project, hours_form=None):
     context = {
         "project": project,
         "safety": selectors.project_safety(project=project),
         "can_record": request.user.has_perm("quality.record_safety", project),
-        "hours_form": forms.WorkedHoursForm(),
+        "hours_form": hours_form if hours_form is not None else forms.WorkedHoursForm(),
     }
-    return render(request, "quality/project_safety.html", context)
+    return render(request, "quality/project_safety.html", context, status=200 if hours_form is None else 400)
 
 
 def _record_page(request, project_pk: int, form_class, service, success: str, title: str):
@@ -100,6 +103,19 @@ def toolbox_create(request, project_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def qualification_create(request, project_pk: int):
+    return _record_page(
+        request,
+        project_pk,
+        forms.SiteQualificationForm,
+        services.site_qualification_record,
+        _("Qualification recorded."),
+        _("Qualification of a person on site"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def incident_create(request, project_pk: int):
     return _record_page(
         request,
@@ -116,15 +132,13 @@ def incident_create(request, project_pk: int):
 def worked_hours_set(request, project_pk: int):
     project = project_get_for_user(user=request.user, pk=project_pk)
     require_perm(request.user, "quality.record_safety", project)
-    form = forms.WorkedHoursForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give a month and a number of hours."))
-        return redirect(_safety_url(project))
-    return run_action(
+    return run_form_action(
         request,
-        lambda: services.worked_hours_set(project=project, **form.cleaned_data),
+        forms.WorkedHoursForm(request.POST),
+        lambda **data: services.worked_hours_set(project=project, **data),
         success=_("Hours worked saved."),
         target=_safety_url(project),
+        page=lambda form: _safety_page(request, project, hours_form=form),
     )
 
 
@@ -132,7 +146,6 @@ def worked_hours_set(request, project_pk: int):
 @require_http_methods(["GET", "POST"])
 def incident_detail(request, pk: int):
     incident = selectors.incident_get_for_user(user=request.user, pk=pk)
-    can_record = request.user.has_perm("quality.record_safety", incident.project)
     form = forms.IncidentForm(request.POST or None, instance=incident)
     if request.method == "POST":
         require_perm(request.user, "quality.record_safety", incident.project)
@@ -144,17 +157,23 @@ def incident_detail(request, pk: int):
             else:
                 messages.success(request, _("Incident saved."))
                 return redirect(incident)
+    return _incident_page(request, incident, form)
+
+
+def _incident_page(request, incident, form, action_form=None):
+    can_record = request.user.has_perm("quality.record_safety", incident.project)
     context = {
         "incident": incident,
         "project": incident.project,
         "form": form,
         "actions": incident.actions.select_related("owner", "verified_by"),
-        "action_form": forms.CorrectiveActionForm(),
+        "action_form": action_form if action_form is not None else forms.CorrectiveActionForm(),
         "verify_form": forms.ActionVerifyForm(),
         "can_record": can_record and incident.status != "closed",
         "history": history_for(obj=incident),
     }
-    return render(request, "quality/incident_detail.html", context)
+    status = 400 if form.errors or (action_form is not None and action_form.errors) else 200
+    return render(request, "quality/incident_detail.html", context, status=status)
 
 
 @login_required
@@ -175,15 +194,13 @@ def incident_close(request, pk: int):
 def incident_action_create(request, pk: int):
     incident = selectors.incident_get_for_user(user=request.user, pk=pk)
     require_perm(request.user, "quality.record_safety", incident.project)
-    form = forms.CorrectiveActionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Fill in the action, its owner and its due date."))
-        return redirect(incident)
-    return run_action(
+    return run_form_action(
         request,
-        lambda: review_services.corrective_action_create(
-            incident=incident, actor=request.user, **form.cleaned_data
+        forms.CorrectiveActionForm(request.POST),
+        lambda **data: review_services.corrective_action_create(
+            incident=incident, actor=request.user, **data
         ),
         success=_("Corrective action planned."),
         target=incident,
+        page=lambda form: _incident_page(request, incident, forms.IncidentForm(instance=incident), form),
     )

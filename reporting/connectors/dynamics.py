@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from procurement.models import Supplier
 from procurement.services.suppliers import supplier_create, supplier_update
 from projects.models import Project
-from reporting.connectors.http import OAuthToken, RemoteError, RestClient
+from reporting.connectors.http import MappingRefused, OAuthToken, RemoteError, RestClient
 from reporting.connectors.mapping import mapping_for
 from reporting.connectors.runs import RunRecorder
 from reporting.models import (
@@ -35,94 +35,163 @@ from reporting.models import (
 )
 
 API_PATH = "/api/data/v9.2/"
-VENDOR_TABLE = "msdyn_vendors"
 SUPPLIER_ENTITY = "suppliers"
 FORMATTED = "@OData.Community.Display.V1.FormattedValue"
 PROJECT_CODE = re.compile(r"\bP-\d{4}-\d{4,}\b")
+# Editions (settings.DYNAMICS365["EDITION"]): which apps, hence which tables, the environment has.
+PROJECT_OPERATIONS, SUPPLY_CHAIN, FIELD_SERVICE = "project_operations", "supply_chain", "field_service"
+EDITIONS = frozenset({PROJECT_OPERATIONS, SUPPLY_CHAIN, FIELD_SERVICE})
+ACCOUNT_FILTER_CHUNK = 40  # account ids per $filter (…or…): keeps the URL short
 
 
 @dataclass(frozen=True)
 class Entity:
     entity_set: str
+    logical_name: str  # for EntityDefinitions(LogicalName='…')
     key: str
     model: type | None  # None: the rows only link projects
     defaults: dict[str, str]
     filter: str = ""
+    filter_columns: tuple[str, ...] = ()
     resolves_project: bool = False
     money_fields: tuple[str, ...] = field(default=())
     date_fields: tuple[str, ...] = field(default=())
 
 
-# Column names from REFERENCE §2 (Dataverse); an administrator overrides them per entity set (FieldMapping).
-PROJECTS = Entity("msdyn_projects", "msdyn_projectid", None, {"code": "msdyn_subject"})
-ENTITIES = (
-    Entity(
-        "opportunities",
-        "opportunityid",
-        D365Opportunity,
-        {
-            "name": "name",
-            "account_id": "_parentaccountid_value",
-            "account_name": f"_parentaccountid_value{FORMATTED}",
-            "estimated_value": "estimatedvalue",
-            "estimated_close_date": "estimatedclosedate",
-            "state": f"statecode{FORMATTED}",
-            "description": "description",
-        },
-        money_fields=("estimated_value",),
-        date_fields=("estimated_close_date",),
-    ),
-    Entity(
-        "msdyn_vendors",
-        "msdyn_vendorid",
-        D365Vendor,
-        {
-            "account_number": "msdyn_vendoraccountnumber",
-            "name": "msdyn_name",
-            "email": "msdyn_primaryemailaddress",
-            "street": "msdyn_addressstreet",
-            "postal_code": "msdyn_addresszipcode",
-            "city": "msdyn_addresscity",
-            "country": "msdyn_addresscountryregionid",
-        },
-    ),
-    Entity(
+# Default columns per entity set; reporting/connectors/README.md cites the entity reference of each.
+# An administrator overrides them per entity set (FieldMapping); every run checks them against the
+# environment's metadata before it stores anything.
+PROJECTS = Entity("msdyn_projects", "msdyn_project", "msdyn_projectid", None, {"code": "msdyn_subject"})
+OPPORTUNITIES = Entity(
+    "opportunities",
+    "opportunity",
+    "opportunityid",
+    D365Opportunity,
+    {
+        "name": "name",
+        "account_id": "_parentaccountid_value",
+        "account_name": f"_parentaccountid_value{FORMATTED}",
+        "estimated_value": "estimatedvalue",
+        "estimated_close_date": "estimatedclosedate",
+        "state": f"statecode{FORMATTED}",
+        "description": "description",
+    },
+    money_fields=("estimated_value",),
+    date_fields=("estimated_close_date",),
+)
+# The dual-write vendor (VendorsV2 → msdyn_vendors): the country as ISO 3166 alpha-2, not the F&O code.
+VENDORS = Entity(
+    "msdyn_vendors",
+    "msdyn_vendor",
+    "msdyn_vendorid",
+    D365Vendor,
+    {
+        "account_number": "msdyn_vendoraccountnumber",
+        "name": "msdyn_name",
+        "email": "msdyn_primaryemailaddress",
+        "street": "msdyn_addressstreet",
+        "postal_code": "msdyn_addresszipcode",
+        "city": "msdyn_addresscity",
+        "country": "msdyn_addresscountryregionisocode",
+    },
+)
+# A purchase order's msdyn_vendor is an account: read for the vendors the orders point to.
+ACCOUNTS = Entity(
+    "accounts",
+    "account",
+    "accountid",
+    D365Vendor,
+    {
+        "account_number": "accountnumber",
+        "name": "name",
+        "email": "emailaddress1",
+        "street": "address1_line1",
+        "postal_code": "address1_postalcode",
+        "city": "address1_city",
+        "country": "address1_country",  # free text: used only when it is a two-letter code
+    },
+)
+PURCHASE_ORDER_COLUMNS = {
+    "number": "msdyn_name",
+    "vendor_account_id": "_msdyn_vendor_value",
+    "vendor_name": f"_msdyn_vendor_value{FORMATTED}",
+    "amount": "msdyn_totalamount",
+    "expected_date": "msdyn_dateexpected",
+    # No project column is documented on msdyn_purchaseorder: map `project_reference` to the
+    # environment's own lookup (e.g. _new_project_value) or put our project code in the order's name.
+}
+# Field Service alone: system status and approval status (msdyn_purchaseorder entity reference).
+FIELD_SERVICE_PO_STATUS = {
+    "status": f"msdyn_systemstatus{FORMATTED}",
+    "status_code": "msdyn_systemstatus",
+    "approval_status": f"msdyn_approvalstatus{FORMATTED}",
+}
+# With Supply Chain Management: the statuses the dual-write map (PurchaseOrderHeadersV2) keeps in sync.
+SUPPLY_CHAIN_PO_STATUS = {
+    "status": f"msdyn_purchaseorderstatus{FORMATTED}",
+    "status_code": "msdyn_purchaseorderstatus",
+    "approval_status": f"msdyn_documentapprovalstatus{FORMATTED}",
+}
+ACTUALS = Entity(
+    "msdyn_actuals",
+    "msdyn_actual",
+    "msdyn_actualid",
+    D365Actual,
+    {
+        "project_reference": "_msdyn_project_value",
+        "description": "msdyn_description",
+        "document_date": "msdyn_documentdate",
+        "quantity": "msdyn_quantity",
+        "amount": "msdyn_amount",
+        "transaction_type": f"msdyn_transactiontypecode{FORMATTED}",
+        "classification": f"msdyn_transactionclassification{FORMATTED}",
+        "classification_code": "msdyn_transactionclassification",
+    },
+    # Cost actuals only (192350000 Cost); sales-side actuals are not our spending.
+    filter="msdyn_transactiontypecode eq 192350000",
+    filter_columns=("msdyn_transactiontypecode",),
+    resolves_project=True,
+    money_fields=("amount",),
+    date_fields=("document_date",),
+)
+
+
+def edition() -> frozenset[str]:
+    configured = frozenset(part.strip() for part in settings.DYNAMICS365.get("EDITION", []) if part.strip())
+    unknown = configured - EDITIONS
+    if unknown:
+        raise RemoteError(
+            f"D365_EDITION: unknown {', '.join(sorted(unknown))} (use {', '.join(sorted(EDITIONS))})."
+        )
+    return configured
+
+
+def purchase_orders_entity(apps: frozenset[str]) -> Entity:
+    status = SUPPLY_CHAIN_PO_STATUS if SUPPLY_CHAIN in apps else FIELD_SERVICE_PO_STATUS
+    return Entity(
         "msdyn_purchaseorders",
+        "msdyn_purchaseorder",
         "msdyn_purchaseorderid",
         D365PurchaseOrder,
-        {
-            "number": "msdyn_name",
-            "project_reference": "_msdyn_project_value",
-            "vendor_name": f"_msdyn_vendor_value{FORMATTED}",
-            "status": f"msdyn_purchaseorderstatus{FORMATTED}",
-            "approval_status": f"msdyn_documentapprovalstatus{FORMATTED}",
-            "amount": "msdyn_totalamount",
-            "expected_date": "msdyn_dateexpected",
-        },
+        PURCHASE_ORDER_COLUMNS | status,
         resolves_project=True,
         money_fields=("amount",),
         date_fields=("expected_date",),
-    ),
-    Entity(
-        "msdyn_actuals",
-        "msdyn_actualid",
-        D365Actual,
-        {
-            "project_reference": "_msdyn_project_value",
-            "description": "msdyn_description",
-            "document_date": "msdyn_documentdate",
-            "quantity": "msdyn_quantity",
-            "amount": "msdyn_amount",
-            "transaction_type": f"msdyn_transactiontypecode{FORMATTED}",
-            "classification": f"msdyn_transactionclassification{FORMATTED}",
-        },
-        # Cost actuals only (192350000 Cost); sales-side actuals are not our spending.
-        filter="msdyn_transactiontypecode eq 192350000",
-        resolves_project=True,
-        money_fields=("amount",),
-        date_fields=("document_date",),
-    ),
-)
+    )
+
+
+def entities_for(apps: frozenset[str]) -> list[Entity]:
+    """The entity sets this environment has, in pull order (projects first, to link the rest)."""
+    chosen = []
+    if PROJECT_OPERATIONS in apps:
+        chosen += [PROJECTS, OPPORTUNITIES]
+    if SUPPLY_CHAIN in apps:
+        chosen.append(VENDORS)
+    if SUPPLY_CHAIN in apps or FIELD_SERVICE in apps:
+        chosen.append(purchase_orders_entity(apps))
+    if PROJECT_OPERATIONS in apps:
+        chosen.append(ACTUALS)
+    return chosen
 
 
 def dynamics_client(*, sleep=None) -> RestClient:
@@ -161,11 +230,18 @@ def dynamics_client(*, sleep=None) -> RestClient:
 
 
 def entity_rows(
-    client: RestClient, entity: Entity, mapping: dict[str, str], since: datetime | None
+    client: RestClient,
+    entity: Entity,
+    mapping: dict[str, str],
+    since: datetime | None,
+    *,
+    condition: str = "",
 ) -> Iterator[list[dict]]:
     """Pages of rows changed since the cursor, oldest change first, following `@odata.nextLink`."""
     columns = sorted({entity.key, "modifiedon", *(remote.split("@")[0] for remote in mapping.values())})
     filters = [entity.filter] if entity.filter else []
+    if condition:
+        filters.append(condition)
     if since:
         filters.append(f"modifiedon ge {since.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}")
     params: dict | None = {"$select": ",".join(columns), "$orderby": "modifiedon asc"}
@@ -214,26 +290,89 @@ def _modified(value) -> datetime | None:
     return parse_datetime(value) if value else None
 
 
+def _attribute_of(remote: str) -> tuple[str, bool]:
+    """`_msdyn_vendor_value@…FormattedValue` → ("msdyn_vendor", True): the attribute and whether a lookup."""
+    name = remote.split("@")[0]
+    if name.startswith("_") and name.endswith("_value"):
+        return name[1:-6], True
+    return name, False
+
+
+LOOKUP_TYPES = frozenset({"Lookup", "Customer", "Owner"})
+
+
 class DynamicsPull:
-    """Link projects, then pull each entity set; one failing entity set does not stop the others."""
+    """Check the mapping, link projects, then pull each entity set; a failing set does not stop the rest."""
 
     def __init__(self, *, client: RestClient, recorder: RunRecorder, dry_run: bool = False):
         self.client = client
         self.recorder = recorder
         self.dry_run = dry_run
         self.project_links: dict[str, int] = {}
+        self.attributes_cache: dict[str, dict[str, str] | None] = {}  # per run: logical name → attributes
 
     def run(self) -> None:
-        for entity in (PROJECTS, *ENTITIES):
+        apps = edition()
+        entities = entities_for(apps)
+        mappings = {entity.entity_set: self.mapping(entity) for entity in entities}
+        checked = [*entities, ACCOUNTS] if any(e.model is D365PurchaseOrder for e in entities) else entities
+        self.verify(checked, {**mappings, ACCOUNTS.entity_set: self.mapping(ACCOUNTS)})
+        for entity in entities:
             try:
-                self.pull(entity)
+                self.pull(entity, mappings[entity.entity_set])
             except RemoteError as error:
                 self.recorder.fail(entity.entity_set, "", error)
 
-    def pull(self, entity: Entity) -> None:
-        mapping = mapping_for(
+    @staticmethod
+    def mapping(entity: Entity) -> dict[str, str]:
+        return mapping_for(
             connector=Connector.DYNAMICS365, remote_table=entity.entity_set, defaults=entity.defaults
         )
+
+    def attributes(self, entity: Entity) -> dict[str, str] | None:
+        """The table's attributes from EntityDefinitions (None: no such table), read once per run."""
+        if entity.logical_name not in self.attributes_cache:
+            url = (
+                settings.DYNAMICS365["ENVIRONMENT_URL"].rstrip("/")
+                + API_PATH
+                + f"EntityDefinitions(LogicalName='{entity.logical_name}')/Attributes"
+            )
+            try:
+                body = self.client.request("GET", url, params={"$select": "LogicalName,AttributeType"}).json()
+            except RemoteError as error:
+                if error.status != 404:
+                    raise
+                body = None
+            self.attributes_cache[entity.logical_name] = (
+                None
+                if body is None
+                else {row["LogicalName"]: row.get("AttributeType", "") for row in body.get("value", [])}
+            )
+        return self.attributes_cache[entity.logical_name]
+
+    def verify(self, entities: list[Entity], mappings: dict[str, dict[str, str]]) -> None:
+        """Refuse the run, naming every unknown table and column, before anything is stored."""
+        unknown = []
+        for entity in entities:
+            attributes = self.attributes(entity)
+            if attributes is None:
+                unknown.append(entity.entity_set)
+                continue
+            remotes = {
+                entity.key,
+                "modifiedon",
+                *entity.filter_columns,
+                *mappings[entity.entity_set].values(),
+            }
+            for remote in sorted(remotes):
+                name, is_lookup = _attribute_of(remote)
+                kind = attributes.get(name)
+                if kind is None or (kind in LOOKUP_TYPES) != is_lookup:
+                    unknown.append(f"{entity.entity_set}.{remote.split('@')[0]}")
+        if unknown:
+            raise MappingRefused(sorted(set(unknown)))
+
+    def pull(self, entity: Entity, mapping: dict[str, str]) -> None:
         cursor, _created = SyncCursor.objects.get_or_create(
             connector=Connector.DYNAMICS365, entity=entity.entity_set
         )
@@ -250,13 +389,43 @@ class DynamicsPull:
             else:
                 self.store(entity, rows, mapping)
             if entity.model is D365Vendor:
-                self.match_suppliers([str(row[entity.key]) for row in rows])
+                self.match_suppliers(entity, [str(row[entity.key]) for row in rows])
+            if entity.model is D365PurchaseOrder:
+                self.pull_vendor_accounts([str(row[entity.key]) for row in rows])
             modified = [m for m in (_modified(row.get("modifiedon")) for row in rows) if m]
             if modified:
                 latest = max([latest, *modified]) if latest else max(modified)
         if not self.dry_run and latest != cursor.modified_since:
             cursor.modified_since = latest
             cursor.save(update_fields=["modified_since", "updated_at"])
+
+    def pull_vendor_accounts(self, order_ids: list[str]) -> None:
+        """The accounts these orders buy from: stored as vendors, matched to suppliers, set on the orders."""
+        if self.dry_run:
+            return
+        orders = list(D365PurchaseOrder.objects.filter(remote_id__in=order_ids).exclude(vendor_account_id=""))
+        account_ids = sorted({order.vendor_account_id for order in orders})
+        if not account_ids:
+            return
+        mapping = self.mapping(ACCOUNTS)
+        for start in range(0, len(account_ids), ACCOUNT_FILTER_CHUNK):
+            chunk = account_ids[start : start + ACCOUNT_FILTER_CHUNK]
+            condition = " or ".join(f"accountid eq {account_id}" for account_id in chunk)
+            for rows in entity_rows(self.client, ACCOUNTS, mapping, None, condition=condition):
+                self.store(ACCOUNTS, rows, mapping)
+        self.match_suppliers(ACCOUNTS, account_ids)
+        suppliers = dict(
+            RemoteLink.objects.filter(
+                connector=Connector.DYNAMICS365, remote_table=ACCOUNTS.entity_set, remote_id__in=account_ids
+            ).values_list("remote_id", "local_id")
+        )
+        changed = []
+        for order in orders:
+            supplier_id = suppliers.get(order.vendor_account_id)
+            if order.supplier_id != supplier_id:
+                order.supplier_id = supplier_id
+                changed.append(order)
+        D365PurchaseOrder.objects.bulk_update(changed, ["supplier"])
 
     def link_projects(self, rows: list[dict], mapping: dict[str, str]) -> None:
         codes = {}
@@ -292,7 +461,11 @@ class DynamicsPull:
             values["raw"] = row
             if entity.resolves_project:
                 values["project_id"] = self.project_links.get(values.get("project_reference") or "")
+            if entity.model is D365Vendor:
+                values["source_table"] = entity.entity_set
             incoming[str(row[entity.key])] = values
+        if entity.model is D365PurchaseOrder:
+            self._projects_by_code(incoming.values())
         existing = {obj.remote_id: obj for obj in entity.model.objects.filter(remote_id__in=incoming)}
         new, changed, now = [], [], timezone.now()
         for remote_id, values in incoming.items():
@@ -316,12 +489,24 @@ class DynamicsPull:
         self.recorder.count(entity.entity_set, "created", len(new))
         self.recorder.count(entity.entity_set, "updated", len(changed))
 
-    def match_suppliers(self, remote_ids: list[str]) -> None:
+    @staticmethod
+    def _projects_by_code(orders) -> None:
+        """No project column is documented on msdyn_purchaseorder: an order named with our code is ours."""
+        wanting = []
+        for values in orders:
+            match = PROJECT_CODE.search(values.get("number") or "")
+            if values.get("project_id") is None and match:
+                wanting.append((match.group(), values))
+        found = dict(Project.objects.filter(code__in={code for code, _ in wanting}).values_list("code", "pk"))
+        for code, values in wanting:
+            values["project_id"] = found.get(code)
+
+    def match_suppliers(self, entity: Entity, remote_ids: list[str]) -> None:
         """Vendors become our suppliers: linked by name the first time, created when unknown, then kept."""
         vendors = D365Vendor.objects.filter(remote_id__in=remote_ids) if not self.dry_run else []
         links = dict(
             RemoteLink.objects.filter(
-                connector=Connector.DYNAMICS365, remote_table=VENDOR_TABLE, remote_id__in=remote_ids
+                connector=Connector.DYNAMICS365, remote_table=entity.entity_set, remote_id__in=remote_ids
             ).values_list("remote_id", "local_id")
         )
         suppliers = {supplier.pk: supplier for supplier in Supplier.objects.filter(pk__in=links.values())}
@@ -332,12 +517,16 @@ class DynamicsPull:
         for vendor in vendors:
             supplier = suppliers.get(links.get(vendor.remote_id)) or by_name.get(vendor.name.casefold())
             try:
-                self._supplier_upsert(vendor, supplier, linked=vendor.remote_id in links)
+                self._supplier_upsert(
+                    vendor, supplier, linked=vendor.remote_id in links, table=entity.entity_set
+                )
             except ValidationError as error:
                 self.recorder.fail(SUPPLIER_ENTITY, vendor.name, ValueError("; ".join(error.messages)))
 
     @transaction.atomic
-    def _supplier_upsert(self, vendor: D365Vendor, supplier: Supplier | None, *, linked: bool) -> None:
+    def _supplier_upsert(
+        self, vendor: D365Vendor, supplier: Supplier | None, *, linked: bool, table: str
+    ) -> None:
         values = {
             "name": vendor.name[:200],
             "email": vendor.email,
@@ -345,7 +534,8 @@ class DynamicsPull:
             "postal_code": vendor.postal_code[:10],
             "city": vendor.city,
         }
-        if len(vendor.country) == 2:
+        # ISO 3166 alpha-2 only: msdyn_addresscountryregionid holds the F&O code (NLD), not the ISO one.
+        if len(vendor.country) == 2 and vendor.country.isalpha():
             values["country"] = vendor.country.upper()
         if supplier is None:
             supplier = supplier_create(actor=None, **values)
@@ -358,7 +548,7 @@ class DynamicsPull:
         if not linked:
             RemoteLink.objects.update_or_create(
                 connector=Connector.DYNAMICS365,
-                remote_table=VENDOR_TABLE,
+                remote_table=table,
                 remote_id=vendor.remote_id,
                 defaults={"local_model": "procurement.supplier", "local_id": supplier.pk},
             )

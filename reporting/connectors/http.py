@@ -174,3 +174,22 @@ class RestClient:
                 )
             return seconds
         return self._backoff(attempt)
+
+
+class MappingRefused(RemoteError):
+    """The remote metadata lacks a mapped table or column: the run refuses before it writes anything."""
+
+    def __init__(self, unknown: list[str]):
+        from django.utils.translation import gettext
+
+        self.unknown = unknown
+        super().__init__(
+            gettext(
+                "The mapping names columns that do not exist on the remote system: %(columns)s. "
+                "Nothing was written. Correct the field mappings (or the remote schema) and run again."
+            )
+            % {"columns": ", ".join(unknown)}
+        )
+
+    def __str__(self) -> str:
+        return self.message

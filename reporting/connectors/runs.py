@@ -10,8 +10,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from reporting.connectors.http import RemoteError
+from reporting.connectors.http import MappingRefused, RemoteError
 from reporting.models import Connector, SyncFailure, SyncRun
 
 logger = logging.getLogger(__name__)
@@ -147,6 +148,14 @@ def sync_run_execute(*, run_id: int) -> SyncRun | None:
                 dynamics.DynamicsPull(
                     client=dynamics.dynamics_client(), recorder=recorder, dry_run=run.is_dry_run
                 ).run()
+        except MappingRefused as error:
+            # One line per unknown column in the run log, so that each can be corrected.
+            for column in error.unknown:
+                table, _, name = column.partition(".")
+                recorder.fail(
+                    table, name, ValueError(gettext("This column does not exist on the remote system."))
+                )
+            return recorder.finish(error=str(error))
         except RemoteError as error:
             return recorder.finish(error=str(error))
         except Exception as error:

@@ -3,6 +3,14 @@
 Upsert by correlation: a RemoteLink keeps our record ↔ the sys_id ServiceNow gave back. Before creating a
 record we look it up by `correlation_id` too, so a run that died after the POST but before saving the link
 does not create a duplicate on the next run. A payload equal to the one last sent is skipped.
+
+Safety rules (issue 12), because the Table API silently ignores a query on a column that does not exist:
+- before anything is written, every mapped column is checked against `sys_dictionary` (once per run);
+  one unknown column and the run refuses, naming each of them;
+- a record is updated only when the record ServiceNow returns carries our correlation value (projects) or
+  our project's sys_id (status reports, risks, issues): checked on the returned record, not only in the query;
+- a lookup that finds more than one record stops that record with a readable failure;
+- the link is saved under the database's unique constraints; a clash is a failure, never a crash.
 """
 
 import hashlib
@@ -13,9 +21,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from projects.models import Issue, Phase, Project, Risk
-from reporting.connectors.http import BasicAuth, OAuthToken, RemoteError, RestClient
+from reporting.connectors.http import BasicAuth, MappingRefused, OAuthToken, RemoteError, RestClient
 from reporting.connectors.mapping import mapping_for
 from reporting.connectors.runs import RunRecorder
 from reporting.models import Connector, ProgressUpdate, RemoteLink
@@ -25,7 +35,8 @@ STATUS_TABLE = "project_status"
 RISK_TABLE = "risk"
 ISSUE_TABLE = "issue"
 
-# Documented columns (REFERENCE §1.6); check them against the instance with `connector_discover servicenow`.
+# Default columns; reporting/connectors/README.md cites the page for each. Every run checks them (and an
+# administrator's overrides) against the instance's sys_dictionary before it writes.
 DEFAULT_MAPPINGS: dict[str, dict[str, str]] = {
     PROJECT_TABLE: {
         "code": "correlation_id",
@@ -43,7 +54,8 @@ DEFAULT_MAPPINGS: dict[str, dict[str, str]] = {
         "rag_schedule": "schedule",
         "rag_cost": "cost",
         "rag_scope": "scope",
-        "done_this_period": "comments",
+        # "Comments"/"Executive Summary" are form labels without a documented column: map them once
+        # `connector_discover` shows the instance's column (FieldMapping done_this_period → <column>).
     },
     # Pushed only with SERVICENOW_PUSH_REGISTERS=true. Probability and impact are left out by default:
     # ServiceNow's scale (Absolute/High/Moderate/Low) is not our 1-5: map them once discover shows it.
@@ -133,12 +145,29 @@ def table_list(client: RestClient, table: str, *, query: str = "", fields: str =
         params = None  # the next link carries every parameter
 
 
-def _find_by_correlation(client: RestClient, table: str, column: str, value: str) -> str | None:
+def _value(field) -> str:
+    """A reference comes back as {"link", "value"} unless sysparm_exclude_reference_link=true."""
+    if isinstance(field, dict):
+        return str(field.get("value", ""))
+    return "" if field is None else str(field)
+
+
+def _find_by_correlation(client: RestClient, table: str, column: str, value: str) -> list[str]:
+    """The sys_ids of the records whose column really holds the value (the query alone proves nothing)."""
     query = f"{column}={value}^ORDERBYsys_created_on^ORDERBYsys_id"
-    params = {"sysparm_query": query, "sysparm_fields": "sys_id", "sysparm_limit": 1}
+    params = {
+        "sysparm_query": query,
+        "sysparm_fields": f"sys_id,{column}",
+        "sysparm_limit": 2,
+        "sysparm_exclude_reference_link": "true",
+    }
     response = client.request("GET", _url(f"/api/now/table/{table}"), params=params)
     rows = response.json().get("result", [])
-    return rows[0]["sys_id"] if rows else None
+    return [_value(row.get("sys_id")) for row in rows if _value(row.get(column)) == value]
+
+
+class RecordRefused(RemoteError):
+    """This record must not be written: it is not ours, or the lookup is ambiguous."""
 
 
 def _text(value) -> str:
@@ -170,6 +199,8 @@ class Record:
     reference: str
     payload: dict[str, str]
     correlation: tuple[str, str] | None = None  # (column, value) to find a record created before
+    # (column, value) the remote record must carry for us to update it: our correlation or our project.
+    owner: tuple[str, str] | None = None
 
 
 class ServiceNowPush:
@@ -183,16 +214,36 @@ class ServiceNowPush:
             (link.remote_table, link.local_model, link.local_id): link
             for link in RemoteLink.objects.filter(connector=Connector.SERVICENOW)
         }
+        self.columns_cache: dict[str, dict[str, str]] = {}  # sys_dictionary per table, read once per run
+
+    def mappings(self) -> dict[str, dict[str, str]]:
+        tables = [PROJECT_TABLE, STATUS_TABLE]
+        if settings.SERVICENOW.get("PUSH_REGISTERS"):
+            tables += [RISK_TABLE, ISSUE_TABLE]
+        return {
+            table: mapping_for(
+                connector=Connector.SERVICENOW, remote_table=table, defaults=DEFAULT_MAPPINGS[table]
+            )
+            for table in tables
+        }
+
+    def verify(self, mappings: dict[str, dict[str, str]]) -> None:
+        """Refuse the run, naming every unknown column, unless sys_dictionary knows each mapped one."""
+        unknown = []
+        for table, mapping in mappings.items():
+            columns = self.columns_cache.get(table)
+            if columns is None:
+                columns = self.columns_cache[table] = _columns(self.client, table)
+            unknown += [
+                f"{table}.{remote}" for remote in sorted(set(mapping.values())) if remote not in columns
+            ]
+        if unknown:
+            raise MappingRefused(unknown)
 
     def run(self) -> None:
-        project_mapping = mapping_for(
-            connector=Connector.SERVICENOW,
-            remote_table=PROJECT_TABLE,
-            defaults=DEFAULT_MAPPINGS[PROJECT_TABLE],
-        )
-        status_mapping = mapping_for(
-            connector=Connector.SERVICENOW, remote_table=STATUS_TABLE, defaults=DEFAULT_MAPPINGS[STATUS_TABLE]
-        )
+        mappings = self.mappings()
+        self.verify(mappings)
+        project_mapping, status_mapping = mappings[PROJECT_TABLE], mappings[STATUS_TABLE]
         for project in Project.objects.order_by("pk").iterator(chunk_size=500):
             self.push(self.project_record(project, project_mapping))
         updates = ProgressUpdate.objects.select_related("project").order_by("pk")
@@ -203,14 +254,12 @@ class ServiceNowPush:
                 continue
             self.push(self.status_record(update, project_sys_id, status_mapping))
         if settings.SERVICENOW.get("PUSH_REGISTERS"):
-            self.push_registers()
+            self.push_registers(mappings)
 
-    def push_registers(self) -> None:
+    def push_registers(self, mappings: dict[str, dict[str, str]]) -> None:
         """Risks to `risk` and issues to `issue`, each linked to its project's sys_id."""
         for table, model in ((RISK_TABLE, Risk), (ISSUE_TABLE, Issue)):
-            mapping = mapping_for(
-                connector=Connector.SERVICENOW, remote_table=table, defaults=DEFAULT_MAPPINGS[table]
-            )
+            mapping = mappings[table]
             for entry in model.objects.select_related("project").order_by("pk").iterator(chunk_size=500):
                 project_sys_id = self.remote_id(PROJECT_TABLE, "projects.project", entry.project_id)
                 if project_sys_id is None:
@@ -228,7 +277,9 @@ class ServiceNowPush:
         values |= {"project": project_sys_id, "title": entry.title, "description": description}
         reference = f"{entry.project.code} {table} {entry.number}"
         local_model = f"projects.{type(entry).__name__.lower()}"
-        return Record(table, local_model, entry.pk, reference, _payload(values, mapping))
+        return Record(
+            table, local_model, entry.pk, reference, _payload(values, mapping), owner=_owner(mapping, values)
+        )
 
     def project_record(self, project: Project, mapping: dict[str, str]) -> Record:
         values = {
@@ -250,6 +301,7 @@ class ServiceNowPush:
             project.code,
             _payload(values, mapping),
             correlation,
+            owner=correlation,
         )
 
     def status_record(self, update: ProgressUpdate, project_sys_id: str, mapping: dict[str, str]) -> Record:
@@ -264,7 +316,12 @@ class ServiceNowPush:
             values[f"rag_{dimension}"] = RAG_TO_HEALTH.get(getattr(update, f"rag_{dimension}"), "")
         reference = f"{update.project.code} {update.period_end:%Y-%m-%d}"
         return Record(
-            STATUS_TABLE, "reporting.progressupdate", update.pk, reference, _payload(values, mapping)
+            STATUS_TABLE,
+            "reporting.progressupdate",
+            update.pk,
+            reference,
+            _payload(values, mapping),
+            owner=_owner(mapping, values),
         )
 
     def remote_id(self, table: str, local_model: str, local_id: int) -> str | None:
@@ -282,35 +339,112 @@ class ServiceNowPush:
             return
         try:
             sys_id, created = self._upsert(record, link)
+            self._link_save(record, sys_id, digest)
         except RemoteError as error:
             self.recorder.fail(record.table, record.reference, error)
             return
-        self.links[(record.table, record.local_model, record.local_id)] = RemoteLink.objects.update_or_create(
-            connector=Connector.SERVICENOW,
-            remote_table=record.table,
-            local_model=record.local_model,
-            local_id=record.local_id,
-            defaults={"remote_id": sys_id, "payload_hash": digest},
-        )[0]
         self.recorder.count(record.table, "created" if created else "updated")
 
-    def _upsert(self, record: Record, link: RemoteLink | None) -> tuple[str, bool]:
-        sys_id = link.remote_id if link else None
-        if sys_id is None and record.correlation:
-            sys_id = _find_by_correlation(self.client, record.table, *record.correlation)
-        if sys_id:
-            try:
-                self.client.request(
-                    "PATCH", _url(f"/api/now/table/{record.table}/{sys_id}"), json=record.payload
+    def _link_save(self, record: Record, sys_id: str, digest: str) -> None:
+        """Save the link under the unique constraints; a clash with another record's link is a failure."""
+        key = (record.table, record.local_model, record.local_id)
+        try:
+            with transaction.atomic():
+                self.links[key] = RemoteLink.objects.update_or_create(
+                    connector=Connector.SERVICENOW,
+                    remote_table=record.table,
+                    local_model=record.local_model,
+                    local_id=record.local_id,
+                    defaults={"remote_id": sys_id, "payload_hash": digest},
+                )[0]
+        except IntegrityError as error:
+            other = RemoteLink.objects.filter(
+                connector=Connector.SERVICENOW, remote_table=record.table, remote_id=sys_id
+            ).first()
+            owner = f"{other.local_model} #{other.local_id}" if other else "?"
+            raise RecordRefused(
+                gettext("%(table)s record %(sys_id)s is already linked to %(owner)s.")
+                % {"table": record.table, "sys_id": sys_id, "owner": owner}
+            ) from error
+
+    def _read(self, table: str, sys_id: str, fields: str) -> dict | None:
+        """One record as ServiceNow returns it; None when it is gone (or an ACL hides it: 404 too)."""
+        params = {"sysparm_fields": fields, "sysparm_exclude_reference_link": "true"}
+        try:
+            response = self.client.request("GET", _url(f"/api/now/table/{table}/{sys_id}"), params=params)
+        except RemoteError as error:
+            if error.status == 404:
+                return None
+            raise
+        return response.json().get("result") or {}
+
+    def _check_owner(self, record: Record, remote: dict) -> None:
+        if record.owner is None:
+            return
+        column, expected = record.owner
+        found = _value(remote.get(column))
+        if found != expected:
+            raise RecordRefused(
+                gettext(
+                    "%(table)s record %(sys_id)s is not ours: its %(column)s is “%(found)s”, "
+                    "not “%(expected)s”. It was left unchanged."
                 )
-                return sys_id, False
-            except RemoteError as error:
-                if error.status != 404:
-                    raise
+                % {
+                    "table": record.table,
+                    "sys_id": _value(remote.get("sys_id")),
+                    "column": column,
+                    "found": found,
+                    "expected": expected,
+                }
+            )
+
+    def _upsert(self, record: Record, link: RemoteLink | None) -> tuple[str, bool]:
+        fields = ",".join(["sys_id", *([record.owner[0]] if record.owner else [])])
+        sys_id = link.remote_id if link else None
+        if sys_id:
+            current = self._read(record.table, sys_id, fields)
+            if current is None:
                 # Deleted (or hidden by an ACL) on the ServiceNow side: create it again.
-                RemoteLink.objects.filter(pk=getattr(link, "pk", None)).delete()
-        response = self.client.request("POST", _url(f"/api/now/table/{record.table}"), json=record.payload)
-        return response.json()["result"]["sys_id"], True
+                RemoteLink.objects.filter(pk=link.pk).delete()
+                self.links.pop((record.table, record.local_model, record.local_id), None)
+                sys_id = None
+            else:
+                self._check_owner(record, current)
+        if sys_id is None and record.correlation:
+            matches = _find_by_correlation(self.client, record.table, *record.correlation)
+            if len(matches) > 1:
+                column, value = record.correlation
+                raise RecordRefused(
+                    gettext(
+                        "More than one %(table)s record has %(column)s = “%(value)s”: nothing was written. "
+                        "Keep one of them in ServiceNow, then run again."
+                    )
+                    % {"table": record.table, "column": column, "value": value}
+                )
+            sys_id = matches[0] if matches else None
+        if sys_id:
+            response = self.client.request(
+                "PATCH",
+                _url(f"/api/now/table/{record.table}/{sys_id}"),
+                params={"sysparm_exclude_reference_link": "true"},
+                json=record.payload,
+            )
+            self._check_owner(record, response.json().get("result") or {})
+            return sys_id, False
+        response = self.client.request(
+            "POST",
+            _url(f"/api/now/table/{record.table}"),
+            params={"sysparm_exclude_reference_link": "true"},
+            json=record.payload,
+        )
+        return _value(response.json()["result"]["sys_id"]), True
+
+
+def _owner(mapping: dict[str, str], values: dict) -> tuple[str, str] | None:
+    """Status reports and register entries are ours when they point at our project's record."""
+    if "project" not in mapping or not values.get("project"):
+        return None
+    return mapping["project"], str(values["project"])
 
 
 def servicenow_discover(*, client: RestClient) -> dict:
@@ -339,7 +473,7 @@ def _columns(client: RestClient, table: str) -> dict[str, str]:
         query=f"nameIN{TABLE_FAMILIES[table]}^elementISNOTEMPTY",
         fields="name,element,internal_type",
     )
-    return {row["element"]: row.get("internal_type", "") for row in rows}
+    return {_value(row.get("element")): _value(row.get("internal_type")) for row in rows}
 
 
 def _choices(client: RestClient, table: str, column: str) -> list[dict]:

@@ -215,8 +215,13 @@ class D365Opportunity(D365Record):
 
 
 class D365Vendor(D365Record):
-    """A vendor from Dynamics 365 (msdyn_vendor), matched to our suppliers by account number."""
+    """A vendor from Dynamics 365: a dual-write msdyn_vendor, or the account a purchase order points to."""
 
+    class Source(models.TextChoices):
+        VENDOR = "msdyn_vendors", _("Vendor (Supply Chain Management)")
+        ACCOUNT = "accounts", _("Account")
+
+    source_table = models.CharField(_("table"), max_length=20, choices=Source.choices, default=Source.VENDOR)
     account_number = models.CharField(_("vendor account"), max_length=40, blank=True)
     name = models.CharField(_("name"), max_length=200)
     email = models.CharField(_("email"), max_length=200, blank=True)
@@ -248,7 +253,18 @@ class D365PurchaseOrder(D365Record):
     )
     project_reference = models.CharField(_("project reference"), max_length=64, blank=True)
     vendor_name = models.CharField(_("vendor"), max_length=200, blank=True)
+    # msdyn_vendor is a lookup to account (Field Service entity reference, dual-write map).
+    vendor_account_id = models.CharField(_("vendor account id"), max_length=64, blank=True)
+    supplier = models.ForeignKey(
+        "procurement.Supplier",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("supplier"),
+    )
     status = models.CharField(_("status"), max_length=60, blank=True)
+    status_code = models.CharField(_("status code"), max_length=20, blank=True)
     approval_status = models.CharField(_("approval status"), max_length=60, blank=True)
     amount = MoneyField(_("amount"), null=True, blank=True)
     expected_date = models.DateField(_("expected"), null=True, blank=True)
@@ -281,6 +297,8 @@ class D365Actual(D365Record):
     amount = MoneyField(_("amount"), allow_negative=True)
     transaction_type = models.CharField(_("transaction type"), max_length=60, blank=True)
     classification = models.CharField(_("classification"), max_length=60, blank=True)
+    # The option value (192350000 Time, …): what the cost category mapping reads, whatever the language.
+    classification_code = models.CharField(_("classification code"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("Dynamics 365 actual")

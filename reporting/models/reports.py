@@ -1,6 +1,6 @@
 """Progress, tolerances, weekly snapshots and highlight report jobs."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pmo.lib.jobs import Job, JobStates
 from pmo.lib.money import MoneyField
 from projects.models import Language, Level, Project
 
@@ -235,7 +236,7 @@ def _report_upload_to(report: "HighlightReport", filename: str) -> str:
     return f"reports/{report.period_start:%Y}/{report.project_id}/{filename}"
 
 
-class HighlightReport(models.Model):
+class HighlightReport(Job):
     """A PDF highlight report as a job: queued → rendering → ready | failed."""
 
     class Status(models.TextChoices):
@@ -251,6 +252,11 @@ class HighlightReport(models.Model):
         Status.FAILED: {Status.QUEUED},
     }
     FINAL = frozenset({Status.READY, Status.FAILED})
+    states = JobStates(
+        queued=Status.QUEUED, running=Status.RENDERING, done=Status.READY, failed=Status.FAILED
+    )
+    # The render task's hard time limit (reporting.tasks.highlight_report_render_task).
+    max_runtime = timedelta(seconds=180)
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="highlight_reports", verbose_name=_("project")
@@ -279,8 +285,6 @@ class HighlightReport(models.Model):
     file = models.FileField(_("file"), upload_to=_report_upload_to, blank=True, max_length=255)
     file_size = models.PositiveIntegerField(_("file size"), null=True, blank=True)
     page_count = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -290,8 +294,6 @@ class HighlightReport(models.Model):
         verbose_name=_("requested by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # The copy archived in the project's documents (a new version when the report is made again).
     document = models.ForeignKey(
         "projects.Document",
@@ -324,6 +326,13 @@ class HighlightReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reporting:report-detail", args=[self.pk])
+
+    @classmethod
+    def on_requeued(cls, pks: list[int]) -> None:
+        from reporting import tasks
+
+        for pk in pks:
+            tasks.highlight_report_render_task.delay(pk)
 
     @property
     def is_final(self) -> bool:

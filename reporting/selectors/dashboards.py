@@ -97,10 +97,17 @@ def dashboard_summary(*, projects: QuerySet[Project], today: date | None = None)
 
 
 def rag_over_time(*, projects: QuerySet[Project], weeks: int = 12, today: date | None = None) -> dict:
-    """Overall RAG counts per reported week, for the trend chart (one query)."""
+    """Overall RAG counts per reported week, for the trend chart (one query).
+
+    The window ends with last week; updates written ahead (this week or later) are left out of the trend
+    rather than indexed past its end.
+    """
     since = last_week_start(today) - timedelta(weeks=weeks - 1)
+    until = since + timedelta(weeks=weeks)
     rows = (
-        ProgressUpdate.objects.filter(project__in=projects.order_by().values("pk"), period_start__gte=since)
+        ProgressUpdate.objects.filter(
+            project__in=projects.order_by().values("pk"), period_start__gte=since, period_start__lt=until
+        )
         .values("period_start", "rag_overall")
         .annotate(count=Count("pk"))
         .order_by("period_start")

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from pmo.lib.jobs import job_holder
 from pmo.models import User
 from projects.models import DocumentCategory, Project
 from projects.services.documents import document_upload, document_version_upload
@@ -36,7 +36,6 @@ from reporting.selectors import (
 )
 
 __all__ = [
-    "STALE_RENDER_AFTER",
     "highlight_report_email",
     "highlight_report_render",
     "highlight_report_request",
@@ -54,7 +53,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 Status = HighlightReport.Status
-STALE_RENDER_AFTER = timedelta(minutes=10)
 AMBER_SHARE = Decimal("0.75")
 
 
@@ -113,6 +111,9 @@ def progress_update_save(
 ) -> ProgressUpdate:
     """Record the PM's RAG and narrative for a week; differing from the suggestion needs a comment."""
     period_start = week_start_of(period_start)
+    if period_start.year == date.max.year:
+        # The week would end past the calendar's last day; money's form bound catches it earlier.
+        raise ValidationError({"period_start": _("This week is too far in the future.")})
     figures = project_figures(projects=[project], today=period_start + timedelta(days=6))[project.pk]
     suggestion = rag_suggest(figures=figures, tolerance=tolerance_values(tolerance_for(project=project)))
     differs = [
@@ -225,51 +226,37 @@ def highlight_report_retry(*, report: HighlightReport, actor: User) -> Highlight
         raise ValidationError(_("This report is ready; there is nothing to retry."))
     if report.status in (Status.QUEUED, Status.RENDERING):
         raise ValidationError(_("This report is already being made."))
-    updated = HighlightReport.objects.filter(pk=report.pk, status=report.status).update(
-        status=Status.QUEUED, error="", requested_by=actor
-    )
-    if not updated:
+    if not HighlightReport.retry(report.pk, from_statuses=(report.status,), requested_by=actor):
         raise ValidationError(_("This report changed meanwhile; reload the page."))
     transaction.on_commit(lambda: _queue_render([report.pk]))
     report.refresh_from_db()
     return report
 
 
-def _claim(report_id: int) -> bool:
-    """Take the job: queued, or rendering for so long that its worker must have died."""
-    now = timezone.now()
-    claimable = Q(status=Status.QUEUED) | Q(status=Status.RENDERING, started_at__lt=now - STALE_RENDER_AFTER)
-    return bool(
-        HighlightReport.objects.filter(claimable, pk=report_id).update(
-            status=Status.RENDERING, started_at=now, attempts=F("attempts") + 1, error=""
-        )
-    )
+def highlight_report_render(*, report_id: int, worker: str = "") -> bool:
+    """Render a claimed report to PDF; a report another worker holds is left alone.
 
-
-def highlight_report_render(*, report_id: int) -> bool:
-    """Render a claimed report to PDF; a report another worker holds is left alone."""
+    The heartbeat runs while WeasyPrint works, so that a worker killed mid-render is noticed within
+    JOB_STALE_AFTER_SECONDS; every write after the claim is fenced by this worker's holder id.
+    """
     from reporting.rendering import highlight_report_pdf
 
-    if not _claim(report_id):
+    holder = job_holder(worker)
+    if not HighlightReport.claim(report_id, holder=holder):
         return False
     report = HighlightReport.objects.select_related("project", "snapshot", "progress_update").get(
         pk=report_id
     )
-    try:
-        pdf, pages = highlight_report_pdf(report=report)
-    except Exception as error:
-        logger.exception("highlight report %s failed", report_id)
-        HighlightReport.objects.filter(pk=report_id, status=Status.RENDERING).update(
-            status=Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000], finished_at=timezone.now()
-        )
-        return False
-    report.file.save(report.filename, ContentFile(pdf), save=False)
-    ready = HighlightReport.objects.filter(pk=report_id, status=Status.RENDERING).update(
-        status=Status.READY,
-        file=report.file.name,
-        file_size=len(pdf),
-        page_count=pages,
-        finished_at=timezone.now(),
+    with HighlightReport.heartbeat(report_id, holder=holder):
+        try:
+            pdf, pages = highlight_report_pdf(report=report)
+        except Exception as error:
+            logger.exception("highlight report %s failed", report_id)
+            HighlightReport.fail(report_id, holder=holder, error=f"{type(error).__name__}: {error}")
+            return False
+        report.file.save(report.filename, ContentFile(pdf), save=False)
+    ready = HighlightReport.finish(
+        report_id, holder=holder, file=report.file.name, file_size=len(pdf), page_count=pages
     )
     if ready:
         _archive(report, pdf)
@@ -305,18 +292,8 @@ def _archive(report: HighlightReport, pdf: bytes) -> None:
 
 
 def highlight_reports_sweep_stale(*, now=None) -> int:
-    """Put reports whose worker died while rendering back in the queue."""
-    now = now or timezone.now()
-    stale = list(
-        HighlightReport.objects.filter(
-            status=Status.RENDERING, started_at__lt=now - STALE_RENDER_AFTER
-        ).values_list("pk", flat=True)[:500]
-    )
-    requeued = HighlightReport.objects.filter(pk__in=stale, status=Status.RENDERING).update(
-        status=Status.QUEUED
-    )
-    _queue_render(stale)
-    return requeued
+    """Put reports whose worker died while rendering back in the queue (and send them again)."""
+    return len(HighlightReport.requeue_stale(now=now))
 
 
 def highlight_report_email(*, report_id: int) -> bool:

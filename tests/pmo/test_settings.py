@@ -92,3 +92,34 @@ def test_manage_py_still_refuses_production_without_a_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+MAIL_PROBE = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps(s.MAILERS['default']))"
+)
+
+
+def mailer_with(email_url: str) -> dict:
+    clean = {key: value for key, value in os.environ.items() if key not in ("EMAIL_URL", "DEBUG")}
+    result = subprocess.run(
+        [sys.executable, "-c", MAIL_PROBE],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "pmo.settings", "DEBUG": "1", "EMAIL_URL": email_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return json.loads(result.stdout)
+
+
+def test_a_file_mailer_keeps_an_absolute_directory_absolute(tmp_path):
+    mailer = mailer_with(f"filemail://{tmp_path}/outbox")
+
+    assert str(tmp_path).startswith("/")
+    assert mailer["BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert mailer["OPTIONS"]["file_path"] == f"{tmp_path}/outbox"
+
+
+def test_a_file_mailer_with_a_relative_directory_stays_relative():
+    assert mailer_with("filemail://var/mail")["OPTIONS"]["file_path"] == "var/mail"

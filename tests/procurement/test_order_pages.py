@@ -108,7 +108,10 @@ def test_it_shows_the_order_with_its_approval_steps(client):
 
 
 def test_it_serves_the_pdf_and_the_ubl_order(client):
-    order = submitted_order()
+    from tests.procurement.peppol_samples import belgian_supplier, demo_company
+
+    demo_company()
+    order = submitted_order(supplier=belgian_supplier())
     client = login(client, order.requester)
     pdf = client.get(f"/procurement/orders/{order.pk}/pdf/")
     assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"

@@ -3,12 +3,11 @@
 from decimal import Decimal
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from pmo.roles import Role
 from procurement.models import PurchaseOrder, PurchaseOrderStatus
-from tests.factories import BudgetLineFactory, ProjectFactory, SupplierFactory, user_with_role
+from tests.factories import BudgetLineFactory, ProjectFactory, SupplierFactory, api_key_for, user_with_role
 from tests.procurement.helpers import make_order, submitted_order
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

@@ -3,12 +3,11 @@
 from decimal import Decimal
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from pmo.roles import Role
 from projects.models import Customer, Phase, Project
-from tests.factories import CustomerFactory, ProjectFactory, user_with_role
+from tests.factories import CustomerFactory, ProjectFactory, api_key_for, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ UNRELATED_PROJECT_ACCESS = {
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

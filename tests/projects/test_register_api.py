@@ -1,7 +1,6 @@
 """Intakes, tasks and registers through the API: what a caller sees follows the project and intake rules."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from pmo.roles import Role
@@ -14,6 +13,7 @@ from tests.factories import (
     ProjectFactory,
     RiskFactory,
     TaskFactory,
+    api_key_for,
     user_with_role,
 )
 
@@ -30,7 +30,7 @@ ROWS = {
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

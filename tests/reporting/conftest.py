@@ -1,7 +1,12 @@
 import pytest
 
 from reporting.connectors.http import RestClient
-from tests.reporting.fake_remotes import DataverseHandler, FakeServer, ServiceNowHandler
+from tests.reporting.fake_remotes import (
+    SUPPLY_CHAIN_PURCHASE_ORDER_ATTRIBUTES,
+    DataverseHandler,
+    FakeServer,
+    ServiceNowHandler,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +50,9 @@ def servicenow(settings):
 
 @pytest.fixture
 def dataverse(settings):
+    """Project Operations with the Supply Chain Management solution (vendors and purchase orders)."""
     with FakeServer(DataverseHandler) as fake:
+        fake.metadata["msdyn_purchaseorders"]["attributes"] |= SUPPLY_CHAIN_PURCHASE_ORDER_ATTRIBUTES
         settings.DYNAMICS365 = {
             "ENVIRONMENT_URL": fake.url,
             "TOKEN_URL": f"{fake.url}/{DataverseHandler.TENANT}/oauth2/v2.0/token",
@@ -55,5 +62,6 @@ def dataverse(settings):
             "PAGE_SIZE": 2,
             "TIMEOUT": 5.0,
             "MAX_RETRIES": 2,
+            "EDITION": ["project_operations", "supply_chain"],
         }
         yield fake

@@ -3,20 +3,19 @@
 from decimal import Decimal
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from pmo.roles import Role
 from projects.models import Intake
 from reporting.models import Connector, D365Actual, D365Opportunity, SyncFailure, SyncRun
-from tests.factories import CustomerFactory, ProjectFactory, intake_template, user_with_role
+from tests.factories import CustomerFactory, ProjectFactory, api_key_for, intake_template, user_with_role
 
 pytestmark = pytest.mark.django_db
 
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

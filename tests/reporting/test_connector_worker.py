@@ -58,7 +58,7 @@ def test_the_schedule_does_not_pile_up_behind_a_running_run():
 def test_a_failing_connector_is_recorded_and_does_not_raise(settings):
     settings.DYNAMICS365 = {**settings.DYNAMICS365, "ENVIRONMENT_URL": "http://127.0.0.1:9", "TIMEOUT": 1.0}
 
-    assert dynamics_pull_task() == SyncRun.Status.PARTIAL
+    # The metadata check comes first: unreachable, the run fails before it pulls anything.
+    assert dynamics_pull_task() == SyncRun.Status.FAILED
     run = SyncRun.objects.get()
-    assert run.failures.count() == 5
-    assert {failure.message.split(" ")[0] for failure in run.failures.all()} == {"unreachable"}
+    assert run.error.startswith("unreachable") and not D365Opportunity.objects.exists()

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from procurement.models import Supplier
+from reporting.connectors.http import RemoteError
 from reporting.connectors.runs import sync_run_create, sync_run_execute
 from reporting.models import (
     Connector,
@@ -23,12 +24,14 @@ from reporting.models import (
     SyncRun,
 )
 from tests.factories import ProjectFactory, SupplierFactory
+from tests.reporting.fake_remotes import SUPPLY_CHAIN_PURCHASE_ORDER_ATTRIBUTES
 
 pytestmark = pytest.mark.django_db
 
 FORMATTED = "@OData.Community.Display.V1.FormattedValue"
 D365_PROJECT = "9b1c0000-0000-0000-0000-000000000001"
 OTHER_D365_PROJECT = "9b1c0000-0000-0000-0000-000000000002"
+VENDOR_ACCOUNT = "acc00000-0000-0000-0000-000000000009"
 
 
 @pytest.fixture(autouse=True)
@@ -84,17 +87,30 @@ def seed_dataverse(fake, project_code: str) -> None:
             "msdyn_addressstreet": "Kade 1",
             "msdyn_addresszipcode": "9000",
             "msdyn_addresscity": "Gent",
-            "msdyn_addresscountryregionid": "BE",
+            "msdyn_addresscountryregionid": "BEL",  # the F&O code; the ISO code is the other column
+            "msdyn_addresscountryregionisocode": "BE",
             "modifiedon": "2026-11-02T08:00:00Z",
         },
+    ]
+    fake.tables["accounts"] = [
+        {
+            "accountid": VENDOR_ACCOUNT,
+            "name": "Rack Builders BV",
+            "accountnumber": "ACC-0042",
+            "emailaddress1": "sales@racks.example",
+            "address1_line1": "Haven 3",
+            "address1_postalcode": "3011",
+            "address1_city": "Rotterdam",
+            "address1_country": "NL",
+            "modifiedon": "2026-10-01T08:00:00Z",
+        }
     ]
     fake.tables["msdyn_purchaseorders"] = [
         {
             "msdyn_purchaseorderid": "po-1",
-            "msdyn_name": "PO-000117",
-            "_msdyn_project_value": D365_PROJECT,
-            "_msdyn_vendor_value": "v-1",
-            f"_msdyn_vendor_value{FORMATTED}": "Switch Supply NV",
+            "msdyn_name": f"PO-000117 {project_code}",
+            "_msdyn_vendor_value": VENDOR_ACCOUNT,
+            f"_msdyn_vendor_value{FORMATTED}": "Rack Builders BV",
             "msdyn_purchaseorderstatus": 690970001,
             f"msdyn_purchaseorderstatus{FORMATTED}": "Submitted",
             "msdyn_documentapprovalstatus": 690970000,
@@ -143,10 +159,12 @@ def test_it_pulls_every_entity_and_lands_actuals_and_orders_on_our_project(datav
         "Won",
     )
     assert won.estimated_close_date == date(2026, 12, 15)
-    vendor = D365Vendor.objects.get()
+    vendor = D365Vendor.objects.get(source_table="msdyn_vendors")
     assert (vendor.account_number, vendor.name, vendor.city) == ("V0001", "Switch Supply NV", "Gent")
     order = D365PurchaseOrder.objects.get()
     assert order.project == project and order.amount == Decimal("18150.00") and order.status == "Submitted"
+    assert order.status_code == "690970001" and order.vendor_account_id == VENDOR_ACCOUNT
+    assert (order.supplier.name, order.supplier.country) == ("Rack Builders BV", "NL")  # the account
     assert order.expected_date == date(2026, 12, 1)
     assert sorted(D365Actual.objects.filter(project=project).values_list("amount", flat=True)) == [
         Decimal("-95.50"),
@@ -215,13 +233,12 @@ def test_a_bad_client_secret_fails_with_the_token_endpoints_error_and_no_secret(
 
     run = pull()
 
-    assert run.status == SyncRun.Status.PARTIAL
-    failure = run.failures.first()
-    assert failure.http_status == 401 and "invalid_client" in failure.message
-    assert not any("not-the-secret-42" in f.message for f in run.failures.all())
+    assert run.status == SyncRun.Status.FAILED
+    assert "HTTP 401" in run.error and "invalid_client" in run.error
+    assert "not-the-secret-42" not in run.error
 
 
-def test_an_unknown_column_fails_that_entity_with_dataverses_message_and_the_others_go_on(dataverse):
+def test_an_unknown_column_refuses_the_whole_run_before_anything_is_stored(dataverse):
     seed_dataverse(dataverse, ProjectFactory().code)
     FieldMapping.objects.create(
         connector=Connector.DYNAMICS365,
@@ -232,12 +249,12 @@ def test_an_unknown_column_fails_that_entity_with_dataverses_message_and_the_oth
 
     run = pull()
 
-    assert run.status == SyncRun.Status.PARTIAL
-    failure = run.failures.get()
-    assert (failure.entity, failure.http_status) == ("msdyn_vendors", 400)
-    assert "Could not find a property named 'emailaddress1'" in failure.message
-    assert D365Opportunity.objects.count() == 5 and not D365Vendor.objects.exists()
-    assert SyncCursor.objects.get(entity="msdyn_vendors").modified_since is None
+    assert run.status == SyncRun.Status.FAILED
+    assert "msdyn_vendors.emailaddress1" in run.error
+    assert list(run.failures.values_list("entity", "reference")) == [("msdyn_vendors", "emailaddress1")]
+    assert not D365Opportunity.objects.exists() and not D365Vendor.objects.exists()
+    assert not SyncCursor.objects.exists() and not RemoteLink.objects.exists()
+    assert not [path for path in dataverse.methods("GET") if "/opportunities" in path]
 
 
 def test_it_honours_429_retry_after_and_retries_5xx(dataverse, monkeypatch):
@@ -288,7 +305,7 @@ def test_pulling_a_page_runs_a_constant_number_of_queries_whatever_its_size(data
         pull()
 
     assert D365Opportunity.objects.count() == rows
-    assert len(queries) <= 84  # the same for 5 and 40 rows: one page per entity set
+    assert len(queries) <= 110  # the same for 5 and 40 rows: one page per entity set
 
 
 def test_vendors_become_suppliers_once_and_stay_linked(dataverse):
@@ -302,7 +319,8 @@ def test_vendors_become_suppliers_once_and_stay_linked(dataverse):
             "msdyn_addressstreet": "",
             "msdyn_addresszipcode": "",
             "msdyn_addresscity": "Antwerpen",
-            "msdyn_addresscountryregionid": "BE",
+            "msdyn_addresscountryregionid": "BEL",
+            "msdyn_addresscountryregionisocode": "BE",
             "modifiedon": "2026-11-02T09:00:00Z",
         }
     )
@@ -316,9 +334,10 @@ def test_vendors_become_suppliers_once_and_stay_linked(dataverse):
     assert (created.email, created.city, created.country) == ("orders@switch.example", "Gent", "BE")
     known.refresh_from_db()
     assert (known.email, known.city) == ("new@cabling.example", "Antwerpen")
-    assert Supplier.objects.count() == 2
-    assert run.details["entities"]["suppliers"] == {"created": 1, "updated": 1}
-    assert again.details["entities"]["suppliers"] == {"skipped": 1}  # the last vendor, at the cursor
+    assert Supplier.objects.count() == 3  # the two vendors and the purchase order's vendor account
+    assert run.details["entities"]["suppliers"] == {"created": 2, "updated": 1}
+    # the last vendor and the last order's account, both at the cursor
+    assert again.details["entities"]["suppliers"] == {"skipped": 2}
     assert RemoteLink.objects.get(remote_id="v-2").local_id == known.pk
 
 
@@ -333,5 +352,133 @@ def test_a_vendor_our_rules_refuse_is_a_failure_not_a_crash(dataverse, caller_la
     assert run.status == SyncRun.Status.PARTIAL
     failure = run.failures.get()
     assert failure.entity == "suppliers" and failure.reference == "Switch Supply NV"
-    assert D365Vendor.objects.count() == 1 and not Supplier.objects.exists()
+    assert D365Vendor.objects.filter(source_table="msdyn_vendors").count() == 1
+    assert not Supplier.objects.filter(name="Switch Supply NV").exists()
     assert failure.message.startswith("Enter a valid email address")
+
+
+# --- Issue 12: names per edition, checked against the environment's metadata --------------------
+
+
+def field_service_order(number: str, project_code: str = "", **overrides) -> dict:
+    return {
+        "msdyn_purchaseorderid": f"fs-{number}",
+        "msdyn_name": f"{number} {project_code}".strip(),
+        "_msdyn_vendor_value": VENDOR_ACCOUNT,
+        f"_msdyn_vendor_value{FORMATTED}": "Rack Builders BV",
+        "msdyn_systemstatus": 690970001,
+        f"msdyn_systemstatus{FORMATTED}": "Submitted",
+        "msdyn_approvalstatus": 690970000,
+        f"msdyn_approvalstatus{FORMATTED}": "Approved",
+        "msdyn_totalamount": 1200.0,
+        "msdyn_dateexpected": "2026-12-10T00:00:00Z",
+        "modifiedon": "2026-11-04T08:00:00Z",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def field_service_only(dataverse, settings):
+    """An environment with Field Service and no Supply Chain solution: the plain msdyn_purchaseorder."""
+    for name in SUPPLY_CHAIN_PURCHASE_ORDER_ATTRIBUTES:
+        dataverse.metadata["msdyn_purchaseorders"]["attributes"].pop(name)
+    settings.DYNAMICS365 = {**settings.DYNAMICS365, "EDITION": ["field_service"]}
+    seed_dataverse(dataverse, "")
+    return dataverse
+
+
+def test_field_service_orders_are_read_with_their_own_status_columns(field_service_only):
+    project = ProjectFactory()
+    field_service_only.tables["msdyn_purchaseorders"] = [field_service_order("PO-7", project.code)]
+
+    run = pull()
+
+    assert run.status == SyncRun.Status.SUCCEEDED, run.error
+    order = D365PurchaseOrder.objects.get()
+    assert (order.status, order.status_code, order.approval_status) == ("Submitted", "690970001", "Approved")
+    assert order.project == project and order.supplier.name == "Rack Builders BV"
+    asked = {path.split("?")[0].rsplit("/", 1)[-1] for path in field_service_only.methods("GET")}
+    assert "msdyn_actuals" not in asked and "msdyn_projects" not in asked and "msdyn_vendors" not in asked
+
+
+def test_supply_chain_names_on_a_field_service_environment_refuse_the_run(field_service_only, settings):
+    settings.DYNAMICS365 = {**settings.DYNAMICS365, "EDITION": ["field_service", "supply_chain"]}
+    field_service_only.tables["msdyn_purchaseorders"] = [field_service_order("PO-7")]
+
+    run = pull()
+
+    assert run.status == SyncRun.Status.FAILED
+    assert "msdyn_purchaseorders.msdyn_purchaseorderstatus" in run.error
+    assert "msdyn_purchaseorders.msdyn_documentapprovalstatus" in run.error
+    assert not D365PurchaseOrder.objects.exists() and not D365Vendor.objects.exists()
+
+
+def test_the_undocumented_project_column_on_purchase_orders_is_refused(dataverse):
+    seed_dataverse(dataverse, ProjectFactory().code)
+    FieldMapping.objects.create(
+        connector=Connector.DYNAMICS365,
+        remote_table="msdyn_purchaseorders",
+        local_field="project_reference",
+        remote_field="_msdyn_project_value",
+    )
+
+    run = pull()
+
+    assert run.status == SyncRun.Status.FAILED and "msdyn_purchaseorders._msdyn_project_value" in run.error
+    assert not D365PurchaseOrder.objects.exists()
+
+
+def test_the_fake_checks_select_against_metadata_even_on_an_empty_table(dataverse):
+    from reporting.connectors import dynamics
+
+    client = dynamics.dynamics_client()
+    url = f"{dataverse.url}/api/data/v9.2/msdyn_purchaseorders"
+
+    with pytest.raises(RemoteError) as refused:
+        client.request("GET", url, params={"$select": "_msdyn_project_value"})
+    with pytest.raises(RemoteError) as lookup_by_name:
+        client.request("GET", url, params={"$filter": "msdyn_vendor eq 00000000-0000-0000-0000-000000000000"})
+
+    assert "msdyn_purchaseorders" not in dataverse.tables
+    assert refused.value.status == 400 and "_msdyn_project_value" in refused.value.message
+    assert lookup_by_name.value.status == 400 and "(0x80060888)" in lookup_by_name.value.message
+
+
+def test_an_administrators_project_lookup_on_orders_is_checked_and_used(dataverse):
+    project = ProjectFactory()
+    seed_dataverse(dataverse, project.code)
+    dataverse.metadata["msdyn_purchaseorders"]["attributes"]["new_project"] = "Lookup"
+    order_row = dataverse.tables["msdyn_purchaseorders"][0]
+    order_row |= {"msdyn_name": "PO-000117", "_new_project_value": D365_PROJECT}
+    FieldMapping.objects.create(
+        connector=Connector.DYNAMICS365,
+        remote_table="msdyn_purchaseorders",
+        local_field="project_reference",
+        remote_field="_new_project_value",
+    )
+
+    run = pull()
+
+    assert run.status == SyncRun.Status.SUCCEEDED, run.error
+    assert D365PurchaseOrder.objects.get().project == project
+
+
+def test_a_dutch_vendor_becomes_a_dutch_supplier(dataverse):
+    seed_dataverse(dataverse, ProjectFactory().code)
+    dataverse.tables["msdyn_vendors"][0] |= {
+        "msdyn_addresscountryregionid": "NLD",
+        "msdyn_addresscountryregionisocode": "NL",
+    }
+
+    pull()
+
+    assert Supplier.objects.get(name="Switch Supply NV").country == "NL"
+
+
+def test_an_unknown_edition_is_a_readable_failure(dataverse, settings):
+    settings.DYNAMICS365 = {**settings.DYNAMICS365, "EDITION": ["project_operation"]}
+
+    run = pull()
+
+    assert run.status == SyncRun.Status.FAILED and "D365_EDITION: unknown project_operation" in run.error
+    assert dataverse.requests_log == []

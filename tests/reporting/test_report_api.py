@@ -4,19 +4,18 @@ from datetime import date
 
 import pytest
 from django.core.files.base import ContentFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from pmo.roles import Role
 from reporting.models import Audience, HighlightReport
-from tests.factories import ProjectFactory, user_with_role
+from tests.factories import ProjectFactory, api_key_for, user_with_role
 
 pytestmark = pytest.mark.django_db
 
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key_for(user)}")
     return client
 
 

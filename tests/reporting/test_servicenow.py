@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 
 from projects.models import Phase
 from reporting.connectors import servicenow as snow
@@ -83,7 +84,9 @@ def test_a_changed_project_is_updated_in_place_never_duplicated(servicenow):
     assert (run.created_count, run.updated_count) == (0, 1)
     [remote] = servicenow.tables["pm_project"]
     assert remote["short_description"] == "After"
-    assert servicenow.methods("PATCH") == [f"/api/now/table/pm_project/{remote['sys_id']}"]
+    assert [path.split("?")[0] for path in servicenow.methods("PATCH")] == [
+        f"/api/now/table/pm_project/{remote['sys_id']}"
+    ]
 
 
 def test_a_lost_link_is_found_again_by_correlation_instead_of_creating_a_duplicate(servicenow):
@@ -183,10 +186,11 @@ def test_wrong_credentials_fail_the_run_without_leaking_the_password(servicenow,
 
     run = push()
 
-    assert run.status == SyncRun.Status.PARTIAL
-    failure = run.failures.get()
-    assert failure.http_status == 401 and "User Not Authenticated" in failure.message
-    assert "wrong-password-123" not in failure.message + run.error
+    # The mapping check is the first call: it fails, and nothing is tried after it.
+    assert run.status == SyncRun.Status.FAILED
+    assert "HTTP 401" in run.error and "User Not Authenticated" in run.error
+    assert "wrong-password-123" not in run.error
+    assert servicenow.writes() == []
 
 
 def test_an_unconfigured_instance_fails_the_run_with_a_clear_error(settings):
@@ -245,6 +249,7 @@ def test_a_dry_run_says_what_would_change_and_changes_nothing(servicenow):
 
 
 def test_an_administrators_mapping_renames_and_drops_columns(servicenow):
+    servicenow.schema["pm_project"]["columns"]["u_title"] = "string"  # the customer's own column
     FieldMapping.objects.create(
         connector=Connector.SERVICENOW, remote_table="pm_project", local_field="name", remote_field="u_title"
     )
@@ -256,7 +261,7 @@ def test_an_administrators_mapping_renames_and_drops_columns(servicenow):
     push()
 
     [remote] = servicenow.tables["pm_project"]
-    assert remote["u_title"] == "Mapped" and "short_description" not in remote and "budget_cost" not in remote
+    assert remote["u_title"] == "Mapped" and remote["short_description"] == "" and remote["budget_cost"] == ""
 
 
 def test_the_run_is_claimed_once(servicenow):
@@ -299,7 +304,6 @@ def test_discover_reports_missing_columns_and_choice_values(servicenow):
         ("project_status", "project", "reference"),
         ("project_status", "as_on", "glide_date"),
         ("project_status", "overall_health", "choice"),
-        ("project_status", "schedule", "choice"),
         ("project_status", "cost", "choice"),
         ("project_status", "scope", "choice"),
     ]
@@ -320,7 +324,7 @@ def test_discover_reports_missing_columns_and_choice_values(servicenow):
 
     report = snow.servicenow_discover(client=snow.servicenow_client())
 
-    assert report["project_status"]["missing"] == ["comments"]
+    assert report["project_status"]["missing"] == ["schedule"]
     assert report["pm_project"]["missing"] == []
     assert report["project_status"]["choices"]["overall_health"] == [{"value": "green", "label": "Green"}]
 
@@ -353,3 +357,200 @@ def test_registers_stay_home_by_default(servicenow):
     push()
 
     assert "risk" not in servicenow.tables
+
+
+# --- Issue 12: no write without a verified mapping, only to records we own -----------------------
+
+
+def customer_project(fake, **values):
+    """A project of the customer, created in ServiceNow by someone else."""
+    return fake.add_record("pm_project", **{"short_description": "ERP rollout (finance dept)", **values})
+
+
+def test_the_fake_ignores_an_unknown_query_column_as_the_real_table_api_does(servicenow):
+    customer_project(servicenow)
+    customer_project(servicenow, short_description="Datacenter move")
+
+    rows = list(snow.table_list(snow.servicenow_client(), "pm_project", query="u_project_code=P-2026-0001"))
+
+    assert len(rows) == 2  # the condition on a column that does not exist matched everything
+
+
+def test_a_wrong_correlation_column_refuses_the_run_and_leaves_the_customers_data_alone(servicenow):
+    FieldMapping.objects.create(
+        connector=Connector.SERVICENOW,
+        remote_table="pm_project",
+        local_field="code",
+        remote_field="u_project_code",
+    )
+    theirs = customer_project(servicenow)
+    before = [dict(row) for row in servicenow.tables["pm_project"]]
+    progress_update(ProjectFactory(name="Datacenter move"))
+
+    run = push()
+
+    assert run.status == SyncRun.Status.FAILED
+    assert "pm_project.u_project_code" in run.error and "Nothing was written" in run.error
+    assert list(run.failures.values_list("entity", "reference")) == [("pm_project", "u_project_code")]
+    assert servicenow.writes() == []
+    assert (
+        servicenow.tables["pm_project"] == before
+        and theirs["short_description"] == "ERP rollout (finance dept)"
+    )
+    assert not RemoteLink.objects.exists()
+
+
+def test_the_refusal_names_every_unknown_column_and_a_dry_run_refuses_too(servicenow):
+    for table, local, remote in [
+        ("pm_project", "name", "u_title"),
+        ("project_status", "done_this_period", "comments_typo"),
+    ]:
+        FieldMapping.objects.create(
+            connector=Connector.SERVICENOW, remote_table=table, local_field=local, remote_field=remote
+        )
+    ProjectFactory()
+
+    run = push(dry_run=True)
+
+    assert run.status == SyncRun.Status.FAILED
+    assert "pm_project.u_title" in run.error and "project_status.comments_typo" in run.error
+    assert run.failures.count() == 2 and "planned" not in run.details
+
+
+def test_the_dictionary_is_read_once_per_run_per_table(servicenow):
+    ProjectFactory.create_batch(3)
+
+    push()
+
+    dictionary_reads = [path for path in servicenow.methods("GET") if "/sys_dictionary" in path]
+    first_pages = [path for path in dictionary_reads if "sysparm_offset" not in path]
+    assert len(first_pages) == 2  # pm_project and project_status; the next pages follow the Link header
+
+
+def test_a_linked_record_that_is_no_longer_ours_is_not_updated(servicenow):
+    project = ProjectFactory(name="Before")
+    push()
+    [remote] = servicenow.tables["pm_project"]
+    remote["correlation_id"] = "SOMEONE-ELSE"  # the record was reused on the ServiceNow side
+    project.name = "After"
+    project.save()
+
+    run = push()
+
+    assert run.status == SyncRun.Status.PARTIAL
+    failure = run.failures.get()
+    assert "is not ours" in failure.message and "SOMEONE-ELSE" in failure.message
+    assert remote["short_description"] == "Before"
+    assert servicenow.methods("PATCH") == []
+
+
+def test_a_lookup_finding_two_records_stops_that_record_with_a_readable_failure(servicenow):
+    project, other = ProjectFactory(), ProjectFactory()
+    customer_project(servicenow, correlation_id=project.code)
+    customer_project(servicenow, correlation_id=project.code, short_description="Copy")
+
+    run = push()
+
+    assert run.status == SyncRun.Status.PARTIAL
+    failure = run.failures.get()
+    assert failure.reference == project.code and "More than one pm_project record" in failure.message
+    assert [row["short_description"] for row in servicenow.tables["pm_project"][:2]] == [
+        "ERP rollout (finance dept)",
+        "Copy",
+    ]
+    assert RemoteLink.objects.get().local_id == other.pk  # the other project went on
+
+
+def test_a_found_record_already_linked_to_another_of_ours_is_a_failure_not_a_crash(servicenow):
+    project = ProjectFactory()
+    theirs = customer_project(servicenow, correlation_id=project.code)
+    RemoteLink.objects.create(
+        connector=Connector.SERVICENOW,
+        remote_table="pm_project",
+        remote_id=theirs["sys_id"],
+        local_model="projects.project",
+        local_id=project.pk + 1000,
+    )
+
+    run = push()
+
+    assert run.status == SyncRun.Status.PARTIAL
+    failure = run.failures.get()
+    assert "already linked to projects.project" in failure.message
+    assert RemoteLink.objects.count() == 1
+
+
+def test_the_link_table_refuses_a_second_link_to_the_same_remote_record(servicenow):
+    values = {"connector": Connector.SERVICENOW, "remote_table": "pm_project", "remote_id": "abc"}
+    RemoteLink.objects.create(**values, local_model="projects.project", local_id=1)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RemoteLink.objects.create(**values, local_model="projects.project", local_id=2)
+
+
+def test_reference_fields_come_as_link_and_value_unless_excluded(servicenow):
+    progress_update(ProjectFactory())
+    push()
+    status_sys_id = servicenow.tables["project_status"][0]["sys_id"]
+    client = snow.servicenow_client()
+    url = snow._url(f"/api/now/table/project_status/{status_sys_id}")
+
+    with_link = client.request("GET", url).json()["result"]["project"]
+    bare = client.request("GET", url, params={"sysparm_exclude_reference_link": "true"}).json()["result"]
+
+    assert set(with_link) == {"link", "value"} and with_link["link"].endswith(with_link["value"])
+    assert bare["project"] == with_link["value"]
+
+
+def test_the_fake_drops_unknown_fields_and_enforces_the_content_type(servicenow):
+    client = snow.servicenow_client()
+    url = snow._url("/api/now/table/pm_project")
+
+    created = client.request("POST", url, json={"short_description": "X", "u_nope": "1"}).json()["result"]
+    with pytest.raises(snow.RemoteError) as refused:
+        client.request("POST", url, data="short_description=Y", headers={"Content-Type": "text/plain"})
+
+    assert "u_nope" not in created and "u_nope" not in servicenow.tables["pm_project"][0]
+    assert refused.value.status == 415 and len(servicenow.tables["pm_project"]) == 1
+
+
+def test_an_acl_refusing_the_insert_is_recorded_per_record(servicenow):
+    servicenow.denied.add(("POST", "project_status"))
+    progress_update(ProjectFactory())
+
+    run = push()
+
+    assert run.status == SyncRun.Status.PARTIAL
+    failure = run.failures.get()
+    assert (failure.entity, failure.http_status) == ("project_status", 403)
+    assert "project_status" not in servicenow.tables and len(servicenow.tables["pm_project"]) == 1
+
+
+def test_pages_shortened_by_acls_are_followed_to_the_end(servicenow):
+    servicenow.tables["sys_choice"] = [
+        {"sys_id": str(n), "name": "project_status", "element": "state", "value": str(n), "label": str(n)}
+        for n in range(5)
+    ]
+    servicenow.hidden.add("0")  # the first page comes back with one row instead of two
+
+    rows = list(snow.table_list(snow.servicenow_client(), "sys_choice", query="name=project_status"))
+
+    assert [row["value"] for row in rows] == ["1", "2", "3", "4"]
+    assert len(servicenow.methods("GET")) == 3
+
+
+def test_a_retry_after_beyond_the_bound_is_not_waited_for(servicenow, monkeypatch):
+    waits = []
+    monkeypatch.setattr("time.sleep", waits.append)
+    ProjectFactory()
+    servicenow.fail_next(
+        429,
+        {"error": {"message": "Rate limit exceeded"}, "status": "failure"},
+        headers={"Retry-After": "3600"},
+        path="/api/now/table/sys_dictionary",
+    )
+
+    run = push()
+
+    assert run.status == SyncRun.Status.FAILED and "Retry-After 3600s" in run.error
+    assert waits == [] and servicenow.writes() == []
