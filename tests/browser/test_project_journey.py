@@ -10,15 +10,26 @@ from importlib import import_module
 import pytest
 
 from projects.models import Customer
-from tests.browser.journey import Journey, steps_control, steps_intake, steps_plan
+from tests.browser.journey import (
+    Journey,
+    steps_closing,
+    steps_control,
+    steps_intake,
+    steps_orders,
+    steps_plan,
+)
+from tests.factories import SupplierFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 STEPS = [
     *steps_intake.STEPS,  # sales intake → PMO return → fix → accept → convert
     *steps_plan.STEPS,  # three tasks, a dependency, a move, the baseline, the gate to planning/execution
-    # ORDERS: the lead inserts `*steps_orders.order_steps` (helper "money") here, after the plan steps.
+    # Orders (helper "money"): PM 12k order approved, outside-project order, partial receipt, invoice
+    # 5 % over price; the invoice stays in mismatch, so the head of PM overrides the closure below.
+    steps_orders.order_steps,
     *steps_control.STEPS,  # P4xI5 risk, change request, ISO 9001 review, near miss, progress, reports
+    *steps_closing.STEPS,  # gate to closing, closure validation, hand-over PDF, SMO accepts, survey
 ]
 
 
@@ -44,6 +55,7 @@ def test_the_life_of_a_project(browser, live_server, shipped_data, media, langua
     # The customer is already on file from earlier business, speaking the journey's language.
     customer = Customer.objects.create(name="Stad Gent", vat_number="BE0403019261", language=language)
     customer.contacts.create(name="Jan Peeters", email="jan.peeters@stad.gent", language=language)
+    SupplierFactory(name="Aaa Netwerken BV")  # the supplier the orders go to
     journey = Journey(browser=browser, base_url=live_server.url, language=language)
     for role in ("sales", "pm_support", "project_manager", "head_of_pm", "smo", "finance"):
         journey.user(role)  # everyone has an account before the project starts

@@ -160,6 +160,7 @@ def pm_reports_a_near_miss(journey: Journey) -> None:
     page.fill("input[name=place]", "Server room, floor -1")
     page.fill("textarea[name=description]", "A floor tile was left open next to the rack.")
     page.fill("textarea[name=immediate_actions]", "Tile closed, area taped off.")
+    page.fill("textarea[name=root_cause]", "No one owned the tile after the cabling work.")
     submit(page, "main form[method=post] button[type=submit]")
     incident = SafetyIncident.objects.get(project=project)
     assert incident.kind == "near_miss", messages_text(page)
