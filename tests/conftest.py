@@ -93,8 +93,6 @@ def celery_worker_process(transactional_db, settings, files_on_disk):
         # that pytest put in the environment: a file it renders in memory would be lost to the test.
         "DJANGO_SETTINGS_MODULE": "pmo.settings",
         "DEBUG": "1",
-        # pytest exported pmo.settings_test (files in memory); the worker runs as in production.
-        "DJANGO_SETTINGS_MODULE": "pmo.settings",
         "CELERY_BROKER_URL": redis_url,
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "DATABASE_URL": _database_url(database),
