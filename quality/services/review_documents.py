@@ -4,6 +4,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from pmo.lib.documents import document_company_context
 from quality.models import Review
 from quality.selectors.core import review_statement
 
@@ -13,6 +14,11 @@ def review_pdf_render(*, review: Review, language: str | None = None) -> bytes:
     from weasyprint import HTML
 
     with translation.override(language or translation.get_language()):
-        context = {"review": review, "project": review.project, **review_statement(review=review)}
+        context = {
+            "review": review,
+            "project": review.project,
+            **review_statement(review=review),
+            **document_company_context(),
+        }
         html = render_to_string("quality/review_pdf.html", context)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -12,6 +12,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from pmo.roles import Role
+from pmo.seed import DEMO_COMPANY
+from pmo.services import company_profile_save
 from projects.models import Assignment
 from quality.models import (
     ChecklistItem,
@@ -185,6 +187,7 @@ def _security_review(project, reviewer):
 
 
 def test_a_control_marked_not_applicable_is_shown_as_such_and_does_not_fail_the_review(client):
+    company = company_profile_save(actor=None, **DEMO_COMPANY)
     pmo = user_with_role(Role.PM_SUPPORT)
     project = ProjectFactory(support_officer=pmo)
     client.force_login(pmo)
@@ -218,6 +221,7 @@ def test_a_control_marked_not_applicable_is_shown_as_such_and_does_not_fail_the_
     assert "A.7.4" in not_applicable_part and "No monitored rooms" in not_applicable_part
     assert "A.8.1" in failed_part and "A.7.4" not in failed_part
     assert "A.5.8" in pdf_text.split("Controls covered")[1].split("Controls not applicable")[0]
+    assert company.legal_name in pdf_text  # the letterhead of every outgoing document
 
 
 def test_the_review_page_shows_the_statement_of_applicability(client):
