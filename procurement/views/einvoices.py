@@ -38,5 +38,5 @@ def einvoice_inbox(request):
     return render(
         request,
         "procurement/einvoice_inbox.html",
-        {"page": paginate(request, einvoices), "status": status, "statuses": EInvoiceStatus.choices},
+        {"page": paginate(request, einvoices), "chosen_filter": status, "statuses": EInvoiceStatus.choices},
     )
