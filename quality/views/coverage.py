@@ -1,16 +1,15 @@
 """Audit evidence: what a checklist covers of its standard, and each project's statement of applicability."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from pmo.lib.exports import csv_response
 from projects.selectors import project_get_for_user
 from quality import forms
 from quality.models import Standard
@@ -47,16 +46,6 @@ def template_coverage_page(request, pk: int):
     return render(request, "quality/template_coverage.html", {"coverage": coverage, "rows": rows})
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: str) -> str:
-    # A cell starting with =, +, - or @ would run as a formula in Excel.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 @login_required
 @require_GET
 def template_coverage_csv(request, pk: int):
@@ -65,28 +54,18 @@ def template_coverage_csv(request, pk: int):
     coverage = template_coverage(template=template)
     if coverage is None:
         raise Http404
-    writer = csv.writer(_Echo(), delimiter=";")
-
-    def lines():
-        yield "\ufeff" + writer.writerow(
-            [_("Reference"), _("Title"), _("Coverage"), _("Checklist items"), _("Why outside projects")]
-        )
-        for row in coverage.rows:
-            yield writer.writerow(
-                [
-                    row.reference.id,
-                    _cell(row.reference.title),
-                    _state_label(row.state),
-                    " | ".join(row.items),
-                    _cell(row.reference.reason_outside_projects),
-                ]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="coverage-{template.code}-v{template.version}.csv"'
+    header = [_("Reference"), _("Title"), _("Coverage"), _("Checklist items"), _("Why outside projects")]
+    rows = (
+        [
+            row.reference.id,
+            row.reference.title,
+            _state_label(row.state),
+            " | ".join(row.items),
+            row.reference.reason_outside_projects,
+        ]
+        for row in coverage.rows
     )
-    return response
+    return csv_response([header, *rows], filename=f"coverage-{template.code}-v{template.version}")
 
 
 def _standard(value: str) -> str:
