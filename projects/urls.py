@@ -53,6 +53,7 @@ urlpatterns += [
     path("<int:pk>/plan/import/", plan_views.plan_import, name="plan-import"),
     path("<int:pk>/plan/export/", plan_views.plan_export, name="plan-export"),
     path("tasks/<int:pk>/update/", plan_views.task_update, name="task-update"),
+    path("tasks/<int:pk>/reschedule/", plan_views.task_reschedule, name="task-reschedule"),
     path(
         "tasks/<int:pk>/dependencies/create/",
         plan_views.task_dependency_create,

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.forms import DateInput, DecimalField, Form, ModelForm
+from pmo.lib.forms import DateField, DateInput, DecimalField, Form, ModelForm
 from projects.models import Project, Resource, Task
 
 
@@ -45,6 +45,20 @@ class TaskForm(ModelForm):
     def validate_unique(self):
         # The service checks the full model, unique WBS code included.
         pass
+
+
+class TaskRescheduleForm(Form):
+    """New dates for a task dragged on the Gantt (ISO dates whatever the page's language)."""
+
+    planned_start = DateField(label=_("planned start"))
+    planned_end = DateField(label=_("planned end"))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", _("The end date cannot be before the start date."))
+        return cleaned
 
 
 class DependencyForm(Form):

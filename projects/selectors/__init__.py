@@ -47,11 +47,12 @@ from projects.selectors.documents import (  # noqa: E402
     document_version_get_for_user,
     required_documents_status,
 )
+from projects.selectors.gantt import gantt_chart  # noqa: E402
 from projects.selectors.plan import (  # noqa: E402
     baseline_choose,
     baseline_list_for_project,
+    capacity_first_week_with_work,
     capacity_rows,
-    gantt_tasks,
     milestone_list_for_project,
     plan_progress,
     plan_rows,
@@ -62,11 +63,12 @@ from projects.selectors.plan import (  # noqa: E402
 __all__ += [
     "baseline_choose",
     "baseline_list_for_project",
+    "capacity_first_week_with_work",
     "capacity_rows",
     "document_get_for_user",
     "document_list_for_project",
     "document_version_get_for_user",
-    "gantt_tasks",
+    "gantt_chart",
     "milestone_list_for_project",
     "plan_progress",
     "plan_rows",

@@ -5,8 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.utils.formats import date_format
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 
 from projects.models import (
     Assignment,
@@ -78,43 +77,6 @@ def plan_rows(*, project: Project, baseline: PlanBaseline | None) -> list[PlanRo
         )
         for task in task_queryset_with_baseline(project=project, baseline=baseline)
     ]
-
-
-def gantt_tasks(*, rows: list[PlanRow]) -> list[dict]:
-    """The plan as frappe-gantt tasks; late tasks (against the baseline) and milestones get a class."""
-    tasks = []
-    for row in rows:
-        task = row.task
-        # frappe-gantt takes one class per bar: lateness first, then milestones and finished work.
-        if row.variance_days and row.variance_days > 0:
-            css_class = "gantt-late"
-        elif task.kind == TaskKind.MILESTONE:
-            css_class = "gantt-milestone"
-        elif task.status == TaskStatus.DONE:
-            css_class = "gantt-done"
-        else:
-            css_class = f"gantt-{task.kind}"
-        tasks.append(
-            {
-                "id": f"t{task.pk}",
-                "name": f"{task.wbs_code} {task.name}",
-                "start": task.planned_start.isoformat(),
-                # frappe-gantt ends are exclusive of nothing: a one-day task ends the day it starts.
-                "end": task.planned_end.isoformat(),
-                "progress": task.progress,
-                "dependencies": ", ".join(f"t{pk}" for pk in row.predecessor_ids),
-                "custom_class": css_class,
-                "baseline_end": row.baseline_end.isoformat() if row.baseline_end else "",
-                "variance": row.variance_days,
-                # The popup shows dates as the rest of the page does (the reader's locale).
-                "start_label": date_format(task.planned_start, "SHORT_DATE_FORMAT"),
-                "end_label": date_format(task.planned_end, "SHORT_DATE_FORMAT"),
-                "baseline_end_label": date_format(row.baseline_end, "SHORT_DATE_FORMAT")
-                if row.baseline_end
-                else "",
-            }
-        )
-    return tasks
 
 
 def milestone_list_for_project(*, project: Project, baseline: PlanBaseline | None) -> list[PlanRow]:
@@ -195,13 +157,39 @@ class CapacityRow:
         return any(cell.is_over for cell in self.cells)
 
 
-def resource_list(*, department: str = "", kind: str = "") -> QuerySet[Resource]:
+def resource_list(
+    *, department: str = "", kind: str = "", project: Project | None = None, resource_id: int | None = None
+) -> QuerySet[Resource]:
     resources = Resource.objects.filter(is_active=True)
+    if project is not None:
+        on_project = Assignment.objects.filter(task__project=project).values("resource_id")
+        resources = resources.filter(pk__in=on_project)
+    if resource_id is not None:
+        resources = resources.filter(pk=resource_id)
     if department:
         resources = resources.filter(department=department)
     if kind:
         resources = resources.filter(kind=kind)
     return resources.order_by("department", "name")
+
+
+def capacity_first_week_with_work(
+    *, project: Project | None = None, resource_id: int | None = None, today: date
+) -> date | None:
+    """Where the capacity view opens for a project or a person: the first week of their work still to come,
+    else (all of it past) the first week they ever had work; None when there is no assigned work at all."""
+    assigned = Task.objects.filter(assignments__isnull=False)
+    if project is not None:
+        assigned = assigned.filter(project=project)
+    if resource_id is not None:
+        assigned = assigned.filter(assignments__resource_id=resource_id)
+    first = assigned.aggregate(
+        coming=Min("planned_start", filter=Q(planned_end__gte=today)), ever=Min("planned_start")
+    )
+    day = first["coming"] or first["ever"]
+    if day is None:
+        return None
+    return iso_week_start(max(day, today) if first["coming"] else day)
 
 
 def resource_departments() -> list[str]:

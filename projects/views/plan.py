@@ -5,7 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pmo.lib.exports import csv_response, xlsx_response
@@ -18,6 +21,7 @@ from projects.forms.plan import (
     PlanImportForm,
     ResourceForm,
     TaskForm,
+    TaskRescheduleForm,
 )
 from projects.models import Resource, ResourceKind, Task
 from projects.selectors.plan import iso_week_start
@@ -55,17 +59,57 @@ def project_plan(request, pk: int):
     return render(request, "projects/project_plan.html", context)
 
 
+def _gantt_context(request, project, *, params) -> dict:
+    context = _plan_context(request, project)
+    if params is not request.GET:
+        context["baseline"] = selectors.baseline_choose(project=project, number=params.get("baseline"))
+    rows = selectors.plan_rows(project=project, baseline=context["baseline"])
+    context["chart"] = selectors.gantt_chart(rows=rows, scale=params.get("mode"), today=timezone.localdate())
+    return context
+
+
 @login_required
 @require_GET
 def project_gantt(request, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk)
-    context = _plan_context(request, project)
-    rows = selectors.plan_rows(project=project, baseline=context["baseline"])
-    context["gantt_tasks"] = selectors.gantt_tasks(rows=rows)
-    context["view_mode"] = (
-        request.GET.get("mode") if request.GET.get("mode") in ("Day", "Week", "Month") else "Week"
-    )
+    context = _gantt_context(request, project, params=request.GET)
     return render(request, "projects/project_gantt.html", context)
+
+
+@login_required
+@require_POST
+def task_reschedule(request, pk: int):
+    """A bar dragged on the Gantt: the task form's service moves it; the answer is the redrawn chart."""
+    task = _task_get_for_user(request.user, pk, write=True)
+    form = TaskRescheduleForm(request.POST)
+    notice = error = ""
+    if form.is_valid():
+        try:
+            task, moved = services.task_update(task=task, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            notice = _gantt_notice(task, moved)
+    else:
+        error = " ".join(message for messages_ in form.errors.values() for message in messages_)
+    context = _gantt_context(request, task.project, params=request.POST)
+    context.update(notice=notice, error=error)
+    return render(request, "projects/project_gantt.html#gantt-chart", context, status=400 if error else 200)
+
+
+def _gantt_notice(task: Task, moved) -> str:
+    notice = _("%(task)s now runs from %(start)s to %(end)s.") % {
+        "task": task,
+        "start": date_format(task.planned_start, "SHORT_DATE_FORMAT"),
+        "end": date_format(task.planned_end, "SHORT_DATE_FORMAT"),
+    }
+    if moved:
+        notice += " " + ngettext(
+            "%(count)s successor re-scheduled: %(tasks)s.",
+            "%(count)s successors re-scheduled: %(tasks)s.",
+            len(moved),
+        ) % {"count": len(moved), "tasks": ", ".join(str(entry.task) for entry in moved)}
+    return notice
 
 
 @login_required
@@ -249,9 +293,23 @@ def _week_start(value: str | None) -> date:
 def capacity(request):
     if not request.user.has_perm("projects.view_capacity"):
         raise PermissionDenied
+    focus_project, focus_resource_id = _capacity_focus(request)
     start = _week_start(request.GET.get("week"))
+    if not request.GET.get("week") and (focus_project or focus_resource_id):
+        start = (
+            selectors.capacity_first_week_with_work(
+                project=focus_project, resource_id=focus_resource_id, today=date.today()
+            )
+            or start
+        )
     department = request.GET.get("department", "")
-    page = paginate(request, selectors.resource_list(department=department, kind=request.GET.get("kind", "")))
+    resources = selectors.resource_list(
+        department=department,
+        kind=request.GET.get("kind", ""),
+        project=focus_project,
+        resource_id=focus_resource_id,
+    )
+    page = paginate(request, resources)
     rows = selectors.capacity_rows(resources=list(page.object_list), start=start, weeks=CAPACITY_WEEKS)
     context = {
         "page": page,
@@ -263,9 +321,20 @@ def capacity(request):
         "previous_week": _iso(start - timedelta(weeks=CAPACITY_WEEKS)),
         "next_week": _iso(start + timedelta(weeks=CAPACITY_WEEKS)),
         "this_week": _iso(iso_week_start(date.today())),
+        "focus_project": focus_project,
     }
     template = "projects/capacity.html#capacity-table" if request.htmx else "projects/capacity.html"
     return render(request, template, context)
+
+
+def _capacity_focus(request) -> tuple:
+    """The project (one the user may see) or resource the capacity view was opened for, if any."""
+    project = resource_id = None
+    if (value := request.GET.get("project", "")).isdigit():
+        project = selectors.project_get_for_user(user=request.user, pk=int(value))
+    if (value := request.GET.get("resource", "")).isdigit():
+        resource_id = int(value)
+    return project, resource_id
 
 
 def _iso(day: date) -> str:
