@@ -14,6 +14,17 @@ BLUE, GREY, ORANGE, RED = "#1f4e79", "#9aa5b1", "#e07b00", "#c0392b"
 HEAT = ["#2e7d32", "#9ccc65", "#fbc02d", "#ef6c00", "#c62828"]
 
 
+def compact_amount(value: float) -> str:
+    """An axis amount in the reader's number format: 0, 850, 679 k, 1,4 M (never "1.357 k")."""
+    if abs(value) >= 999_500:
+        # number_format cuts decimals off rather than rounding them: round first.
+        millions = round(value / 1_000_000, 1 if abs(value) < 9_950_000 else 0)
+        return f"{number_format(millions, 1 if abs(millions) < 10 else 0, force_grouping=True)} M"
+    if abs(value) >= 1000:
+        return f"{number_format(round(value / 1000), 0, force_grouping=True)} k"
+    return number_format(round(value), 0, force_grouping=True)
+
+
 def _x(index: int, count: int) -> float:
     return LEFT + (PLOT_W * index / (count - 1) if count > 1 else PLOT_W / 2)
 
@@ -51,7 +62,7 @@ def _frame(top: float, ticks: list[tuple[float, str]], weeks: list[date]) -> str
     for index, week in enumerate(weeks):
         if index % step == 0 or index == len(weeks) - 1:
             x = _x(index, len(weeks))
-            parts.append(_text(x, TOP + PLOT_H + 14, date_format(week, "d/m")))
+            parts.append(_text(x, TOP + PLOT_H + 14, date_format(week, "j M")))
     return "".join(parts)
 
 
@@ -96,10 +107,7 @@ def budget_burn(
     if len(weeks) < 2 or not any(values):
         return None
     top = float(max([budget, *values])) * 1.1 or 1.0
-    ticks = [
-        (top * share, f"{number_format(round(top * share / 1000), 0, force_grouping=True)} k")
-        for share in (0, 0.25, 0.5, 0.75, 1.0)
-    ]
+    ticks = [(top * share, compact_amount(top * share)) for share in (0, 0.25, 0.5, 0.75, 1.0)]
     body = _frame(top, ticks, weeks)
     y = _y(float(budget), top)
     body += _line(LEFT, y, LEFT + PLOT_W, y, RED, ' stroke-dasharray="3 3"')

@@ -1,13 +1,16 @@
 """Progress, tolerances, weekly snapshots and highlight report jobs."""
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from pmo.lib.jobs import Job, JobStates
@@ -345,6 +348,54 @@ class HighlightReport(Job):
     @property
     def filename(self) -> str:
         return f"{self.period_start:%Y-%m-%d}-{self.audience}-{self.language}.pdf"
+
+    @property
+    def stages(self) -> list["ReportStage"]:
+        """Queued → rendering → ready or failed, each with its time, for the report's progress."""
+        return report_stages(self, now=timezone.now())
+
+
+@dataclass(frozen=True)
+class ReportStage:
+    label: str
+    state: str  # "done", "current", "failed" or "todo"
+    at: datetime | None = None
+    detail: str = ""
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(int(seconds), 0)
+    if seconds < 120:
+        return ngettext("%(count)s second", "%(count)s seconds", seconds) % {"count": seconds}
+    minutes = seconds // 60
+    return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
+
+
+def report_stages(report: "HighlightReport", *, now: datetime) -> list[ReportStage]:
+    status = HighlightReport.Status(report.status)
+    started, failed = report.started_at, status == HighlightReport.Status.FAILED
+    if started is None and status == HighlightReport.Status.QUEUED:
+        wait = _duration((now - report.queued_at).total_seconds())
+        waited = _("waiting for %(duration)s") % {"duration": wait}
+        queued = ReportStage(str(_("Queued")), "current", report.queued_at, waited)
+    else:
+        end_of_wait = started or report.finished_at or now
+        wait = _duration((end_of_wait - report.queued_at).total_seconds())
+        waited = _("waited %(duration)s") % {"duration": wait}
+        queued = ReportStage(str(_("Queued")), "done", report.queued_at, waited)
+    if status == HighlightReport.Status.RENDERING:
+        rendering = ReportStage(str(_("Rendering")), "current", started)
+    elif started is not None and status in HighlightReport.FINAL:
+        rendering = ReportStage(str(_("Rendering")), "failed" if failed else "done", started)
+    else:
+        rendering = ReportStage(str(_("Rendering")), "todo")
+    if failed:
+        last = ReportStage(str(_("Failed")), "failed", report.finished_at)
+    elif status == HighlightReport.Status.READY:
+        last = ReportStage(str(_("Ready")), "done", report.finished_at)
+    else:
+        last = ReportStage(str(_("Ready")), "todo")
+    return [queued, rendering, last]
 
 
 class DistributionRecipient(models.Model):

@@ -96,21 +96,45 @@ def finance(request):
         "totals": selectors.finance_totals(projects=project_filter.qs),
         "sections": selectors.finance_sections(user=request.user),
     }
+    context["chart"] = _finance_chart(context["page"].object_list)
     return render(request, "reporting/finance.html", context)
+
+
+def _finance_chart(projects) -> dict:
+    """Budget, committed and actual of the projects on this page, side by side (no extra query)."""
+    projects = list(projects)
+    return {
+        "type": "bar",
+        "compact": True,
+        "labels": [project.code for project in projects],
+        "datasets": [
+            {"label": _("Budget"), "data": [float(project.budget or 0) for project in projects]},
+            {"label": _("Committed"), "data": [float(project.money_committed or 0) for project in projects]},
+            {
+                "label": _("Actual"),
+                "data": [
+                    float((project.money_actual or 0) + (project.money_received_not_invoiced or 0))
+                    for project in projects
+                ],
+            },
+        ],
+    }
 
 
 def _charts(summary, trend=None) -> dict:
     """Chart.js data for the dashboard's canvases (drawn by static/js/reporting-charts.js)."""
-    labels = dict(Phase.choices)
+    # Phases in the order a project lives them, each one shown even when no project is in it.
+    counts = {row["phase"]: row["count"] for row in summary.phases}
     use = summary.budget_use
     charts = {
         "phases": {
             "type": "bar",
-            "labels": [str(labels.get(row["phase"], row["phase"])) for row in summary.phases],
-            "datasets": [{"label": _("Projects"), "data": [row["count"] for row in summary.phases]}],
+            "labels": [str(label) for label in Phase.labels],
+            "datasets": [{"label": _("Projects"), "data": [counts.get(phase, 0) for phase in Phase.values]}],
         },
         "budget": {
             "type": "bar",
+            "compact": True,
             "labels": [_("Budget"), _("Committed"), _("Actual"), _("Forecast")],
             "datasets": [
                 {
@@ -125,7 +149,7 @@ def _charts(summary, trend=None) -> dict:
         charts["rag"] = {
             "type": "bar",
             "stacked": True,
-            "labels": [date_format(week, "d/m") for week in trend["weeks"]],
+            "labels": [date_format(week, "j M") for week in trend["weeks"]],
             "datasets": [
                 {"label": names[rag], "rag": rag, "data": trend["series"][rag]} for rag in Rag.values
             ],

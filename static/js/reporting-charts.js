@@ -18,11 +18,27 @@
     };
   }
 
+  // Axis amounts as the PDFs write them: 850, 679 k, 1,4 M (a tooltip still shows the full amount).
+  function compactFormatter(canvas, format) {
+    var decimal = canvas.dataset.decimalSeparator || ",";
+    return function (value) {
+      var number = Number(value);
+      var size = Math.abs(number);
+      if (size >= 999500) {
+        var millions = number / 1000000;
+        return (Math.abs(millions) < 10 ? millions.toFixed(1).replace(".", decimal) : format(Math.round(millions))) + " M";
+      }
+      if (size >= 1000) { return format(Math.round(number / 1000)) + " k"; }
+      return format(Math.round(number));
+    };
+  }
+
   function draw(canvas) {
     var source = document.getElementById(canvas.dataset.chart);
     if (!source || typeof Chart === "undefined") { return; }
     var spec = JSON.parse(source.textContent);
     var format = numberFormatter(canvas);
+    var axisFormat = spec.compact ? compactFormatter(canvas, format) : format;
     var datasets = spec.datasets.map(function (dataset, index) {
       var colour = RAG_COLOURS[dataset.rag] || PALETTE[index % PALETTE.length];
       var colours = spec.datasets.length === 1 ? spec.labels.map(function (_, i) { return PALETTE[i % PALETTE.length]; }) : colour;
@@ -51,7 +67,7 @@
             stacked: !!spec.stacked,
             beginAtZero: true,
             // Counts and euros: whole numbers only, never 0,80 of a project.
-            ticks: { precision: 0, callback: function (value) { return format(value); } }
+            ticks: { precision: 0, callback: function (value) { return axisFormat(value); } }
           }
         }
       }
