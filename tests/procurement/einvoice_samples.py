@@ -5,6 +5,7 @@ import io
 import re
 from decimal import Decimal
 
+from lxml import etree
 from pypdf import PdfWriter
 
 from procurement.models import PurchaseOrder, PurchaseOrderStatus
@@ -13,6 +14,8 @@ from tests.peppol import EXAMPLES
 from tests.procurement.helpers import make_order
 
 BILLING = EXAMPLES / "billing"
+CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 
 
 def order_for_vat_category_s(**supplier_fields) -> PurchaseOrder:
@@ -31,13 +34,32 @@ def order_for_vat_category_s(**supplier_fields) -> PurchaseOrder:
     return order
 
 
+# What follows cac:OrderReference in an Invoice and a CreditNote (UBL 2.1): it goes before the first of them.
+AFTER_ORDER_REFERENCE = (
+    "BillingReference", "DespatchDocumentReference", "ReceiptDocumentReference", "StatementDocumentReference",
+    "OriginatorDocumentReference", "ContractDocumentReference", "AdditionalDocumentReference",
+    "ProjectReference", "Signature", "AccountingSupplierParty",
+)  # fmt: skip
+
+
+def adapt(xml: bytes, order: PurchaseOrder, *, number: str) -> bytes:
+    """An official example sent by our order's supplier (its VAT number), with its own number, naming the
+    order (its cac:OrderReference, added where the schema wants it when the example has none)."""
+    root = etree.fromstring(xml.replace(b"GB1232434", order.supplier.vat_number.encode()))
+    root.find(f"{{{CBC}}}ID").text = number
+    reference = root.find(f"{{{CAC}}}OrderReference")
+    if reference is None:
+        following = next(child for child in root if etree.QName(child).localname in AFTER_ORDER_REFERENCE)
+        reference = etree.Element(f"{{{CAC}}}OrderReference")
+        etree.SubElement(reference, f"{{{CBC}}}ID")
+        following.addprevious(reference)
+    reference.find(f"{{{CBC}}}ID").text = order.number
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
 def adapted_invoice(order: PurchaseOrder, *, number: str = "Snippet1", pdf: bytes | None = None) -> bytes:
     """Vat-category-S, from our supplier (its VAT number) and naming our order; optionally with a PDF."""
-    xml = (BILLING / "Vat-category-S.xml").read_bytes()
-    xml = xml.replace(b"GB1232434", order.supplier.vat_number.encode())
-    xml = xml.replace(b"<cbc:ID>Snippet1</cbc:ID>", f"<cbc:ID>{number}</cbc:ID>".encode(), 1)
-    reference = f"<cac:OrderReference><cbc:ID>{order.number}</cbc:ID></cac:OrderReference>".encode()
-    xml = xml.replace(b"</cbc:BuyerReference>", b"</cbc:BuyerReference>" + reference, 1)
+    xml = adapt((BILLING / "Vat-category-S.xml").read_bytes(), order, number=number)
     if pdf is not None:
         xml = xml.replace(
             b"<cac:AccountingSupplierParty>", embedded_pdf(pdf) + b"<cac:AccountingSupplierParty>", 1
