@@ -296,5 +296,5 @@ class EInvoiceRejectForm(Form):
         label=_("Reason for rejection"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Sent back to the supplier: say what to correct."),
+        help_text=_("Kept with the e-invoice: say what the supplier must correct."),
     )

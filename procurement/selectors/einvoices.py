@@ -43,7 +43,7 @@ class UBLLine:
     line_id: str = ""
     unit: str = ""
     amount: Decimal = Decimal(0)
-    vat_percent: str = ""
+    vat_percent: Decimal | None = None
     order_line: PurchaseOrderLine | None = None
 
 
@@ -62,8 +62,12 @@ class UBLDocument:
     due_date: str = ""
     currency: str = ""
     totals: list[tuple[object, Decimal]] = field(default_factory=list)
-    vat_breakdown: list[tuple[str, str, Decimal, Decimal]] = field(default_factory=list)
+    vat_breakdown: list[tuple[str, Decimal | None, Decimal, Decimal]] = field(default_factory=list)
     lines: list[UBLLine] = field(default_factory=list)
+
+
+def _percent(value: str) -> Decimal | None:
+    return ubl_decimal(value) if value else None
 
 
 def ubl_lines(root, kind: str) -> list[UBLLine]:
@@ -80,7 +84,7 @@ def ubl_lines(root, kind: str) -> list[UBLLine]:
             line_id=ubl_text(line, "cbc:ID"),
             unit=(line.find(quantity, NS).get("unitCode", "") if line.find(quantity, NS) is not None else ""),
             amount=ubl_decimal(ubl_text(line, "cbc:LineExtensionAmount")),
-            vat_percent=ubl_text(line, "cac:Item/cac:ClassifiedTaxCategory/cbc:Percent"),
+            vat_percent=_percent(ubl_text(line, "cac:Item/cac:ClassifiedTaxCategory/cbc:Percent")),
         )
         for line in root.iterfind(tag, NS)
     ]
@@ -145,7 +149,7 @@ def einvoice_document(*, einvoice: EInvoice) -> UBLDocument | None:
     document.vat_breakdown = [
         (
             ubl_text(subtotal, "cac:TaxCategory/cbc:ID"),
-            ubl_text(subtotal, "cac:TaxCategory/cbc:Percent"),
+            _percent(ubl_text(subtotal, "cac:TaxCategory/cbc:Percent")),
             ubl_decimal(ubl_text(subtotal, "cbc:TaxableAmount")),
             ubl_decimal(ubl_text(subtotal, "cbc:TaxAmount")),
         )
