@@ -7,7 +7,7 @@ sees and does exactly what its user could on the pages.
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
@@ -28,6 +28,7 @@ from procurement import selectors, services
 from procurement.filters import PurchaseOrderFilter
 from procurement.models import Approval, BudgetLine, EInvoice, PurchaseOrder, PurchaseOrderLine, Supplier
 from procurement.rules import MONEY_READERS
+from procurement.selectors.einvoices import finding_explained
 from procurement.services.einvoices import EInvoiceRefused, einvoice_receive
 from projects.selectors import project_list_for_user
 
@@ -392,11 +393,12 @@ class CanDeliverEInvoices(BasePermission):
 class FindingSerializer(StrictSerializer):
     rule = serializers.CharField(help_text="The official rule id (EN 16931 or Peppol), e.g. BR-CO-15.")
     flag = serializers.ChoiceField(choices=["fatal", "warning"])
-    text = serializers.CharField(help_text="The rule's own explanation.")
+    text = serializers.CharField(help_text="The rule's own (English) text.")
+    explanation = serializers.CharField(help_text="In plain words, in the account's language when known.")
 
 
 class EInvoiceDeliveredSerializer(StrictModelSerializer):
-    findings = FindingSerializer(many=True, read_only=True, help_text="Warnings only: a fatal one refuses.")
+    findings = serializers.SerializerMethodField(help_text="Warnings only: a fatal one refuses.")
     problems = serializers.ListField(
         child=serializers.CharField(),
         read_only=True,
@@ -423,6 +425,10 @@ class EInvoiceDeliveredSerializer(StrictModelSerializer):
             "findings",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(FindingSerializer(many=True))
+    def get_findings(self, einvoice: EInvoice) -> list[dict]:
+        return [finding_explained(f) for f in einvoice.findings if f["flag"] != "fatal"]
 
 
 class EInvoiceRefusalSerializer(StrictSerializer):
@@ -482,12 +488,10 @@ class EInvoiceDeliveryViewSet(viewsets.GenericViewSet):
             einvoice = einvoice_receive(xml=xml, actor=request.user, file_name="api", keep_refused=False)
         except EInvoiceRefused as refusal:
             return self._refusal(refusal)
-        data = EInvoiceDeliveredSerializer(einvoice).data
-        data["findings"] = [f for f in data["findings"] if f["flag"] != "fatal"]
-        return Response(data, status=201)
+        return Response(EInvoiceDeliveredSerializer(einvoice).data, status=201)
 
     def _refusal(self, refusal: EInvoiceRefused) -> Response:
-        findings = [f for f in refusal.einvoice.findings if f["flag"] == "fatal"]
+        findings = [finding_explained(f) for f in refusal.einvoice.findings if f["flag"] == "fatal"]
         body = {
             "detail": str(refusal),
             "problems": [str(problem) for problem in refusal.einvoice.problems],

@@ -163,6 +163,32 @@ def einvoice_document(*, einvoice: EInvoice) -> UBLDocument | None:
     return document
 
 
+# Plain words for the rules a supplier's invoice most often breaks; the official text is always shown too.
+PLAIN_EXPLANATIONS = {
+    "BR-02": _("The document has no number."),
+    "BR-16": _("The document has no line."),
+    "BR-CO-10": _("The sum of the lines is not the lines' amounts added up."),
+    "BR-CO-11": _("The total of the allowances is not the allowances added up."),
+    "BR-CO-12": _("The total of the charges is not the charges added up."),
+    "BR-CO-13": _("The total excluding VAT is not the lines minus the allowances plus the charges."),
+    "BR-CO-14": _("The VAT total is not the sum of the VAT breakdown."),
+    "BR-CO-15": _("The total including VAT is not the total excluding VAT plus the VAT."),
+    "BR-CO-16": _("The amount due is not the total including VAT minus what was paid in advance."),
+    "BR-CO-17": _("A VAT amount in the breakdown is not its taxable amount times its rate."),
+    "BR-S-08": _("At a standard VAT rate, the taxable amount is not the sum of the lines at that rate."),
+    "PEPPOL-EN16931-R001": _("The document does not say which Peppol process it belongs to."),
+    "PEPPOL-EN16931-R010": _("The buyer's Peppol address is missing."),
+    "PEPPOL-EN16931-R020": _("The seller's Peppol address is missing."),
+}
+
+
+def finding_explained(finding: dict) -> dict:
+    """A stored rule finding with its plain explanation in the reader's language (the official text when
+    there is none)."""
+    plain = PLAIN_EXPLANATIONS.get(finding.get("rule", ""))
+    return {**finding, "explanation": str(plain) if plain else finding.get("text", "")}
+
+
 def _require_finance(user: User) -> None:
     if not user.has_perm("procurement.view_einvoice"):
         raise PermissionDenied

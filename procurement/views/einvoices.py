@@ -18,6 +18,7 @@ from procurement.selectors.einvoices import (
     einvoice_get_for_user,
     einvoice_list_for_user,
     einvoice_order_choices,
+    finding_explained,
 )
 from procurement.services.einvoices import einvoice_match, einvoice_receive, einvoice_reject
 
@@ -71,6 +72,7 @@ def einvoice_detail(request, pk: int):
         {
             "einvoice": einvoice,
             "document": einvoice_document(einvoice=einvoice),
+            "findings": [finding_explained(finding) for finding in einvoice.findings],
             "match_form": EInvoiceMatchForm(orders=einvoice_order_choices(einvoice=einvoice)),
             "reject_form": EInvoiceRejectForm(),
         },

@@ -70,6 +70,8 @@ def test_a_wrong_total_is_422_with_the_fatal_rule_ids_and_nothing_is_stored(acce
     rules = {finding["rule"] for finding in body["findings"]}
     assert "BR-CO-16" in rules and all(f["flag"] == "fatal" and f["text"] for f in body["findings"])
     assert "BR-CO-16" in body["detail"]
+    explained = next(f for f in body["findings"] if f["rule"] == "BR-CO-16")["explanation"]
+    assert explained == "The amount due is not the total including VAT minus what was paid in advance."
     assert not EInvoice.objects.exists() and not SupplierInvoice.objects.exists()
     assert _invoiced(order) == [Decimal("0.00")] * 3
 

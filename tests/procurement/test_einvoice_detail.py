@@ -56,7 +56,7 @@ def test_a_refused_document_shows_its_fatal_rule_ids_with_their_explanation(fina
     einvoice = _receive(wrong)
     page = finance.get(einvoice.get_absolute_url()).content.decode()
     assert "<code>BR-CO-16</code>" in page and "Amount due for payment (BT-115)" in page
-    assert "bloquant" in page
+    assert "bloquant" in page and "pas le total TVAC moins ce qui a" in page
     assert "Associer à une commande" not in page  # refused: nothing to resolve
 
 
