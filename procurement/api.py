@@ -6,10 +6,13 @@ sees and does exactly what its user could on the pages.
 
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.exceptions import APIException
+from rest_framework.parsers import BaseParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from pmo.lib.api import (
@@ -23,8 +26,10 @@ from pmo.lib.api import (
 from pmo.roles import Role
 from procurement import selectors, services
 from procurement.filters import PurchaseOrderFilter
-from procurement.models import Approval, BudgetLine, PurchaseOrder, PurchaseOrderLine, Supplier
+from procurement.models import Approval, BudgetLine, EInvoice, PurchaseOrder, PurchaseOrderLine, Supplier
 from procurement.rules import MONEY_READERS
+from procurement.selectors.einvoices import finding_explained
+from procurement.services.einvoices import EInvoiceRefused, einvoice_receive
 from projects.selectors import project_list_for_user
 
 
@@ -354,9 +359,151 @@ class SupplierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Supplier.objects.all()
 
 
+MAX_UBL_BYTES = 10 * 1024 * 1024
+
+
+class DocumentTooLarge(APIException):
+    status_code = 413
+    default_detail = "A UBL document is at most 10 MB."
+
+
+class UBLParser(BaseParser):
+    """The request body as the bytes of one UBL document (the rules read it, not DRF)."""
+
+    media_type = "application/xml"
+
+    def parse(self, stream, media_type=None, parser_context=None) -> bytes:
+        data = stream.read(MAX_UBL_BYTES + 1) if stream is not None else b""
+        if len(data) > MAX_UBL_BYTES:
+            raise DocumentTooLarge
+        return data
+
+
+class TextUBLParser(UBLParser):
+    media_type = "text/xml"
+
+
+class CanDeliverEInvoices(BasePermission):
+    """The access point's account (model permission) or finance (rules)."""
+
+    def has_permission(self, request, view) -> bool:
+        return request.user.has_perm("procurement.deliver_einvoice")
+
+
+class FindingSerializer(StrictSerializer):
+    rule = serializers.CharField(help_text="The official rule id (EN 16931 or Peppol), e.g. BR-CO-15.")
+    flag = serializers.ChoiceField(choices=["fatal", "warning"])
+    text = serializers.CharField(help_text="The rule's own (English) text.")
+    explanation = serializers.CharField(help_text="In plain words, in the account's language when known.")
+
+
+class EInvoiceDeliveredSerializer(StrictModelSerializer):
+    findings = serializers.SerializerMethodField(help_text="Warnings only: a fatal one refuses.")
+    problems = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Why it is to resolve, in the caller's language.",
+    )
+    order_number = serializers.CharField(source="order.number", read_only=True, default=None, allow_null=True)
+    payable_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = EInvoice
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "number",
+            "issue_date",
+            "supplier",
+            "order",
+            "order_number",
+            "payable_amount",
+            "problems",
+            "findings",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(FindingSerializer(many=True))
+    def get_findings(self, einvoice: EInvoice) -> list[dict]:
+        return [finding_explained(f) for f in einvoice.findings if f["flag"] != "fatal"]
+
+
+class EInvoiceRefusalSerializer(StrictSerializer):
+    detail = serializers.CharField()
+    problems = serializers.ListField(child=serializers.CharField())
+    findings = FindingSerializer(
+        many=True, help_text="The fatal findings (422); empty for a duplicate (409)."
+    )
+
+
+UBL_EXAMPLE = OpenApiExample(
+    "A Peppol BIS Billing 3.0 invoice",
+    value='<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">…</Invoice>',
+    request_only=True,
+    media_type="application/xml",
+)
+
+
+class EInvoiceDeliveryViewSet(viewsets.GenericViewSet):
+    """The company's Peppol access point delivers one inbound invoice or credit note per request."""
+
+    permission_classes = [IsAuthenticated, CanDeliverEInvoices]
+    parser_classes = [UBLParser, TextUBLParser]
+    serializer_class = EInvoiceDeliveredSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[EInvoice]:
+        return EInvoice.objects.none()  # nothing is read back through this route
+
+    @extend_schema(
+        operation_id="einvoices_deliver",
+        request={"application/xml": OpenApiTypes.BINARY, "text/xml": OpenApiTypes.BINARY},
+        examples=[UBL_EXAMPLE],
+        responses={
+            201: OpenApiResponse(
+                EInvoiceDeliveredSerializer,
+                description="Received: matched to its order, or to resolve by finance (problems say why).",
+            ),
+            409: OpenApiResponse(
+                EInvoiceRefusalSerializer,
+                description="Refused, nothing stored: the supplier already sent this number.",
+            ),
+            413: OpenApiResponse(OpenApiTypes.OBJECT, description="Larger than 10 MB: `detail` says so."),
+            415: OpenApiResponse(OpenApiTypes.OBJECT, description="Not sent as application/xml or text/xml."),
+            422: OpenApiResponse(
+                EInvoiceRefusalSerializer,
+                description="Refused, nothing stored: not UBL, or fatal findings of the official rules.",
+            ),
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        """Validate with the EN 16931 and Peppol rules, refuse duplicates, match to the order (as an upload
+        by finance does). Token of an account holding `procurement.deliver_einvoice`."""
+        xml = request.data if isinstance(request.data, bytes) else b""
+        try:
+            einvoice = einvoice_receive(xml=xml, actor=request.user, file_name="api", keep_refused=False)
+        except EInvoiceRefused as refusal:
+            return self._refusal(refusal)
+        return Response(EInvoiceDeliveredSerializer(einvoice).data, status=201)
+
+    def _refusal(self, refusal: EInvoiceRefused) -> Response:
+        findings = [finding_explained(f) for f in refusal.einvoice.findings if f["flag"] == "fatal"]
+        body = {
+            "detail": str(refusal),
+            "problems": [str(problem) for problem in refusal.einvoice.problems],
+            "findings": findings,
+        }
+        return Response(body, status=409 if refusal.is_duplicate else 422)
+
+
 # Registered on the API router by pmo.api_urls.
 ROUTES = [
     ("purchase-orders", PurchaseOrderViewSet, "purchase-order"),
     ("budget-lines", BudgetLineViewSet, "budget-line"),
     ("suppliers", SupplierViewSet, "supplier"),
+    ("einvoices", EInvoiceDeliveryViewSet, "einvoice"),
 ]

@@ -4,7 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from procurement.models import CostCategory, PurchaseOrder, PurchaseOrderStatus, Supplier
+from pmo.lib.forms import DateInput
+from procurement.models import (
+    CostCategory,
+    EInvoice,
+    EInvoiceStatus,
+    PurchaseOrder,
+    PurchaseOrderStatus,
+    Supplier,
+)
 
 
 class PurchaseOrderFilter(django_filters.FilterSet):
@@ -40,4 +48,29 @@ class PurchaseOrderFilter(django_filters.FilterSet):
     def filter_category(self, queryset, name, value):
         return queryset.filter(
             pk__in=PurchaseOrder.objects.filter(lines__budget_line__category=value).values("pk")
+        )
+
+
+class EInvoiceFilter(django_filters.FilterSet):
+    """The inbox filters: state, supplier (ours, or the name in the document), received between two dates."""
+
+    status = django_filters.ChoiceFilter(choices=EInvoiceStatus.choices, label=_("Status"))
+    supplier = django_filters.CharFilter(method="filter_supplier", label=_("Supplier"))
+    received_after = django_filters.DateFilter(
+        field_name="received_at", lookup_expr="date__gte", label=_("Received from"), widget=DateInput
+    )
+    received_before = django_filters.DateFilter(
+        field_name="received_at", lookup_expr="date__lte", label=_("Received until"), widget=DateInput
+    )
+
+    class Meta:
+        model = EInvoice
+        fields = ["status", "supplier", "received_after", "received_before"]
+
+    def filter_supplier(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(supplier__name__icontains=value)
+            | Q(supplier_name__icontains=value)
+            | Q(supplier_vat__iexact=value)
         )

@@ -278,3 +278,23 @@ class SubstituteForm(Form):
         if start and end and end < start:
             self.add_error("ends_on", _("The end date cannot be before the start date."))
         return cleaned
+
+
+class EInvoiceMatchForm(Form):
+    order = forms.ModelChoiceField(label=_("Order"), queryset=PurchaseOrder.objects.none())
+
+    def __init__(self, *args, orders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].queryset = orders
+        self.fields["order"].label_from_instance = lambda order: (
+            f"{order.number} · {order.supplier} · {order.title}"
+        )
+
+
+class EInvoiceRejectForm(Form):
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with the e-invoice: say what the supplier must correct."),
+    )

@@ -78,6 +78,11 @@ rules.add_perm("procurement.change_supplier", is_pm_support | is_head_of_pm | is
 rules.add_perm("procurement.add_supplierinvoice", is_finance)
 rules.add_perm("procurement.view_supplierinvoice", is_money_reader)
 rules.add_perm("procurement.change_supplierinvoice", is_finance)
+# E-invoices: finance reads and resolves them; the Peppol access point's account holds the model permission
+# `deliver_einvoice` (ModelBackend) and nothing else, finance has it here to post a document by hand.
+rules.add_perm("procurement.view_einvoice", is_finance)
+rules.add_perm("procurement.resolve_einvoice", is_finance)
+rules.add_perm("procurement.deliver_einvoice", is_finance)
 rules.add_perm("procurement.change_approvalrule", is_administrator)
 rules.add_perm("procurement.view_purchaseorder_list", is_money_reader | is_project_manager)
 rules.add_perm("procurement.add_purchaseorder_anywhere", is_buyer)

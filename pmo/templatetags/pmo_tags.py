@@ -57,9 +57,25 @@ UNIT_LABELS = {
     "month": pgettext_lazy("unit", "month"),
     "set": pgettext_lazy("unit", "set"),
     "lot": pgettext_lazy("unit", "lot"),
+    # UN/ECE Recommendation 20 codes, as Peppol documents carry them.
+    "hur": pgettext_lazy("unit", "h"),
+    "day": pgettext_lazy("unit", "day"),
+    "h87": pgettext_lazy("unit", "pcs"),
+    "c62": pgettext_lazy("unit", "pcs"),
+    "ea": pgettext_lazy("unit", "pcs"),
+    "mon": pgettext_lazy("unit", "month"),
 }
 
 
 @register.filter
 def unit_label(unit: str) -> str:
     return str(UNIT_LABELS.get((unit or "").strip().lower(), unit))
+
+
+@register.filter
+def vat_mentions(lines) -> list[str]:
+    """The reverse-charge mentions, with their legal basis, that these lines' VAT rates require."""
+    from pmo.lib.vat import VAT_MENTIONS
+
+    rates = dict.fromkeys(line.vat_rate for line in lines if line.vat_rate in VAT_MENTIONS)
+    return [str(VAT_MENTIONS[rate]) for rate in rates]

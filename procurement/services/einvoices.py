@@ -2,9 +2,8 @@
 duplicates, match to the order and its lines, then record them through the existing three-way match."""
 
 import base64
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,8 +12,8 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
-from lxml import etree
 
+from pmo.lib.audit import audited_save
 from pmo.lib.ubl_rules import check_ubl
 from pmo.models import User
 from procurement.models import (
@@ -26,12 +25,25 @@ from procurement.models import (
     Supplier,
     SupplierInvoice,
 )
+from procurement.selectors.einvoices import (
+    NS,
+    UBLLine,
+    order_line_for,
+    ubl_decimal,
+    ubl_lines,
+    ubl_parse,
+    ubl_text,
+)
 from procurement.services.receipts import InvoiceLineInput, supplier_invoice_record
 
-NS = {
-    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
-    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
-}
+
+class EInvoiceRefused(Exception):
+    """A refused document the caller answers for itself (the access point's API): nothing was stored."""
+
+    def __init__(self, einvoice: EInvoice, *, is_duplicate: bool) -> None:
+        super().__init__(" ".join(map(str, einvoice.problems)))
+        self.einvoice = einvoice
+        self.is_duplicate = is_duplicate
 
 
 def _rules_report(xml: bytes):
@@ -46,39 +58,6 @@ def _rules_report(xml: bytes):
     )
 
 
-@dataclass
-class _Line:
-    reference: str
-    name: str
-    quantity: Decimal
-    price: Decimal
-
-
-def _text(node, path: str) -> str:
-    return (node.findtext(path, namespaces=NS) or "").strip()
-
-
-def _decimal(value: str) -> Decimal:
-    try:
-        return Decimal(value or "0")
-    except InvalidOperation:
-        return Decimal(0)
-
-
-def _lines(root, kind: str) -> list[_Line]:
-    tag, quantity = ("cac:CreditNoteLine", "cbc:CreditedQuantity") if kind == EInvoiceKind.CREDIT_NOTE else (
-        "cac:InvoiceLine", "cbc:InvoicedQuantity")  # fmt: skip
-    return [
-        _Line(
-            reference=_text(line, "cac:OrderLineReference/cbc:LineID"),
-            name=_text(line, "cac:Item/cbc:Name"),
-            quantity=_decimal(_text(line, quantity)),
-            price=_decimal(_text(line, "cac:Price/cbc:PriceAmount")),
-        )
-        for line in root.iterfind(tag, NS)
-    ]
-
-
 def _supplier(vat: str, endpoint: str) -> Supplier | None:
     candidates = [value for value in (vat, endpoint) if value]
     return Supplier.objects.filter(vat_number__in=candidates).first() or (
@@ -86,15 +65,12 @@ def _supplier(vat: str, endpoint: str) -> Supplier | None:
     )
 
 
-def _match_lines(order: PurchaseOrder, lines: list[_Line]) -> tuple[list[InvoiceLineInput], list[str]]:
+def _match_lines(order: PurchaseOrder, lines: list[UBLLine]) -> tuple[list[InvoiceLineInput], list[str]]:
     """By the order line reference (its position), else by description and unit price."""
     order_lines = list(order.lines.order_by("position", "pk"))
-    by_position = {str(line.position): line for line in order_lines}
     matched, problems = [], []
     for line in lines:
-        target = by_position.get(line.reference) or next(
-            (o for o in order_lines if o.description == line.name and o.unit_price == line.price), None
-        )
+        target = order_line_for(line, order_lines)
         if line.quantity <= 0:
             problems.append(
                 _("Line “%(name)s” has a negative quantity: finance resolves it.") % {"name": line.name}
@@ -119,19 +95,36 @@ def _embedded_pdf(root) -> tuple[str, bytes] | None:
     return None
 
 
-def _apply_credit_note(order: PurchaseOrder, lines: list[InvoiceLineInput]) -> None:
-    """A credit note reduces what is invoiced on the order lines it names."""
+def _apply_credit_note(order: PurchaseOrder, lines: list[InvoiceLineInput]) -> list[str]:
+    """A credit note reduces what is invoiced on the order lines it names; never below nothing."""
+    order_lines = PurchaseOrderLine.objects.select_for_update().in_bulk(
+        [item.order_line_id for item in lines]
+    )
+    problems = [
+        _("Line “%(name)s”: credits %(credited)s, only %(invoiced)s invoiced.")
+        % {"name": line.description, "credited": item.quantity, "invoiced": line.invoiced_quantity}
+        for item in lines
+        if item.quantity > (line := order_lines[item.order_line_id]).invoiced_quantity
+    ]
+    if problems:
+        return problems
     for item in lines:
         amount = (item.quantity * item.unit_price).quantize(Decimal("0.01"))
         PurchaseOrderLine.objects.filter(pk=item.order_line_id, order=order).update(
-            invoiced_quantity=Greatest(F("invoiced_quantity") - item.quantity, Decimal(0)),
+            invoiced_quantity=F("invoiced_quantity") - item.quantity,
             invoiced_amount=Greatest(F("invoiced_amount") - amount, Decimal(0)),
         )
+    return []
 
 
 @transaction.atomic
-def einvoice_receive(*, xml: bytes, actor: User | None, file_name: str = "") -> EInvoice:
-    """Read one UBL invoice or credit note; the result says matched, to resolve, or refused and why."""
+def einvoice_receive(
+    *, xml: bytes, actor: User | None, file_name: str = "", keep_refused: bool = True
+) -> EInvoice:
+    """Read one UBL invoice or credit note; the result says matched, to resolve, or refused and why.
+
+    A refused document is kept for the inbox, unless `keep_refused` is off (the access point is answered
+    at once): then nothing is stored and EInvoiceRefused says why."""
     report = _rules_report(xml)
     einvoice = EInvoice(xml=xml.decode("utf-8", "replace"), file_name=file_name[:200], received_by=actor)
     einvoice.findings = [{"rule": f.rule, "flag": f.flag, "text": f.text} for f in report.findings]
@@ -142,27 +135,50 @@ def einvoice_receive(*, xml: bytes, actor: User | None, file_name: str = "") -> 
             _("The official Peppol rules reject it: %(rules)s.")
             % {"rules": ", ".join(sorted({f.rule for f in report.fatal}))}
         ]
-        einvoice.save()
-        return einvoice
-    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
+        return _keep_refused(einvoice, keep_refused=keep_refused, is_duplicate=False)
+    root = ubl_parse(xml)
     party = "cac:AccountingSupplierParty/cac:Party/"
-    einvoice.number = _text(root, "cbc:ID")[:50]
-    einvoice.issue_date = date.fromisoformat(_text(root, "cbc:IssueDate"))
-    einvoice.supplier_name = _text(root, party + "cac:PartyLegalEntity/cbc:RegistrationName")[:200]
-    einvoice.supplier_vat = _text(root, party + "cac:PartyTaxScheme/cbc:CompanyID")[:30]
-    einvoice.order_reference = _text(root, "cac:OrderReference/cbc:ID")[:50]
-    einvoice.payable_amount = _decimal(_text(root, "cac:LegalMonetaryTotal/cbc:PayableAmount"))
-    einvoice.supplier = _supplier(einvoice.supplier_vat, _text(root, party + "cbc:EndpointID"))
-    _route(einvoice, root)
+    einvoice.number = ubl_text(root, "cbc:ID")[:50]
+    einvoice.issue_date = date.fromisoformat(ubl_text(root, "cbc:IssueDate"))
+    einvoice.supplier_name = ubl_text(root, party + "cac:PartyLegalEntity/cbc:RegistrationName")[:200]
+    einvoice.supplier_vat = ubl_text(root, party + "cac:PartyTaxScheme/cbc:CompanyID")[:30]
+    einvoice.order_reference = ubl_text(root, "cac:OrderReference/cbc:ID")[:50]
+    einvoice.payable_amount = ubl_decimal(ubl_text(root, "cac:LegalMonetaryTotal/cbc:PayableAmount"))
+    einvoice.supplier = _supplier(einvoice.supplier_vat, ubl_text(root, party + "cbc:EndpointID"))
+    _route(einvoice, root, actor=actor)
+    if einvoice.status == EInvoiceStatus.REFUSED:
+        return _keep_refused(einvoice, keep_refused=keep_refused, is_duplicate=True)
     pdf = _embedded_pdf(root)
     if pdf:
         einvoice.pdf.save(pdf[0], ContentFile(pdf[1]), save=False)
-    einvoice.save()
+    audited_save(einvoice, actor=actor)
     return einvoice
 
 
-def _route(einvoice: EInvoice, root) -> None:
-    currency = _text(root, "cbc:DocumentCurrencyCode")
+def _keep_refused(einvoice: EInvoice, *, keep_refused: bool, is_duplicate: bool) -> EInvoice:
+    if not keep_refused:
+        raise EInvoiceRefused(einvoice, is_duplicate=is_duplicate)
+    audited_save(einvoice, actor=einvoice.received_by)
+    return einvoice
+
+
+def _is_duplicate(einvoice: EInvoice) -> bool:
+    """Supplier + number already recorded, or received and not refused (a corrected resend of a refused
+    or rejected document is welcome)."""
+    if SupplierInvoice.objects.filter(supplier=einvoice.supplier, number=einvoice.number).exists():
+        return einvoice.kind == EInvoiceKind.INVOICE
+    return (
+        EInvoice.objects.filter(supplier=einvoice.supplier, number=einvoice.number, kind=einvoice.kind)
+        .exclude(status__in=[EInvoiceStatus.REFUSED, EInvoiceStatus.REJECTED])
+        .exclude(pk=einvoice.pk)
+        .exists()
+    )
+
+
+def _route(einvoice: EInvoice, root, *, actor: User | None, order: PurchaseOrder | None = None) -> None:
+    """Set the status and problems: supplier, duplicate, order (the one given, else the reference), lines,
+    then the three-way match of an invoice or the reduction of a credit note."""
+    currency = ubl_text(root, "cbc:DocumentCurrencyCode")
     if currency != "EUR":
         einvoice.status = EInvoiceStatus.TO_RESOLVE
         einvoice.problems = [_("In %(currency)s: our orders are in EUR.") % {"currency": currency}]
@@ -173,13 +189,7 @@ def _route(einvoice: EInvoice, root) -> None:
             [_("No supplier with the VAT number %(vat)s.") % {"vat": einvoice.supplier_vat or "—"}],
         )
         return
-    duplicate = SupplierInvoice.objects.filter(
-        supplier=einvoice.supplier, number=einvoice.number
-    ).exists() or (
-        EInvoice.objects.filter(supplier=einvoice.supplier, number=einvoice.number, kind=einvoice.kind)
-        .exclude(status=EInvoiceStatus.REFUSED)
-        .exists()
-    )
+    duplicate = _is_duplicate(einvoice)
     if duplicate:
         einvoice.status = EInvoiceStatus.REFUSED
         einvoice.problems = [
@@ -187,7 +197,10 @@ def _route(einvoice: EInvoice, root) -> None:
             % {"supplier": einvoice.supplier, "number": einvoice.number}
         ]
         return
-    order = PurchaseOrder.objects.filter(number=einvoice.order_reference, supplier=einvoice.supplier).first()
+    order = (
+        order
+        or PurchaseOrder.objects.filter(number=einvoice.order_reference, supplier=einvoice.supplier).first()
+    )
     if order is None:
         einvoice.status, einvoice.problems = (
             EInvoiceStatus.TO_RESOLVE,
@@ -195,13 +208,13 @@ def _route(einvoice: EInvoice, root) -> None:
         )
         return
     einvoice.order = order
-    lines, problems = _match_lines(order, _lines(root, einvoice.kind))
+    lines, problems = _match_lines(order, ubl_lines(root, einvoice.kind))
     if problems or not lines:
         einvoice.status, einvoice.problems = EInvoiceStatus.TO_RESOLVE, problems or [_("No invoice line.")]
         return
     if einvoice.kind == EInvoiceKind.CREDIT_NOTE:
-        _apply_credit_note(order, lines)
-        einvoice.status = EInvoiceStatus.MATCHED
+        einvoice.problems = _apply_credit_note(order, lines)
+        einvoice.status = EInvoiceStatus.TO_RESOLVE if einvoice.problems else EInvoiceStatus.MATCHED
         return
     try:
         with transaction.atomic():
@@ -210,9 +223,9 @@ def _route(einvoice: EInvoice, root) -> None:
                 number=einvoice.number,
                 invoice_date=einvoice.issue_date,
                 lines=lines,
-                actor=einvoice.received_by or order.requester,
-                due_date=date.fromisoformat(_text(root, "cbc:DueDate"))
-                if _text(root, "cbc:DueDate")
+                actor=actor or order.requester,
+                due_date=date.fromisoformat(ubl_text(root, "cbc:DueDate"))
+                if ubl_text(root, "cbc:DueDate")
                 else None,
             )
     except ValidationError as error:
@@ -220,3 +233,65 @@ def _route(einvoice: EInvoice, root) -> None:
         return
     einvoice.status = EInvoiceStatus.MATCHED if not einvoice.invoice.mismatches else EInvoiceStatus.TO_RESOLVE
     einvoice.problems = einvoice.invoice.mismatches
+
+
+@transaction.atomic
+def einvoice_match(*, einvoice: EInvoice, order: PurchaseOrder, actor: User) -> EInvoice:
+    """Assign an e-invoice to resolve to one of its supplier's orders and match it again."""
+    einvoice = EInvoice.objects.select_for_update().get(pk=einvoice.pk)
+    if einvoice.workflow.state(einvoice) != EInvoiceStatus.TO_RESOLVE:
+        raise einvoice.workflow.refuse(einvoice, EInvoiceStatus.MATCHED)
+    if einvoice.supplier_id and order.supplier_id != einvoice.supplier_id:
+        raise ValidationError(
+            _("Order %(order)s is not an order of %(supplier)s.")
+            % {"order": order, "supplier": einvoice.supplier}
+        )
+    einvoice.supplier = einvoice.supplier or order.supplier
+    einvoice.problems = []
+    _route(einvoice, ubl_parse(einvoice.xml.encode()), actor=actor, order=order)
+    outcome, einvoice.status = einvoice.status, EInvoiceStatus.TO_RESOLVE
+    if outcome == EInvoiceStatus.REFUSED:
+        raise ValidationError(einvoice.problems)
+    einvoice.workflow.assign(einvoice, outcome, user=actor)
+    einvoice.resolved_by = actor
+    audited_save(
+        einvoice,
+        actor=actor,
+        update_fields=["status", "supplier", "order", "invoice", "problems", "resolved_by"],
+        reason=f"matched to {order.number}",
+    )
+    return einvoice
+
+
+@transaction.atomic
+def einvoice_reject(*, einvoice: EInvoice, actor: User, reason: str) -> EInvoice:
+    """Finance rejects an e-invoice to resolve with a reason (the supplier sends a corrected one)."""
+    einvoice = EInvoice.objects.select_for_update().get(pk=einvoice.pk)
+    if not reason.strip():
+        raise ValidationError(_("Say why the e-invoice is rejected."))
+    einvoice.rejection_reason, einvoice.resolved_by = reason.strip(), actor
+    einvoice.workflow.move(
+        einvoice,
+        EInvoiceStatus.REJECTED,
+        actor=actor,
+        user=actor,
+        reason=reason,
+        fields=["rejection_reason", "resolved_by"],
+    )
+    return einvoice
+
+
+@transaction.atomic
+def einvoice_delivery_account_create(*, username: str) -> User:
+    """The access point's account: no role, no password, the one permission to deliver e-invoices."""
+    from django.contrib.auth.models import Permission
+
+    account, created = User.objects.get_or_create(username=username, defaults={"is_active": True})
+    if not created and (account.groups.exists() or account.has_usable_password()):
+        raise ValidationError(_("%(name)s is a person's account: choose another name.") % {"name": username})
+    if created:
+        account.set_unusable_password()
+        account.save(update_fields=["password"])
+    permission = Permission.objects.get(content_type__app_label="procurement", codename="deliver_einvoice")
+    account.user_permissions.add(permission)
+    return account

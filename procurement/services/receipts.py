@@ -17,6 +17,8 @@ from pmo.lib.money import money_format
 from pmo.models import User
 from procurement.models import (
     VAT_PERCENT,
+    EInvoice,
+    EInvoiceStatus,
     GoodsReceipt,
     GoodsReceiptLine,
     InvoiceStatus,
@@ -196,4 +198,22 @@ def supplier_invoice_resolve(
     invoice.workflow.assign(invoice, InvoiceStatus.RESOLVED if accept else InvoiceStatus.REJECTED)
     invoice.resolved_by, invoice.resolution_note = actor, note.strip()
     audited_save(invoice, actor=actor, update_fields=["status", "resolved_by", "resolution_note"])
+    _einvoice_follow(invoice, accept=accept, actor=actor, note=note.strip())
     return invoice
+
+
+def _einvoice_follow(invoice: SupplierInvoice, *, accept: bool, actor: User, note: str) -> None:
+    """The e-invoice that brought this invoice leaves "to resolve" with it."""
+    einvoice = EInvoice.objects.select_for_update().filter(invoice=invoice).first()
+    if einvoice is None or einvoice.workflow.is_final(einvoice):
+        return
+    if not accept:
+        einvoice.rejection_reason = note
+    einvoice.resolved_by = actor
+    einvoice.workflow.move(
+        einvoice,
+        EInvoiceStatus.MATCHED if accept else EInvoiceStatus.REJECTED,
+        actor=actor,
+        reason=note,
+        fields=["rejection_reason", "resolved_by"],
+    )

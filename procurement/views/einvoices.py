@@ -1,42 +1,124 @@
-"""The e-invoice inbox of finance: upload Peppol UBL invoices and credit notes, see where each went."""
+"""The e-invoice inbox of finance: upload Peppol UBL invoices and credit notes, see where each went,
+open one, and resolve the ones the app could not match."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pmo.lib.listing import paginate
-from procurement.models import EInvoice, EInvoiceStatus
-from procurement.services.einvoices import einvoice_receive
+from pmo.lib.views import post_action
+from procurement.filters import EInvoiceFilter
+from procurement.forms import EInvoiceMatchForm, EInvoiceRejectForm
+from procurement.selectors.einvoices import (
+    einvoice_document,
+    einvoice_get_for_user,
+    einvoice_list_for_user,
+    einvoice_order_choices,
+    finding_explained,
+)
+from procurement.services.einvoices import einvoice_match, einvoice_receive, einvoice_reject
 
 MAX_XML_BYTES = 10 * 1024 * 1024
 
 
+def _receive_uploads(request) -> None:
+    files = request.FILES.getlist("documents")
+    if not files:
+        messages.error(request, _("Choose one or more UBL XML files."))
+    for upload in files:
+        if upload.size > MAX_XML_BYTES or not upload.name.lower().endswith(".xml"):
+            messages.error(request, _("%(name)s: not a UBL XML file.") % {"name": upload.name})
+            continue
+        einvoice = einvoice_receive(xml=upload.read(), actor=request.user, file_name=upload.name)
+        messages.info(
+            request,
+            f"{upload.name}: {einvoice.get_status_display()} {' '.join(map(str, einvoice.problems))}",
+        )
+
+
 @login_required
-@permission_required("procurement.add_supplierinvoice", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def einvoice_inbox(request):
+    einvoices = einvoice_list_for_user(user=request.user)
     if request.method == "POST":
-        files = request.FILES.getlist("documents")
-        if not files:
-            messages.error(request, _("Choose one or more UBL XML files."))
-        for upload in files:
-            if upload.size > MAX_XML_BYTES or not upload.name.lower().endswith(".xml"):
-                messages.error(request, _("%(name)s: not a UBL XML file.") % {"name": upload.name})
-                continue
-            einvoice = einvoice_receive(xml=upload.read(), actor=request.user, file_name=upload.name)
-            messages.info(
-                request,
-                f"{upload.name}: {einvoice.get_status_display()} {' '.join(map(str, einvoice.problems))}",
-            )
+        if not request.user.has_perm("procurement.add_supplierinvoice"):
+            raise PermissionDenied
+        _receive_uploads(request)
         return redirect("procurement:einvoice-inbox")
-    status = request.GET.get("status", "")
-    einvoices = EInvoice.objects.select_related("supplier", "order").order_by("-received_at", "-pk")
-    if status in EInvoiceStatus.values:
-        einvoices = einvoices.filter(status=status)
+    inbox_filter = EInvoiceFilter(request.GET, queryset=einvoices)
     return render(
         request,
         "procurement/einvoice_inbox.html",
-        {"page": paginate(request, einvoices), "chosen_filter": status, "statuses": EInvoiceStatus.choices},
+        {
+            "filter": inbox_filter,
+            "page": paginate(request, inbox_filter.qs),
+            "chosen_filter": inbox_filter.form.data.get("status", ""),
+            "statuses": inbox_filter.filters["status"].extra["choices"],
+        },
     )
+
+
+@login_required
+@require_GET
+def einvoice_detail(request, pk: int):
+    einvoice = einvoice_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "procurement/einvoice_detail.html",
+        {
+            "einvoice": einvoice,
+            "document": einvoice_document(einvoice=einvoice),
+            "findings": [finding_explained(finding) for finding in einvoice.findings],
+            "match_form": EInvoiceMatchForm(orders=einvoice_order_choices(einvoice=einvoice)),
+            "reject_form": EInvoiceRejectForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def einvoice_match_view(request, pk: int):
+    einvoice = einvoice_get_for_user(user=request.user, pk=pk, write=True)
+    form = EInvoiceMatchForm(request.POST, orders=einvoice_order_choices(einvoice=einvoice))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the supplier's approved orders."))
+        return redirect(einvoice)
+    return post_action(
+        request,
+        lambda: einvoice_match(einvoice=einvoice, order=form.cleaned_data["order"], actor=request.user),
+        success=lambda result: (
+            _("%(status)s: %(problems)s")
+            % {"status": result.get_status_display(), "problems": " ".join(result.problems) or "✓"}
+        ),
+        target=einvoice,
+    )
+
+
+@login_required
+@require_POST
+def einvoice_reject_view(request, pk: int):
+    einvoice = einvoice_get_for_user(user=request.user, pk=pk, write=True)
+    form = EInvoiceRejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the e-invoice is rejected."))
+        return redirect(einvoice)
+    return post_action(
+        request,
+        lambda: einvoice_reject(einvoice=einvoice, actor=request.user, reason=form.cleaned_data["reason"]),
+        success=_("E-invoice rejected."),
+        target=einvoice,
+    )
+
+
+@login_required
+@require_GET
+def einvoice_pdf(request, pk: int):
+    einvoice = einvoice_get_for_user(user=request.user, pk=pk)
+    if not einvoice.pdf:
+        raise Http404
+    name = einvoice.pdf.name.rsplit("/", 1)[-1]
+    return FileResponse(einvoice.pdf.open("rb"), content_type="application/pdf", filename=name)

@@ -6,13 +6,18 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pmo.roles import Role
-from procurement.models import EInvoice, EInvoiceStatus, PurchaseOrder, PurchaseOrderStatus, SupplierInvoice
-from tests.factories import SupplierFactory, user_with_role
-from tests.peppol import EXAMPLES
-from tests.procurement.helpers import make_order
+from procurement.models import EInvoice, EInvoiceKind, EInvoiceStatus, SupplierInvoice
+from tests.factories import user_with_role
+from tests.procurement.einvoice_samples import (
+    BILLING,
+    adapt,
+    adapted_invoice,
+    credit_note_for,
+    order_for_vat_category_s,
+    small_pdf,
+)
 
 pytestmark = pytest.mark.django_db
-BILLING = EXAMPLES / "billing"
 
 
 def _upload(client, *documents: tuple[str, bytes]):
@@ -21,25 +26,11 @@ def _upload(client, *documents: tuple[str, bytes]):
 
 
 def _order_for_vat_category_s():
-    """A demo order the official Vat-category-S example can be adapted to (3 lines of 10, received)."""
-    supplier = SupplierFactory(vat_number="BE0403170701", country="BE")
-    order = make_order(supplier=supplier, amount=Decimal("400"))
-    line = order.lines.get()
-    line.quantity, line.description = Decimal("10"), "item name"
-    line.save()
-    for position, price in ((2, "200"), (3, "90")):
-        line.pk, line.position, line.unit_price = None, position, Decimal(price)
-        line.save()
-    order.lines.update(received_quantity=Decimal("10"))
-    PurchaseOrder.objects.filter(pk=order.pk).update(status=PurchaseOrderStatus.APPROVED)
-    return order
+    return order_for_vat_category_s()
 
 
 def _adapted(order) -> bytes:
-    xml = (BILLING / "Vat-category-S.xml").read_bytes()
-    xml = xml.replace(b"GB1232434", order.supplier.vat_number.encode())
-    reference = f"<cac:OrderReference><cbc:ID>{order.number}</cbc:ID></cac:OrderReference>".encode()
-    return xml.replace(b"</cbc:BuyerReference>", b"</cbc:BuyerReference>" + reference, 1)
+    return adapted_invoice(order)
 
 
 @pytest.fixture
@@ -111,3 +102,110 @@ def test_only_finance_uploads(client):
     path = BILLING / "base-example.xml"
     assert _upload(client, (path.name, path.read_bytes())).status_code == 403
     assert not EInvoice.objects.exists()
+
+
+# Each official example, sent by the demo order's supplier and naming the order: what the inbox makes of it.
+OFFICIAL_RESULTS = {
+    "Allowance-example.xml": ("to_resolve", "is not on order"),  # its lines are not the order's
+    "Vat-category-S.xml": ("matched", ""),
+    "base-creditnote-correction.xml": ("to_resolve", "negative quantity"),
+    "base-example.xml": ("to_resolve", "negative quantity"),
+    "base-negative-inv-correction.xml": ("to_resolve", "negative quantity"),
+    "sales-order-example.xml": ("to_resolve", "negative quantity"),
+    "vat-category-E.xml": ("to_resolve", "In GBP"),
+    "vat-category-O.xml": ("to_resolve", "In SEK"),
+    "vat-category-Z.xml": ("to_resolve", "In GBP"),
+}
+
+
+def test_every_official_example_is_listed_with_its_expected_result():
+    assert set(OFFICIAL_RESULTS) == {path.name for path in BILLING.glob("*.xml")}
+
+
+@pytest.mark.parametrize("name", sorted(OFFICIAL_RESULTS))
+def test_each_official_example_adapted_to_a_demo_order(finance, name, capsys):
+    order = order_for_vat_category_s()
+    _upload(finance, (name, adapt((BILLING / name).read_bytes(), order, number=name[:-4])))
+    einvoice = EInvoice.objects.get()
+    status, problem = OFFICIAL_RESULTS[name]
+    with capsys.disabled():
+        print(f"\nimport {name} (adapted): {einvoice.status}; fatal 0, warnings {len(einvoice.findings)}")
+    assert einvoice.status == status, einvoice.problems
+    assert not [f for f in einvoice.findings if f["flag"] == "fatal"]
+    assert einvoice.order == (None if problem.startswith("In ") else order)  # other currencies stop first
+    assert problem in " ".join(einvoice.problems) if problem else einvoice.problems == []
+    assert SupplierInvoice.objects.count() == (1 if status == "matched" else 0)
+
+
+def _invoiced(order) -> tuple[Decimal, Decimal]:
+    lines = order.lines.all()
+    return sum(line.invoiced_quantity for line in lines), sum(line.invoiced_amount for line in lines)
+
+
+def test_a_credit_note_reduces_what_is_invoiced_on_the_order(finance):
+    order = order_for_vat_category_s()
+    _upload(finance, ("invoice.xml", _adapted(order)))
+    assert _invoiced(order) == (Decimal("30"), Decimal("6900.00"))
+    _upload(finance, ("credit.xml", credit_note_for(order)))
+    credit = EInvoice.objects.get(kind=EInvoiceKind.CREDIT_NOTE)
+    assert credit.status == EInvoiceStatus.MATCHED, credit.problems
+    assert credit.order == order and credit.payable_amount == Decimal("8550.00")
+    assert _invoiced(order) == (Decimal("0"), Decimal("0.00"))
+
+
+def test_a_credit_note_for_more_than_was_invoiced_is_left_to_resolve_and_changes_nothing(finance):
+    order = order_for_vat_category_s()
+    _upload(finance, ("credit.xml", credit_note_for(order)))
+    credit = EInvoice.objects.get()
+    assert credit.status == EInvoiceStatus.TO_RESOLVE and "only 0" in credit.problems[0]
+    assert _invoiced(order) == (Decimal("0"), Decimal("0.00"))
+
+
+def test_the_same_credit_note_twice_is_a_duplicate(finance):
+    order = order_for_vat_category_s()
+    _upload(finance, ("invoice.xml", _adapted(order)), ("credit.xml", credit_note_for(order)))
+    _upload(finance, ("again.xml", credit_note_for(order)))
+    again = EInvoice.objects.get(file_name="again.xml")
+    assert again.status == EInvoiceStatus.REFUSED and "CN-1" in again.problems[0]
+    assert _invoiced(order) == (Decimal("0"), Decimal("0.00"))
+
+
+def test_the_embedded_pdf_is_kept_and_finance_downloads_it(finance, client):
+    order = order_for_vat_category_s()
+    pdf = small_pdf()
+    _upload(finance, ("invoice.xml", adapted_invoice(order, pdf=pdf)))
+    einvoice = EInvoice.objects.get()
+    assert einvoice.status == EInvoiceStatus.MATCHED and einvoice.pdf.name.endswith(".pdf")
+    download = finance.get(f"/procurement/einvoices/{einvoice.pk}/document.pdf")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content) == pdf
+    assert (
+        f"/procurement/einvoices/{einvoice.pk}/document.pdf"
+        in finance.get(einvoice.invoice.get_absolute_url()).content.decode()
+    )
+    client.force_login(user_with_role(Role.PROJECT_MANAGER))
+    assert client.get(f"/procurement/einvoices/{einvoice.pk}/document.pdf").status_code == 403
+
+
+def test_without_an_embedded_pdf_there_is_nothing_to_download(finance):
+    order = order_for_vat_category_s()
+    _upload(finance, ("invoice.xml", _adapted(order)))
+    assert finance.get(f"/procurement/einvoices/{EInvoice.objects.get().pk}/document.pdf").status_code == 404
+
+
+def test_an_unknown_supplier_is_left_to_resolve(finance):
+    order = order_for_vat_category_s()
+    _upload(
+        finance,
+        ("stranger.xml", _adapted(order).replace(order.supplier.vat_number.encode(), b"BE0999999999")),
+    )
+    einvoice = EInvoice.objects.get()
+    assert einvoice.status == EInvoiceStatus.TO_RESOLVE and "BE0999999999" in einvoice.problems[0]
+    assert einvoice.supplier is None and not SupplierInvoice.objects.exists()
+
+
+def test_a_file_that_is_not_ubl_is_refused_with_the_schema_message(finance):
+    _upload(finance, ("notes.xml", b"<notes><note>pay me</note></notes>"))
+    einvoice = EInvoice.objects.get()
+    assert einvoice.status == EInvoiceStatus.REFUSED and "notes" in einvoice.problems[0]
+    assert not SupplierInvoice.objects.exists()
