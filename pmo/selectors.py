@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
+from simple_history.utils import get_history_manager_for_model
 
 from pmo.lib.money import MoneyField, money_format
 from pmo.models import CompanyProfile, User
@@ -44,8 +45,9 @@ def history_for(*, obj: Model, limit: int = 50) -> list[HistoryEntry]:
     Each change names the field by its label and shows values as the pages do: status labels rather than
     codes, the linked object rather than its id, dates and amounts in the reader's locale.
     """
+    history = get_history_manager_for_model(obj)
     records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+        history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
     model = type(obj)
     deltas = {}
@@ -61,7 +63,7 @@ def history_for(*, obj: Model, limit: int = 50) -> list[HistoryEntry]:
             reason=record.history_change_reason or "",
             changes=[
                 FieldChange(
-                    field=capfirst(model._meta.get_field(change.field).verbose_name),
+                    field=str(capfirst(_concrete_field(model, change.field).verbose_name)),
                     old=shown(change.field, change.old),
                     new=shown(change.field, change.new),
                 )
@@ -72,6 +74,14 @@ def history_for(*, obj: Model, limit: int = 50) -> list[HistoryEntry]:
     ]
 
 
+def _concrete_field(model: type[Model], name: str) -> models.Field:
+    """A field the history records: a column of the model, never the reverse side of a relation."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise LookupError(f"{model.__name__}.{name} is not a column, so it has no history")
+    return field
+
+
 class _HistoryValues:
     """Turns stored values into what a reader understands; linked objects are fetched once per model."""
 
@@ -80,7 +90,7 @@ class _HistoryValues:
         wanted: dict[type[Model], set] = {}
         for change in changes:
             field = model._meta.get_field(change.field)
-            if field.many_to_one or field.one_to_one:
+            if (field.many_to_one or field.one_to_one) and field.related_model is not None:
                 wanted.setdefault(field.related_model, set()).update(
                     value for value in (change.old, change.new) if value not in (None, "")
                 )
@@ -91,8 +101,8 @@ class _HistoryValues:
     def __call__(self, name: str, value) -> str:
         if value is None or value == "":
             return ""
-        field = self.model._meta.get_field(name)
-        if field.is_relation:
+        field = _concrete_field(self.model, name)
+        if field.is_relation and field.related_model is not None:
             found = self.related.get(field.related_model, {}).get(value)
             return str(found) if found is not None else str(value)
         if field.choices:

@@ -47,7 +47,11 @@ def parse_decimal(text: str, *, decimal_places: int | None = None) -> Decimal:
 
 
 def _is_grouped_thousands(value: str, decimal_places: int | None) -> bool:
-    return decimal_places is not None and decimal_places < 3 and re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", value)
+    return (
+        decimal_places is not None
+        and decimal_places < 3
+        and bool(re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", value))
+    )
 
 
 def format_decimal(value: Decimal, *, decimal_places: int | None) -> str:
@@ -56,7 +60,8 @@ def format_decimal(value: Decimal, *, decimal_places: int | None) -> str:
     if decimal_places is not None and decimal_places <= 2:
         places = decimal_places
     else:
-        places = max(0, -value.normalize().as_tuple().exponent)
+        exponent = value.normalize().as_tuple().exponent  # a letter for NaN and infinity, never stored
+        places = max(0, -exponent) if isinstance(exponent, int) else 0
     return numberformat.format(
         value,
         formats.get_format("DECIMAL_SEPARATOR"),
