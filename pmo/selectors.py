@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from simple_history.utils import get_history_manager_for_model
 
+from pmo.lib.fields import model_column
 from pmo.lib.money import MoneyField, money_format
 from pmo.models import CompanyProfile, User
 
@@ -63,7 +64,7 @@ def history_for(*, obj: Model, limit: int = 50) -> list[HistoryEntry]:
             reason=record.history_change_reason or "",
             changes=[
                 FieldChange(
-                    field=str(capfirst(_concrete_field(model, change.field).verbose_name)),
+                    field=str(capfirst(model_column(model, change.field).verbose_name)),
                     old=shown(change.field, change.old),
                     new=shown(change.field, change.new),
                 )
@@ -72,14 +73,6 @@ def history_for(*, obj: Model, limit: int = 50) -> list[HistoryEntry]:
         )
         for record in records[:limit]
     ]
-
-
-def _concrete_field(model: type[Model], name: str) -> models.Field:
-    """A field the history records: a column of the model, never the reverse side of a relation."""
-    field = model._meta.get_field(name)
-    if not isinstance(field, models.Field):
-        raise LookupError(f"{model.__name__}.{name} is not a column, so it has no history")
-    return field
 
 
 class _HistoryValues:
@@ -101,7 +94,7 @@ class _HistoryValues:
     def __call__(self, name: str, value) -> str:
         if value is None or value == "":
             return ""
-        field = _concrete_field(self.model, name)
+        field = model_column(self.model, name)
         if field.is_relation and field.related_model is not None:
             found = self.related.get(field.related_model, {}).get(value)
             return str(found) if found is not None else str(value)

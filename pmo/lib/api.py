@@ -1,6 +1,7 @@
 """Shared pieces of the REST API: paging, service errors as 400s, object access as the pages have it."""
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
@@ -11,13 +12,19 @@ from django_filters import BooleanFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.exceptions import NotAuthenticated
-from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from pmo.models import User
+
+if TYPE_CHECKING:
+    # What the mixin is mixed into. Not imported at run time: DRF's settings import this module while
+    # rest_framework.generics is still loading.
+    from rest_framework.generics import GenericAPIView as _ViewBase
+else:
+    _ViewBase = object
 
 
 class PagePagination(PageNumberPagination):
@@ -145,7 +152,7 @@ def service_call(function, **kwargs):
         raise serializers.ValidationError(detail) from error
 
 
-class ScopedObjectMixin(GenericAPIView):
+class ScopedObjectMixin(_ViewBase):
     """Fetch the object through the app's `*_get_for_user` selector: 404 invisible, 403 read-only."""
 
     # A selector taking user=, pk=, write= (wrap it in staticmethod).
