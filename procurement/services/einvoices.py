@@ -161,6 +161,13 @@ def einvoice_receive(*, xml: bytes, actor: User | None, file_name: str = "") -> 
     return einvoice
 
 
+def _issue_date(einvoice: EInvoice) -> date:
+    """Read by einvoice_receive before routing: a document without cbc:IssueDate never gets this far."""
+    if einvoice.issue_date is None:
+        raise ValueError("an e-invoice was routed before its issue date was read")
+    return einvoice.issue_date
+
+
 def _route(einvoice: EInvoice, root) -> None:
     currency = _text(root, "cbc:DocumentCurrencyCode")
     if currency != "EUR":
@@ -208,7 +215,7 @@ def _route(einvoice: EInvoice, root) -> None:
             einvoice.invoice = supplier_invoice_record(
                 order=order,
                 number=einvoice.number,
-                invoice_date=einvoice.issue_date,
+                invoice_date=_issue_date(einvoice),
                 lines=lines,
                 actor=einvoice.received_by or order.requester,
                 due_date=date.fromisoformat(_text(root, "cbc:DueDate"))

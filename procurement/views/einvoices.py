@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate
 from procurement.models import EInvoice, EInvoiceStatus
 from procurement.services.einvoices import einvoice_receive
@@ -16,19 +17,20 @@ MAX_XML_BYTES = 10 * 1024 * 1024
 @login_required
 @permission_required("procurement.add_supplierinvoice", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def einvoice_inbox(request):
+def einvoice_inbox(request: AuthenticatedHttpRequest):
     if request.method == "POST":
         files = request.FILES.getlist("documents")
         if not files:
             messages.error(request, _("Choose one or more UBL XML files."))
         for upload in files:
-            if upload.size > MAX_XML_BYTES or not upload.name.lower().endswith(".xml"):
-                messages.error(request, _("%(name)s: not a UBL XML file.") % {"name": upload.name})
+            name = upload.name or ""
+            if upload.size is None or upload.size > MAX_XML_BYTES or not name.lower().endswith(".xml"):
+                messages.error(request, _("%(name)s: not a UBL XML file.") % {"name": name})
                 continue
-            einvoice = einvoice_receive(xml=upload.read(), actor=request.user, file_name=upload.name)
+            einvoice = einvoice_receive(xml=upload.read(), actor=request.user, file_name=name)
             messages.info(
                 request,
-                f"{upload.name}: {einvoice.get_status_display()} {' '.join(map(str, einvoice.problems))}",
+                f"{name}: {einvoice.get_status_display()} {' '.join(map(str, einvoice.problems))}",
             )
         return redirect("procurement:einvoice-inbox")
     status = request.GET.get("status", "")
