@@ -30,7 +30,7 @@ from procurement.models import (
 )
 
 if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
+    from django_stubs_ext import StrPromise, WithAnnotations
 
     from projects.models import Project
 
@@ -178,7 +178,7 @@ class ExternalFigure:
     """
 
     category_code: str
-    source: str  # shown in the P&L: where the figure comes from
+    source: "str | StrPromise"  # shown in the P&L: where the figure comes from
     committed: Decimal = Decimal("0.00")
     actual: Decimal = Decimal("0.00")
     records: int = 0

@@ -42,7 +42,7 @@ def _normalize(values: dict, *, country: str = "BE") -> dict:
 
 
 @transaction.atomic
-def supplier_create(*, actor: User, **values) -> Supplier:
+def supplier_create(*, actor: User | None, **values) -> Supplier:
     """Create a supplier; VAT number and IBAN are stored in their compact form."""
     values = _normalize(values)
     supplier = Supplier(**{field: value for field, value in values.items() if field in SUPPLIER_FIELDS})
@@ -53,7 +53,7 @@ def supplier_create(*, actor: User, **values) -> Supplier:
 
 
 @transaction.atomic
-def supplier_update(*, supplier: Supplier, actor: User, **values) -> Supplier:
+def supplier_update(*, supplier: Supplier, actor: User | None, **values) -> Supplier:
     """Change a supplier's details; only changed fields are written."""
     values = _normalize(values, country=supplier.country)
     changed = [
