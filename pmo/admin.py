@@ -11,7 +11,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["groups", "is_active", "preferred_language"]
     search_fields = ["username", "display_name", "email"]
     fieldsets = [
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (
             _("PMO Desk"),
             {"fields": ["display_name", "department", "preferred_language", "welcome_email_sent_at"]},

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pmo.lib.api import StrictModelSerializer
+from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.models import User
 
 
@@ -67,7 +68,7 @@ def api_token_revoke(*, user: User, digest: str | None = None) -> int:
     return deleted
 
 
-def _token_page(request, new_key: str | None = None):
+def _token_page(request: AuthenticatedHttpRequest, new_key: str | None = None):
     return render(
         request, "pmo/api_token.html", {"tokens": api_token_list(user=request.user), "new_key": new_key}
     )
@@ -75,13 +76,13 @@ def _token_page(request, new_key: str | None = None):
 
 @login_required
 @require_GET
-def token_page(request):
+def token_page(request: AuthenticatedHttpRequest):
     return _token_page(request)
 
 
 @login_required
 @require_POST
-def token_create(request):
+def token_create(request: AuthenticatedHttpRequest):
     _instance, key = api_token_create(user=request.user)
     # The key is shown this once; afterwards only its first characters and dates are.
     return _token_page(request, new_key=key)
@@ -89,7 +90,7 @@ def token_create(request):
 
 @login_required
 @require_POST
-def token_revoke(request):
+def token_revoke(request: AuthenticatedHttpRequest):
     digest = request.POST.get("token") or None
     if api_token_revoke(user=request.user, digest=digest):
         messages.success(

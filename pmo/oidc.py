@@ -13,6 +13,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.views import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -95,7 +96,7 @@ class EntraIDBackend(OIDCAuthenticationBackend):
         return user
 
 
-class OnlyWhenConfigured:
+class OnlyWhenConfigured(View):
     """The sign-in URLs exist only when OIDC_RP_CLIENT_ID is set; otherwise they are a plain 404."""
 
     def dispatch(self, request, *args, **kwargs):

@@ -7,6 +7,7 @@ and must be deterministic (use context.rng) and use bulk inserts at scale L.
 import random
 from dataclasses import dataclass, field
 from importlib import import_module
+from typing import Protocol
 
 SCALES = {
     "S": {"projects": 25, "users": 0, "customers": 12},
@@ -22,11 +23,17 @@ SEED_STEPS = [
 ]
 
 
+class _Output(Protocol):
+    """Where the seed steps narrate: a management command's stdout, or any text stream."""
+
+    def write(self, msg: str, /) -> object: ...
+
+
 @dataclass
 class SeedContext:
     scale: str
     rng: random.Random
-    stdout: object
+    stdout: _Output
     sizes: dict = field(default_factory=dict)
     data: dict = field(default_factory=dict)
 

@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
+from simple_history.utils import get_history_manager_for_model
 
+from pmo.lib.fields import model_column
 from pmo.lib.money import MoneyField, money_format
 from pmo.models import CompanyProfile, User
 
@@ -44,8 +46,9 @@ def history_for(*, obj: Model, limit: int = 50) -> list[HistoryEntry]:
     Each change names the field by its label and shows values as the pages do: status labels rather than
     codes, the linked object rather than its id, dates and amounts in the reader's locale.
     """
+    history = get_history_manager_for_model(obj)
     records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+        history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
     model = type(obj)
     deltas = {}
@@ -61,7 +64,7 @@ def history_for(*, obj: Model, limit: int = 50) -> list[HistoryEntry]:
             reason=record.history_change_reason or "",
             changes=[
                 FieldChange(
-                    field=capfirst(model._meta.get_field(change.field).verbose_name),
+                    field=str(capfirst(model_column(model, change.field).verbose_name)),
                     old=shown(change.field, change.old),
                     new=shown(change.field, change.new),
                 )
@@ -80,7 +83,7 @@ class _HistoryValues:
         wanted: dict[type[Model], set] = {}
         for change in changes:
             field = model._meta.get_field(change.field)
-            if field.many_to_one or field.one_to_one:
+            if (field.many_to_one or field.one_to_one) and field.related_model is not None:
                 wanted.setdefault(field.related_model, set()).update(
                     value for value in (change.old, change.new) if value not in (None, "")
                 )
@@ -91,8 +94,8 @@ class _HistoryValues:
     def __call__(self, name: str, value) -> str:
         if value is None or value == "":
             return ""
-        field = self.model._meta.get_field(name)
-        if field.is_relation:
+        field = model_column(self.model, name)
+        if field.is_relation and field.related_model is not None:
             found = self.related.get(field.related_model, {}).get(value)
             return str(found) if found is not None else str(value)
         if field.choices:

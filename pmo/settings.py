@@ -1,12 +1,16 @@
 """PMO Desk settings: one module, every value from the environment (django-environ)."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:  # the shape logging.dictConfig checks, from typeshed
+    from logging.config import _DictConfigArgs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -204,7 +208,7 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
@@ -217,7 +221,7 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-LOGGING = {
+LOGGING: "_DictConfigArgs" = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},

@@ -1,10 +1,12 @@
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,14 +17,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pmo import health, services
 from pmo.forms import CompanyProfileForm, LanguageForm, PasswordResetForm, ProfileForm
+from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.roles import Role
 from pmo.selectors import company_profile_get, history_for
+from projects.models import Customer, Project
 from projects.selectors import customer_list_for_user, project_list_for_user
 from projects.selectors.intake import INTAKE_REVIEWERS, intake_home_for_sales, intake_waiting_for_review
 
 
 @login_required
-def home(request):
+def home(request: AuthenticatedHttpRequest):
     my_projects = (
         project_list_for_user(user=request.user)
         .filter(
@@ -32,7 +36,7 @@ def home(request):
         )
         .exclude(phase__in=["handed_over", "cancelled"])[:10]
     )
-    context = {"my_projects": my_projects}
+    context: dict[str, object] = {"my_projects": my_projects}
     if request.user.has_role(Role.SALES):
         context["my_intakes"] = intake_home_for_sales(user=request.user)
     if request.user.has_role(*INTAKE_REVIEWERS):
@@ -42,9 +46,10 @@ def home(request):
 
 @login_required
 @require_GET
-def search(request):
+def search(request: AuthenticatedHttpRequest):
     query = request.GET.get("q", "").strip()
-    projects = customers = []
+    projects: Iterable[Project] = []
+    customers: Iterable[Customer] = []
     if len(query) >= 2:
         projects = project_list_for_user(user=request.user).filter(
             Q(code__icontains=query) | Q(name__icontains=query)
@@ -55,7 +60,7 @@ def search(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request):
+def profile(request: AuthenticatedHttpRequest):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -66,7 +71,7 @@ def profile(request):
 
 
 @require_POST
-def language_set(request):
+def language_set(request: HttpRequest):
     """Switch the language; a signed-in user's choice is remembered on their profile."""
     form = LanguageForm(request.POST)
     next_url = request.POST.get("next") or "/"
@@ -93,7 +98,7 @@ def language_set(request):
 
 @never_cache
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest):
     """Database, broker and workers, as JSON; 503 when the database or a configured broker is down."""
     report = health.health_report()
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
@@ -114,17 +119,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
 
 
-def _is_api(request) -> bool:
+def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def page_not_found(request, exception):
+def page_not_found(request: HttpRequest, exception):
     if _is_api(request):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason=""):
     if _is_api(request):
         return JsonResponse(
             {"detail": _("CSRF check failed: send the API token, not the session cookie.")}, status=403
@@ -132,7 +137,7 @@ def csrf_failure(request, reason=""):
     return csrf.csrf_failure(request, reason=reason)
 
 
-def server_error(request):
+def server_error(request: HttpRequest):
     if _is_api(request):
         return JsonResponse({"detail": _("A server error occurred.")}, status=500)
     return defaults.server_error(request)
@@ -140,7 +145,7 @@ def server_error(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def company_profile(request):
+def company_profile(request: AuthenticatedHttpRequest):
     """The administrator fills in who the company is; every outgoing document prints it."""
     if not request.user.has_role(Role.ADMINISTRATOR):
         raise PermissionDenied
@@ -160,7 +165,7 @@ def company_profile(request):
 
 @login_required
 @require_GET
-def company_logo(request):
+def company_logo(request: AuthenticatedHttpRequest):
     """The logo file, for the profile page preview (uploads are never served from MEDIA_URL)."""
     profile = company_profile_get()
     if profile is None or not profile.logo:

@@ -4,6 +4,8 @@ Every read goes through the procurement selectors and every change through its s
 sees and does exactly what its user could on the pages.
 """
 
+from collections.abc import Mapping
+
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -13,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import BaseParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pmo.lib.api import (
@@ -21,15 +24,26 @@ from pmo.lib.api import (
     StrictBooleanField,
     StrictModelSerializer,
     StrictSerializer,
+    request_user,
     service_call,
 )
+from pmo.models import User
 from pmo.roles import Role
 from procurement import selectors, services
 from procurement.filters import PurchaseOrderFilter
-from procurement.models import Approval, BudgetLine, EInvoice, PurchaseOrder, PurchaseOrderLine, Supplier
+from procurement.models import (
+    Approval,
+    BudgetLine,
+    EInvoice,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Supplier,
+    VatRate,
+)
 from procurement.rules import MONEY_READERS
 from procurement.selectors.einvoices import finding_explained
 from procurement.services.einvoices import EInvoiceRefused, einvoice_receive
+from projects.models import Project
 from projects.selectors import project_list_for_user
 
 
@@ -119,39 +133,48 @@ class PurchaseOrderDetailSerializer(PurchaseOrderSerializer):
         read_only_fields = fields
 
 
+def _orderable_projects(context: Mapping[str, object]) -> QuerySet[Project]:
+    """The projects the API caller may order for: all they see, or only their own without the
+    permission to order anywhere; none when there is no signed-in caller (the schema generator)."""
+    request = context.get("request")
+    if not isinstance(request, Request) or not isinstance(request.user, User):
+        return Project.objects.none()
+    projects = project_list_for_user(user=request.user)
+    if not request.user.has_perm("procurement.add_purchaseorder_anywhere"):
+        projects = projects.filter(project_manager=request.user)
+    return projects
+
+
+class _CallerProjectField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> QuerySet[Project]:
+        return _orderable_projects(self.context)
+
+
+class _CallerBudgetLineField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> QuerySet[BudgetLine]:
+        return BudgetLine.objects.filter(project__in=_orderable_projects(self.context))
+
+
 class LineInputSerializer(StrictSerializer):
     description = serializers.CharField(max_length=300)
     quantity = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0)
     unit = serializers.CharField(max_length=20, default="pcs")
     unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    vat_rate = serializers.ChoiceField(choices=PurchaseOrderLine._meta.get_field("vat_rate").choices)
-    budget_line = serializers.PrimaryKeyRelatedField(queryset=BudgetLine.objects.none(), allow_null=True)
+    vat_rate = serializers.ChoiceField(choices=VatRate.choices)
+    budget_line = _CallerBudgetLineField(queryset=BudgetLine.objects.none(), allow_null=True)
     is_service = StrictBooleanField(default=False)
 
 
 class PurchaseOrderCreateSerializer(StrictSerializer):
     """A draft order with its lines; the projects and budget lines offered are the caller's."""
 
-    project = serializers.PrimaryKeyRelatedField(queryset=PurchaseOrder.objects.none(), allow_null=True)
+    project = _CallerProjectField(queryset=Project.objects.none(), allow_null=True)
     supplier = serializers.PrimaryKeyRelatedField(queryset=Supplier.objects.filter(is_blocked=False))
     title = serializers.CharField(max_length=200)
     delivery_address = serializers.CharField(allow_blank=True, default="")
     delivery_date = serializers.DateField(allow_null=True, default=None)
     notes = serializers.CharField(allow_blank=True, default="")
     lines = LineInputSerializer(many=True, allow_empty=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is None or not request.user.is_authenticated:
-            return
-        projects = project_list_for_user(user=request.user)
-        if not request.user.has_perm("procurement.add_purchaseorder_anywhere"):
-            projects = projects.filter(project_manager=request.user)
-        self.fields["project"].queryset = projects
-        self.fields["lines"].child.fields["budget_line"].queryset = BudgetLine.objects.filter(
-            project__in=projects
-        )
 
     def validate_project(self, project):
         user = self.context["request"].user
@@ -200,7 +223,7 @@ class PurchaseOrderViewSet(
     def get_queryset(self) -> QuerySet[PurchaseOrder]:
         if getattr(self, "swagger_fake_view", False):
             return PurchaseOrder.objects.none()
-        return selectors.purchase_order_list_for_user(user=self.request.user)
+        return selectors.purchase_order_list_for_user(user=request_user(self.request))
 
     def get_object(self):
         order = super().get_object()
@@ -211,7 +234,7 @@ class PurchaseOrderViewSet(
     def _with_details(self, order: PurchaseOrder) -> PurchaseOrder:
         lines = Prefetch("lines", queryset=PurchaseOrderLine.objects.order_by("position", "pk"))
         approvals = Prefetch("approvals", queryset=Approval.objects.select_related("approver").order_by("pk"))
-        order._prefetched_objects_cache = {}
+        order.__dict__.pop("_prefetched_objects_cache", None)  # forget what the selector prefetched
         prefetch_related_objects([order], lines, approvals)
         return order
 
@@ -224,7 +247,9 @@ class PurchaseOrderViewSet(
         return self._detail(order.pk, status=201)
 
     def _detail(self, pk: int, status: int = 200) -> Response:
-        order = self._with_details(selectors.purchase_order_get_for_user(user=self.request.user, pk=pk))
+        order = self._with_details(
+            selectors.purchase_order_get_for_user(user=request_user(self.request), pk=pk)
+        )
         return Response(
             PurchaseOrderDetailSerializer(order, context={"request": self.request}).data, status=status
         )
@@ -270,7 +295,7 @@ class PurchaseOrderViewSet(
     def _readable_order(self, pk) -> PurchaseOrder:
         # Approvers need not be able to change the order: the service checks the approval matrix.
         try:
-            return selectors.purchase_order_get_for_user(user=self.request.user, pk=int(pk))
+            return selectors.purchase_order_get_for_user(user=request_user(self.request), pk=int(pk))
         except (TypeError, ValueError) as error:
             raise Http404 from error
 
@@ -313,7 +338,7 @@ class BudgetLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self) -> QuerySet[BudgetLine]:
         if getattr(self, "swagger_fake_view", False):
             return BudgetLine.objects.none()
-        user = self.request.user
+        user = request_user(self.request)
         lines = BudgetLine.objects.select_related("category")
         if user.has_role(*MONEY_READERS):
             return selectors.budget_line_figures(lines)

@@ -1,14 +1,19 @@
 """Forms of the procurement app: they validate input only; services decide."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.forms import DateField, DateInput, DecimalField, Form, ModelForm
+from pmo.lib.forms import DateField, DateInput, DecimalField, Form, ModelForm, choice, model_choice
 from pmo.lib.money import quantize_money
+from pmo.models import User
 from procurement.models import BudgetLine, PurchaseOrder, PurchaseOrderLine, Supplier, VatRate
 from procurement.services.suppliers import SUPPLIER_FIELDS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class SupplierForm(ModelForm):
@@ -19,6 +24,9 @@ class SupplierForm(ModelForm):
 
 
 class PurchaseOrderForm(ModelForm):
+    # Set by chosen_project when the project typed is not one the user may choose.
+    project_error: "str | StrPromise" = ""
+
     class Meta:
         model = PurchaseOrder
         fields = ["project", "supplier", "title", "delivery_address", "delivery_date", "notes"]
@@ -30,21 +38,27 @@ class PurchaseOrderForm(ModelForm):
 
     def __init__(self, *args, projects, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = projects
-        self.fields["supplier"].queryset = Supplier.objects.filter(is_blocked=False)
+        model_choice(self, "project").queryset = projects
+        model_choice(self, "supplier").queryset = Supplier.objects.filter(is_blocked=False)
+
+
+class _BudgetLineChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: BudgetLine) -> str:
+        return str(obj.category)
 
 
 class PurchaseOrderLineForm(ModelForm):
     class Meta:
         model = PurchaseOrderLine
         fields = ["description", "quantity", "unit", "unit_price", "vat_rate", "budget_line", "is_service"]
+        field_classes = {"budget_line": _BudgetLineChoiceField}
 
     def __init__(self, *args, budget_lines=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["budget_line"].queryset = (
+        model_choice(self, "budget_line").queryset = (
             budget_lines if budget_lines is not None else BudgetLine.objects.none()
         )
-        self.fields["budget_line"].label_from_instance = lambda line: str(line.category)
+
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs.setdefault("class", "form-select form-select-sm")
@@ -116,7 +130,8 @@ def order_form_figures(formset, project) -> dict:
     from procurement.models import VAT_PERCENT
     from procurement.selectors import budget_line_figures
 
-    excl, vat, asked = Decimal(0), Decimal(0), {}
+    excl, vat = Decimal(0), Decimal(0)
+    asked: dict[int, Decimal] = {}
     for form in formset.forms:
         if form["DELETE"].value() if "DELETE" in form.fields else False:
             continue
@@ -172,7 +187,7 @@ class TakeOverForm(Form):
 
     def __init__(self, *args, steps, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(step.role, step.role_label) for step in steps]
+        choice(self, "role").choices = [(step.role, step.role_label) for step in steps]
 
 
 class RejectForm(Form):
@@ -256,7 +271,8 @@ class BudgetLineForm(Form):
 
 
 class SubstituteForm(Form):
-    substitute = forms.ModelChoiceField(label=_("Substitute"), queryset=None)
+    # Quoted: Django's form fields are generic only in the stubs.
+    substitute: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(label=_("Substitute"), queryset=None)
     starts_on = DateField(label=_("From"))
     ends_on = DateField(label=_("Until"))
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
@@ -265,7 +281,7 @@ class SubstituteForm(Form):
         super().__init__(*args, **kwargs)
         from pmo.models import User
 
-        self.fields["substitute"].queryset = (
+        model_choice(self, "substitute").queryset = (
             User.objects.filter(is_active=True, groups__isnull=False)
             .exclude(pk=user.pk)
             .distinct()

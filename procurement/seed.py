@@ -209,8 +209,8 @@ def _orders(context, projects, suppliers, budget_lines, count: int) -> list[Purc
                 delivery_date=created.date() + timedelta(days=rng.randint(10, 60)),
                 submitted_at=created + timedelta(hours=3) if status != S.DRAFT else None,
                 approved_at=approved,
-                sent_at=approved + timedelta(days=1) if status in APPROVED_STATUSES - {S.APPROVED} else None,
-                closed_at=approved + timedelta(days=30) if status == S.CLOSED else None,
+                sent_at=approved + timedelta(days=1) if approved and status != S.APPROVED else None,
+                closed_at=approved + timedelta(days=30) if approved and status == S.CLOSED else None,
                 cancelled_at=created + timedelta(days=1) if status == S.CANCELLED else None,
                 rejection_reason="Budget line to confirm" if status == S.REJECTED else "",
                 awaiting_roles=_awaiting(status, project),
@@ -244,7 +244,8 @@ def seed_procurement(context) -> None:
     lines = []
     for order in orders:
         language = order.supplier.language
-        lines += _order_lines(rng, order, budget_lines.get(order.project_id, []), language)
+        project_lines = budget_lines.get(order.project_id, []) if order.project_id else []
+        lines += _order_lines(rng, order, project_lines, language)
     PurchaseOrderLine.objects.bulk_create(lines, batch_size=5000)
     _approvals_receipts_invoices(context, orders, lines)
     context.data["suppliers"] = suppliers

@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from pmo.lib.api import CreatePermission, ScopedObjectMixin, StrictModelSerializer, service_call
+from pmo.lib.api import CreatePermission, ScopedObjectMixin, StrictModelSerializer, request_user, service_call
 from pmo.models import User
 from pmo.roles import PORTFOLIO_READERS
 from projects import selectors, services
@@ -99,7 +99,7 @@ class CustomerViewSet(
     def get_queryset(self) -> QuerySet[Customer]:
         if getattr(self, "swagger_fake_view", False):
             return Customer.objects.none()
-        return selectors.customer_list_for_user(user=self.request.user)
+        return selectors.customer_list_for_user(user=request_user(self.request))
 
     def perform_create(self, serializer) -> None:
         serializer.instance = service_call(
@@ -136,7 +136,7 @@ class ProjectViewSet(
     def get_queryset(self) -> QuerySet[Project]:
         if getattr(self, "swagger_fake_view", False):
             return Project.objects.none()
-        return selectors.project_list_for_user(user=self.request.user)
+        return selectors.project_list_for_user(user=request_user(self.request))
 
     def perform_create(self, serializer) -> None:
         serializer.instance = service_call(
@@ -173,23 +173,22 @@ class IntakeViewSet(
     def get_queryset(self) -> QuerySet[Intake]:
         if getattr(self, "swagger_fake_view", False):
             return Intake.objects.none()
-        return selectors.intake_list_for_user(user=self.request.user)
+        return selectors.intake_list_for_user(user=request_user(self.request))
 
 
 class ProjectScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Rows that belong to a project: the caller sees those of the projects they see (`?project=` filters)."""
 
-    model: type = Model
+    model: type[Model] = Model
     related: tuple[str, ...] = ()
 
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):
-            return self.model.objects.none()
-        rows = self.model.objects.select_related("project", *self.related)
-        if not self.request.user.has_role(*PORTFOLIO_READERS):
-            rows = rows.filter(
-                project__in=selectors.project_queryset_for_user(user=self.request.user).values("pk")
-            )
+            return self.model._default_manager.none()
+        rows = self.model._default_manager.select_related("project", *self.related)
+        user = request_user(self.request)
+        if not user.has_role(*PORTFOLIO_READERS):
+            rows = rows.filter(project__in=selectors.project_queryset_for_user(user=user).values("pk"))
         return rows
 
 

@@ -195,8 +195,8 @@ def _seed_status_changes(context) -> None:
     changes = []
     now = timezone.now()
     for intake in Intake.objects.only("pk", "status", "created_by_id", "status_reason").iterator():
-        previous = IntakeStatus.DRAFT
-        for step in paths.get(intake.status, []):
+        previous: str = IntakeStatus.DRAFT
+        for step in paths.get(IntakeStatus(intake.status), []):
             actor = intake.created_by_id if step == "submitted" else officers[intake.pk % len(officers)].pk
             reason = intake.status_reason if step in ("returned", "rejected") else ""
             changes.append(
@@ -245,7 +245,8 @@ def _project_tasks(context, project, today: date) -> list[Task]:
     rng = context.rng
     language = project.customer.language if project.customer.language in WORK else "en"
     start = project.start_date or today
-    tasks, cursor = [], start
+    tasks: list[Task] = []
+    cursor = start
     for group in range(1, 5):
         for step in range(TASKS_PER_PROJECT // 4):
             is_milestone = step == TASKS_PER_PROJECT // 4 - 1

@@ -4,13 +4,14 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.forms import DateField, DateInput, DecimalField, Form, ModelForm
+from pmo.lib.forms import DateField, DateInput, DecimalField, Form, ModelForm, choice, model_choice
 from pmo.models import User
 from pmo.roles import Role
 from pmo.selectors import user_list_with_role
-from projects.models import Document, Language, Phase
+from projects.models import CustomerContact, Document, Language, Phase
 from quality.models import (
     ChecklistTemplate,
     ConfigurationItem,
@@ -41,7 +42,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-def reviewers() -> "forms.QuerySet[User]":
+def reviewers() -> QuerySet[User]:
     return User.objects.filter(is_active=True, groups__name__in=[Role.PM_SUPPORT, Role.HEAD_OF_PM]).distinct()
 
 
@@ -67,7 +68,7 @@ class ReviewScheduleForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = reviewers()
+        model_choice(self, "reviewer").queryset = reviewers()
 
     def clean_purpose(self) -> str:
         return self.cleaned_data.get("purpose") or ReviewPurpose.REVIEW
@@ -85,7 +86,7 @@ class AnswerForm(Form):
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         if project is not None:
-            self.fields["evidence_document"].queryset = Document.objects.filter(project=project)
+            model_choice(self, "evidence_document").queryset = Document.objects.filter(project=project)
 
     def clean_evidence_file(self):
         upload = self.cleaned_data.get("evidence_file")
@@ -253,9 +254,12 @@ class HandoverForm(ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["smo_owner"].queryset = user_list_with_role(role=Role.SMO)
+        model_choice(self, "smo_owner").queryset = user_list_with_role(role=Role.SMO)
         self.fields["language"].required = False
-        self.fields["language"].choices = [("", _("The SMO service owner's language")), *Language.choices]
+        choice(self, "language").choices = [
+            ("", _("The SMO service owner's language")),
+            *Language.choices,
+        ]
         self.fields["language"].initial = ""
 
     def clean(self):
@@ -295,11 +299,14 @@ PART_FORMS = {
 
 
 class SurveySendForm(Form):
-    contact = forms.ModelChoiceField(label=_("Customer contact"), queryset=None)
+    # Quoted: Django's form fields are generic only in the stubs.
+    contact: "forms.ModelChoiceField[CustomerContact]" = forms.ModelChoiceField(
+        label=_("Customer contact"), queryset=None
+    )
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = project.customer.contacts.exclude(email="")
+        model_choice(self, "contact").queryset = project.customer.contacts.exclude(email="")
 
 
 SCALE = [(value, str(value)) for value in range(1, 6)]

@@ -9,6 +9,7 @@ import secrets
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TypedDict
 
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -56,7 +57,23 @@ from quality.services.reviews import review_score
 REVIEWED_PHASES = (Phase.PLANNING, Phase.EXECUTION, Phase.CLOSING, Phase.HANDED_OVER, Phase.ON_HOLD)
 ON_SITE_PHASES = (Phase.EXECUTION, Phase.CLOSING, Phase.HANDED_OVER)
 
-TEXT = {
+
+class _Texts(TypedDict):
+    """The demo's sentences in one language."""
+
+    nc: list[str]
+    action: list[str]
+    root: str
+    site: str
+    tasks: list[str]
+    topics: list[str]
+    incident: str
+    service: str
+    els: str
+    comment: str
+
+
+TEXT: dict[str, _Texts] = {
     "en": {
         "nc": [
             "Test reports for the core switches are not signed by the customer.",
@@ -385,7 +402,7 @@ def _seed_safety(rng, projects, languages, counter, year, today, people, finding
             hours.append(WorkedHours(project=project, month=first, hours=Decimal(rng.randint(300, 2400))))
         # The demo (small) shows every kind; at scale most projects have none.
         if dense or rng.random() < 0.45:
-            kind = (
+            incident_kind = (
                 IncidentKind.values[number % 5]
                 if dense
                 else rng.choices(IncidentKind.values, weights=[4, 8, 50, 18, 20])[0]
@@ -397,11 +414,11 @@ def _seed_safety(rng, projects, languages, counter, year, today, people, finding
                 SafetyIncident(
                     number=f"SI-{year}-{counter.next('safety_incident'):04d}",
                     project=project,
-                    kind=kind,
+                    kind=incident_kind,
                     occurred_at=_at(today - timedelta(days=rng.randint(2, 90)), rng.randint(7, 16)),
                     place=texts["site"],
                     description=texts["incident"],
-                    lost_days=rng.randint(1, 10) if kind == IncidentKind.LOST_TIME_ACCIDENT else 0,
+                    lost_days=rng.randint(1, 10) if incident_kind == IncidentKind.LOST_TIME_ACCIDENT else 0,
                     root_cause=texts["root"] if investigated else "",
                     is_reported_to_client=True,
                     status=IncidentStatus.CLOSED if closed else status,

@@ -1,5 +1,6 @@
 """Charts of the highlight report as inline SVG: WeasyPrint draws them crisply, no JS needed."""
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -50,7 +51,7 @@ def _polyline(points: list[tuple[float, float]], colour: str, dashed: bool = Fal
     return f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>{dots}'
 
 
-def _frame(top: float, ticks: list[tuple[float, str]], weeks: list[date]) -> str:
+def _frame(top: float, ticks: Sequence[tuple[float, str]], weeks: list[date]) -> str:
     parts = [
         f'<rect x="{LEFT}" y="{TOP}" width="{PLOT_W}" height="{PLOT_H}" fill="#fbfcfd" stroke="#d5dbe1"/>'
     ]

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from pmo.lib.api import StrictModelSerializer, StrictSerializer, service_call
+from pmo.lib.api import StrictModelSerializer, StrictSerializer, request_user, service_call
 from pmo.roles import Role
 from procurement.rules import MONEY_READERS
 from projects.api import IntakeSerializer
@@ -15,6 +15,7 @@ from projects.models import IntakeTemplate
 from reporting.connectors import permissions  # noqa: F401  (registers the permissions)
 from reporting.connectors.opportunities import intake_create_from_opportunity
 from reporting.models import D365Actual, D365Opportunity, D365PurchaseOrder, SyncFailure, SyncRun
+from reporting.models.connectors import D365Record
 
 # Who prepares intakes from opportunities.
 OPPORTUNITY_READERS = (Role.SALES, Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR)
@@ -111,7 +112,9 @@ class D365OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     ordering = ["-modified_on", "pk"]
 
     def get_queryset(self) -> QuerySet[D365Opportunity]:
-        if getattr(self, "swagger_fake_view", False) or not self.request.user.has_role(*OPPORTUNITY_READERS):
+        if getattr(self, "swagger_fake_view", False) or not request_user(self.request).has_role(
+            *OPPORTUNITY_READERS
+        ):
             return D365Opportunity.objects.none()
         return D365Opportunity.objects.all()
 
@@ -183,14 +186,14 @@ class D365PurchaseOrderSerializer(StrictModelSerializer):
 
 
 class MoneyScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    model: type = D365Actual
+    model: type[D365Record] = D365Actual
     filterset_fields = ["project"]
 
     def get_queryset(self) -> QuerySet:
         scope = _money_scope(self.request.user) if not getattr(self, "swagger_fake_view", False) else None
         if scope is None:
-            return self.model.objects.none()
-        return self.model.objects.filter(scope)
+            return self.model._default_manager.none()
+        return self.model._default_manager.filter(scope)
 
 
 class D365ActualViewSet(MoneyScopedViewSet):

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate
 from reporting.connectors import permissions  # noqa: F401  (registers the permissions)
 from reporting.connectors.runs import sync_run_in_progress, sync_run_queue
@@ -15,7 +16,7 @@ from reporting.models import Connector, SyncRun
 @login_required
 @permission_required("reporting.view_syncrun", raise_exception=True)
 @require_GET
-def sync_run_list(request):
+def sync_run_list(request: AuthenticatedHttpRequest):
     runs = SyncRun.objects.select_related("requested_by")
     connector = request.GET.get("connector")
     if connector in Connector.values:
@@ -31,7 +32,7 @@ def sync_run_list(request):
 @login_required
 @permission_required("reporting.view_syncrun", raise_exception=True)
 @require_GET
-def sync_run_detail(request, pk: int):
+def sync_run_detail(request: AuthenticatedHttpRequest, pk: int):
     run = get_object_or_404(SyncRun.objects.select_related("requested_by"), pk=pk)
     return render(
         request, "reporting/sync_run_detail.html", {"run": run, "failures": run.failures.all()[:500]}
@@ -41,7 +42,7 @@ def sync_run_detail(request, pk: int):
 @login_required
 @permission_required("reporting.add_syncrun", raise_exception=True)
 @require_POST
-def sync_run_start(request):
+def sync_run_start(request: AuthenticatedHttpRequest):
     connector = request.POST.get("connector")
     if connector not in Connector.values:
         messages.error(request, _("Choose a connector."))

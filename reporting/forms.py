@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.forms import DateField, DateInput, Form, ModelForm
+from pmo.lib.forms import DateField, DateInput, Form, ModelForm, choice
 from projects.models import Language
 from reporting.models import RAG_DIMENSIONS, Audience, DistributionRecipient, Rag, Tolerance
 
@@ -58,7 +58,7 @@ class ReportRequestForm(Form):
 
     def __init__(self, *args, audiences: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["audience"].choices = [choice for choice in Audience.choices if choice[0] in audiences]
+        choice(self, "audience").choices = [choice for choice in Audience.choices if choice[0] in audiences]
 
 
 class RecipientForm(ModelForm):

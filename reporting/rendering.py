@@ -115,7 +115,15 @@ def _tolerance_rows(snapshot: ProjectSnapshot, update: ProgressUpdate | None, su
     ]
 
 
+def _snapshot_of(report: HighlightReport) -> ProjectSnapshot:
+    """A report is queued with its frozen snapshot; only a report being deleted lacks one."""
+    if report.snapshot is None:
+        raise ValueError(f"highlight report {report.pk} has no snapshot to render")
+    return report.snapshot
+
+
 def _trend_charts(report: HighlightReport) -> dict:
+    snapshot_now = _snapshot_of(report)
     trend = snapshot_trend(project=report.project, until=report.period_start)
     weeks = [snapshot.week_start for snapshot in trend]
     return {
@@ -127,7 +135,7 @@ def _trend_charts(report: HighlightReport) -> dict:
         ),
         "budget": charts.budget_burn(
             weeks=weeks,
-            budget=report.snapshot.budget,
+            budget=snapshot_now.budget,
             committed=[snapshot.committed for snapshot in trend],
             actual=[snapshot.actual for snapshot in trend],
             labels={
@@ -138,10 +146,10 @@ def _trend_charts(report: HighlightReport) -> dict:
             },
         ),
         "heat_map": charts.risk_heat_map(
-            matrix=report.snapshot.data["risk_matrix"],
+            matrix=snapshot_now.data["risk_matrix"],
             labels={"title": _("Risk heat map"), "impact": _("Impact"), "probability": _("Probability")},
         )
-        if "risk_matrix" in report.snapshot.data
+        if "risk_matrix" in snapshot_now.data
         else None,
     }
 
@@ -158,7 +166,7 @@ def _dated(rows: list[dict] | None, *keys: str) -> list[dict] | None:
 
 def highlight_report_context(*, report: HighlightReport) -> dict:
     """Everything the PDF shows, from the report's snapshot and progress update only."""
-    snapshot, update = report.snapshot, report.progress_update
+    snapshot, update = _snapshot_of(report), report.progress_update
     figures = {field.name: getattr(snapshot, field.name) for field in ProjectSnapshot._meta.concrete_fields}
     suggestion = rag_suggest(figures=figures, tolerance=snapshot.data["tolerance"])
     data = snapshot.data

@@ -12,7 +12,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from pmo.lib.api import StrictModelSerializer, StrictSerializer, service_call
+from pmo.lib.api import StrictModelSerializer, StrictSerializer, request_user, service_call
 from pmo.roles import Role
 from projects.models import Language
 from projects.selectors import project_queryset_for_user
@@ -93,7 +93,7 @@ class HighlightReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
             pk = int(self.kwargs["pk"])
         except (TypeError, ValueError) as error:
             raise Http404 from error
-        return selectors.report_get_for_user(user=self.request.user, pk=pk)
+        return selectors.report_get_for_user(user=request_user(self.request), pk=pk)
 
     @extend_schema(request=HighlightReportRequestSerializer, responses={201: HighlightReportSerializer})
     def create(self, request, *args, **kwargs):

@@ -119,7 +119,8 @@ def _reports(projects, weeks, count: int) -> None:
             "pk", "project_id", "week_start"
         )
     )
-    rows, sent_at = [], timezone.now()  # history: these went out already
+    rows: list[HighlightReport] = []
+    sent_at = timezone.now()  # history: these went out already
     for week in reversed(weeks):
         for project in projects:
             for audience in (Audience.INTERNAL, Audience.CUSTOMER):

@@ -1,16 +1,30 @@
 """Shared pieces of the REST API: paging, service errors as 400s, object access as the pages have it."""
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django_filters import BooleanFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from pmo.models import User
+
+if TYPE_CHECKING:
+    # What the mixin is mixed into. Not imported at run time: DRF's settings import this module while
+    # rest_framework.generics is still loading.
+    from rest_framework.generics import GenericAPIView as _ViewBase
+else:
+    _ViewBase = object
 
 
 class PagePagination(PageNumberPagination):
@@ -19,7 +33,7 @@ class PagePagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
-    def get_page_size(self, request) -> int:
+    def get_page_size(self, request: Request) -> int | None:
         """The asked page size, capped at the maximum; anything but a positive integer is a 400."""
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
@@ -81,7 +95,7 @@ def _json_type_for(field) -> tuple[type, ...] | None:
     return None
 
 
-class StrictTypesMixin:
+class StrictTypesMixin(serializers.Serializer):
     """Refuse input whose JSON type is not the schema's: DRF coerces 7 into "7" and "7" into 7, which makes
     the published schema a lie for clients (and for schemathesis' negative cases)."""
 
@@ -116,7 +130,7 @@ class StrictModelSerializer(StrictTypesMixin, serializers.ModelSerializer):
 
 
 @csrf_exempt  # it changes nothing: a POST to a wrong URL gets the 404, not a CSRF page
-def api_not_found(request, *args, **kwargs):
+def api_not_found(request: HttpRequest, *args, **kwargs):
     """Any /api/ URL that no route matches: a JSON 404, with DEBUG on or off."""
     return JsonResponse({"detail": _("Not found.")}, status=404)
 
@@ -138,10 +152,11 @@ def service_call(function, **kwargs):
         raise serializers.ValidationError(detail) from error
 
 
-class ScopedObjectMixin:
+class ScopedObjectMixin(_ViewBase):
     """Fetch the object through the app's `*_get_for_user` selector: 404 invisible, 403 read-only."""
 
-    object_getter = None  # a selector taking user=, pk=, write= (wrap it in staticmethod)
+    # A selector taking user=, pk=, write= (wrap it in staticmethod).
+    object_getter: Callable[..., models.Model]
 
     def get_object(self):
         pk = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
@@ -150,9 +165,18 @@ class ScopedObjectMixin:
         except (TypeError, ValueError) as error:
             raise Http404 from error
         write = self.request.method not in ("GET", "HEAD", "OPTIONS")
-        obj = self.object_getter(user=self.request.user, pk=pk, write=write)
+        obj = self.object_getter(user=request_user(self.request), pk=pk, write=write)
         self.check_object_permissions(self.request, obj)
         return obj
+
+
+def request_user(request: Request) -> User:
+    """The signed-in caller. The API's default permission (IsAuthenticated) lets no one else through, so
+    an anonymous user here means a view opened itself to the public and must not reach a selector."""
+    user = request.user
+    if not isinstance(user, User):
+        raise NotAuthenticated
+    return user
 
 
 class CreatePermission(BasePermission):

@@ -2,6 +2,8 @@
 
 from django.db.models import Model
 
+from pmo.models import User
+
 # django-simple-history keeps the reason in a 100-character column.
 CHANGE_REASON_MAX_LENGTH = 100
 
@@ -15,8 +17,16 @@ def audited_save(
     exclude: list[str] | None = None,
 ) -> None:
     """Validate and save `instance`, recording `actor` and `reason` in its history."""
-    instance._history_user = actor
-    if reason:
-        instance._change_reason = reason[:CHANGE_REASON_MAX_LENGTH]
+    history_stamp(instance, actor=actor, reason=reason)
     instance.full_clean(exclude=exclude)
     instance.save(update_fields=update_fields)
+
+
+def history_stamp(instance: Model, *, actor: User | None, reason: str = "") -> None:
+    """Name who makes the next save of `instance` (and why) in the history row it writes.
+
+    django-simple-history reads these two attributes off the instance when it saves; the model classes do
+    not declare them, so they are set here, in the one place that knows their names."""
+    setattr(instance, "_history_user", actor)  # noqa: B010
+    if reason:
+        setattr(instance, "_change_reason", reason[:CHANGE_REASON_MAX_LENGTH])  # noqa: B010

@@ -17,7 +17,7 @@ def form_error_text(form: forms.BaseForm) -> str:
     """The form's errors as one sentence per field, each named by its label (for a one-line alert)."""
     parts = []
     for field, errors in form.errors.items():
-        text = " ".join(errors)
+        text = " ".join(str(message) for message in errors)
         label = form.fields[field].label if field in form.fields else None
         parts.append(f"{label}: {text}" if label else text)
     return " ".join(parts)

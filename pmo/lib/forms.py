@@ -13,6 +13,7 @@ Every form derives from :class:`Form` or :class:`ModelForm`; model fields get th
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -47,7 +48,11 @@ def parse_decimal(text: str, *, decimal_places: int | None = None) -> Decimal:
 
 
 def _is_grouped_thousands(value: str, decimal_places: int | None) -> bool:
-    return decimal_places is not None and decimal_places < 3 and re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", value)
+    return (
+        decimal_places is not None
+        and decimal_places < 3
+        and bool(re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", value))
+    )
 
 
 def format_decimal(value: Decimal, *, decimal_places: int | None) -> str:
@@ -56,7 +61,8 @@ def format_decimal(value: Decimal, *, decimal_places: int | None) -> str:
     if decimal_places is not None and decimal_places <= 2:
         places = decimal_places
     else:
-        places = max(0, -value.normalize().as_tuple().exponent)
+        exponent = value.normalize().as_tuple().exponent  # a letter for NaN and infinity, never stored
+        places = max(0, -exponent) if isinstance(exponent, int) else 0
     return numberformat.format(
         value,
         formats.get_format("DECIMAL_SEPARATOR"),
@@ -170,6 +176,32 @@ class _ModelFormMetaclass(ModelFormMetaclass):
 class Form(forms.Form):
     """The base of every plain form (declare decimals and dates with this module's fields)."""
 
+    def clean(self) -> dict[str, Any]:
+        # Django's own clean() returns cleaned_data; the stubs allow None for overrides that return nothing.
+        super().clean()
+        return self.cleaned_data
 
-class ModelForm(forms.BaseModelForm, metaclass=_ModelFormMetaclass):
+
+class ModelForm(forms.ModelForm, metaclass=_ModelFormMetaclass):
     """The base of every model form: decimals and dates as this module reads them."""
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        return self.cleaned_data
+
+
+def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's choice of a model `name`, to narrow its queryset or its labels."""
+    return _field_of_kind(form, name, forms.ModelChoiceField)
+
+
+def choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's choice field `name`, to narrow its choices."""
+    return _field_of_kind(form, name, forms.ChoiceField)
+
+
+def _field_of_kind[FieldT: forms.Field](form: forms.BaseForm, name: str, kind: type[FieldT]) -> FieldT:
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field

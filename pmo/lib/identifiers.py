@@ -4,7 +4,9 @@ The checks come from python-stdnum; the Peppol schemes are the ICD/EAS codes of 
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,9 @@ from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 from stdnum.no import orgnr as no_orgnr
 from stdnum.se import orgnr as se_orgnr
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 def normalize_enterprise_number(value: str) -> str:
@@ -114,8 +119,8 @@ def clean_vat_for_country(instance, *, vat_field: str = "vat_number", country_fi
 @dataclass(frozen=True)
 class PeppolScheme:
     code: str
-    label: str
-    check: object  # callable(identifier) -> normalized identifier, raising StdnumError/ValueError
+    label: "StrPromise"  # translated when shown
+    check: Callable[[str], str]  # the normalized identifier; raises StdnumError/ValueError
 
 
 def _digits(length: int):

@@ -65,6 +65,9 @@ class Job(models.Model):
     max_runtime = timedelta(seconds=300)
     max_attempts = 3
 
+    # Redeclared by each concrete model with its own choices and default; declared here so that the
+    # queries below name a field the abstract model has.
+    status = models.CharField(_("status"), max_length=20)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("error"), blank=True)
     queued_at = models.DateTimeField(_("queued at"), default=timezone.now)

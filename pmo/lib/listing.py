@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 
 def sort_queryset(
@@ -18,7 +19,7 @@ def sort_queryset(
     return queryset.order_by(ordering, "-pk" if descending else "pk"), key
 
 
-def paginate(request, queryset: QuerySet, per_page: int | None = None) -> Page:
+def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = None) -> Page:
     """Return the requested page; out-of-range pages show the last one."""
     paginator = Paginator(queryset, per_page or settings.PAGINATE_BY)
     return paginator.get_page(request.GET.get("page"))

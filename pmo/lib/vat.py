@@ -1,7 +1,12 @@
 """Belgian VAT treatments of document lines (orders and quotations alike): Peppol tax category, the legal
 mention printed on documents, the rates a supplier's country allows. Shared by sales and purchasing."""
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 # UNCL5305 categories of Peppol BIS: S standard, Z zero rated, AE reverse charge, K intra-community.
 PEPPOL_TAX_CATEGORY = {"21": "S", "12": "S", "6": "S", "0": "Z", "rc": "AE", "is": "AE", "ig": "K"}
@@ -58,7 +63,7 @@ BELGIAN_RATES = ("21", "12", "6", "0", "rc")
 INTRA_EU_RATES = ("is", "ig")
 
 
-def vat_rate_refusal(*, supplier_country: str, vat_rate: str) -> str | None:
+def vat_rate_refusal(*, supplier_country: str, vat_rate: str) -> "StrPromise | None":
     """Why a line's VAT treatment cannot apply to a supplier of this country, or None when it can.
 
     A supplier in another Member State charges no Belgian VAT: the Belgian buyer reverse-charges it.

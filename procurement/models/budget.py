@@ -1,5 +1,8 @@
 """Budget lines of a project per cost category."""
 
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +10,9 @@ from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 from pmo.lib.money import MoneyField
+
+if TYPE_CHECKING:
+    from procurement.selectors.budget import ExternalFigure
 
 
 class CostCategory(models.Model):
@@ -39,6 +45,10 @@ class BudgetLine(models.Model):
     forecast = MoneyField(_("forecast at completion"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
+    # Not columns: project_pnl sets them on the lines of a P&L (the other systems' figures on this line).
+    external: "list[ExternalFigure]"
+    external_spent: Decimal
+    available_with_external: Decimal
 
     class Meta:
         verbose_name = _("budget line")

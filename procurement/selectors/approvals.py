@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -20,7 +21,11 @@ from procurement.models import (
 )
 from procurement.selectors.budget import budget_line_figures, project_spend
 
-REASON_TEXT = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+# Keyed by the stored values (plain strings once read back from the database).
+REASON_TEXT: dict[str, "StrPromise"] = {
     ApprovalRuleKind.AMOUNT: _("order amount"),
     ApprovalRuleKind.OUTSIDE_PROJECT: _("outside any project"),
     ApprovalRuleKind.OVER_BUDGET: _("above the available budget"),
@@ -29,7 +34,7 @@ REASON_TEXT = {
 
 
 # Who approves a step when no one but the requester holds the role it asks for (procurement/README.md).
-NEXT_LEVEL = {
+NEXT_LEVEL: dict[str, str] = {
     Role.PROJECT_MANAGER: Role.HEAD_OF_PM,
     Role.PM_SUPPORT: Role.HEAD_OF_PM,
     Role.FINANCE: Role.HEAD_OF_PM,
@@ -100,7 +105,7 @@ def _past_level_1_limit(order: PurchaseOrder, amount: Decimal) -> bool:
 def approval_requirements(*, order: PurchaseOrder) -> list[Requirement]:
     """Apply the active rules to the order as it stands; the caller holds the locks that matter."""
     amount = order_amount(order=order)
-    special = {
+    special: dict[str, bool] = {
         ApprovalRuleKind.OUTSIDE_PROJECT: order.project_id is None,
         ApprovalRuleKind.OVER_BUDGET: order.project_id is not None and _over_budget(order),
         ApprovalRuleKind.LEVEL_1_LIMIT: _past_level_1_limit(order, amount),
@@ -133,13 +138,15 @@ def role_holders(*, order: PurchaseOrder, role: str) -> list[User]:
     """Active holders of a role for this order, never the requester; for the PM step, the project's PM."""
     holders = User.objects.filter(is_active=True, groups__name=role).exclude(pk=order.requester_id)
     if role == Role.PROJECT_MANAGER:
-        project_manager = order.project.project_manager_id if order.project_id else None
+        project_manager = order.project.project_manager_id if order.project is not None else None
+        if project_manager is None:
+            return []
         holders = holders.filter(pk=project_manager)
     return list(holders.distinct().order_by("display_name", "pk"))
 
 
-def substitutes_for(holders: list[User], *, order: PurchaseOrder) -> dict[int, User]:
-    """Substitutes named for today by the holders: substitute pk -> the absent holder."""
+def substitutes_for(holders: list[User], *, order: PurchaseOrder) -> dict[int, ApproverSubstitute]:
+    """Substitutes named for today by the holders: substitute pk -> the entry (naming the absent holder)."""
     today = timezone.localdate()
     found = (
         ApproverSubstitute.objects.filter(

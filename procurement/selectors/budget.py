@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.apps import apps
 from django.db.models import (
@@ -28,6 +29,11 @@ from procurement.models import (
     PurchaseOrderStatus,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise, WithAnnotations
+
+    from projects.models import Project
+
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 # Approved changes the customer pays for: change_request_approve (registers) adds their price to the
@@ -39,7 +45,35 @@ def _money(expression) -> ExpressionWrapper:
     return ExpressionWrapper(expression, output_field=MONEY)
 
 
-def budget_line_figures(queryset: QuerySet[BudgetLine] | None = None) -> QuerySet[BudgetLine]:
+class BudgetLineFigures(TypedDict):
+    """What budget_line_figures annotates on each line."""
+
+    committed: Decimal
+    received_not_invoiced: Decimal
+    actual: Decimal
+    spent: Decimal
+    available: Decimal
+    forecast_variance: Decimal
+
+
+class ProjectMoney(TypedDict):
+    """What project_money_annotate annotates on each project."""
+
+    money_budget: Decimal
+    money_forecast: Decimal
+    money_committed: Decimal
+    money_received_not_invoiced: Decimal
+    money_actual: Decimal
+    money_change_revenue: Decimal
+    money_spent: Decimal
+    money_revenue: Decimal
+    money_available: Decimal
+    money_margin: Decimal
+
+
+def budget_line_figures(
+    queryset: QuerySet[BudgetLine] | None = None,
+) -> "QuerySet[WithAnnotations[BudgetLine, BudgetLineFigures]]":
     """Budget lines with committed, received-not-invoiced, actual and available amounts.
 
     committed = approved orders not yet received (nor invoiced); received-not-invoiced = receipts
@@ -115,7 +149,9 @@ def _change_revenue():
     return Coalesce(Subquery(total, output_field=MONEY), ZERO)
 
 
-def project_money_annotate(queryset: QuerySet) -> QuerySet:
+def project_money_annotate(
+    queryset: "QuerySet[Project]",
+) -> "QuerySet[WithAnnotations[Project, ProjectMoney]]":
     """Projects with their money figures (one subquery per figure, so one query for any number of rows)."""
     return queryset.annotate(
         money_budget=_budget_sum("budget"),
@@ -142,7 +178,7 @@ class ExternalFigure:
     """
 
     category_code: str
-    source: str  # shown in the P&L: where the figure comes from
+    source: "str | StrPromise"  # shown in the P&L: where the figure comes from
     committed: Decimal = Decimal("0.00")
     actual: Decimal = Decimal("0.00")
     records: int = 0
@@ -163,8 +199,8 @@ def pnl_source_register(source: Callable) -> None:
 
 @dataclass(frozen=True)
 class ProjectPnl:
-    project: object
-    lines: list[BudgetLine]
+    project: "WithAnnotations[Project, ProjectMoney]"
+    lines: "list[WithAnnotations[BudgetLine, BudgetLineFigures]]"
     external: list[ExternalFigure] = field(default_factory=list)
 
     @property

@@ -1,6 +1,7 @@
 """Reads of suppliers, orders, receipts and invoices, scoped to what the user may see."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -18,6 +19,9 @@ from procurement.models import (
 )
 from procurement.models.orders import SETTLED_STATUSES
 from procurement.rules import MONEY_READERS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
@@ -45,7 +49,17 @@ def _line_total(column: str):
     return Coalesce(Subquery(total, output_field=MONEY), Decimal("0.00"), output_field=MONEY)
 
 
-def purchase_order_with_totals(queryset: QuerySet[PurchaseOrder]) -> QuerySet[PurchaseOrder]:
+class OrderTotals(TypedDict):
+    """What purchase_order_with_totals annotates on each order."""
+
+    total_excl: Decimal
+    total_vat: Decimal
+    total_incl: Decimal
+
+
+def purchase_order_with_totals(
+    queryset: QuerySet[PurchaseOrder],
+) -> "QuerySet[WithAnnotations[PurchaseOrder, OrderTotals]]":
     """Orders with total excl. VAT, VAT and total incl. VAT summed by the database."""
     return queryset.annotate(total_excl=_line_total("amount"), total_vat=_line_total("vat_amount")).annotate(
         total_incl=Coalesce("total_excl", Decimal("0.00"), output_field=MONEY)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pmo.lib.audit import audited_save
+from pmo.lib.audit import audited_save, history_stamp
 from pmo.lib.vat import vat_rate_refusal
 from pmo.models import User
 from pmo.roles import Role
@@ -70,10 +70,11 @@ def _save_lines(order: PurchaseOrder, lines: list[dict], *, actor: User) -> None
     existing = {line.pk: line for line in order.lines.all()}
     kept = {values["id"] for values in lines if values.get("id")}
     for pk in set(existing) - kept:
-        existing[pk]._history_user = actor
+        history_stamp(existing[pk], actor=actor)
         existing[pk].delete()
     for position, values in enumerate(lines, start=1):
-        line = existing.get(values.get("id")) or PurchaseOrderLine(order=order)
+        line_id = values.get("id")
+        line = (existing.get(line_id) if line_id else None) or PurchaseOrderLine(order=order)
         for field in LINE_FIELDS:
             if field in values:
                 setattr(line, field, values[field])

@@ -194,7 +194,7 @@ def purchase_order_peppol_xml(*, order: PurchaseOrder, context: dict) -> bytes:
     """The UBL document; refuses (ValidationError naming what is missing) when Peppol cannot accept it."""
     profile = company_profile_get()
     missing = peppol_order_missing(order=order, profile=profile)
-    if missing:
+    if missing or profile is None:  # a missing profile is among the missing
         raise ValidationError(
             _("This order cannot be sent by Peppol yet. Missing: %(missing)s.")
             % {"missing": "; ".join(missing)}
@@ -209,10 +209,10 @@ def purchase_order_peppol_xml(*, order: PurchaseOrder, context: dict) -> bytes:
     if order.notes:
         header.append(B.Note(order.notes))
     header.append(B.DocumentCurrencyCode("EUR"))
-    if order.project_id:
+    if order.project is not None:
         header.append(B.CustomerReference(order.project.code))
     header.append(A.ValidityPeriod(B.EndDate((issued + timedelta(days=ORDER_VALIDITY_DAYS)).isoformat())))
-    if order.project_id:
+    if order.project is not None:
         header.append(A.ProjectReference(B.ID(order.project.code)))
     document = DOC.Order(
         *header,

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pmo.lib.audit import audited_save
+from pmo.lib.audit import audited_save, history_stamp
 from pmo.models import User
 from procurement.models import ApproverSubstitute
 
@@ -34,5 +34,5 @@ def approver_substitute_delete(*, entry: ApproverSubstitute, actor: User) -> Non
     """Withdraw a substitute (only the person who named them)."""
     if entry.absent_id != actor.pk:
         raise ValidationError(_("Only the person who named a substitute can withdraw them."))
-    entry._history_user = actor
+    history_stamp(entry, actor=actor)
     entry.delete()

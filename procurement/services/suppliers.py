@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from pmo.lib.audit import history_stamp
 from pmo.lib.identifiers import normalize_eu_vat, normalize_peppol_id
 from pmo.lib.validators import normalize_iban
 from pmo.models import User
@@ -41,18 +42,18 @@ def _normalize(values: dict, *, country: str = "BE") -> dict:
 
 
 @transaction.atomic
-def supplier_create(*, actor: User, **values) -> Supplier:
+def supplier_create(*, actor: User | None, **values) -> Supplier:
     """Create a supplier; VAT number and IBAN are stored in their compact form."""
     values = _normalize(values)
     supplier = Supplier(**{field: value for field, value in values.items() if field in SUPPLIER_FIELDS})
-    supplier._history_user = actor
+    history_stamp(supplier, actor=actor)
     supplier.full_clean()
     supplier.save()
     return supplier
 
 
 @transaction.atomic
-def supplier_update(*, supplier: Supplier, actor: User, **values) -> Supplier:
+def supplier_update(*, supplier: Supplier, actor: User | None, **values) -> Supplier:
     """Change a supplier's details; only changed fields are written."""
     values = _normalize(values, country=supplier.country)
     changed = [
@@ -61,7 +62,7 @@ def supplier_update(*, supplier: Supplier, actor: User, **values) -> Supplier:
     for field in changed:
         setattr(supplier, field, values[field])
     if changed:
-        supplier._history_user = actor
+        history_stamp(supplier, actor=actor)
         supplier.full_clean()
         supplier.save(update_fields=changed)
     return supplier

@@ -5,13 +5,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from pmo.lib.exports import csv_response, xlsx_response
+from pmo.lib.http import AuthenticatedHttpRequest
 from procurement.filters import PurchaseOrderFilter
 from procurement.models import PurchaseOrder
 from procurement.selectors import purchase_order_visibility_q
 from procurement.selectors.exports import EXPORT_HEADERS, export_lines
 
 
-def _filtered_orders(request):
+def _filtered_orders(request: AuthenticatedHttpRequest):
     orders = PurchaseOrder.objects.filter(purchase_order_visibility_q(request.user))
     return PurchaseOrderFilter(request.GET, queryset=orders).qs
 
@@ -23,7 +24,7 @@ def _filename() -> str:
 @login_required
 @permission_required("procurement.export_purchaseorder", raise_exception=True)
 @require_GET
-def purchase_order_export_csv(request):
+def purchase_order_export_csv(request: AuthenticatedHttpRequest):
     return csv_response(_rows(_filtered_orders(request)), filename=_filename())
 
 
@@ -35,5 +36,5 @@ def _rows(orders):
 @login_required
 @permission_required("procurement.export_purchaseorder", raise_exception=True)
 @require_GET
-def purchase_order_export_xlsx(request):
+def purchase_order_export_xlsx(request: AuthenticatedHttpRequest):
     return xlsx_response(_rows(_filtered_orders(request)), filename=_filename(), title="lines")

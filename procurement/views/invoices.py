@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate
 from pmo.lib.transitions import allowed_actions
 from procurement import selectors, services
@@ -17,7 +18,7 @@ from procurement.models import InvoiceStatus
 @login_required
 @permission_required("procurement.view_supplierinvoice", raise_exception=True)
 @require_GET
-def invoice_list(request):
+def invoice_list(request: AuthenticatedHttpRequest):
     status = request.GET.get("status", "")
     if status not in InvoiceStatus.values:
         status = ""
@@ -36,7 +37,7 @@ def invoice_list(request):
 @login_required
 @permission_required("procurement.add_supplierinvoice", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def invoice_create(request, pk: int):
+def invoice_create(request: AuthenticatedHttpRequest, pk: int):
     order = selectors.purchase_order_get_for_user(user=request.user, pk=pk)
     lines = selectors.purchase_order_lines(order=order)
     form = InvoiceForm(request.POST or None, lines=lines)
@@ -62,7 +63,7 @@ def invoice_create(request, pk: int):
 
 @login_required
 @require_GET
-def invoice_detail(request, pk: int):
+def invoice_detail(request: AuthenticatedHttpRequest, pk: int):
     invoice = selectors.supplier_invoice_get_for_user(user=request.user, pk=pk)
     return render(
         request,
@@ -77,7 +78,7 @@ def invoice_detail(request, pk: int):
 
 @login_required
 @require_POST
-def invoice_resolve(request, pk: int):
+def invoice_resolve(request: AuthenticatedHttpRequest, pk: int):
     invoice = selectors.supplier_invoice_get_for_user(user=request.user, pk=pk, write=True)
     form = ResolveForm(request.POST)
     if not form.is_valid():

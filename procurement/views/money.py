@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate, sort_queryset
 from procurement import selectors, services
 from procurement.forms import BudgetLineForm
@@ -35,7 +36,7 @@ def _project_for_money(user, pk: int, *, write: bool = False):
 
 @login_required
 @require_GET
-def project_pnl(request, pk: int):
+def project_pnl(request: AuthenticatedHttpRequest, pk: int):
     project = _project_for_money(request.user, pk)
     pnl = selectors.project_pnl(project=project)
     return render(
@@ -52,18 +53,18 @@ def project_pnl(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def budget_line_edit(request, pk: int, category: str):
+def budget_line_edit(request: AuthenticatedHttpRequest, pk: int, category: str):
     project = _project_for_money(request.user, pk, write=True)
-    category = CostCategory.objects.filter(code=category).first()
-    if category is None:
+    cost_category = CostCategory.objects.filter(code=category).first()
+    if cost_category is None:
         raise PermissionDenied
-    line = project.budget_lines.filter(category=category).first()
+    line = project.budget_lines.filter(category=cost_category).first()
     initial = {"budget": line.budget, "forecast": line.forecast} if line else {}
     form = BudgetLineForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.budget_line_set(
-                project=project, category=category, actor=request.user, **form.cleaned_data
+                project=project, category=cost_category, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -71,14 +72,16 @@ def budget_line_edit(request, pk: int, category: str):
             messages.success(request, _("Budget line saved."))
             return redirect("procurement:project-pnl", pk=project.pk)
     return render(
-        request, "procurement/budget_line_form.html", {"project": project, "category": category, "form": form}
+        request,
+        "procurement/budget_line_form.html",
+        {"project": project, "category": cost_category, "form": form},
     )
 
 
 @login_required
 @permission_required("procurement.view_portfolio_money", raise_exception=True)
 @require_GET
-def portfolio_money(request):
+def portfolio_money(request: AuthenticatedHttpRequest):
     projects = selectors.portfolio_money_for_user(user=request.user)
     query = request.GET.get("q", "").strip()
     if query:

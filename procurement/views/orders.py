@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.lib.views import post_action
 from pmo.roles import Role
@@ -45,7 +46,7 @@ ORDER_SORTS = {
 @login_required
 @permission_required("procurement.view_purchaseorder_list", raise_exception=True)
 @require_GET
-def purchase_order_list(request):
+def purchase_order_list(request: AuthenticatedHttpRequest):
     order_filter = PurchaseOrderFilter(
         request.GET, queryset=selectors.purchase_order_list_for_user(user=request.user)
     )
@@ -57,12 +58,12 @@ def purchase_order_list(request):
 
 @login_required
 @require_GET
-def purchase_order_awaiting(request):
+def purchase_order_awaiting(request: AuthenticatedHttpRequest):
     orders = selectors.purchase_orders_awaiting(user=request.user)
     return render(request, "procurement/order_awaiting.html", {"page": paginate(request, orders)})
 
 
-def _order_form_parts(request, order: PurchaseOrder | None, data):
+def _order_form_parts(request: AuthenticatedHttpRequest, order: PurchaseOrder | None, data):
     """The order form and its line formset; the budget lines offered follow the project chosen in `data`."""
     projects = project_list_for_user(user=request.user).order_by("-code")
     if not request.user.has_perm("procurement.add_purchaseorder_anywhere"):
@@ -85,7 +86,7 @@ def _budget_lines_for(project):
     return BudgetLine.objects.filter(project=project).select_related("category")
 
 
-def _order_form_page(request, order: PurchaseOrder | None):
+def _order_form_page(request: AuthenticatedHttpRequest, order: PurchaseOrder | None):
     form, formset, project = _order_form_parts(request, order, request.POST or None)
     editing_rows = {"add_line", "remove_line"} & set(request.POST)  # without JavaScript: rows, no save
     if request.method == "POST" and not editing_rows and form.is_valid() and formset.is_valid():
@@ -110,7 +111,7 @@ def _order_form_page(request, order: PurchaseOrder | None):
 
 @login_required
 @require_POST
-def purchase_order_lines_partial(request):
+def purchase_order_lines_partial(request: AuthenticatedHttpRequest):
     """htmx: the line rows again (project chosen, row added or removed), or only the running totals."""
     order = None
     if request.GET.get("order", "").isdigit():
@@ -128,13 +129,13 @@ def purchase_order_lines_partial(request):
 @login_required
 @permission_required("procurement.add_purchaseorder", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def purchase_order_create(request):
+def purchase_order_create(request: AuthenticatedHttpRequest):
     return _order_form_page(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def purchase_order_update(request, pk: int):
+def purchase_order_update(request: AuthenticatedHttpRequest, pk: int):
     order = selectors.purchase_order_get_for_user(user=request.user, pk=pk, write=True)
     if not order.is_editable:
         raise PermissionDenied
@@ -143,7 +144,7 @@ def purchase_order_update(request, pk: int):
 
 @login_required
 @require_GET
-def purchase_order_detail(request, pk: int):
+def purchase_order_detail(request: AuthenticatedHttpRequest, pk: int):
     order = selectors.purchase_order_get_for_user(user=request.user, pk=pk)
     requirements = selectors.approval_requirements(order=order)
     pending = selectors.pending_roles_for(user=request.user, order=order, requirements=requirements)
@@ -181,7 +182,7 @@ def _take_over_form(user, order, requirements):
     return TakeOverForm(steps=steps) if steps else None
 
 
-def _action(request, pk: int, call, done: str, *, write: bool = True):
+def _action(request: AuthenticatedHttpRequest, pk: int, call, done: str, *, write: bool = True):
     """Run one order action for a user who may change the order; errors come back as messages."""
     order = selectors.purchase_order_get_for_user(user=request.user, pk=pk, write=write)
     return post_action(request, lambda: call(order), success=done % {"number": order.number}, target=order)
@@ -189,7 +190,7 @@ def _action(request, pk: int, call, done: str, *, write: bool = True):
 
 @login_required
 @require_POST
-def purchase_order_submit(request, pk: int):
+def purchase_order_submit(request: AuthenticatedHttpRequest, pk: int):
     return _action(
         request,
         pk,
@@ -200,7 +201,7 @@ def purchase_order_submit(request, pk: int):
 
 @login_required
 @require_POST
-def purchase_order_approve(request, pk: int):
+def purchase_order_approve(request: AuthenticatedHttpRequest, pk: int):
     form = ApproveForm(request.POST)
     justification = form.data.get("justification", "")
     return _action(
@@ -216,7 +217,7 @@ def purchase_order_approve(request, pk: int):
 
 @login_required
 @require_POST
-def purchase_order_take_over(request, pk: int):
+def purchase_order_take_over(request: AuthenticatedHttpRequest, pk: int):
     role, justification = request.POST.get("role", ""), request.POST.get("justification", "")
     return _action(
         request,
@@ -231,7 +232,7 @@ def purchase_order_take_over(request, pk: int):
 
 @login_required
 @require_POST
-def purchase_order_reject(request, pk: int):
+def purchase_order_reject(request: AuthenticatedHttpRequest, pk: int):
     reason = request.POST.get("reason", "")
     return _action(
         request,
@@ -244,7 +245,7 @@ def purchase_order_reject(request, pk: int):
 
 @login_required
 @require_POST
-def purchase_order_reopen(request, pk: int):
+def purchase_order_reopen(request: AuthenticatedHttpRequest, pk: int):
     return _action(
         request,
         pk,
@@ -255,7 +256,7 @@ def purchase_order_reopen(request, pk: int):
 
 @login_required
 @require_POST
-def purchase_order_send(request, pk: int):
+def purchase_order_send(request: AuthenticatedHttpRequest, pk: int):
     return _action(
         request,
         pk,
@@ -266,7 +267,7 @@ def purchase_order_send(request, pk: int):
 
 @login_required
 @require_POST
-def purchase_order_cancel(request, pk: int):
+def purchase_order_cancel(request: AuthenticatedHttpRequest, pk: int):
     return _action(
         request,
         pk,
@@ -277,7 +278,7 @@ def purchase_order_cancel(request, pk: int):
 
 @login_required
 @require_POST
-def purchase_order_close(request, pk: int):
+def purchase_order_close(request: AuthenticatedHttpRequest, pk: int):
     return _action(
         request,
         pk,
@@ -288,7 +289,7 @@ def purchase_order_close(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def purchase_order_receive(request, pk: int):
+def purchase_order_receive(request: AuthenticatedHttpRequest, pk: int):
     order = selectors.purchase_order_get_for_user(user=request.user, pk=pk, write=True)
     lines = selectors.purchase_order_lines(order=order)
     form = ReceiptForm(request.POST or None, lines=lines, initial={"received_on": timezone.localdate()})
@@ -311,7 +312,7 @@ def purchase_order_receive(request, pk: int):
 
 @login_required
 @require_GET
-def purchase_order_pdf(request, pk: int):
+def purchase_order_pdf(request: AuthenticatedHttpRequest, pk: int):
     from procurement.services.documents import purchase_order_pdf as render_pdf
 
     order = selectors.purchase_order_get_for_user(user=request.user, pk=pk)
@@ -322,7 +323,7 @@ def purchase_order_pdf(request, pk: int):
 
 @login_required
 @require_GET
-def purchase_order_ubl(request, pk: int):
+def purchase_order_ubl(request: AuthenticatedHttpRequest, pk: int):
     from procurement.services.documents import purchase_order_ubl as render_ubl
 
     order = selectors.purchase_order_get_for_user(user=request.user, pk=pk)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pmo.lib.http import AuthenticatedHttpRequest
 from procurement import services
 from procurement.forms import SubstituteForm
 from procurement.models import ApproverSubstitute
@@ -14,7 +15,7 @@ from procurement.models import ApproverSubstitute
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def substitute_list(request):
+def substitute_list(request: AuthenticatedHttpRequest):
     form = SubstituteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -32,7 +33,7 @@ def substitute_list(request):
 
 @login_required
 @require_POST
-def substitute_delete(request, pk: int):
+def substitute_delete(request: AuthenticatedHttpRequest, pk: int):
     entry = get_object_or_404(ApproverSubstitute, pk=pk, absent=request.user)
     services.approver_substitute_delete(entry=entry, actor=request.user)
     messages.success(request, _("Your substitute is withdrawn."))

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.selectors import history_for
 from procurement import selectors, services
@@ -19,7 +20,7 @@ SUPPLIER_SORTS = {"name": "name", "kind": "kind", "city": "city", "orders": "ord
 @login_required
 @permission_required("procurement.view_supplier", raise_exception=True)
 @require_GET
-def supplier_list(request):
+def supplier_list(request: AuthenticatedHttpRequest):
     query = request.GET.get("q", "").strip()
     suppliers, sort = sort_queryset(
         selectors.supplier_list(search=query), request.GET.get("sort"), SUPPLIER_SORTS, "name"
@@ -30,7 +31,7 @@ def supplier_list(request):
 
 @login_required
 @require_GET
-def supplier_detail(request, pk: int):
+def supplier_detail(request: AuthenticatedHttpRequest, pk: int):
     supplier = selectors.supplier_get_for_user(user=request.user, pk=pk)
     orders = selectors.purchase_order_list_for_user(user=request.user).filter(supplier=supplier)[:20]
     return render(
@@ -45,7 +46,7 @@ def supplier_detail(request, pk: int):
     )
 
 
-def _supplier_form_page(request, supplier: Supplier | None):
+def _supplier_form_page(request: AuthenticatedHttpRequest, supplier: Supplier | None):
     form = SupplierForm(request.POST or None, instance=supplier)
     if request.method == "POST" and form.is_valid():
         try:
@@ -65,11 +66,11 @@ def _supplier_form_page(request, supplier: Supplier | None):
 @login_required
 @permission_required("procurement.add_supplier", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def supplier_create(request):
+def supplier_create(request: AuthenticatedHttpRequest):
     return _supplier_form_page(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def supplier_update(request, pk: int):
+def supplier_update(request: AuthenticatedHttpRequest, pk: int):
     return _supplier_form_page(request, selectors.supplier_get_for_user(user=request.user, pk=pk, write=True))

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.forms import DateInput, ModelForm
+from pmo.lib.forms import DateInput, ModelForm, model_choice
 from pmo.lib.identifiers import normalize_eu_vat
 from pmo.roles import Role
 from pmo.selectors import user_list_with_role
@@ -44,10 +44,10 @@ class ProjectForm(ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = Customer.objects.filter(is_active=True)
-        self.fields["project_manager"].queryset = user_list_with_role(role=Role.PROJECT_MANAGER)
-        self.fields["support_officer"].queryset = user_list_with_role(role=Role.PM_SUPPORT)
-        self.fields["account_manager"].queryset = user_list_with_role(role=Role.SALES)
+        model_choice(self, "customer").queryset = Customer.objects.filter(is_active=True)
+        model_choice(self, "project_manager").queryset = user_list_with_role(role=Role.PROJECT_MANAGER)
+        model_choice(self, "support_officer").queryset = user_list_with_role(role=Role.PM_SUPPORT)
+        model_choice(self, "account_manager").queryset = user_list_with_role(role=Role.SALES)
 
     def clean(self):
         cleaned = super().clean()

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.forms import Form, ModelForm
+from pmo.lib.forms import Form, ModelForm, choice
 from projects.models import Document, Phase
 
 
@@ -17,7 +17,7 @@ class DocumentUploadForm(ModelForm):
         if not with_phase:
             del self.fields["phase"]
         else:
-            self.fields["phase"].choices = [("", "—"), *Phase.choices]
+            choice(self, "phase").choices = [("", "—"), *Phase.choices]
 
 
 class DocumentVersionForm(Form):
@@ -33,7 +33,7 @@ class PhaseChangeForm(Form):
 
     def __init__(self, *args, targets: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target_phase"].choices = [(target, Phase(target).label) for target in targets]
+        choice(self, "target_phase").choices = [(target, Phase(target).label) for target in targets]
 
 
 class RequiredDocumentForm(ModelForm):

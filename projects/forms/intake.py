@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.forms import DateInput, DecimalField, Form, ModelForm
+from pmo.lib.forms import DateInput, DecimalField, Form, ModelForm, model_choice
+from pmo.models import User
 from pmo.roles import Role
 from pmo.selectors import user_list_with_role
 from projects.models import Customer, Intake, IntakeTemplate
@@ -30,8 +31,8 @@ class IntakeForm(ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = IntakeTemplate.objects.filter(is_active=True)
-        self.fields["customer"].queryset = Customer.objects.filter(is_active=True)
+        model_choice(self, "template").queryset = IntakeTemplate.objects.filter(is_active=True)
+        model_choice(self, "customer").queryset = Customer.objects.filter(is_active=True)
         self.fields["customer"].required = False
 
     def clean(self):
@@ -58,8 +59,13 @@ class IntakeAcceptForm(Form):
 
 
 class IntakeConvertForm(Form):
-    project_manager = forms.ModelChoiceField(label=_("Project manager"), queryset=None, required=False)
-    support_officer = forms.ModelChoiceField(label=_("PM support officer"), queryset=None, required=False)
+    # Quoted: Django's form fields are generic only in the stubs.
+    project_manager: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
+        label=_("Project manager"), queryset=None, required=False
+    )
+    support_officer: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
+        label=_("PM support officer"), queryset=None, required=False
+    )
     budget = DecimalField(
         label=_("Budget"),
         max_digits=14,
@@ -70,5 +76,5 @@ class IntakeConvertForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project_manager"].queryset = user_list_with_role(role=Role.PROJECT_MANAGER)
-        self.fields["support_officer"].queryset = user_list_with_role(role=Role.PM_SUPPORT)
+        model_choice(self, "project_manager").queryset = user_list_with_role(role=Role.PROJECT_MANAGER)
+        model_choice(self, "support_officer").queryset = user_list_with_role(role=Role.PM_SUPPORT)

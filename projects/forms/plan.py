@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.forms import DateField, DateInput, DecimalField, Form, ModelForm
+from pmo.lib.forms import DateField, DateInput, DecimalField, Form, ModelForm, model_choice
 from projects.models import Project, Resource, Task
 
 
@@ -29,7 +29,7 @@ class TaskForm(ModelForm):
         parents = project.tasks.order_by("sort_order", "pk")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents
+        model_choice(self, "parent").queryset = parents
         self.fields["progress"].widget.attrs.update(min=0, max=100)
         self.instance.project = project
 
@@ -67,7 +67,9 @@ class DependencyForm(Form):
 
     def __init__(self, *args, task: Task, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["predecessor"].queryset = task.project.tasks.exclude(pk=task.pk).order_by("sort_order")
+        model_choice(self, "predecessor").queryset = task.project.tasks.exclude(pk=task.pk).order_by(
+            "sort_order"
+        )
 
 
 class AssignmentForm(Form):

@@ -1,14 +1,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.forms import DateInput, Form, ModelForm
+from pmo.lib.forms import DateInput, Form, ModelForm, model_choice
 from projects.models import Customer, CustomerContact, Quotation, QuotationLine
+
+
+class _ContactChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: CustomerContact) -> str:
+        return f"{obj.customer} · {obj.name}"
 
 
 class QuotationForm(ModelForm):
     class Meta:
         model = Quotation
         fields = ["customer", "contact", "title", "language", "valid_until", "notes"]
+        field_classes = {"contact": _ContactChoiceField}
         widgets = {
             "valid_until": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -16,9 +22,8 @@ class QuotationForm(ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = Customer.objects.filter(is_active=True)
-        self.fields["contact"].queryset = CustomerContact.objects.select_related("customer")
-        self.fields["contact"].label_from_instance = lambda contact: f"{contact.customer} · {contact.name}"
+        model_choice(self, "customer").queryset = Customer.objects.filter(is_active=True)
+        model_choice(self, "contact").queryset = CustomerContact.objects.select_related("customer")
 
     def clean(self):
         cleaned = super().clean()

@@ -2,11 +2,11 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.forms import DateInput, Form, ModelForm
+from pmo.lib.forms import DateInput, Form, ModelForm, model_choice
 from pmo.models import User
 from projects import hooks
 from projects.models import (
@@ -20,12 +20,13 @@ from projects.models import (
     RiskCategory,
     RiskResponse,
 )
+from projects.models.registers import RegisterEntry
 from projects.services.registers import RISK_FIELDS
 
 SCALE_CHOICES = [(level, str(level)) for level in range(1, 6)]
 
 
-def _people() -> "forms.ModelChoiceField":
+def _people() -> QuerySet[User]:
     return User.objects.filter(is_active=True).order_by("display_name", "username")
 
 
@@ -33,14 +34,15 @@ class RegisterEntryForm(ModelForm):
     """Chooses people among active users and links only among the same project's entries."""
 
     person_fields: tuple[str, ...] = ()
-    link_fields: dict[str, type] = {}
+    link_fields: dict[str, type[RegisterEntry]] = {}
 
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.person_fields:
-            self.fields[name].queryset = _people()
+            model_choice(self, name).queryset = _people()
         for name, model in self.link_fields.items():
-            self.fields[name].queryset = model.objects.filter(project=project).order_by("number")
+            entries = model._default_manager.filter(project=project)
+            model_choice(self, name).queryset = entries.order_by("number")
 
 
 class RiskForm(RegisterEntryForm):
@@ -63,7 +65,7 @@ class RiskForm(RegisterEntryForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = RiskCategory.objects.filter(is_active=True)
+        model_choice(self, "category").queryset = RiskCategory.objects.filter(is_active=True)
 
 
 class IssueForm(RegisterEntryForm):

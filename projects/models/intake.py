@@ -220,7 +220,7 @@ class Intake(models.Model):
 
     @property
     def customer_name(self) -> str:
-        return self.customer.name if self.customer_id else self.new_customer_name
+        return self.customer.name if self.customer is not None else self.new_customer_name
 
     @property
     def is_editable(self) -> bool:

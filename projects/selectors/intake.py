@@ -1,12 +1,14 @@
 """Reads of intakes and their templates, scoped to the user: sales see only their own."""
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from pmo.lib.access import object_get_for_user
+from pmo.lib.fields import model_column
 from pmo.lib.validators import normalize_belgian_vat
 from pmo.models import User
 from pmo.roles import Role
@@ -18,6 +20,9 @@ from projects.models import (
     IntakeStatusChange,
     IntakeTemplate,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 # The PMO roles that review every intake.
 INTAKE_REVIEWERS = (Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR)
@@ -72,7 +77,7 @@ def intake_missing(*, intake: Intake) -> list[str]:
     """What the intake still lacks for its template, in plain words; empty when it can be submitted."""
     missing = [
         _("%(field)s is required for this project type.")
-        % {"field": str(Intake._meta.get_field(field).verbose_name).capitalize()}
+        % {"field": str(model_column(Intake, field).verbose_name).capitalize()}
         for field in intake.template.required_fields
         if not _is_filled(intake, field)
     ]
@@ -112,7 +117,7 @@ SALES_HOME_ORDER = (
 )
 
 
-def intake_home_for_sales(*, user: User, limit: int = 50) -> list[tuple[str, list[Intake]]]:
+def intake_home_for_sales(*, user: User, limit: int = 50) -> list[tuple["StrPromise", list[Intake]]]:
     """A salesperson's own intakes grouped by status, each with the PMO's latest reason (one query)."""
     latest_reason = (
         IntakeStatusChange.objects.filter(intake=OuterRef("pk"))

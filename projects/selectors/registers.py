@@ -68,11 +68,13 @@ def high_score_threshold(bands: list[Band] | None = None) -> int:
 
 def probability_percentages() -> dict[int, int]:
     """Probability level → the percentage expected values use."""
-    configured = dict(
-        RiskScaleLevel.objects.filter(
+    configured = {
+        level: percent
+        for level, percent in RiskScaleLevel.objects.filter(
             scale=RiskScale.PROBABILITY, probability_percent__isnull=False
         ).values_list("level", "probability_percent")
-    )
+        if percent is not None  # the filter says so; the type of a nullable column does not
+    }
     return {**DEFAULT_PROBABILITY_PERCENT, **configured}
 
 

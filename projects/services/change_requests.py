@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pmo.lib.audit import audited_save
+from pmo.lib.audit import audited_save, history_stamp
 from pmo.models import User
 from pmo.roles import Role
 from projects import hooks
@@ -227,7 +227,7 @@ def _project_money_adjust(
         changed.append("contract_value")
     if not changed:
         return
-    project._history_user, project._change_reason = actor, reason
+    history_stamp(project, actor=actor, reason=reason)
     project.full_clean(exclude=["code"])
     project.save(update_fields=[*changed, "updated_at"])
     project.refresh_from_db(fields=["level"])

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pmo.lib.audit import audited_save
+from pmo.lib.audit import audited_save, history_stamp
 from pmo.lib.identifiers import normalize_eu_vat
 from pmo.models import User
 from pmo.roles import Role
@@ -71,7 +71,7 @@ def customer_contacts_save(*, customer: Customer, formset, actor: User) -> None:
         contact: CustomerContact = form.instance
         if form.cleaned_data.get("DELETE"):
             if contact.pk:
-                contact._history_user = actor
+                history_stamp(contact, actor=actor)
                 contact.delete()
             continue
         contact.customer = customer

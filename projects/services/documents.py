@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from pmo.lib.audit import history_stamp
 from pmo.lib.uploads import upload_check
 from pmo.models import User
 from projects.models import (
@@ -71,7 +72,7 @@ def document_upload(
     document = Document(
         project=project, intake=intake, category=category, title=title.strip(), phase=phase, uploaded_by=actor
     )
-    document._history_user = actor
+    history_stamp(document, actor=actor)
     document.full_clean()
     document.save()
     _version_add(document=document, upload=upload, actor=actor)
@@ -83,7 +84,8 @@ def document_upload(
 def document_version_upload(*, document: Document, upload: UploadedFile, actor: User) -> DocumentVersion:
     """Add a new version to a document; the earlier versions stay available."""
     locked = Document.objects.select_for_update().get(pk=document.pk)
-    if not locked.project_id and locked.intake.status not in INTAKE_EDITABLE_STATUSES:
+    intake = locked.intake if not locked.project_id else None
+    if intake is not None and intake.status not in INTAKE_EDITABLE_STATUSES:
         raise ValidationError(_("This intake is with the PMO and cannot be changed now."))
     return _version_add(document=locked, upload=upload, actor=actor)
 
@@ -94,7 +96,7 @@ def required_document_add(
 ) -> RequiredDocument:
     """Add a line to the project's required-documents checklist."""
     line = RequiredDocument(project=project, category=category, phase=phase, title=title.strip())
-    line._history_user = actor
+    history_stamp(line, actor=actor)
     line.full_clean()
     line.save()
     return line
@@ -103,5 +105,5 @@ def required_document_add(
 @transaction.atomic
 def required_document_remove(*, line: RequiredDocument, actor: User) -> None:
     """Drop a line from the checklist (the documents themselves stay)."""
-    line._history_user = actor
+    history_stamp(line, actor=actor)
     line.delete()

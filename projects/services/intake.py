@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pmo.lib.audit import audited_save
+from pmo.lib.audit import audited_save, history_stamp
 from pmo.models import User
 from pmo.services import sequence_next
 from projects import hooks
@@ -109,7 +109,7 @@ def _move(*, intake: Intake, to_status: str, actor: User, reason: str = "") -> I
     if to_status == IntakeStatus.SUBMITTED:
         locked.submitted_at = timezone.now()
         fields.append("submitted_at")
-    locked._change_reason = reason
+    history_stamp(locked, actor=actor, reason=reason)
     _save(locked, actor=actor, update_fields=fields)
     if to_status in NOTIFIED_STATUSES:
         transaction.on_commit(lambda: tasks.intake_notify_sales_task.delay(change.pk))
@@ -161,7 +161,7 @@ def intake_accept(*, intake: Intake, actor: User, answers: dict[str, bool]) -> I
 
 
 def _customer_for(intake: Intake, actor: User) -> Customer:
-    if intake.customer_id:
+    if intake.customer is not None:
         return intake.customer
     existing = intake_existing_customer(intake=intake)
     if existing:

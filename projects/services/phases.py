@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pmo.lib.audit import history_stamp
 from pmo.models import User
 from pmo.roles import Role
 from projects.gates import gate_evaluate
@@ -40,7 +41,6 @@ def project_phase_change(
         missing=gate.missing,
     )
     locked.workflow.assign(locked, target_phase)
-    locked._history_user = actor
-    locked._change_reason = reason.strip()
+    history_stamp(locked, actor=actor, reason=reason.strip())
     locked.save(update_fields=["phase", "updated_at"])
     return change

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from pmo.lib.audit import audited_save
+from pmo.lib.audit import audited_save, history_stamp
 from pmo.models import User
 from projects.models import (
     Assignment,
@@ -93,11 +93,11 @@ def _normalise(task: Task) -> None:
 
 
 def _check_parent(task: Task) -> None:
-    if task.parent_id is None:
+    if task.parent is None:
         return
     if task.parent.project_id != task.project_id:
         raise ValidationError({"parent": _("The parent task belongs to another project.")})
-    ancestor = task.parent
+    ancestor: Task | None = task.parent
     while ancestor is not None:
         if task.pk and ancestor.pk == task.pk:
             raise ValidationError({"parent": _("A task cannot be inside itself.")})
@@ -183,7 +183,7 @@ def reschedule_successors(*, task: Task, actor: User) -> list[MovedTask]:
     if moved:
         changed = [entry.task for entry in moved.values()]
         for changed_task in changed:
-            changed_task._history_user = actor
+            history_stamp(changed_task, actor=actor)
         bulk_update_with_history(
             changed,
             Task,
@@ -228,7 +228,7 @@ def task_dependency_create(
             % {"successor": successor, "predecessor": predecessor}
         )
     dependency = TaskDependency(predecessor=predecessor, successor=successor, lag_days=lag_days)
-    dependency._history_user = actor
+    history_stamp(dependency, actor=actor)
     dependency.full_clean()
     dependency.save()
     return dependency, reschedule_successors(task=predecessor, actor=actor)
@@ -237,7 +237,7 @@ def task_dependency_create(
 @transaction.atomic
 def task_dependency_delete(*, dependency: TaskDependency, actor: User) -> None:
     """Remove a link between two tasks; dates stay where they are."""
-    dependency._history_user = actor
+    history_stamp(dependency, actor=actor)
     dependency.delete()
 
 
@@ -245,7 +245,7 @@ def task_dependency_delete(*, dependency: TaskDependency, actor: User) -> None:
 def resource_create(*, actor: User, **values) -> Resource:
     """Add an engineer, technician or subcontractor crew that can be planned."""
     resource = Resource(**values)
-    resource._history_user = actor
+    history_stamp(resource, actor=actor)
     resource.full_clean()
     resource.save()
     return resource
@@ -259,7 +259,7 @@ def resource_update(*, resource: Resource, actor: User, **values) -> Resource:
     for field in changed:
         setattr(locked, field, values[field])
     if changed:
-        locked._history_user = actor
+        history_stamp(locked, actor=actor)
         locked.full_clean()
         locked.save(update_fields=changed)
     return locked
@@ -275,12 +275,12 @@ def assignment_set(*, task: Task, resource: Resource, hours: Decimal, actor: Use
     existing = Assignment.objects.select_for_update().filter(task=task, resource=resource).first()
     if hours <= 0:
         if existing:
-            existing._history_user = actor
+            history_stamp(existing, actor=actor)
             existing.delete()
         return None
     assignment = existing or Assignment(task=task, resource=resource)
     assignment.hours = hours
-    assignment._history_user = actor
+    history_stamp(assignment, actor=actor)
     assignment.full_clean()
     assignment.save()
     return assignment
@@ -292,7 +292,7 @@ def task_delete(*, task: Task, actor: User) -> int:
     if task.baseline_rows.exists() and task.status == TaskStatus.DONE:
         raise ValidationError(_("A finished task that is in a baseline is kept; cancel it instead."))
     removed = Task.objects.filter(pk=task.pk).count() + _descendant_count(task)
-    task._history_user = actor
+    history_stamp(task, actor=actor)
     task.delete()
     return removed
 

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.selectors import history_for
 from projects import selectors, services
@@ -32,7 +33,7 @@ ContactFormSet = inlineformset_factory(
 
 
 @login_required
-def project_list(request):
+def project_list(request: AuthenticatedHttpRequest):
     project_filter = ProjectFilter(
         request.GET, queryset=selectors.project_list_for_user(user=request.user), request=request
     )
@@ -43,7 +44,7 @@ def project_list(request):
 
 
 @login_required
-def project_detail(request, pk: int):
+def project_detail(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk)
     return render(
         request,
@@ -59,7 +60,7 @@ def project_detail(request, pk: int):
 @login_required
 @permission_required("projects.add_project", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def project_create(request):
+def project_create(request: AuthenticatedHttpRequest):
     form = ProjectForm(request.POST or None, initial={"customer": request.GET.get("customer")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,7 +75,7 @@ def project_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_update(request, pk: int):
+def project_update(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk, write=True)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
@@ -89,7 +90,7 @@ def project_update(request, pk: int):
 
 
 @login_required
-def customer_list(request):
+def customer_list(request: AuthenticatedHttpRequest):
     customer_filter = CustomerFilter(
         request.GET, queryset=selectors.customer_list_for_user(user=request.user)
     )
@@ -100,7 +101,7 @@ def customer_list(request):
 
 
 @login_required
-def customer_detail(request, pk: int):
+def customer_detail(request: AuthenticatedHttpRequest, pk: int):
     customer = selectors.customer_get_for_user(user=request.user, pk=pk)
     return render(
         request,
@@ -115,7 +116,7 @@ def customer_detail(request, pk: int):
     )
 
 
-def _customer_form_page(request, customer: Customer | None):
+def _customer_form_page(request: AuthenticatedHttpRequest, customer: Customer | None):
     form = CustomerForm(request.POST or None, instance=customer)
     contacts = ContactFormSet(request.POST or None, instance=customer or Customer(), prefix="contacts")
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
@@ -139,11 +140,11 @@ def _customer_form_page(request, customer: Customer | None):
 @login_required
 @permission_required("projects.add_customer", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def customer_create(request):
+def customer_create(request: AuthenticatedHttpRequest):
     return _customer_form_page(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def customer_update(request, pk: int):
+def customer_update(request: AuthenticatedHttpRequest, pk: int):
     return _customer_form_page(request, selectors.customer_get_for_user(user=request.user, pk=pk, write=True))

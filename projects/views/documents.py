@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pmo.lib.http import AuthenticatedHttpRequest
 from projects import selectors, services
 from projects.forms.documents import (
     DocumentUploadForm,
@@ -17,7 +18,7 @@ from projects.gates import gate_evaluate
 from projects.models import Phase
 
 
-def _documents_page(request, project, upload_form=None, status=200):
+def _documents_page(request: AuthenticatedHttpRequest, project, upload_form=None, status=200):
     context = {
         "project": project,
         "documents": selectors.document_list_for_project(project=project),
@@ -32,7 +33,7 @@ def _documents_page(request, project, upload_form=None, status=200):
 
 @login_required
 @require_GET
-def project_documents(request, pk: int):
+def project_documents(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk)
     if not request.user.has_perm("projects.view_project_documents", project):
         raise Http404
@@ -41,7 +42,7 @@ def project_documents(request, pk: int):
 
 @login_required
 @require_POST
-def document_upload(request, pk: int):
+def document_upload(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk, write=True)
     form = DocumentUploadForm(request.POST, request.FILES)
     if form.is_valid():
@@ -65,7 +66,7 @@ def document_upload(request, pk: int):
 
 @login_required
 @require_POST
-def document_version_upload(request, pk: int):
+def document_version_upload(request: AuthenticatedHttpRequest, pk: int):
     document = selectors.document_get_for_user(user=request.user, pk=pk, write=True)
     form = DocumentVersionForm(request.POST, request.FILES)
     try:
@@ -83,17 +84,16 @@ def document_version_upload(request, pk: int):
             _("Version %(number)d of %(title)s uploaded.")
             % {"number": version.number, "title": document.title},
         )
-    target = (
-        document.project.get_absolute_url() + "documents/"
-        if document.project_id
-        else document.intake.get_absolute_url()
-    )
-    return redirect(target)
+    if document.project is not None:
+        return redirect(document.project.get_absolute_url() + "documents/")
+    if document.intake is None:  # a check constraint gives every document a project or an intake
+        raise Http404
+    return redirect(document.intake.get_absolute_url())
 
 
 @login_required
 @require_GET
-def document_download(request, pk: int):
+def document_download(request: AuthenticatedHttpRequest, pk: int):
     try:
         number = int(request.GET.get("version") or 0) or None
     except ValueError as error:
@@ -113,7 +113,7 @@ def document_download(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_phase_change(request, pk: int):
+def project_phase_change(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk, write=True)
     targets = list(project.workflow.targets(project.phase))
     form = PhaseChangeForm(request.POST or None, targets=targets)
@@ -144,7 +144,7 @@ def project_phase_change(request, pk: int):
 
 @login_required
 @require_POST
-def required_document_add(request, pk: int):
+def required_document_add(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk, write=True)
     form = RequiredDocumentForm(request.POST)
     try:
@@ -161,7 +161,7 @@ def required_document_add(request, pk: int):
 
 @login_required
 @require_POST
-def required_document_remove(request, pk: int, line_pk: int):
+def required_document_remove(request: AuthenticatedHttpRequest, pk: int, line_pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk, write=True)
     line = project.required_documents.filter(pk=line_pk).first()
     if line is None:

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.selectors import history_for
 from projects import selectors, services
@@ -28,7 +29,7 @@ def _require(user, perm: str, obj=None) -> None:
 
 
 @login_required
-def intake_list(request):
+def intake_list(request: AuthenticatedHttpRequest):
     _require(request.user, "projects.view_intake_list")
     intakes = selectors.intake_list_for_user(user=request.user)
     status = request.GET.get("status", "")
@@ -41,7 +42,7 @@ def intake_list(request):
     return render(request, template, context)
 
 
-def _intake_form_page(request, intake=None):
+def _intake_form_page(request: AuthenticatedHttpRequest, intake=None):
     initial = {"template": request.GET.get("template")} if intake is None else None
     form = IntakeForm(request.POST or None, instance=intake, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -61,18 +62,18 @@ def _intake_form_page(request, intake=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def intake_create(request):
+def intake_create(request: AuthenticatedHttpRequest):
     _require(request.user, "projects.add_intake")
     return _intake_form_page(request)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def intake_update(request, pk: int):
+def intake_update(request: AuthenticatedHttpRequest, pk: int):
     return _intake_form_page(request, selectors.intake_get_for_user(user=request.user, pk=pk, write=True))
 
 
-def _detail_context(request, intake, **forms) -> dict:
+def _detail_context(request: AuthenticatedHttpRequest, intake, **forms) -> dict:
     can_review = request.user.has_perm("projects.review_intake", intake)
     return {
         "intake": intake,
@@ -90,12 +91,12 @@ def _detail_context(request, intake, **forms) -> dict:
 
 
 @login_required
-def intake_detail(request, pk: int):
+def intake_detail(request: AuthenticatedHttpRequest, pk: int):
     intake = selectors.intake_get_for_user(user=request.user, pk=pk)
     return render(request, "projects/intake_detail.html", _detail_context(request, intake))
 
 
-def _fail(request, intake, error: ValidationError, **forms):
+def _fail(request: AuthenticatedHttpRequest, intake, error: ValidationError, **forms):
     for message in error.messages:
         messages.error(request, message)
     return render(
@@ -105,7 +106,7 @@ def _fail(request, intake, error: ValidationError, **forms):
 
 @login_required
 @require_POST
-def intake_submit(request, pk: int):
+def intake_submit(request: AuthenticatedHttpRequest, pk: int):
     intake = selectors.intake_get_for_user(user=request.user, pk=pk, write=True)
     try:
         services.intake_submit(intake=intake, actor=request.user)
@@ -115,13 +116,13 @@ def intake_submit(request, pk: int):
     return redirect(intake)
 
 
-def _reviewed_intake(request, pk: int):
+def _reviewed_intake(request: AuthenticatedHttpRequest, pk: int):
     intake = selectors.intake_get_for_user(user=request.user, pk=pk)
     _require(request.user, "projects.review_intake", intake)
     return intake
 
 
-def _decide_with_reason(request, pk: int, service, done_message: str):
+def _decide_with_reason(request: AuthenticatedHttpRequest, pk: int, service, done_message: str):
     intake = _reviewed_intake(request, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
@@ -138,19 +139,19 @@ def _decide_with_reason(request, pk: int, service, done_message: str):
 
 @login_required
 @require_POST
-def intake_return(request, pk: int):
+def intake_return(request: AuthenticatedHttpRequest, pk: int):
     return _decide_with_reason(request, pk, services.intake_return, _("Intake %(number)s returned to sales."))
 
 
 @login_required
 @require_POST
-def intake_reject(request, pk: int):
+def intake_reject(request: AuthenticatedHttpRequest, pk: int):
     return _decide_with_reason(request, pk, services.intake_reject, _("Intake %(number)s rejected."))
 
 
 @login_required
 @require_POST
-def intake_accept(request, pk: int):
+def intake_accept(request: AuthenticatedHttpRequest, pk: int):
     intake = _reviewed_intake(request, pk)
     form = IntakeAcceptForm(request.POST, intake=intake)
     form.is_valid()
@@ -164,7 +165,7 @@ def intake_accept(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def intake_convert(request, pk: int):
+def intake_convert(request: AuthenticatedHttpRequest, pk: int):
     intake = _reviewed_intake(request, pk)
     _require(request.user, "projects.add_project")
     form = IntakeConvertForm(
@@ -190,7 +191,7 @@ def intake_convert(request, pk: int):
 
 @login_required
 @require_POST
-def intake_document_upload(request, pk: int):
+def intake_document_upload(request: AuthenticatedHttpRequest, pk: int):
     intake = selectors.intake_get_for_user(user=request.user, pk=pk, write=True)
     form = DocumentUploadForm(request.POST, request.FILES, with_phase=False)
     if form.is_valid():

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pmo.lib.exports import csv_response, xlsx_response
+from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate
 from projects import selectors, services
 from projects.forms.plan import (
@@ -25,6 +26,7 @@ from projects.forms.plan import (
 )
 from projects.models import Resource, ResourceKind, Task
 from projects.selectors.plan import iso_week_start
+from projects.services.plan import MovedTask
 from projects.services.plan_import import PLAN_COLUMNS
 
 CAPACITY_WEEKS = 8
@@ -38,7 +40,7 @@ def _task_get_for_user(user, pk: int, write: bool = False) -> Task:
     return task
 
 
-def _plan_context(request, project) -> dict:
+def _plan_context(request: AuthenticatedHttpRequest, project) -> dict:
     baseline = selectors.baseline_choose(project=project, number=request.GET.get("baseline"))
     return {
         "project": project,
@@ -50,7 +52,7 @@ def _plan_context(request, project) -> dict:
 
 @login_required
 @require_GET
-def project_plan(request, pk: int):
+def project_plan(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk)
     context = _plan_context(request, project)
     context["rows"] = selectors.plan_rows(project=project, baseline=context["baseline"])
@@ -70,7 +72,7 @@ def _gantt_context(request, project, *, params) -> dict:
 
 @login_required
 @require_GET
-def project_gantt(request, pk: int):
+def project_gantt(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk)
     context = _gantt_context(request, project, params=request.GET)
     return render(request, "projects/project_gantt.html", context)
@@ -114,7 +116,7 @@ def _gantt_notice(task: Task, moved) -> str:
 
 @login_required
 @require_GET
-def project_milestones(request, pk: int):
+def project_milestones(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk)
     context = _plan_context(request, project)
     context["milestones"] = selectors.milestone_list_for_project(
@@ -125,7 +127,7 @@ def project_milestones(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def task_create(request, pk: int):
+def task_create(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk, write=True)
     form = TaskForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
@@ -139,7 +141,7 @@ def task_create(request, pk: int):
     return render(request, "projects/task_form.html", {"form": form, "project": project})
 
 
-def _task_page(request, task, form, status=200, **extra):
+def _task_page(request: AuthenticatedHttpRequest, task, form, status=200, **extra):
     context = {
         "form": form,
         "task": task,
@@ -155,7 +157,7 @@ def _task_page(request, task, form, status=200, **extra):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def task_update(request, pk: int):
+def task_update(request: AuthenticatedHttpRequest, pk: int):
     task = _task_get_for_user(request.user, pk, write=True)
     form = TaskForm(request.POST or None, instance=task, project=task.project)
     if request.method == "POST" and form.is_valid():
@@ -171,10 +173,10 @@ def task_update(request, pk: int):
 
 @login_required
 @require_POST
-def task_dependency_create(request, pk: int):
+def task_dependency_create(request: AuthenticatedHttpRequest, pk: int):
     task = _task_get_for_user(request.user, pk, write=True)
     form = DependencyForm(request.POST, task=task)
-    moved = []
+    moved: list[MovedTask] = []
     if form.is_valid():
         try:
             _dependency, moved = services.task_dependency_create(
@@ -196,7 +198,7 @@ def task_dependency_create(request, pk: int):
 
 @login_required
 @require_POST
-def task_dependency_delete(request, pk: int, dependency_pk: int):
+def task_dependency_delete(request: AuthenticatedHttpRequest, pk: int, dependency_pk: int):
     task = _task_get_for_user(request.user, pk, write=True)
     dependency = task.predecessor_links.filter(pk=dependency_pk).first()
     if dependency is None:
@@ -208,7 +210,7 @@ def task_dependency_delete(request, pk: int, dependency_pk: int):
 
 @login_required
 @require_POST
-def task_assignment_set(request, pk: int):
+def task_assignment_set(request: AuthenticatedHttpRequest, pk: int):
     task = _task_get_for_user(request.user, pk, write=True)
     form = AssignmentForm(request.POST)
     if form.is_valid():
@@ -226,7 +228,7 @@ def task_assignment_set(request, pk: int):
 
 @login_required
 @require_POST
-def baseline_create(request, pk: int):
+def baseline_create(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk, write=True)
     form = BaselineForm(request.POST)
     if not form.is_valid():
@@ -239,7 +241,7 @@ def baseline_create(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_import(request, pk: int):
+def plan_import(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk, write=True)
     form = PlanImportForm(request.POST or None, request.FILES or None)
     result = None
@@ -269,7 +271,7 @@ class _Echo:
 
 @login_required
 @require_GET
-def plan_export(request, pk: int):
+def plan_export(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk)
     rows = services.plan_export_rows(project=project)
     if request.GET.get("format") == "xlsx":
@@ -277,11 +279,16 @@ def plan_export(request, pk: int):
     return csv_response(rows, filename=f"{project.code}-plan")
 
 
+def _year_and_week(value: str) -> tuple[int, int]:
+    year, week = value.split("-W")  # a ValueError when it is not YYYY-Www
+    return int(year), int(week)
+
+
 def _week_start(value: str | None) -> date:
     """The Monday of an ISO week like 2027-W09; this week when it is missing, malformed or far off."""
     this_week = iso_week_start(date.today())
     try:
-        start = date.fromisocalendar(*(int(part) for part in value.split("-W")), 1) if value else this_week
+        start = date.fromisocalendar(*_year_and_week(value), 1) if value else this_week
     except (ValueError, TypeError):
         return this_week
     # The page shows weeks on either side: near the calendar's ends they do not exist.
@@ -290,7 +297,7 @@ def _week_start(value: str | None) -> date:
 
 @login_required
 @require_GET
-def capacity(request):
+def capacity(request: AuthenticatedHttpRequest):
     if not request.user.has_perm("projects.view_capacity"):
         raise PermissionDenied
     focus_project, focus_resource_id = _capacity_focus(request)
@@ -344,7 +351,7 @@ def _iso(day: date) -> str:
 
 @login_required
 @require_GET
-def resource_list(request):
+def resource_list(request: AuthenticatedHttpRequest):
     if not request.user.has_perm("projects.view_capacity"):
         raise PermissionDenied
     page = paginate(request, Resource.objects.select_related("user").order_by("department", "name"))
@@ -352,7 +359,7 @@ def resource_list(request):
     return render(request, "projects/resource_list.html", {"page": page, "can_change": can_change})
 
 
-def _resource_form_page(request, resource=None):
+def _resource_form_page(request: AuthenticatedHttpRequest, resource=None):
     if not request.user.has_perm("projects.change_resource"):
         raise PermissionDenied
     form = ResourceForm(request.POST or None, instance=resource)
@@ -372,13 +379,13 @@ def _resource_form_page(request, resource=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def resource_create(request):
+def resource_create(request: AuthenticatedHttpRequest):
     return _resource_form_page(request)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def resource_update(request, pk: int):
+def resource_update(request: AuthenticatedHttpRequest, pk: int):
     resource = Resource.objects.filter(pk=pk).first()
     if resource is None:
         raise Http404
@@ -387,7 +394,7 @@ def resource_update(request, pk: int):
 
 @login_required
 @require_POST
-def task_delete(request, pk: int):
+def task_delete(request: AuthenticatedHttpRequest, pk: int):
     task = _task_get_for_user(request.user, pk, write=True)
     try:
         removed = services.task_delete(task=task, actor=request.user)

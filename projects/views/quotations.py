@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.lib.views import post_action
 from pmo.selectors import history_for
@@ -32,7 +33,7 @@ QUOTATION_SORTS = {
 @login_required
 @permission_required("projects.view_quotation_list", raise_exception=True)
 @require_GET
-def quotation_list(request):
+def quotation_list(request: AuthenticatedHttpRequest):
     quotations = selectors.quotation_list_for_user(user=request.user)
     status = request.GET.get("status", "")
     if status in QuotationStatus.values:
@@ -50,7 +51,7 @@ def quotation_list(request):
     )
 
 
-def _form_page(request, quotation: Quotation | None):
+def _form_page(request: AuthenticatedHttpRequest, quotation: Quotation | None):
     form = QuotationForm(request.POST or None, instance=quotation)
     formset = QuotationLineFormSet(request.POST or None, instance=quotation or Quotation(), prefix="lines")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -77,13 +78,13 @@ def _form_page(request, quotation: Quotation | None):
 @login_required
 @permission_required("projects.add_quotation", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def quotation_create(request):
+def quotation_create(request: AuthenticatedHttpRequest):
     return _form_page(request, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def quotation_update(request, pk: int):
+def quotation_update(request: AuthenticatedHttpRequest, pk: int):
     quotation = selectors.quotation_get_for_user(user=request.user, pk=pk, write=True)
     if not quotation.is_editable:
         raise PermissionDenied
@@ -92,7 +93,7 @@ def quotation_update(request, pk: int):
 
 @login_required
 @require_GET
-def quotation_detail(request, pk: int):
+def quotation_detail(request: AuthenticatedHttpRequest, pk: int):
     quotation = selectors.quotation_get_for_user(user=request.user, pk=pk)
     return render(
         request,
@@ -107,7 +108,7 @@ def quotation_detail(request, pk: int):
     )
 
 
-def _action(request, pk: int, call, done: str):
+def _action(request: AuthenticatedHttpRequest, pk: int, call, done: str):
     quotation = selectors.quotation_get_for_user(user=request.user, pk=pk, write=True)
     return post_action(
         request, lambda: call(quotation), success=done % {"number": quotation.number}, target=quotation
@@ -116,7 +117,7 @@ def _action(request, pk: int, call, done: str):
 
 @login_required
 @require_POST
-def quotation_send(request, pk: int):
+def quotation_send(request: AuthenticatedHttpRequest, pk: int):
     return _action(
         request,
         pk,
@@ -127,7 +128,7 @@ def quotation_send(request, pk: int):
 
 @login_required
 @require_POST
-def quotation_accept(request, pk: int):
+def quotation_accept(request: AuthenticatedHttpRequest, pk: int):
     as_project = request.POST.get("as_project") == "1"
     return _action(
         request,
@@ -139,7 +140,7 @@ def quotation_accept(request, pk: int):
 
 @login_required
 @require_POST
-def quotation_decline(request, pk: int):
+def quotation_decline(request: AuthenticatedHttpRequest, pk: int):
     reason = request.POST.get("reason", "")
     return _action(
         request,
@@ -151,7 +152,7 @@ def quotation_decline(request, pk: int):
 
 @login_required
 @require_GET
-def quotation_pdf(request, pk: int):
+def quotation_pdf(request: AuthenticatedHttpRequest, pk: int):
     from projects.documents import quotation_pdf as render_pdf
 
     quotation = selectors.quotation_get_for_user(user=request.user, pk=pk)

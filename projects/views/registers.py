@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pmo.lib.exports import csv_response, xlsx_response
+from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.lib.transitions import allowed_actions
 from pmo.lib.views import post_action
@@ -171,14 +172,14 @@ def _kind(kind: str) -> Kind:
     return KINDS[kind]
 
 
-def _filtered(request, project, kind: Kind):
+def _filtered(request: AuthenticatedHttpRequest, project, kind: Kind):
     queryset = selectors.register_list_for_project(project=project, model=kind.model)
     entry_filter = kind.filter(request.GET, queryset=queryset, request=request)
     entries, sort = sort_queryset(entry_filter.qs, request.GET.get("sort"), kind.sorts, kind.default_sort)
     return entry_filter, entries, sort
 
 
-def _register_context(request, project, kind: Kind) -> dict:
+def _register_context(request: AuthenticatedHttpRequest, project, kind: Kind) -> dict:
     return {
         "project": project,
         "kind": kind,
@@ -187,7 +188,7 @@ def _register_context(request, project, kind: Kind) -> dict:
     }
 
 
-def _risk_extras(request, project) -> dict:
+def _risk_extras(request: AuthenticatedHttpRequest, project) -> dict:
     """Heat map (following the filters, but not the cell chosen on it), top risks, contingency."""
     basis = "inherent" if request.GET.get("basis") == "inherent" else "residual"
     params = request.GET.copy()
@@ -216,7 +217,7 @@ def _risk_extras(request, project) -> dict:
 
 @login_required
 @require_GET
-def register_list(request, project_pk: int, kind: str):
+def register_list(request: AuthenticatedHttpRequest, project_pk: int, kind: str):
     project = project_get_for_user(user=request.user, pk=project_pk)
     register = _kind(kind)
     entry_filter, entries, sort = _filtered(request, project, register)
@@ -237,7 +238,7 @@ def register_list(request, project_pk: int, kind: str):
 
 @login_required
 @require_GET
-def register_export(request, project_pk: int, kind: str):
+def register_export(request: AuthenticatedHttpRequest, project_pk: int, kind: str):
     project = project_get_for_user(user=request.user, pk=project_pk)
     register = _kind(kind)
     _filter, entries, _sort = _filtered(request, project, register)
@@ -250,7 +251,7 @@ def register_export(request, project_pk: int, kind: str):
 
 @login_required
 @require_GET
-def register_detail(request, project_pk: int, pk: int, kind: str):
+def register_detail(request: AuthenticatedHttpRequest, project_pk: int, pk: int, kind: str):
     register = _kind(kind)
     entry = selectors.register_entry_get_for_user(
         user=request.user, project_pk=project_pk, model=register.model, pk=pk
@@ -273,7 +274,7 @@ def _detail_overrides(entry) -> dict:
     return {}
 
 
-def _detail_operations(request, entry, kind: str) -> dict:
+def _detail_operations(request: AuthenticatedHttpRequest, entry, kind: str) -> dict:
     """The reason-taking operations the page offers for this entry, from its workflow."""
     if not hasattr(entry, "workflow"):
         return {}
@@ -295,7 +296,7 @@ def _detail_operations(request, entry, kind: str) -> dict:
     return {}
 
 
-def _form_page(request, *, project, register: Kind, entry=None):
+def _form_page(request: AuthenticatedHttpRequest, *, project, register: Kind, entry=None):
     form = register.form(request.POST or None, instance=entry, project=project)
     if request.method == "POST" and form.is_valid():
         try:
@@ -316,14 +317,14 @@ def _form_page(request, *, project, register: Kind, entry=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def register_create(request, project_pk: int, kind: str):
+def register_create(request: AuthenticatedHttpRequest, project_pk: int, kind: str):
     project = project_get_for_user(user=request.user, pk=project_pk, write=True)
     return _form_page(request, project=project, register=_kind(kind))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def register_update(request, project_pk: int, pk: int, kind: str):
+def register_update(request: AuthenticatedHttpRequest, project_pk: int, pk: int, kind: str):
     register = _kind(kind)
     entry = selectors.register_entry_get_for_user(
         user=request.user, project_pk=project_pk, model=register.model, pk=pk, write=True
@@ -334,13 +335,13 @@ def register_update(request, project_pk: int, pk: int, kind: str):
 # Actions on one entry (POST only) -------------------------------------------------------------
 
 
-def _entry_for_write(request, project_pk: int, pk: int, kind: str):
+def _entry_for_write(request: AuthenticatedHttpRequest, project_pk: int, pk: int, kind: str):
     return selectors.register_entry_get_for_user(
         user=request.user, project_pk=project_pk, model=_kind(kind).model, pk=pk, write=True
     )
 
 
-def _run(request, entry, call: Callable, success: str):
+def _run(request: AuthenticatedHttpRequest, entry, call: Callable, success: str):
     """Call a service; on refusal, show why on the entry's page; on success, go to what it made."""
     return post_action(
         request,
@@ -410,7 +411,7 @@ for _source in ("risk", "issue", "change_request"):
     )
 
 
-def _change_request_approve(request, entry, *, note: str):
+def _change_request_approve(request: AuthenticatedHttpRequest, entry, *, note: str):
     """Approve with the tasks the time impact falls on; the message says what moved."""
     task_ids = [int(value) for value in request.POST.getlist("tasks") if value.isdigit()]
     try:
@@ -438,7 +439,9 @@ def _change_request_approve(request, entry, *, note: str):
 
 @login_required
 @require_POST
-def register_operation(request, project_pk: int, pk: int, kind: str, operation: str):
+def register_operation(
+    request: AuthenticatedHttpRequest, project_pk: int, pk: int, kind: str, operation: str
+):
     if (kind, operation) not in OPERATIONS:
         raise Http404
     entry = _entry_for_write(request, project_pk, pk, kind)
@@ -454,7 +457,7 @@ def register_operation(request, project_pk: int, pk: int, kind: str, operation: 
 
 @login_required
 @require_POST
-def register_status(request, project_pk: int, pk: int, kind: str):
+def register_status(request: AuthenticatedHttpRequest, project_pk: int, pk: int, kind: str):
     entry = _entry_for_write(request, project_pk, pk, kind)
     form = forms.StatusForm(request.POST)
     if not form.is_valid():
@@ -476,7 +479,7 @@ def register_status(request, project_pk: int, pk: int, kind: str):
 
 @login_required
 @require_GET
-def register_portfolio(request):
+def register_portfolio(request: AuthenticatedHttpRequest):
     high_risks = selectors.portfolio_high_risks(user=request.user)
     overdue = selectors.portfolio_overdue_actions(user=request.user)
     return render(
@@ -492,7 +495,7 @@ def register_portfolio(request):
 
 @login_required
 @require_GET
-def lesson_search(request):
+def lesson_search(request: AuthenticatedHttpRequest):
     lesson_filter = forms.LessonFilter(
         request.GET, queryset=selectors.lesson_search_for_user(user=request.user)
     )

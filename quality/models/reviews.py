@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from pmo.lib.transitions import Transition, Workflow, permission
 from projects.models import Phase, Project
-from quality.models.checklists import ChecklistItem, ChecklistTemplate
+from quality.models.checklists import ChecklistItem, ChecklistTemplate, ControlApplicability
 
 
 class ReviewStatus(models.TextChoices):
@@ -111,7 +111,13 @@ class Rating(models.TextChoices):
 
 NONCONFORM_RATINGS = (Rating.MINOR_NC, Rating.MAJOR_NC)
 # Share of an item's weight earned by each rating; N/A items leave the score.
-RATING_CREDIT = {Rating.CONFORM: 1, Rating.OBSERVATION: 1, Rating.MINOR_NC: 0.5, Rating.MAJOR_NC: 0}
+# Keyed by the stored values (plain strings once read back from the database).
+RATING_CREDIT: dict[str, float] = {
+    Rating.CONFORM: 1,
+    Rating.OBSERVATION: 1,
+    Rating.MINOR_NC: 0.5,
+    Rating.MAJOR_NC: 0,
+}
 
 
 def evidence_upload_to(instance, filename: str) -> str:
@@ -119,6 +125,8 @@ def evidence_upload_to(instance, filename: str) -> str:
 
 
 class ReviewAnswer(models.Model):
+    # Not a column: review_sections sets it on the answers it returns (the decisions that waive them).
+    waiver: list[ControlApplicability]
     review = models.ForeignKey(
         Review, on_delete=models.CASCADE, related_name="answers", verbose_name=_("review")
     )

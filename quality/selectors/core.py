@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet, Sum
@@ -37,6 +38,9 @@ from quality.models import (
     WorkedHours,
 )
 from quality.selectors.coverage import answer_waiver, project_not_applicable, reference_list, references_cited
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 INJURY_FREQUENCY_BASE = Decimal(1_000_000)
 
@@ -204,7 +208,7 @@ class SafetyKpis:
     open_incidents: int
 
     @property
-    def kind_rows(self) -> list[tuple[str, str, int]]:
+    def kind_rows(self) -> list[tuple[str, "StrPromise", int]]:
         return [(value, label, self.by_kind.get(value, 0)) for value, label in IncidentKind.choices]
 
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pmo.lib.audit import audited_save
+from pmo.lib.audit import audited_save, history_stamp
 from pmo.models import User
 from projects.models import Project
 from quality.models import ControlApplicability
@@ -40,5 +40,5 @@ def control_mark_applicable(*, project: Project, standard: str, reference: str, 
     ).first()
     if decision is None:
         return
-    decision._history_user = actor
+    history_stamp(decision, actor=actor)
     decision.delete()

@@ -19,7 +19,7 @@ def checklist_default_data() -> list[dict]:
     return [json.loads(path.read_text(encoding="utf-8")) for path in sorted(DATA_DIR.glob("*.json"))]
 
 
-def _localized_fields(prefix: str, values: list[str]) -> dict[str, str]:
+def _localized_fields(prefix: str, values: list[str] | None) -> dict[str, str]:
     return {
         f"{prefix}_{language}": value
         for language, value in zip(LANGUAGES, values or ["", "", ""], strict=True)
@@ -81,7 +81,7 @@ def checklist_template_new_version(*, template: ChecklistTemplate, actor: User) 
     )
     copy = ChecklistTemplate(
         code=template.code,
-        version=latest.version + 1,
+        version=(latest.version if latest is not None else template.version) + 1,
         kind=template.kind,
         standard=template.standard,
         **{

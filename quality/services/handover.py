@@ -108,7 +108,7 @@ def handover_part_add(*, handover: Handover, actor: User, part: str, **values):
 def handover_part_remove(*, handover: Handover, actor: User, part: str, pk: int) -> None:
     """Remove one part from the package while it is editable."""
     handover = _locked_editable(handover)
-    PART_MODELS[part].objects.filter(handover=handover, pk=pk).delete()
+    PART_MODELS[part]._default_manager.filter(handover=handover, pk=pk).delete()
 
 
 def _record(handover: Handover, kind: str, actor: User, reason: str = "") -> None:

@@ -33,7 +33,10 @@ from quality.models import (
 )
 from quality.selectors.coverage import answer_waiver, project_not_applicable
 
-SEVERITY_OF_RATING = {Rating.MINOR_NC: FindingSeverity.MINOR, Rating.MAJOR_NC: FindingSeverity.MAJOR}
+SEVERITY_OF_RATING: dict[str, str] = {
+    Rating.MINOR_NC: FindingSeverity.MINOR,
+    Rating.MAJOR_NC: FindingSeverity.MAJOR,
+}
 
 
 @transaction.atomic
@@ -117,7 +120,9 @@ def review_score(*, answers: list[ReviewAnswer], waived: frozenset[int] = frozen
     total = sum(answer.item.weight for answer in counted)
     if not total:
         return None
-    earned = sum(Decimal(str(RATING_CREDIT[answer.rating])) * answer.item.weight for answer in counted)
+    earned = sum(
+        (Decimal(str(RATING_CREDIT[answer.rating])) * answer.item.weight for answer in counted), Decimal(0)
+    )
     return (earned * 100 / total).quantize(Decimal("0.1"))
 
 

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.lib.transitions import allowed_actions
 from pmo.selectors import history_for
@@ -38,11 +39,11 @@ def _closure_url(project) -> str:
 
 
 @login_required
-def closure(request, project_pk: int):
+def closure(request: AuthenticatedHttpRequest, project_pk: int):
     return _closure_page(request, project_get_for_user(user=request.user, pk=project_pk))
 
 
-def _closure_page(request, project, survey_form=None):
+def _closure_page(request: AuthenticatedHttpRequest, project, survey_form=None):
     validation = (
         ClosureValidation.objects.select_related("checklist", "evaluated_by", "overridden_by")
         .filter(project=project)
@@ -67,7 +68,7 @@ def _closure_page(request, project, survey_form=None):
 
 @login_required
 @require_POST
-def closure_evaluate(request, project_pk: int):
+def closure_evaluate(request: AuthenticatedHttpRequest, project_pk: int):
     project = project_get_for_user(user=request.user, pk=project_pk)
     require_perm(request.user, "quality.manage_closure", project)
     return run_action(
@@ -80,7 +81,7 @@ def closure_evaluate(request, project_pk: int):
 
 @login_required
 @require_POST
-def closure_override(request, project_pk: int):
+def closure_override(request: AuthenticatedHttpRequest, project_pk: int):
     project = project_get_for_user(user=request.user, pk=project_pk)
     require_perm(request.user, "quality.override_closure", project)
     reason = request.POST.get("reason", "")
@@ -96,7 +97,7 @@ def closure_override(request, project_pk: int):
 
 @login_required
 @require_POST
-def survey_send(request, project_pk: int):
+def survey_send(request: AuthenticatedHttpRequest, project_pk: int):
     project = project_get_for_user(user=request.user, pk=project_pk)
     require_perm(request.user, "quality.manage_closure", project)
     return run_form_action(
@@ -110,7 +111,7 @@ def survey_send(request, project_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def survey_answer(request, token: str):
+def survey_answer(request: HttpRequest, token: str):
     """The customer's page: no login, shows only the survey, answers once."""
     survey = survey_services.survey_get_by_token(token=token)
     if survey is None:
@@ -130,7 +131,7 @@ def survey_answer(request, token: str):
 
 
 @login_required
-def handover_list(request):
+def handover_list(request: AuthenticatedHttpRequest):
     handovers = selectors.handover_list_for_user(user=request.user)
     status = request.GET.get("status")
     if status:
@@ -144,7 +145,7 @@ def handover_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def handover_create(request, project_pk: int):
+def handover_create(request: AuthenticatedHttpRequest, project_pk: int):
     project = project_get_for_user(user=request.user, pk=project_pk, write=True)
     initial = {"service_name": project.name}
     form = forms.HandoverForm(request.POST or None, initial=initial)
@@ -161,7 +162,7 @@ def handover_create(request, project_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def handover_update(request, pk: int):
+def handover_update(request: AuthenticatedHttpRequest, pk: int):
     handover = selectors.handover_get_for_user(user=request.user, pk=pk, write=True)
     form = forms.HandoverForm(request.POST or None, instance=handover)
     if request.method == "POST" and form.is_valid():
@@ -180,7 +181,7 @@ def handover_update(request, pk: int):
 
 
 @login_required
-def handover_detail(request, pk: int):
+def handover_detail(request: AuthenticatedHttpRequest, pk: int):
     handover = selectors.handover_get_for_user(user=request.user, pk=pk)
     can_change = handover.is_editable and request.user.has_perm("quality.change_handover", handover)
     context = {
@@ -202,7 +203,7 @@ def handover_detail(request, pk: int):
 
 @login_required
 @require_POST
-def handover_part_add(request, pk: int, part: str):
+def handover_part_add(request: AuthenticatedHttpRequest, pk: int, part: str):
     handover = selectors.handover_get_for_user(user=request.user, pk=pk, write=True)
     if part not in forms.PART_FORMS:
         raise Http404
@@ -210,7 +211,8 @@ def handover_part_add(request, pk: int, part: str):
     if not form.is_valid():
         for field, errors in form.errors.items():
             messages.error(
-                request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}"
+                request,
+                f"{form.fields[field].label if field in form.fields else ''}: {' '.join(map(str, errors))}",
             )
         return redirect(handover)
     return run_action(
@@ -225,7 +227,7 @@ def handover_part_add(request, pk: int, part: str):
 
 @login_required
 @require_POST
-def handover_part_remove(request, pk: int, part: str, item_pk: int):
+def handover_part_remove(request: AuthenticatedHttpRequest, pk: int, part: str, item_pk: int):
     handover = selectors.handover_get_for_user(user=request.user, pk=pk, write=True)
     if part not in forms.PART_FORMS:
         raise Http404
@@ -239,7 +241,7 @@ def handover_part_remove(request, pk: int, part: str, item_pk: int):
 
 @login_required
 @require_POST
-def handover_submit(request, pk: int):
+def handover_submit(request: AuthenticatedHttpRequest, pk: int):
     handover = selectors.handover_get_for_user(user=request.user, pk=pk, write=True)
     return run_action(
         request,
@@ -251,7 +253,7 @@ def handover_submit(request, pk: int):
 
 @login_required
 @require_POST
-def handover_accept(request, pk: int):
+def handover_accept(request: AuthenticatedHttpRequest, pk: int):
     handover = selectors.handover_get_for_user(user=request.user, pk=pk)
     require_perm(request.user, "quality.decide_handover", handover)
     return run_action(
@@ -264,7 +266,7 @@ def handover_accept(request, pk: int):
 
 @login_required
 @require_POST
-def handover_return(request, pk: int):
+def handover_return(request: AuthenticatedHttpRequest, pk: int):
     handover = selectors.handover_get_for_user(user=request.user, pk=pk)
     require_perm(request.user, "quality.decide_handover", handover)
     reason = request.POST.get("reason", "")
@@ -277,7 +279,7 @@ def handover_return(request, pk: int):
 
 
 @login_required
-def handover_pdf(request, pk: int):
+def handover_pdf(request: AuthenticatedHttpRequest, pk: int):
     handover = selectors.handover_get_for_user(user=request.user, pk=pk)
     context = {"register_transfers": selectors.handover_register_transfers(project=handover.project)}
     pdf = services.handover_pdf_render(handover=handover, context=context)

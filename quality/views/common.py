@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from pmo.lib.form_errors import form_add_service_error
@@ -16,13 +16,19 @@ def require_perm(user, perm: str, obj=None) -> None:
         raise PermissionDenied
 
 
-def run_action(request, action, *, success: str, target):
+def run_action(request: HttpRequest, action, *, success: str, target):
     """Call one service for a POST-only action (pmo.lib.views.post_action)."""
     return post_action(request, action, success=success, target=target)
 
 
 def run_form_action(
-    request, form, action: Callable[..., object], *, success: str, target, page: Callable[..., HttpResponse]
+    request: HttpRequest,
+    form,
+    action: Callable[..., object],
+    *,
+    success: str,
+    target,
+    page: Callable[..., HttpResponse],
 ) -> HttpResponse:
     """Validate a form embedded in a page and call its service with the cleaned data.
 

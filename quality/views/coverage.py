@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from pmo.lib.exports import csv_response
+from pmo.lib.http import AuthenticatedHttpRequest
 from projects.selectors import project_get_for_user
 from quality import forms
 from quality.models import Standard
@@ -37,7 +38,7 @@ def _state_label(state: str) -> str:
 
 @login_required
 @require_GET
-def template_coverage_page(request, pk: int):
+def template_coverage_page(request: AuthenticatedHttpRequest, pk: int):
     require_perm(request.user, "quality.view_checklisttemplate")
     coverage = template_coverage(template=selectors.checklist_template_detail(pk=pk))
     if coverage is None:
@@ -48,7 +49,7 @@ def template_coverage_page(request, pk: int):
 
 @login_required
 @require_GET
-def template_coverage_csv(request, pk: int):
+def template_coverage_csv(request: AuthenticatedHttpRequest, pk: int):
     require_perm(request.user, "quality.view_checklisttemplate")
     template = selectors.checklist_template_detail(pk=pk)
     coverage = template_coverage(template=template)
@@ -75,7 +76,7 @@ def _standard(value: str) -> str:
 
 
 @login_required
-def project_applicability(request, project_pk: int, standard: str):
+def project_applicability(request: AuthenticatedHttpRequest, project_pk: int, standard: str):
     project = project_get_for_user(user=request.user, pk=project_pk)
     standard = _standard(standard)
     context = {
@@ -91,7 +92,7 @@ def project_applicability(request, project_pk: int, standard: str):
 
 @login_required
 @require_POST
-def project_applicability_change(request, project_pk: int, standard: str):
+def project_applicability_change(request: AuthenticatedHttpRequest, project_pk: int, standard: str):
     project = project_get_for_user(user=request.user, pk=project_pk)
     standard = _standard(standard)
     require_perm(request.user, "quality.run_review", project)
@@ -100,7 +101,7 @@ def project_applicability_change(request, project_pk: int, standard: str):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return target
     reference = form.cleaned_data["reference"]
     try:
@@ -131,7 +132,7 @@ def project_applicability_change(request, project_pk: int, standard: str):
 
 @login_required
 @require_GET
-def review_pdf(request, pk: int):
+def review_pdf(request: AuthenticatedHttpRequest, pk: int):
     review = selectors.review_get_for_user(user=request.user, pk=pk)
     pdf = review_pdf_render(review=review)
     response = HttpResponse(pdf, content_type="application/pdf")

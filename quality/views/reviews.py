@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pmo.lib.form_errors import form_add_service_error, form_error_text
+from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.selectors import history_for
 from projects.models import Document
@@ -26,14 +27,14 @@ ACTION_SORTS = {"due": "due_date", "project": "project__code", "status": "status
 
 
 @login_required
-def template_list(request):
+def template_list(request: AuthenticatedHttpRequest):
     require_perm(request.user, "quality.view_checklisttemplate")
     templates = selectors.checklist_template_list()
     return render(request, "quality/template_list.html", {"templates": templates})
 
 
 @login_required
-def template_detail(request, pk: int):
+def template_detail(request: AuthenticatedHttpRequest, pk: int):
     require_perm(request.user, "quality.view_checklisttemplate")
     template = selectors.checklist_template_detail(pk=pk)
     return render(request, "quality/template_detail.html", {"template": template})
@@ -41,7 +42,7 @@ def template_detail(request, pk: int):
 
 @login_required
 @require_POST
-def template_new_version(request, pk: int):
+def template_new_version(request: AuthenticatedHttpRequest, pk: int):
     require_perm(request.user, "quality.change_checklisttemplate")
     template = selectors.checklist_template_detail(pk=pk)
     copy = checklist_services.checklist_template_new_version(template=template, actor=request.user)
@@ -52,7 +53,9 @@ def template_new_version(request, pk: int):
     return redirect(copy)
 
 
-def _list_page(request, queryset, sorts, default, template, partial, statuses, extra=None):
+def _list_page(
+    request: AuthenticatedHttpRequest, queryset, sorts, default, template, partial, statuses, extra=None
+):
     filtered = queryset
     status = request.GET.get("status")
     if status:
@@ -65,7 +68,7 @@ def _list_page(request, queryset, sorts, default, template, partial, statuses, e
 
 
 @login_required
-def review_list(request):
+def review_list(request: AuthenticatedHttpRequest):
     queryset = selectors.review_list_for_user(user=request.user)
     summary = None if request.htmx else selectors.quality_summary_for_user(user=request.user)
     return _list_page(
@@ -81,7 +84,7 @@ def review_list(request):
 
 
 @login_required
-def finding_list(request):
+def finding_list(request: AuthenticatedHttpRequest):
     queryset = selectors.finding_list_for_user(user=request.user)
     return _list_page(
         request,
@@ -95,7 +98,7 @@ def finding_list(request):
 
 
 @login_required
-def action_list(request):
+def action_list(request: AuthenticatedHttpRequest):
     queryset = selectors.corrective_action_list_for_user(user=request.user)
     if request.GET.get("mine"):
         queryset = queryset.filter(owner=request.user)
@@ -105,7 +108,7 @@ def action_list(request):
 
 
 @login_required
-def project_quality(request, project_pk: int):
+def project_quality(request: AuthenticatedHttpRequest, project_pk: int):
     project = project_get_for_user(user=request.user, pk=project_pk)
     context = {
         "project": project,
@@ -118,7 +121,7 @@ def project_quality(request, project_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_create(request, project_pk: int):
+def review_create(request: AuthenticatedHttpRequest, project_pk: int):
     project = project_get_for_user(user=request.user, pk=project_pk)
     require_perm(request.user, "quality.run_review", project)
     form = forms.ReviewScheduleForm(request.POST or None, initial={"reviewer": request.user})
@@ -134,7 +137,7 @@ def review_create(request, project_pk: int):
 
 
 @login_required
-def review_detail(request, pk: int):
+def review_detail(request: AuthenticatedHttpRequest, pk: int):
     return _review_page(request, selectors.review_get_for_user(user=request.user, pk=pk))
 
 
@@ -149,7 +152,7 @@ def _answer_context(review, form=None) -> dict:
     }
 
 
-def _review_page(request, review, typed=None, form=None):
+def _review_page(request: AuthenticatedHttpRequest, review, typed=None, form=None):
     """The review; after a refused answer (no htmx), that row shows what was typed and why."""
     sections = selectors.review_sections(review=review)
     if typed is not None:
@@ -180,7 +183,7 @@ def _answer_as_typed(answer: ReviewAnswer, form) -> ReviewAnswer:
 
 @login_required
 @require_POST
-def answer_update(request, pk: int):
+def answer_update(request: AuthenticatedHttpRequest, pk: int):
     answer = get_object_or_404(ReviewAnswer.objects.select_related("item", "review"), pk=pk)
     review = selectors.review_get_for_user(user=request.user, pk=answer.review_id, write=True)
     form = forms.AnswerForm(request.POST, request.FILES, project=review.project)
@@ -206,7 +209,7 @@ def answer_update(request, pk: int):
 
 
 @login_required
-def answer_evidence(request, pk: int):
+def answer_evidence(request: AuthenticatedHttpRequest, pk: int):
     answer = get_object_or_404(ReviewAnswer, pk=pk)
     selectors.review_get_for_user(user=request.user, pk=answer.review_id)
     if not answer.evidence_file:
@@ -216,7 +219,7 @@ def answer_evidence(request, pk: int):
 
 @login_required
 @require_POST
-def review_complete(request, pk: int):
+def review_complete(request: AuthenticatedHttpRequest, pk: int):
     review = selectors.review_get_for_user(user=request.user, pk=pk, write=True)
     form = forms.SummaryForm(request.POST)
     summary = form.cleaned_data["summary"] if form.is_valid() else ""
@@ -230,7 +233,7 @@ def review_complete(request, pk: int):
 
 @login_required
 @require_POST
-def review_cancel(request, pk: int):
+def review_cancel(request: AuthenticatedHttpRequest, pk: int):
     review = selectors.review_get_for_user(user=request.user, pk=pk, write=True)
     return run_action(
         request,
@@ -244,7 +247,7 @@ def review_cancel(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def finding_create(request, project_pk: int):
+def finding_create(request: AuthenticatedHttpRequest, project_pk: int):
     project = project_get_for_user(user=request.user, pk=project_pk)
     require_perm(request.user, "quality.run_review", project)
     form = forms.FindingForm(request.POST or None)
@@ -261,7 +264,7 @@ def finding_create(request, project_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def finding_detail(request, pk: int):
+def finding_detail(request: AuthenticatedHttpRequest, pk: int):
     finding = selectors.finding_get_for_user(user=request.user, pk=pk)
     form = forms.FindingUpdateForm(request.POST or None, instance=finding)
     if request.method == "POST":
@@ -277,7 +280,7 @@ def finding_detail(request, pk: int):
     return _finding_page(request, finding, form)
 
 
-def _finding_page(request, finding, form, action_form=None):
+def _finding_page(request: AuthenticatedHttpRequest, finding, form, action_form=None):
     context = {
         "finding": finding,
         "project": finding.project,
@@ -294,7 +297,7 @@ def _finding_page(request, finding, form, action_form=None):
 
 @login_required
 @require_POST
-def finding_close(request, pk: int):
+def finding_close(request: AuthenticatedHttpRequest, pk: int):
     finding = selectors.finding_get_for_user(user=request.user, pk=pk)
     require_perm(request.user, "quality.run_review", finding.project)
     return run_action(
@@ -307,7 +310,7 @@ def finding_close(request, pk: int):
 
 @login_required
 @require_POST
-def finding_action_create(request, pk: int):
+def finding_action_create(request: AuthenticatedHttpRequest, pk: int):
     finding = selectors.finding_get_for_user(user=request.user, pk=pk)
     require_perm(request.user, "quality.run_review", finding.project)
     return run_form_action(
@@ -326,7 +329,7 @@ def _action_target(action):
 
 @login_required
 @require_POST
-def action_complete(request, pk: int):
+def action_complete(request: AuthenticatedHttpRequest, pk: int):
     action = selectors.corrective_action_get_for_user(user=request.user, pk=pk)
     require_perm(request.user, "quality.complete_action", action)
     return run_action(
@@ -339,7 +342,7 @@ def action_complete(request, pk: int):
 
 @login_required
 @require_POST
-def action_verify(request, pk: int):
+def action_verify(request: AuthenticatedHttpRequest, pk: int):
     action = selectors.corrective_action_get_for_user(user=request.user, pk=pk)
     require_perm(request.user, "quality.verify_action", action)
     form = forms.ActionVerifyForm(request.POST)
@@ -356,7 +359,7 @@ def action_verify(request, pk: int):
 
 @login_required
 @require_POST
-def action_cancel(request, pk: int):
+def action_cancel(request: AuthenticatedHttpRequest, pk: int):
     action = selectors.corrective_action_get_for_user(user=request.user, pk=pk)
     require_perm(request.user, "quality.verify_action", action)
     return run_action(

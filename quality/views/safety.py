@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.selectors import history_for
 from projects.selectors import project_get_for_user
@@ -22,7 +23,7 @@ INCIDENT_SORTS = {"date": "occurred_at", "project": "project__code", "kind": "ki
 
 
 @login_required
-def safety_dashboard(request):
+def safety_dashboard(request: AuthenticatedHttpRequest):
     incidents = selectors.incident_list_for_user(user=request.user)
     kind = request.GET.get("kind")
     if kind:
@@ -42,11 +43,11 @@ def safety_dashboard(request):
 
 
 @login_required
-def project_safety(request, project_pk: int):
+def project_safety(request: AuthenticatedHttpRequest, project_pk: int):
     return _safety_page(request, project_get_for_user(user=request.user, pk=project_pk))
 
 
-def _safety_page(request, project, hours_form=None):
+def _safety_page(request: AuthenticatedHttpRequest, project, hours_form=None):
     context = {
         "project": project,
         "safety": selectors.project_safety(project=project),
@@ -56,7 +57,9 @@ def _safety_page(request, project, hours_form=None):
     return render(request, "quality/project_safety.html", context, status=200 if hours_form is None else 400)
 
 
-def _record_page(request, project_pk: int, form_class, service, success: str, title: str):
+def _record_page(
+    request: AuthenticatedHttpRequest, project_pk: int, form_class, service, success: str, title: str
+):
     project = project_get_for_user(user=request.user, pk=project_pk)
     require_perm(request.user, "quality.record_safety", project)
     form = form_class(request.POST or None)
@@ -77,7 +80,7 @@ def _safety_url(project) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def lmra_create(request, project_pk: int):
+def lmra_create(request: AuthenticatedHttpRequest, project_pk: int):
     return _record_page(
         request,
         project_pk,
@@ -90,7 +93,7 @@ def lmra_create(request, project_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def toolbox_create(request, project_pk: int):
+def toolbox_create(request: AuthenticatedHttpRequest, project_pk: int):
     return _record_page(
         request,
         project_pk,
@@ -103,7 +106,7 @@ def toolbox_create(request, project_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def qualification_create(request, project_pk: int):
+def qualification_create(request: AuthenticatedHttpRequest, project_pk: int):
     return _record_page(
         request,
         project_pk,
@@ -116,7 +119,7 @@ def qualification_create(request, project_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def incident_create(request, project_pk: int):
+def incident_create(request: AuthenticatedHttpRequest, project_pk: int):
     return _record_page(
         request,
         project_pk,
@@ -129,7 +132,7 @@ def incident_create(request, project_pk: int):
 
 @login_required
 @require_POST
-def worked_hours_set(request, project_pk: int):
+def worked_hours_set(request: AuthenticatedHttpRequest, project_pk: int):
     project = project_get_for_user(user=request.user, pk=project_pk)
     require_perm(request.user, "quality.record_safety", project)
     return run_form_action(
@@ -144,7 +147,7 @@ def worked_hours_set(request, project_pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def incident_detail(request, pk: int):
+def incident_detail(request: AuthenticatedHttpRequest, pk: int):
     incident = selectors.incident_get_for_user(user=request.user, pk=pk)
     form = forms.IncidentForm(request.POST or None, instance=incident)
     if request.method == "POST":
@@ -160,7 +163,7 @@ def incident_detail(request, pk: int):
     return _incident_page(request, incident, form)
 
 
-def _incident_page(request, incident, form, action_form=None):
+def _incident_page(request: AuthenticatedHttpRequest, incident, form, action_form=None):
     can_record = request.user.has_perm("quality.record_safety", incident.project)
     context = {
         "incident": incident,
@@ -178,7 +181,7 @@ def _incident_page(request, incident, form, action_form=None):
 
 @login_required
 @require_POST
-def incident_close(request, pk: int):
+def incident_close(request: AuthenticatedHttpRequest, pk: int):
     incident = selectors.incident_get_for_user(user=request.user, pk=pk)
     require_perm(request.user, "quality.record_safety", incident.project)
     return run_action(
@@ -191,7 +194,7 @@ def incident_close(request, pk: int):
 
 @login_required
 @require_POST
-def incident_action_create(request, pk: int):
+def incident_action_create(request: AuthenticatedHttpRequest, pk: int):
     incident = selectors.incident_get_for_user(user=request.user, pk=pk)
     require_perm(request.user, "quality.record_safety", incident.project)
     return run_form_action(

@@ -33,6 +33,7 @@ from reporting.models import (
     RemoteLink,
     SyncCursor,
 )
+from reporting.models.connectors import D365Record
 
 API_PATH = "/api/data/v9.2/"
 SUPPLIER_ENTITY = "suppliers"
@@ -49,7 +50,7 @@ class Entity:
     entity_set: str
     logical_name: str  # for EntityDefinitions(LogicalName='…')
     key: str
-    model: type | None  # None: the rows only link projects
+    model: type[D365Record] | None  # None: the rows only link projects
     defaults: dict[str, str]
     filter: str = ""
     filter_columns: tuple[str, ...] = ()
@@ -244,15 +245,16 @@ def entity_rows(
         filters.append(condition)
     if since:
         filters.append(f"modifiedon ge {since.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}")
-    params: dict | None = {"$select": ",".join(columns), "$orderby": "modifiedon asc"}
+    params: dict[str, str] = {"$select": ",".join(columns), "$orderby": "modifiedon asc"}
     if filters:
         params["$filter"] = " and ".join(filters)
+    page_params: dict[str, str] | None = params
     url: str | None = settings.DYNAMICS365["ENVIRONMENT_URL"].rstrip("/") + API_PATH + entity.entity_set
     while url:
-        body = client.request("GET", url, params=params).json()
+        body = client.request("GET", url, params=page_params).json()
         yield body.get("value", [])
         url = body.get("@odata.nextLink")
-        params = None  # the next link is followed exactly as given
+        page_params = None  # the next link is followed exactly as given
 
 
 def _convert(row: dict, mapping: dict[str, str], entity: Entity) -> dict:
@@ -454,6 +456,9 @@ class DynamicsPull:
 
     @transaction.atomic
     def store(self, entity: Entity, rows: list[dict], mapping: dict[str, str]) -> None:
+        model = entity.model
+        if model is None:  # the projects' rows only link projects (link_projects)
+            raise ValueError(f"{entity.entity_set} rows are not stored")
         incoming = {}
         for row in rows:
             values = _convert(row, mapping, entity)
@@ -466,12 +471,12 @@ class DynamicsPull:
             incoming[str(row[entity.key])] = values
         if entity.model is D365PurchaseOrder:
             self._projects_by_code(incoming.values())
-        existing = {obj.remote_id: obj for obj in entity.model.objects.filter(remote_id__in=incoming)}
+        existing = {obj.remote_id: obj for obj in model._default_manager.filter(remote_id__in=incoming)}
         new, changed, now = [], [], timezone.now()
         for remote_id, values in incoming.items():
             obj = existing.get(remote_id)
             if obj is None:
-                new.append(entity.model(remote_id=remote_id, pulled_at=now, **values))
+                new.append(model(remote_id=remote_id, pulled_at=now, **values))
                 self._plan(entity, "create", remote_id)
             elif any(getattr(obj, name) != value for name, value in values.items()):
                 for name, value in values.items():
@@ -483,9 +488,9 @@ class DynamicsPull:
                 self.recorder.skip(entity.entity_set)
         if self.dry_run:
             return
-        entity.model.objects.bulk_create(new)
+        model._default_manager.bulk_create(new)
         if changed:
-            entity.model.objects.bulk_update(changed, [*incoming[changed[0].remote_id].keys(), "pulled_at"])
+            model._default_manager.bulk_update(changed, [*incoming[changed[0].remote_id].keys(), "pulled_at"])
         self.recorder.count(entity.entity_set, "created", len(new))
         self.recorder.count(entity.entity_set, "updated", len(changed))
 
@@ -515,7 +520,9 @@ class DynamicsPull:
             for supplier in Supplier.objects.filter(name__in=[vendor.name for vendor in vendors])
         }
         for vendor in vendors:
-            supplier = suppliers.get(links.get(vendor.remote_id)) or by_name.get(vendor.name.casefold())
+            linked_pk = links.get(vendor.remote_id)
+            known = suppliers.get(linked_pk) if linked_pk else None
+            supplier = known or by_name.get(vendor.name.casefold())
             try:
                 self._supplier_upsert(
                     vendor, supplier, linked=vendor.remote_id in links, table=entity.entity_set

@@ -67,7 +67,9 @@ def _order_figures(project, categories: dict[str, str], ignored: set[str]) -> li
     if not orders:
         return []
     ours = project_order_numbers(project=project)
-    counted = [amount for number, amount in orders if not ours.intersection(number.split())]
+    counted = [
+        amount for number, amount in orders if amount is not None and not ours.intersection(number.split())
+    ]
     return [
         ExternalFigure(
             category_code=categories.get("purchase_order", ""),

@@ -75,7 +75,7 @@ DEFAULT_MAPPINGS: dict[str, dict[str, str]] = {
 }
 # Our phase → the `state` choice inherited from `task` (-5 Pending, 1 Open, 2 WIP, 3 Closed Complete,
 # 4 Closed Incomplete); on hold stays "work in progress" because ServiceNow has no paused state by default.
-PHASE_TO_STATE = {
+PHASE_TO_STATE: dict[str, str] = {
     Phase.INITIATION: "-5",
     Phase.PLANNING: "1",
     Phase.EXECUTION: "2",
@@ -130,7 +130,7 @@ def _url(path: str) -> str:
 
 def table_list(client: RestClient, table: str, *, query: str = "", fields: str = "") -> Iterator[dict]:
     """Every row of a query, page by page, following the `Link: rel="next"` header."""
-    params = {
+    params: dict[str, object] = {
         "sysparm_query": query,
         "sysparm_limit": settings.SERVICENOW["PAGE_SIZE"],
         "sysparm_exclude_reference_link": "true",
@@ -138,11 +138,12 @@ def table_list(client: RestClient, table: str, *, query: str = "", fields: str =
     if fields:
         params["sysparm_fields"] = fields
     url: str | None = _url(f"/api/now/table/{table}")
+    page_params: dict[str, object] | None = params
     while url:
-        response = client.request("GET", url, params=params)
+        response = client.request("GET", url, params=page_params)
         yield from response.json().get("result", [])
         url = response.links.get("next", {}).get("url")
-        params = None  # the next link carries every parameter
+        page_params = None  # the next link carries every parameter
 
 
 def _value(field) -> str:
@@ -401,7 +402,7 @@ class ServiceNowPush:
     def _upsert(self, record: Record, link: RemoteLink | None) -> tuple[str, bool]:
         fields = ",".join(["sys_id", *([record.owner[0]] if record.owner else [])])
         sys_id = link.remote_id if link else None
-        if sys_id:
+        if link is not None and sys_id:
             current = self._read(record.table, sys_id, fields)
             if current is None:
                 # Deleted (or hidden by an ACL) on the ServiceNow side: create it again.

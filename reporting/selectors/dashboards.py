@@ -1,7 +1,9 @@
 """Reads behind the dashboards: each one a fixed number of queries, whatever the portfolio size."""
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
@@ -15,6 +17,9 @@ from projects.selectors import intake_list_for_user, project_list_for_user
 from projects.selectors.registers import portfolio_high_risks, portfolio_overdue_actions
 from reporting.models import HighlightReport, ProgressUpdate, ProjectSnapshot, Rag
 from reporting.models.reports import week_start_of
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 __all__ = [
     "DashboardSummary",
@@ -40,7 +45,17 @@ def last_week_start(today: date | None = None) -> date:
     return week_start_of(today or timezone.localdate()) - timedelta(days=7)
 
 
-def portfolio_projects(*, user: User, today: date | None = None) -> QuerySet[Project]:
+class PortfolioFigures(TypedDict):
+    """What portfolio_projects annotates on each project."""
+
+    latest_rag: str | None
+    latest_period: date | None
+    has_last_update: bool
+
+
+def portfolio_projects(
+    *, user: User, today: date | None = None
+) -> "QuerySet[WithAnnotations[Project, PortfolioFigures]]":
     """Visible projects with their latest RAG and whether last week's update is in."""
     latest = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-period_start")
     last_week = ProgressUpdate.objects.filter(project=OuterRef("pk"), period_start=last_week_start(today))
@@ -54,14 +69,16 @@ def portfolio_projects(*, user: User, today: date | None = None) -> QuerySet[Pro
 @dataclass
 class DashboardSummary:
     totals: dict
-    phases: list[dict]
+    phases: Sequence[Mapping[str, object]]
     rags: dict[str, int]
     budget_use: dict
-    exceptions: list[Project] = field(default_factory=list)
-    missing_reports: list[Project] = field(default_factory=list)
+    exceptions: Sequence[Project] = field(default_factory=list)
+    missing_reports: Sequence[Project] = field(default_factory=list)
 
 
-def dashboard_summary(*, projects: QuerySet[Project], today: date | None = None) -> DashboardSummary:
+def dashboard_summary(
+    *, projects: "QuerySet[WithAnnotations[Project, PortfolioFigures]]", today: date | None = None
+) -> DashboardSummary:
     """Counts, funnel, RAG spread, budget use and the lists that need attention, in six queries."""
     unordered = projects.order_by()
     totals = unordered.aggregate(

@@ -6,6 +6,7 @@ weekly batch costs the same few queries for 20 projects or 2,000. Tables are fro
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -140,7 +141,8 @@ def money_source(figures: dict[int, dict], today: date) -> None:
 
 
 def _top_risks(ids: list[int]) -> tuple[dict, dict]:
-    top, matrix = defaultdict(list), defaultdict(lambda: defaultdict(int))
+    top: defaultdict[int, list[dict[str, object]]] = defaultdict(list)
+    matrix: defaultdict[int, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     risks = (
         Risk.objects.filter(project__in=ids, status__in=Risk.OPEN_STATUSES)
         .select_related("owner")
@@ -245,4 +247,4 @@ def registers_source(figures: dict[int, dict], today: date) -> None:
         data["lessons"] = lessons.get(project_id, [])
 
 
-FIGURE_SOURCES = [plan_source, money_source, registers_source]
+FIGURE_SOURCES: list[Callable[[dict[int, dict], date], None]] = [plan_source, money_source, registers_source]

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from pmo.lib.audit import history_stamp
 from pmo.lib.jobs import job_holder
 from pmo.models import User
 from projects.models import DocumentCategory, Project
@@ -88,7 +89,7 @@ def rag_suggest(*, figures: dict, tolerance: dict) -> dict[str, str | None]:
         "safety": None,  # No tolerance measures safety: the PM judges it.
     }
     rated = [rag for rag in suggestion.values() if rag]
-    order = [Rag.GREEN, Rag.AMBER, Rag.RED]
+    order: list[str] = [Rag.GREEN, Rag.AMBER, Rag.RED]
     suggestion["overall"] = max(rated, key=order.index) if rated else None
     return suggestion
 
@@ -99,7 +100,7 @@ def tolerance_save(*, project: Project, actor: User, **values) -> Tolerance:
     tolerance = tolerance_for(project=project)
     for field, value in values.items():
         setattr(tolerance, field, value)
-    tolerance._change_reason = "tolerances"
+    history_stamp(tolerance, actor=actor, reason="tolerances")
     tolerance.full_clean()
     tolerance.save()
     return tolerance
@@ -287,7 +288,7 @@ def _archive(report: HighlightReport, pdf: bytes) -> None:
         return
     upload = SimpleUploadedFile(report.filename, pdf, content_type="application/pdf")
     try:
-        if report.document_id:
+        if report.document is not None:
             document_version_upload(document=report.document, upload=upload, actor=actor)
             return
         with translation.override(report.language):

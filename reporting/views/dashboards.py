@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from pmo.lib.exports import csv_response
+from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.roles import Role
 from projects.models import Phase
@@ -28,7 +29,7 @@ PROJECT_SORTS = {
 
 @login_required
 @require_GET
-def dashboard_home(request):
+def dashboard_home(request: AuthenticatedHttpRequest):
     """Send each reader to the dashboard of their role."""
     for permission, url_name in (
         ("reporting.view_portfolio_dashboard", "reporting:portfolio"),
@@ -48,7 +49,7 @@ def dashboard_home(request):
 @login_required
 @permission_required("reporting.view_portfolio_dashboard", raise_exception=True)
 @require_GET
-def portfolio(request):
+def portfolio(request: AuthenticatedHttpRequest):
     projects = selectors.portfolio_projects(user=request.user)
     project_filter = PortfolioFilter(request.GET, queryset=projects, request=request)
     rows, sort = sort_queryset(project_filter.qs, request.GET.get("sort"), PROJECT_SORTS, "code")
@@ -69,7 +70,7 @@ def portfolio(request):
 @login_required
 @permission_required("reporting.view_pm_dashboard", raise_exception=True)
 @require_GET
-def my_dashboard(request):
+def my_dashboard(request: AuthenticatedHttpRequest):
     mine = Q(project_manager=request.user) | Q(support_officer=request.user)
     projects = selectors.portfolio_projects(user=request.user).filter(mine)
     active = projects.exclude(phase__in=selectors.INACTIVE_PHASES)
@@ -85,7 +86,7 @@ def my_dashboard(request):
 @login_required
 @permission_required("reporting.view_finance_dashboard", raise_exception=True)
 @require_GET
-def finance(request):
+def finance(request: AuthenticatedHttpRequest):
     projects = selectors.finance_projects(user=request.user)
     project_filter = PortfolioFilter(request.GET, queryset=projects, request=request)
     rows, sort = sort_queryset(project_filter.qs, request.GET.get("sort"), PROJECT_SORTS, "code")
@@ -126,7 +127,7 @@ def _charts(summary, trend=None) -> dict:
     # Phases in the order a project lives them, each one shown even when no project is in it.
     counts = {row["phase"]: row["count"] for row in summary.phases}
     use = summary.budget_use
-    charts = {
+    charts: dict[str, dict[str, object]] = {
         "phases": {
             "type": "bar",
             "labels": [str(label) for label in Phase.labels],
@@ -145,7 +146,7 @@ def _charts(summary, trend=None) -> dict:
         },
     }
     if trend is not None:
-        names = {Rag.GREEN: _("Green"), Rag.AMBER: _("Amber"), Rag.RED: _("Red")}
+        names: dict[str, str] = {Rag.GREEN: _("Green"), Rag.AMBER: _("Amber"), Rag.RED: _("Red")}
         charts["rag"] = {
             "type": "bar",
             "stacked": True,
@@ -160,7 +161,7 @@ def _charts(summary, trend=None) -> dict:
 @login_required
 @permission_required("reporting.view_finance_dashboard", raise_exception=True)
 @require_GET
-def finance_export(request):
+def finance_export(request: AuthenticatedHttpRequest):
     """Stream the finance view as CSV, whatever the number of projects."""
     rows = PortfolioFilter(
         request.GET, queryset=selectors.finance_projects(user=request.user), request=request

@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pmo.lib.http import AuthenticatedHttpRequest
 from reporting import selectors, services
 from reporting.forms import ProgressUpdateForm, RecipientForm, ReportRequestForm, ToleranceForm
 from reporting.models import DistributionRecipient
 
 
-def _request_form(request, project, data=None) -> ReportRequestForm:
+def _request_form(request: AuthenticatedHttpRequest, project, data=None) -> ReportRequestForm:
     return ReportRequestForm(
         data,
         audiences=selectors.visible_audiences(user=request.user, project=project),
@@ -26,7 +27,7 @@ def _request_form(request, project, data=None) -> ReportRequestForm:
     )
 
 
-def _project_page(request, project, **forms):
+def _project_page(request: AuthenticatedHttpRequest, project, **forms):
     context = {
         "project": project,
         "can_change": request.user.has_perm("reporting.change_project_reporting", project),
@@ -42,13 +43,13 @@ def _project_page(request, project, **forms):
 
 @login_required
 @require_GET
-def project_reporting(request, pk: int):
+def project_reporting(request: AuthenticatedHttpRequest, pk: int):
     return _project_page(request, selectors.project_get_for_reporting(user=request.user, pk=pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def progress_update_create(request, pk: int):
+def progress_update_create(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_reporting(user=request.user, pk=pk, write=True)
     week = selectors.last_week_start()
     existing = selectors.progress_update_for_period(project=project, period_start=week)
@@ -79,7 +80,7 @@ def progress_update_create(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tolerance_update(request, pk: int):
+def tolerance_update(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_reporting(user=request.user, pk=pk, write=True)
     form = ToleranceForm(request.POST or None, instance=selectors.tolerance_for(project=project))
     if request.method == "POST" and form.is_valid():
@@ -95,7 +96,7 @@ def tolerance_update(request, pk: int):
 
 @login_required
 @require_POST
-def report_create(request, pk: int):
+def report_create(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_reporting(user=request.user, pk=pk)
     form = _request_form(request, project, request.POST)
     if not form.is_valid():
@@ -110,7 +111,7 @@ def report_create(request, pk: int):
 
 @login_required
 @require_GET
-def report_detail(request, pk: int):
+def report_detail(request: AuthenticatedHttpRequest, pk: int):
     """The job's state; htmx polls the status fragment until the report is ready or failed."""
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     template = (
@@ -121,7 +122,7 @@ def report_detail(request, pk: int):
 
 @login_required
 @require_GET
-def report_download(request, pk: int):
+def report_download(request: AuthenticatedHttpRequest, pk: int):
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     if not report.is_downloadable:
         raise Http404
@@ -135,7 +136,7 @@ def report_download(request, pk: int):
 
 @login_required
 @require_POST
-def report_retry(request, pk: int):
+def report_retry(request: AuthenticatedHttpRequest, pk: int):
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     try:
         services.highlight_report_retry(report=report, actor=request.user)
@@ -146,7 +147,7 @@ def report_retry(request, pk: int):
 
 @login_required
 @require_POST
-def recipient_create(request, pk: int):
+def recipient_create(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_reporting(user=request.user, pk=pk, write=True)
     form = RecipientForm(request.POST)
     if not form.is_valid():
@@ -162,7 +163,7 @@ def recipient_create(request, pk: int):
 
 @login_required
 @require_POST
-def recipient_delete(request, pk: int, recipient_pk: int):
+def recipient_delete(request: AuthenticatedHttpRequest, pk: int, recipient_pk: int):
     project = selectors.project_get_for_reporting(user=request.user, pk=pk, write=True)
     recipient = get_object_or_404(DistributionRecipient, pk=recipient_pk, project=project)
     services.recipient_remove(recipient=recipient, actor=request.user)

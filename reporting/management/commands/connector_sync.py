@@ -18,6 +18,8 @@ class Command(BaseCommand):
         run = sync_run_execute(
             run_id=sync_run_create(connector=connector, direction=direction, is_dry_run=dry_run).pk
         )
+        if run is None:  # a worker took the queued row first: it reports on the connectors page
+            raise CommandError("a worker started this run first; see the connectors page")
         for line in run.details.get("planned", []):
             self.stdout.write(f"would {line}")
         for name, counts in run.details.get("entities", {}).items():
