@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from pmo.lib.exports import csv_response
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.roles import Role
-from projects.models import Phase
+from projects.choices import Phase
 from reporting import selectors
 from reporting.filters import PortfolioFilter
 from reporting.models import Audience, Rag
