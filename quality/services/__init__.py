@@ -1,1 +1,1 @@
-"""Writes of reviews, findings, safety, closure and hand-overs (a regular package, so the import rules see it)."""
+"""Writes of reviews, findings, safety, closure and hand-overs (a package the import rules see)."""

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pmo.lib.form_errors import form_add_service_error, form_error_text
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.selectors import history_for
-from projects.models import Document
 from projects.selectors import project_get_for_user
+from projects.selectors.portfolio import document_queryset_for_project
 from quality import forms
 from quality.models import ActionStatus, FindingStatus, Rating, ReviewAnswer, ReviewStatus
 from quality.selectors import core as selectors
@@ -143,7 +143,7 @@ def _answer_context(review, form=None) -> dict:
     return {
         "review": review,
         "ratings": Rating.choices,
-        "documents": list(Document.objects.filter(project=review.project).order_by("title")),
+        "documents": list(document_queryset_for_project(project=review.project).order_by("title")),
         "error": form_error_text(form) if form is not None else None,
         "error_fields": set(form.errors) if form is not None else set(),
     }
