@@ -19,21 +19,14 @@ from procurement.models import (
     SupplierKind,
 )
 from procurement.models.orders import SETTLED_STATUSES, WITHDRAWN_STATUSES
-from procurement.rules import MONEY_READERS
+from procurement.rules import order_visibility
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
 def purchase_order_visibility_q(user: User, prefix: str = "") -> Q:
-    """The orders a user may read, as a filter (mirrors procurement.rules.can_view_order)."""
-    if user.has_role(*MONEY_READERS):
-        return Q()
-    visible = Q(**{f"{prefix}requester": user})
-    if user.has_role(Role.PROJECT_MANAGER):
-        visible |= Q(**{f"{prefix}project__project_manager": user}) | Q(
-            **{f"{prefix}project__support_officer": user}
-        )
-    return visible
+    """The orders a user may read, as a filter (the rule of procurement.rules.can_view_order)."""
+    return order_visibility.q(user, prefix=prefix)
 
 
 def _line_total(column: str):
