@@ -1,15 +1,17 @@
 """Object permissions on customers and projects.
 
-The selectors hold the same rules as querysets (projects.selectors.project_visibility_q);
-tests check that both agree for every role.
+Who sees a project, an intake or a quotation is written once, as a `pmo.lib.visibility` rule: its
+`.predicate` is the permission below and its `.q(user)` the selectors' filter
+(`tests/pmo/test_visibility.py` checks that both agree for every role).
 """
 
 import rules
 
+from pmo.lib.visibility import has_role, user_is, value_in
+from pmo.roles import PORTFOLIO_READERS, Role
 from pmo.rules import (
     is_head_of_pm,
     is_pm_support,
-    is_portfolio_reader,
     is_portfolio_writer,
     is_project_manager,
     is_sales,
@@ -20,27 +22,20 @@ from projects.models import Phase
 SMO_VISIBLE_PHASES = (Phase.CLOSING, Phase.HANDED_OVER)
 
 
-@rules.predicate
-def manages_project(user, project) -> bool:
-    return project is not None and user.pk in (project.project_manager_id, project.support_officer_id)
-
-
-@rules.predicate
-def sold_project(user, project) -> bool:
-    return project is not None and project.account_manager_id == user.pk
-
-
-@rules.predicate
-def project_with_smo(user, project) -> bool:
-    return project is not None and project.phase in SMO_VISIBLE_PHASES
-
-
-can_view_project = (
-    is_portfolio_reader
-    | (is_project_manager & manages_project)
-    | (is_sales & sold_project)
-    | (is_smo & project_with_smo)
+project_managed = user_is("project_manager") | user_is("support_officer")
+project_sold = user_is("account_manager")
+project_with_smo_rule = value_in("phase", SMO_VISIBLE_PHASES)
+project_visibility = (
+    has_role(*PORTFOLIO_READERS)
+    | (has_role(Role.PROJECT_MANAGER) & project_managed)
+    | (has_role(Role.SALES) & project_sold)
+    | (has_role(Role.SMO) & project_with_smo_rule)
 )
+
+manages_project = project_managed.predicate
+sold_project = project_sold.predicate
+project_with_smo = project_with_smo_rule.predicate
+can_view_project = project_visibility.predicate
 can_change_project = is_portfolio_writer | (is_project_manager & manages_project)
 
 rules.add_perm("projects.view_project", can_view_project)
@@ -56,12 +51,10 @@ rules.add_perm("projects.change_customer", is_portfolio_writer | is_sales)
 from pmo.rules import is_administrator, is_engineering_manager  # noqa: E402
 from projects.models import INTAKE_EDITABLE_STATUSES  # noqa: E402
 
+INTAKE_REVIEWERS = (Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR)
 is_intake_reviewer = is_pm_support | is_head_of_pm | is_administrator
-
-
-@rules.predicate
-def wrote_intake(user, intake) -> bool:
-    return intake is not None and intake.created_by_id == user.pk
+intake_visibility = has_role(*INTAKE_REVIEWERS) | (has_role(Role.SALES) & user_is("created_by"))
+wrote_intake = user_is("created_by").predicate
 
 
 @rules.predicate
@@ -69,7 +62,7 @@ def intake_is_editable(user, intake) -> bool:
     return intake is not None and intake.status in INTAKE_EDITABLE_STATUSES
 
 
-rules.add_perm("projects.view_intake", is_intake_reviewer | (is_sales & wrote_intake))
+rules.add_perm("projects.view_intake", intake_visibility.predicate)
 rules.add_perm("projects.add_intake", is_sales)
 rules.add_perm("projects.change_intake", is_sales & wrote_intake & intake_is_editable)
 rules.add_perm("projects.review_intake", is_intake_reviewer)
@@ -85,15 +78,10 @@ rules.add_perm("projects.view_intake_list", is_intake_reviewer | is_sales)
 # --- quotations (issue 4, helper "money"): sales see and change their own; the PMO and finance see all.
 from pmo.rules import is_administrator, is_finance  # noqa: E402
 
-
-@rules.predicate
-def wrote_quotation(user, quotation) -> bool:
-    return quotation is not None and quotation.created_by_id == user.pk
-
-
-can_view_quotation = (
-    is_pm_support | is_head_of_pm | is_administrator | is_finance | (is_sales & wrote_quotation)
-)
+QUOTATION_READERS = (Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR, Role.FINANCE)
+quotation_visibility = has_role(*QUOTATION_READERS) | (has_role(Role.SALES) & user_is("created_by"))
+wrote_quotation = user_is("created_by").predicate
+can_view_quotation = quotation_visibility.predicate
 can_change_quotation = is_pm_support | is_administrator | (is_sales & wrote_quotation)
 rules.add_perm("projects.view_quotation", can_view_quotation)
 rules.add_perm("projects.change_quotation", can_change_quotation)

@@ -1,11 +1,14 @@
 """The automatic checks of the closure validation: what the data already knows.
 
 Each check is a small function `check(project) -> CheckOutcome`, registered with
-`@closure_check(code, label)`. Checks that read other apps use those apps' selectors/models.
+`@closure_check(code, label)`. Checks that read other apps use those apps' selectors.
 """
+
+from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
@@ -13,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pmo.lib.money import money_format
-from projects.models import Project
 from quality.models import (
     NONCONFORM_RATINGS,
     OPEN_ACTION_STATUSES,
@@ -25,6 +27,9 @@ from quality.models import (
     SafetyIncident,
     SatisfactionSurvey,
 )
+
+if TYPE_CHECKING:
+    from projects.models import Project
 
 
 @dataclass(frozen=True)
@@ -102,12 +107,12 @@ def orders_received_or_closed(project: Project) -> CheckOutcome:
     "budget_reconciled", gettext_lazy("Budget reconciled: nothing committed or received without invoice")
 )
 def budget_reconciled(project: Project) -> CheckOutcome:
-    from procurement.models import InvoiceStatus, SupplierInvoice
     from procurement.selectors.budget import project_pnl
+    from procurement.selectors.orders import supplier_invoices_mismatch_count
 
     totals = project_pnl(project=project).project
     open_amount = totals.money_committed + totals.money_received_not_invoiced
-    mismatches = SupplierInvoice.objects.filter(order__project=project, status=InvoiceStatus.MISMATCH).count()
+    mismatches = supplier_invoices_mismatch_count(project=project)
     if open_amount or mismatches:
         detail = _("%(amount)s not yet invoiced; %(count)d invoice(s) with a mismatch.") % {
             "amount": money_format(open_amount),
@@ -133,9 +138,9 @@ def no_open_high_risks_or_issues(project: Project) -> CheckOutcome:
 
 @closure_check("tasks_done", gettext_lazy("All tasks done or cancelled"))
 def tasks_done(project: Project) -> CheckOutcome:
-    from projects.models import CLOSED_TASK_STATUSES, Task
+    from projects.selectors.portfolio import tasks_open_count
 
-    count = Task.objects.filter(project=project).exclude(status__in=CLOSED_TASK_STATUSES).count()
+    count = tasks_open_count(project=project)
     if count:
         detail = _("%(count)d task(s) not done or cancelled.") % {"count": count}
         return CheckOutcome(False, detail, _url("projects:project-plan", project))
@@ -157,9 +162,10 @@ def required_documents_present(project: Project) -> CheckOutcome:
 
 @closure_check("customer_acceptance", gettext_lazy("Customer acceptance certificate filed"))
 def customer_acceptance_filed(project: Project) -> CheckOutcome:
-    from projects.models import Document, DocumentCategory
+    from projects.choices import DocumentCategory
+    from projects.selectors.portfolio import project_has_document
 
-    if Document.objects.filter(project=project, category=DocumentCategory.ACCEPTANCE).exists():
+    if project_has_document(project=project, category=DocumentCategory.ACCEPTANCE):
         return CheckOutcome(True)
     detail = _("Upload the acceptance certificate signed by the customer.")
     return CheckOutcome(False, detail, _url("projects:project-documents", project))
@@ -167,9 +173,9 @@ def customer_acceptance_filed(project: Project) -> CheckOutcome:
 
 @closure_check("lessons_recorded", gettext_lazy("Lessons learned recorded"))
 def lessons_recorded(project: Project) -> CheckOutcome:
-    from projects.models import Lesson
+    from projects.selectors.portfolio import project_has_lessons
 
-    if Lesson.objects.filter(project=project).exists():
+    if project_has_lessons(project=project):
         return CheckOutcome(True)
     return CheckOutcome(
         False, _("No lesson recorded for this project."), _url("projects:lesson-list", project)

@@ -1,6 +1,7 @@
 """Forms of the quality app: they validate input only; the services hold the rules."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
@@ -11,7 +12,11 @@ from pmo.lib.forms import DateField, DateInput, DecimalField, Form, ModelForm, c
 from pmo.models import User
 from pmo.roles import Role
 from pmo.selectors import user_list_with_role
-from projects.models import CustomerContact, Document, Language, Phase
+from projects.choices import Language, Phase
+from projects.selectors.portfolio import document_queryset_for_project
+
+if TYPE_CHECKING:
+    from projects.models import CustomerContact
 from quality.models import (
     ChecklistTemplate,
     ConfigurationItem,
@@ -79,14 +84,14 @@ class AnswerForm(Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     evidence_reference = forms.CharField(label=_("Evidence"), required=False, max_length=300)
     evidence_document = forms.ModelChoiceField(
-        label=_("Project document"), queryset=Document.objects.none(), required=False
+        label=_("Project document"), queryset=document_queryset_for_project(project=None), required=False
     )
     evidence_file = forms.FileField(label=_("Evidence file"), required=False)
 
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         if project is not None:
-            model_choice(self, "evidence_document").queryset = Document.objects.filter(project=project)
+            model_choice(self, "evidence_document").queryset = document_queryset_for_project(project=project)
 
     def clean_evidence_file(self):
         upload = self.cleaned_data.get("evidence_file")

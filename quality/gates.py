@@ -1,12 +1,19 @@
 """Phase-gate checks contributed by the quality app (registered in QualityConfig.ready)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from projects.choices import Phase
 from projects.gates import gate_check
-from projects.models import Phase, Project
 from quality.models import ClosureValidation, Handover, HandoverStatus, Review, ReviewStatus
+
+if TYPE_CHECKING:
+    from projects.models import Project
 
 REVIEWS_LABEL = gettext_lazy("Required reviews completed")
 

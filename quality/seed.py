@@ -16,7 +16,8 @@ from simple_history.utils import bulk_create_with_history
 
 from pmo.models import NumberSequence
 from pmo.roles import Role
-from projects.models import Customer, CustomerContact, Phase
+from projects.choices import Phase
+from projects.selectors.portfolio import customer_contacts_by_pk, customer_languages
 from quality.closure_checks import closure_checks_run
 from quality.models import (
     NONCONFORM_RATINGS,
@@ -183,8 +184,8 @@ def seed_quality(context) -> None:
     year = today.year
     people = context.data["users_by_role"]
     officers = people[Role.PM_SUPPORT]
-    languages = dict(Customer.objects.values_list("pk", "language"))
-    contacts = {contact.customer_id: contact for contact in CustomerContact.objects.order_by("pk")}
+    languages = customer_languages()
+    contacts = {contact.customer_id: contact for contact in customer_contacts_by_pk()}
     templates = {
         kind: ChecklistTemplate.objects.filter(kind=kind, is_active=True).order_by("-version").first()
         for kind in ChecklistKind.values

@@ -11,7 +11,7 @@ from pmo.lib.api import StrictModelSerializer, StrictSerializer, request_user, s
 from pmo.roles import Role
 from procurement.rules import MONEY_READERS
 from projects.api import IntakeSerializer
-from projects.models import IntakeTemplate
+from projects.selectors import intake_template_list
 from reporting.connectors import permissions  # noqa: F401  (registers the permissions)
 from reporting.connectors.opportunities import intake_create_from_opportunity
 from reporting.models import D365Actual, D365Opportunity, D365PurchaseOrder, SyncFailure, SyncRun
@@ -98,9 +98,7 @@ class D365OpportunitySerializer(StrictModelSerializer):
 
 
 class IntakeFromOpportunitySerializer(StrictSerializer):
-    template = serializers.SlugRelatedField(
-        slug_field="code", queryset=IntakeTemplate.objects.filter(is_active=True)
-    )
+    template = serializers.SlugRelatedField(slug_field="code", queryset=intake_template_list())
 
 
 class D365OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

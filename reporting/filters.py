@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pmo.roles import Role
 from pmo.selectors import user_list_with_role
-from projects.models import Customer, Level, Phase
+from projects.choices import Level, Phase
+from projects.selectors.portfolio import customer_choices
 from reporting.models import Rag
 
 RAG_CHOICES = [*Rag.choices, ("none", _("No update yet"))]
@@ -15,9 +16,7 @@ class PortfolioFilter(django_filters.FilterSet):
     project_manager = django_filters.ModelChoiceFilter(
         queryset=lambda request: user_list_with_role(role=Role.PROJECT_MANAGER), label=_("Project manager")
     )
-    customer = django_filters.ModelChoiceFilter(
-        queryset=Customer.objects.only("pk", "name"), label=_("Customer")
-    )
+    customer = django_filters.ModelChoiceFilter(queryset=customer_choices(), label=_("Customer"))
     phase = django_filters.ChoiceFilter(choices=Phase.choices, label=_("Phase"))
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
     rag = django_filters.ChoiceFilter(choices=RAG_CHOICES, method="filter_rag", label=_("RAG"))

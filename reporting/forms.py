@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pmo.lib.forms import DateField, DateInput, Form, ModelForm, choice
-from projects.models import Language
+from projects.choices import Language
 from reporting.models import RAG_DIMENSIONS, Audience, DistributionRecipient, Rag, Tolerance
 
 

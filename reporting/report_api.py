@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from pmo.lib.api import StrictModelSerializer, StrictSerializer, request_user, service_call
 from pmo.roles import Role
-from projects.models import Language
+from projects.choices import Language
 from projects.selectors import project_queryset_for_user
 from reporting import selectors, services
 from reporting.models import Audience, HighlightReport

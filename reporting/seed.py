@@ -182,11 +182,10 @@ def _render_a_few(weeks) -> None:
 
 
 def seed_reporting(context) -> None:
-    from projects.models import Project
+    from projects.selectors.portfolio import project_list_excluding_phases
 
     projects = list(
-        Project.objects.exclude(phase__in=INACTIVE_PHASES)
-        .select_related("customer", "project_manager")
+        project_list_excluding_phases(phases=INACTIVE_PHASES)
         .prefetch_related("customer__contacts")
         .order_by("pk")
     )

@@ -114,6 +114,8 @@ EDITABLE_STATUSES = (S.DRAFT, S.SUBMITTED, S.REJECTED, S.APPROVED, S.SENT)
 SETTLED_STATUSES = (S.RECEIVED, S.CLOSED, S.REJECTED, S.CANCELLED)
 # Orders an invoice may be recorded against (the invoice services check the same tuple).
 INVOICEABLE_STATUSES = (S.APPROVED, S.SENT, S.PARTIALLY_RECEIVED, S.RECEIVED, S.CLOSED)
+# Orders refused or called off: their supplier never works on the project (quality's VCA check).
+WITHDRAWN_STATUSES = (S.REJECTED, S.CANCELLED)
 
 
 class VatRate(models.TextChoices):

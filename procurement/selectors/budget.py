@@ -94,6 +94,15 @@ def budget_line_figures(
     )
 
 
+def budget_lines_for_projects(*, project_ids) -> QuerySet[BudgetLine]:
+    """The budget lines of these projects with their figures and category, in category order."""
+    return (
+        budget_line_figures(BudgetLine.objects.filter(project__in=project_ids))
+        .select_related("category")
+        .order_by("project_id", "category__position", "pk")
+    )
+
+
 def _line_sum(column: str, statuses=None):
     lines = PurchaseOrderLine.objects.filter(budget_line__project=OuterRef("pk"))
     if statuses is None:

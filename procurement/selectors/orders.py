@@ -11,14 +11,16 @@ from pmo.models import User
 from pmo.roles import Role
 from procurement.models import (
     Approval,
+    InvoiceStatus,
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseOrderStatus,
     Supplier,
     SupplierInvoice,
+    SupplierKind,
 )
-from procurement.models.orders import SETTLED_STATUSES
-from procurement.rules import MONEY_READERS
+from procurement.models.orders import SETTLED_STATUSES, WITHDRAWN_STATUSES
+from procurement.rules import order_visibility
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -27,15 +29,8 @@ MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
 def purchase_order_visibility_q(user: User, prefix: str = "") -> Q:
-    """The orders a user may read, as a filter (mirrors procurement.rules.can_view_order)."""
-    if user.has_role(*MONEY_READERS):
-        return Q()
-    visible = Q(**{f"{prefix}requester": user})
-    if user.has_role(Role.PROJECT_MANAGER):
-        visible |= Q(**{f"{prefix}project__project_manager": user}) | Q(
-            **{f"{prefix}project__support_officer": user}
-        )
-    return visible
+    """The orders a user may read, as a filter (the rule of procurement.rules.can_view_order)."""
+    return order_visibility.q(user, prefix=prefix)
 
 
 def _line_total(column: str):
@@ -171,3 +166,35 @@ def _invoice_lines():
 def purchase_orders_open_count(*, project) -> int:
     """How many of the project's orders are not settled yet (see SETTLED_STATUSES)."""
     return PurchaseOrder.objects.filter(project=project).exclude(status__in=SETTLED_STATUSES).count()
+
+
+def purchase_orders_submitted(*, projects) -> QuerySet[PurchaseOrder]:
+    """Orders of these projects waiting for approval, oldest submission first, with project and supplier."""
+    return (
+        PurchaseOrder.objects.filter(status=PurchaseOrderStatus.SUBMITTED, project__in=projects)
+        .select_related("project", "supplier")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def supplier_invoices_mismatch_count(*, project) -> int:
+    """How many of the project's supplier invoices do not match their order and receipt."""
+    return SupplierInvoice.objects.filter(order__project=project, status=InvoiceStatus.MISMATCH).count()
+
+
+def subcontractors_ordered(*, project) -> QuerySet[Supplier]:
+    """The subcontractors with an order on the project that is not withdrawn, by name."""
+    ordered = PurchaseOrder.objects.filter(project=project).exclude(status__in=WITHDRAWN_STATUSES)
+    return Supplier.objects.filter(
+        kind=SupplierKind.SUBCONTRACTOR, pk__in=ordered.values("supplier_id")
+    ).order_by("name")
+
+
+def suppliers_by_pk(*, pks) -> dict[int, Supplier]:
+    """{pk: supplier} of these suppliers."""
+    return {supplier.pk: supplier for supplier in Supplier.objects.filter(pk__in=pks)}
+
+
+def suppliers_named(*, names) -> QuerySet[Supplier]:
+    """The suppliers with one of these names."""
+    return Supplier.objects.filter(name__in=names)

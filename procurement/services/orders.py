@@ -31,12 +31,14 @@ ORDER_FIELDS = ("project", "supplier", "title", "delivery_address", "delivery_da
 LINE_FIELDS = ("description", "quantity", "unit", "unit_price", "vat_rate", "budget_line", "is_service")
 
 
-def _move(order: PurchaseOrder, status: str, *, actor: User, fields: list[str], reason: str = "") -> None:
+def purchase_order_move(
+    order: PurchaseOrder, status: str, *, actor: User, fields: list[str], reason: str = ""
+) -> None:
     """Every status change of an order goes through its table (PurchaseOrder.workflow)."""
     order.workflow.move(order, status, actor=actor, fields=fields, reason=reason)
 
 
-def _lock(order: PurchaseOrder) -> PurchaseOrder:
+def purchase_order_lock(order: PurchaseOrder) -> PurchaseOrder:
     return (
         PurchaseOrder.objects.select_related("project", "supplier")
         .select_for_update(of=("self",))
@@ -98,7 +100,7 @@ def purchase_order_create(*, actor: User, lines: list[dict], **values) -> Purcha
 @transaction.atomic
 def purchase_order_update(*, order: PurchaseOrder, actor: User, lines: list[dict] | None = None, **values):
     """Change an order; a change after approval (or during it) sends the order back for a new approval."""
-    order = _lock(order)
+    order = purchase_order_lock(order)
     if not order.is_editable or order.invoices.exists():
         raise ValidationError(_("This order can no longer be changed."))
     for field in ORDER_FIELDS:
@@ -132,7 +134,7 @@ def _refresh_awaiting(order: PurchaseOrder, *, actor: User) -> list:
 @transaction.atomic
 def purchase_order_submit(*, order: PurchaseOrder, actor: User) -> PurchaseOrder:
     """Submit a draft for approval; the approval matrix decides who is asked."""
-    order = _lock(order)
+    order = purchase_order_lock(order)
     if order.status != S.DRAFT:
         raise ValidationError(_("Only a draft order can be submitted."))
     if not order.lines.exists():
@@ -146,7 +148,7 @@ def purchase_order_submit(*, order: PurchaseOrder, actor: User) -> PurchaseOrder
     )
     order.submitted_at = timezone.now()
     order.rejection_reason = ""
-    _move(order, S.SUBMITTED, actor=actor, fields=["submitted_at", "rejection_reason"])
+    purchase_order_move(order, S.SUBMITTED, actor=actor, fields=["submitted_at", "rejection_reason"])
     _refresh_awaiting(order, actor=actor)
     return order
 
@@ -165,7 +167,7 @@ def _lock_budget(order: PurchaseOrder) -> None:
 @transaction.atomic
 def purchase_order_approve(*, order: PurchaseOrder, approver: User, justification: str = "") -> PurchaseOrder:
     """Record an approval; the order becomes approved when every role the matrix asks for has approved."""
-    order = _lock(order)
+    order = purchase_order_lock(order)
     if order.status != S.SUBMITTED:
         raise ValidationError(_("Only a submitted order can be approved."))
     _lock_budget(order)
@@ -186,7 +188,7 @@ def purchase_order_take_over(
     *, order: PurchaseOrder, approver: User, role: str, justification: str
 ) -> PurchaseOrder:
     """The head of PM approves a pending step in place of the people it is asked of, saying why in writing."""
-    order = _lock(order)
+    order = purchase_order_lock(order)
     if order.status != S.SUBMITTED:
         raise ValidationError(_("Only a submitted order can be approved."))
     if not approver.has_role(Role.HEAD_OF_PM) or approver.pk == order.requester_id:
@@ -230,7 +232,7 @@ def _record_approvals(order, requirements, steps, *, approver, justification, ta
         _notify(order, "awaiting")
         return order
     order.approved_at = timezone.now()
-    _move(order, S.APPROVED, actor=approver, fields=["approved_at", "awaiting_roles"])
+    purchase_order_move(order, S.APPROVED, actor=approver, fields=["approved_at", "awaiting_roles"])
     _notify(order, "approved")
     return order
 
@@ -238,7 +240,7 @@ def _record_approvals(order, requirements, steps, *, approver, justification, ta
 @transaction.atomic
 def purchase_order_reject(*, order: PurchaseOrder, approver: User, reason: str) -> PurchaseOrder:
     """Reject a submitted order with a reason; its requester may change it and submit it again."""
-    order = _lock(order)
+    order = purchase_order_lock(order)
     if order.status != S.SUBMITTED:
         raise ValidationError(_("Only a submitted order can be rejected."))
     if not reason.strip():
@@ -260,7 +262,9 @@ def purchase_order_reject(*, order: PurchaseOrder, approver: User, reason: str) 
     order.rejection_reason = reason.strip()
     order.approval_round += 1
     order.awaiting_roles = []
-    _move(order, S.REJECTED, actor=approver, fields=["rejection_reason", "approval_round", "awaiting_roles"])
+    purchase_order_move(
+        order, S.REJECTED, actor=approver, fields=["rejection_reason", "approval_round", "awaiting_roles"]
+    )
     _notify(order, "rejected")
     return order
 
@@ -268,19 +272,19 @@ def purchase_order_reject(*, order: PurchaseOrder, approver: User, reason: str) 
 @transaction.atomic
 def purchase_order_reopen(*, order: PurchaseOrder, actor: User) -> PurchaseOrder:
     """Take a rejected order back to draft to change it."""
-    order = _lock(order)
-    _move(order, S.DRAFT, actor=actor, fields=[])
+    order = purchase_order_lock(order)
+    purchase_order_move(order, S.DRAFT, actor=actor, fields=[])
     return order
 
 
 @transaction.atomic
 def purchase_order_mark_sent(*, order: PurchaseOrder, actor: User) -> PurchaseOrder:
     """Mark a fully approved order as sent to its supplier."""
-    order = _lock(order)
+    order = purchase_order_lock(order)
     if order.status != S.APPROVED:
         raise ValidationError(_("An order can only be sent once it is fully approved."))
     order.sent_at = timezone.now()
-    _move(order, S.SENT, actor=actor, fields=["sent_at"])
+    purchase_order_move(order, S.SENT, actor=actor, fields=["sent_at"])
     return order
 
 
@@ -299,20 +303,22 @@ def purchase_order_send(*, order: PurchaseOrder, actor: User) -> PurchaseOrder:
 @transaction.atomic
 def purchase_order_cancel(*, order: PurchaseOrder, actor: User, reason: str = "") -> PurchaseOrder:
     """Cancel an order before anything was received or invoiced; it is kept, never deleted."""
-    order = _lock(order)
+    order = purchase_order_lock(order)
     received = order.lines.filter(received_quantity__gt=0).exists() or order.invoices.exists()
     if received:
         raise ValidationError(_("An order with receipts or invoices cannot be cancelled; close it instead."))
     order.cancelled_at = timezone.now()
     order.awaiting_roles = []
-    _move(order, S.CANCELLED, actor=actor, fields=["cancelled_at", "awaiting_roles"], reason=reason)
+    purchase_order_move(
+        order, S.CANCELLED, actor=actor, fields=["cancelled_at", "awaiting_roles"], reason=reason
+    )
     return order
 
 
 @transaction.atomic
 def purchase_order_close(*, order: PurchaseOrder, actor: User) -> PurchaseOrder:
     """Close an order; whatever was not received is released from the budget."""
-    order = _lock(order)
+    order = purchase_order_lock(order)
     order.closed_at = timezone.now()
-    _move(order, S.CLOSED, actor=actor, fields=["closed_at"])
+    purchase_order_move(order, S.CLOSED, actor=actor, fields=["closed_at"])
     return order

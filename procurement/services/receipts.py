@@ -29,7 +29,7 @@ from procurement.models import (
     SupplierInvoiceLine,
 )
 from procurement.models.orders import INVOICEABLE_STATUSES
-from procurement.services.orders import _lock, _move
+from procurement.services.orders import purchase_order_lock, purchase_order_move
 
 S = PurchaseOrderStatus
 RECEIVABLE_STATUSES = (S.APPROVED, S.SENT, S.PARTIALLY_RECEIVED)
@@ -44,7 +44,7 @@ def goods_receipt_record(
     *, order: PurchaseOrder, quantities: dict[int, Decimal], received_on: date, actor: User, note: str = ""
 ) -> GoodsReceipt:
     """Record what arrived, per line; partial receipts are fine, more than ordered never is."""
-    order = _lock(order)
+    order = purchase_order_lock(order)
     if order.status not in RECEIVABLE_STATUSES:
         raise ValidationError(_("Goods can only be received on an approved or sent order."))
     quantities = {pk: quantity for pk, quantity in quantities.items() if quantity}
@@ -66,7 +66,7 @@ def goods_receipt_record(
         GoodsReceiptLine.objects.create(receipt=receipt, order_line_id=pk, quantity=quantity)
         PurchaseOrderLine.objects.filter(pk=pk).update(received_quantity=F("received_quantity") + quantity)
     fully = not order.lines.filter(received_quantity__lt=F("quantity")).exists()
-    _move(order, S.RECEIVED if fully else S.PARTIALLY_RECEIVED, actor=actor, fields=[])
+    purchase_order_move(order, S.RECEIVED if fully else S.PARTIALLY_RECEIVED, actor=actor, fields=[])
     return receipt
 
 
@@ -129,7 +129,7 @@ def supplier_invoice_record(
     structured_communication: str = "",
 ) -> SupplierInvoice:
     """Record a supplier invoice against an order and match it: matched, or mismatches for finance."""
-    order = _lock(order)
+    order = purchase_order_lock(order)
     if order.status not in INVOICEABLE_STATUSES:
         raise ValidationError(_("An invoice can only be recorded on an approved order."))
     lines = [item for item in lines if item.quantity]
@@ -188,7 +188,7 @@ def supplier_invoice_resolve(
         raise ValidationError(_("Only an invoice with mismatches can be resolved."))
     if not note.strip():
         raise ValidationError(_("Say how the mismatch was resolved."))
-    _lock(invoice.order)
+    purchase_order_lock(invoice.order)
     if not accept:
         for line in invoice.lines.all():
             PurchaseOrderLine.objects.filter(pk=line.order_line_id).update(

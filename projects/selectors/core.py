@@ -4,23 +4,13 @@ from django.db.models import Count, Q, QuerySet
 
 from pmo.lib.access import object_get_for_user
 from pmo.models import User
-from pmo.roles import PORTFOLIO_READERS, Role
 from projects.models import Assignment, Customer, Project
-from projects.rules import SMO_VISIBLE_PHASES
+from projects.rules import project_visibility
 
 
 def project_visibility_q(user: User) -> Q:
-    """The projects a user may read, as a filter (mirrors projects.rules.can_view_project)."""
-    if user.has_role(*PORTFOLIO_READERS):
-        return Q()
-    visible = Q(pk__in=[])
-    if user.has_role(Role.PROJECT_MANAGER):
-        visible |= Q(project_manager=user) | Q(support_officer=user)
-    if user.has_role(Role.SALES):
-        visible |= Q(account_manager=user)
-    if user.has_role(Role.SMO):
-        visible |= Q(phase__in=SMO_VISIBLE_PHASES)
-    return visible
+    """The projects a user may read, as a filter (the rule of projects.rules.can_view_project)."""
+    return project_visibility.q(user)
 
 
 def project_queryset_for_user(*, user: User) -> QuerySet[Project]:

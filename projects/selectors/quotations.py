@@ -7,20 +7,15 @@ from django.db.models.functions import Coalesce
 
 from pmo.lib.access import object_get_for_user
 from pmo.models import User
-from pmo.roles import Role
 from projects.models import Quotation, QuotationLine
+from projects.rules import quotation_visibility
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
-READ_ALL = (Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR, Role.FINANCE)
 
 
 def quotation_visibility_q(user: User) -> Q:
-    """Mirrors projects.rules.can_view_quotation."""
-    if user.has_role(*READ_ALL):
-        return Q()
-    if user.has_role(Role.SALES):
-        return Q(created_by=user)
-    return Q(pk__in=[])
+    """The quotations a user may read, as a filter (the rule of projects.rules.can_view_quotation)."""
+    return quotation_visibility.q(user)
 
 
 def _line_sum(column: str):

@@ -16,7 +16,12 @@ from pmo.roles import Role
 from projects import hooks
 from projects.models import CLOSED_TASK_STATUSES, LEVEL_1_LIMIT, ChangeRequest, Project, Task, TaskKind
 from projects.services.plan import MovedTask, plan_baseline_create, reschedule_successors
-from projects.services.registers_common import _create, _locked, _transition, _update
+from projects.services.registers_common import (
+    register_entry_create,
+    register_entry_lock,
+    register_entry_transition,
+    register_entry_update,
+)
 
 CHANGE_REQUEST_FIELDS = (
     "title",
@@ -44,24 +49,26 @@ DEFAULT_COST_CATEGORY = "contingency"
 def change_request_create(*, project: Project, actor: User, **values) -> ChangeRequest:
     """Draft a change request."""
     values.setdefault("requested_by", actor)
-    return _create(ChangeRequest, project=project, actor=actor, fields=CHANGE_REQUEST_FIELDS, values=values)
+    return register_entry_create(
+        ChangeRequest, project=project, actor=actor, fields=CHANGE_REQUEST_FIELDS, values=values
+    )
 
 
 @transaction.atomic
 def change_request_update(*, change_request: ChangeRequest, actor: User, **values) -> ChangeRequest:
     """Change a change request while it is not yet decided."""
-    change_request = _locked(change_request)
+    change_request = register_entry_lock(change_request)
     if change_request.status not in ChangeRequest.OPEN_STATUSES:
         raise ValidationError(_("A decided change request cannot be changed."))
-    return _update(change_request, actor=actor, fields=CHANGE_REQUEST_FIELDS, values=values)
+    return register_entry_update(change_request, actor=actor, fields=CHANGE_REQUEST_FIELDS, values=values)
 
 
 @transaction.atomic
 def change_request_submit(*, change_request: ChangeRequest, actor: User) -> ChangeRequest:
     """Submit a draft for assessment."""
-    change_request = _locked(change_request)
+    change_request = register_entry_lock(change_request)
     change_request.submitted_at = timezone.now()
-    return _transition(
+    return register_entry_transition(
         change_request, status=ChangeRequest.Status.SUBMITTED, actor=actor, extra_fields=("submitted_at",)
     )
 
@@ -69,9 +76,9 @@ def change_request_submit(*, change_request: ChangeRequest, actor: User) -> Chan
 @transaction.atomic
 def change_request_assess(*, change_request: ChangeRequest, actor: User) -> ChangeRequest:
     """Record that the impact on cost, time, scope, risk and quality has been assessed."""
-    change_request = _locked(change_request)
+    change_request = register_entry_lock(change_request)
     change_request.assessed_by = actor
-    return _transition(
+    return register_entry_transition(
         change_request, status=ChangeRequest.Status.ASSESSED, actor=actor, extra_fields=("assessed_by",)
     )
 
@@ -108,11 +115,11 @@ def change_request_reject(*, change_request: ChangeRequest, actor: User, reason:
     """Reject a change request with a reason."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the change is rejected.")})
-    change_request = _locked(change_request)
+    change_request = register_entry_lock(change_request)
     _decide_check(change_request, actor)
     change_request.decided_by, change_request.decided_at = actor, timezone.now()
     change_request.decision_note = reason.strip()
-    return _transition(
+    return register_entry_transition(
         change_request,
         status=ChangeRequest.Status.REJECTED,
         actor=actor,
@@ -164,7 +171,7 @@ def change_request_approve(
     moved (a chosen task by its end date, a successor by its start date)."""
     budget_line_adjust = hooks.budget.adjust  # procurement owns budget lines (projects.hooks)
 
-    change_request = _locked(change_request)
+    change_request = register_entry_lock(change_request)
     project = Project.objects.select_for_update().get(pk=change_request.project_id)
     change_request.project = project
     _decide_check(change_request, actor)
@@ -203,7 +210,7 @@ def change_request_approve(
     )
     change_request.decided_by, change_request.decided_at = actor, timezone.now()
     change_request.decision_note = note.strip()
-    approved = _transition(
+    approved = register_entry_transition(
         change_request,
         status=ChangeRequest.Status.APPROVED,
         actor=actor,
@@ -236,8 +243,8 @@ def _project_money_adjust(
 @transaction.atomic
 def change_request_implement(*, change_request: ChangeRequest, actor: User) -> ChangeRequest:
     """Record that an approved change has been carried out."""
-    change_request = _locked(change_request)
+    change_request = register_entry_lock(change_request)
     change_request.implemented_at = timezone.now()
-    return _transition(
+    return register_entry_transition(
         change_request, status=ChangeRequest.Status.IMPLEMENTED, actor=actor, extra_fields=("implemented_at",)
     )

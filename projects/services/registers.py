@@ -35,13 +35,13 @@ from projects.selectors.registers import (
 )
 from projects.services.change_requests import CHANGE_REQUEST_FIELDS, DEFAULT_COST_CATEGORY
 from projects.services.registers_common import (
-    _check_same_project,
-    _create,
-    _locked,
-    _number_next,
-    _save,
-    _transition,
-    _update,
+    register_entry_check_same_project,
+    register_entry_create,
+    register_entry_lock,
+    register_entry_number_next,
+    register_entry_save,
+    register_entry_transition,
+    register_entry_update,
 )
 
 RISK_FIELDS = (
@@ -126,24 +126,24 @@ def risk_create(*, project: Project, actor: User, **values) -> Risk:
     values.setdefault("residual_probability", values.get("probability"))
     values.setdefault("residual_impact", values.get("impact"))
     _risk_values_check(values)
-    _check_same_project(project, values)
+    register_entry_check_same_project(project, values)
     risk = Risk(project=project, created_by=actor, **{f: v for f, v in values.items() if f in RISK_FIELDS})
     _risk_emv_set(risk)
-    risk.number = _number_next(project=project, model=Risk)
-    _save(risk, actor=actor)
+    risk.number = register_entry_number_next(project=project, model=Risk)
+    register_entry_save(risk, actor=actor)
     return risk
 
 
 @transaction.atomic
 def risk_update(*, risk: Risk, actor: User, **values) -> Risk:
     """Change a risk's analysis; its expected values follow."""
-    risk = _locked(risk)
+    risk = register_entry_lock(risk)
     _risk_values_check({"kind": values.get("kind", risk.kind), **values})
     changed = [field for field in RISK_FIELDS if field in values and getattr(risk, field) != values[field]]
     for field in changed:
         setattr(risk, field, values[field])
     if changed:
-        _save(risk, actor=actor, update_fields=[*changed, *_risk_emv_set(risk)])
+        register_entry_save(risk, actor=actor, update_fields=[*changed, *_risk_emv_set(risk)])
     return risk
 
 
@@ -152,9 +152,9 @@ def risk_close(*, risk: Risk, actor: User, reason: str) -> Risk:
     """Close a risk; the reason is required and kept."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the risk is closed.")})
-    risk = _locked(risk)
+    risk = register_entry_lock(risk)
     risk.closure_reason = reason.strip()
-    return _transition(
+    return register_entry_transition(
         risk, status=Risk.Status.CLOSED, actor=actor, reason=reason, extra_fields=("closure_reason",)
     )
 
@@ -162,28 +162,30 @@ def risk_close(*, risk: Risk, actor: User, reason: str) -> Risk:
 @transaction.atomic
 def risk_reopen(*, risk: Risk, actor: User) -> Risk:
     """Make a closed risk active again."""
-    risk = _locked(risk)
-    return _transition(risk, status=Risk.Status.ACTIVE, actor=actor, reason=_("Reopened"))
+    risk = register_entry_lock(risk)
+    return register_entry_transition(risk, status=Risk.Status.ACTIVE, actor=actor, reason=_("Reopened"))
 
 
 @transaction.atomic
 def risk_hand_over(*, risk: Risk, actor: User, reason: str = "") -> Risk:
     """Transfer an open risk to the SMO hand-over list (it then no longer holds the closing gate)."""
-    risk = _locked(risk)
+    risk = register_entry_lock(risk)
     if not risk.is_open:
         raise ValidationError(_("Only an open risk can be handed over."))
     risk.is_handed_over = True
-    _save(risk, actor=actor, update_fields=["is_handed_over"], reason=reason or _("Transferred to the SMO"))
+    register_entry_save(
+        risk, actor=actor, update_fields=["is_handed_over"], reason=reason or _("Transferred to the SMO")
+    )
     return risk
 
 
 @transaction.atomic
 def risk_convert_to_issue(*, risk: Risk, actor: User) -> Issue:
     """The risk happened: raise an issue from it and mark the risk as occurred, both linked."""
-    risk = _locked(risk)
+    risk = register_entry_lock(risk)
     band = band_for_score(risk_bands(), risk.residual_score)
     priority = Issue.Priority.HIGH if band and band.is_high else Issue.Priority.MEDIUM
-    issue = _create(
+    issue = register_entry_create(
         Issue,
         project=risk.project,
         actor=actor,
@@ -198,7 +200,7 @@ def risk_convert_to_issue(*, risk: Risk, actor: User) -> Issue:
         },
         source_risk=risk,
     )
-    _transition(
+    register_entry_transition(
         risk,
         status=Risk.Status.OCCURRED,
         actor=actor,
@@ -214,44 +216,46 @@ def risk_convert_to_issue(*, risk: Risk, actor: User) -> Issue:
 def issue_create(*, project: Project, actor: User, **values) -> Issue:
     """Capture an issue."""
     values.setdefault("raised_by", actor)
-    return _create(Issue, project=project, actor=actor, fields=ISSUE_FIELDS, values=values)
+    return register_entry_create(Issue, project=project, actor=actor, fields=ISSUE_FIELDS, values=values)
 
 
 @transaction.atomic
 def issue_update(*, issue: Issue, actor: User, **values) -> Issue:
     """Record the examination, decision or resolution of an issue."""
-    return _update(_locked(issue), actor=actor, fields=ISSUE_FIELDS, values=values)
+    return register_entry_update(register_entry_lock(issue), actor=actor, fields=ISSUE_FIELDS, values=values)
 
 
 @transaction.atomic
 def issue_status_change(*, issue: Issue, actor: User, status: str, reason: str = "") -> Issue:
     """Move an issue along; closing needs a reason."""
-    issue = _locked(issue)
+    issue = register_entry_lock(issue)
     extra: tuple[str, ...] = ()
     if status == Issue.Status.CLOSED:
         if not reason.strip():
             raise ValidationError({"reason": _("Say why the issue is closed.")})
         issue.closure_reason, issue.closed_at = reason.strip(), timezone.now()
         extra = ("closure_reason", "closed_at")
-    return _transition(issue, status=status, actor=actor, reason=reason, extra_fields=extra)
+    return register_entry_transition(issue, status=status, actor=actor, reason=reason, extra_fields=extra)
 
 
 @transaction.atomic
 def issue_hand_over(*, issue: Issue, actor: User, reason: str = "") -> Issue:
     """Transfer an open issue to the SMO hand-over list."""
-    issue = _locked(issue)
+    issue = register_entry_lock(issue)
     if not issue.is_open:
         raise ValidationError(_("Only an open issue can be handed over."))
     issue.is_handed_over = True
-    _save(issue, actor=actor, update_fields=["is_handed_over"], reason=reason or _("Transferred to the SMO"))
+    register_entry_save(
+        issue, actor=actor, update_fields=["is_handed_over"], reason=reason or _("Transferred to the SMO")
+    )
     return issue
 
 
 @transaction.atomic
 def issue_convert_to_change_request(*, issue: Issue, actor: User) -> ChangeRequest:
     """Raise a draft change request from an issue, linked to it; the issue is being examined."""
-    issue = _locked(issue)
-    change_request = _create(
+    issue = register_entry_lock(issue)
+    change_request = register_entry_create(
         ChangeRequest,
         project=issue.project,
         actor=actor,
@@ -266,7 +270,7 @@ def issue_convert_to_change_request(*, issue: Issue, actor: User) -> ChangeReque
         source_issue=issue,
     )
     if issue.status == Issue.Status.OPEN:
-        _transition(
+        register_entry_transition(
             issue,
             status=Issue.Status.IN_PROGRESS,
             actor=actor,
@@ -289,45 +293,53 @@ def _source_values(source) -> dict:
 @transaction.atomic
 def decision_create(*, project: Project, actor: User, **values) -> Decision:
     """Record a decision."""
-    return _create(Decision, project=project, actor=actor, fields=DECISION_FIELDS, values=values)
+    return register_entry_create(
+        Decision, project=project, actor=actor, fields=DECISION_FIELDS, values=values
+    )
 
 
 @transaction.atomic
 def decision_update(*, decision: Decision, actor: User, **values) -> Decision:
     """Correct a decision's record."""
-    return _update(_locked(decision), actor=actor, fields=DECISION_FIELDS, values=values)
+    return register_entry_update(
+        register_entry_lock(decision), actor=actor, fields=DECISION_FIELDS, values=values
+    )
 
 
 @transaction.atomic
 def action_create(*, project: Project, actor: User, **values) -> Action:
     """Assign an action to its owner with a due date."""
-    return _create(Action, project=project, actor=actor, fields=ACTION_FIELDS, values=values)
+    return register_entry_create(Action, project=project, actor=actor, fields=ACTION_FIELDS, values=values)
 
 
 @transaction.atomic
 def action_update(*, action: Action, actor: User, **values) -> Action:
     """Change an action's description, owner or due date."""
-    return _update(_locked(action), actor=actor, fields=ACTION_FIELDS, values=values)
+    return register_entry_update(
+        register_entry_lock(action), actor=actor, fields=ACTION_FIELDS, values=values
+    )
 
 
 @transaction.atomic
 def action_status_change(*, action: Action, actor: User, status: str) -> Action:
     """Move an action along; done records when."""
-    action = _locked(action)
+    action = register_entry_lock(action)
     action.completed_at = timezone.now() if status == Action.Status.DONE else None
-    return _transition(action, status=status, actor=actor, extra_fields=("completed_at",))
+    return register_entry_transition(action, status=status, actor=actor, extra_fields=("completed_at",))
 
 
 @transaction.atomic
 def lesson_create(*, project: Project, actor: User, **values) -> Lesson:
     """Write down a lesson learned."""
-    return _create(Lesson, project=project, actor=actor, fields=LESSON_FIELDS, values=values)
+    return register_entry_create(Lesson, project=project, actor=actor, fields=LESSON_FIELDS, values=values)
 
 
 @transaction.atomic
 def lesson_update(*, lesson: Lesson, actor: User, **values) -> Lesson:
     """Improve a lesson's wording."""
-    return _update(_locked(lesson), actor=actor, fields=LESSON_FIELDS, values=values)
+    return register_entry_update(
+        register_entry_lock(lesson), actor=actor, fields=LESSON_FIELDS, values=values
+    )
 
 
 def _entry_owner(source) -> User | None:
@@ -342,7 +354,7 @@ def _entry_owner(source) -> User | None:
 def action_create_from(*, source, actor: User, today: date | None = None) -> Action:
     """One click: an action on the source's owner, due in a week, linked to the source."""
     owner = _entry_owner(source) or actor
-    return _create(
+    return register_entry_create(
         Action,
         project=source.project,
         actor=actor,
@@ -362,7 +374,7 @@ def action_create_from(*, source, actor: User, today: date | None = None) -> Act
 @transaction.atomic
 def decision_create_from(*, source, actor: User) -> Decision:
     """One click: a decision record linked to the entry that asked for it."""
-    return _create(
+    return register_entry_create(
         Decision,
         project=source.project,
         actor=actor,

@@ -1,5 +1,7 @@
 """Reads of reviews, findings, actions, safety, closure and hand-overs, scoped to the user."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,8 +15,8 @@ from django.utils import timezone
 from pmo.lib.access import object_get_for_user
 from pmo.models import User
 from pmo.roles import Role
-from projects.models import Project
-from projects.selectors import project_get_for_user, project_visibility_q
+from projects.selectors import project_get_for_user, project_queryset_for_user
+from projects.selectors.portfolio import project_as_queryset
 from quality.models import (
     NONCONFORM_RATINGS,
     OPEN_ACTION_STATUSES,
@@ -42,11 +44,13 @@ from quality.selectors.coverage import answer_waiver, project_not_applicable, re
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
+    from projects.models import Project
+
 INJURY_FREQUENCY_BASE = Decimal(1_000_000)
 
 
 def _visible_projects(user: User) -> QuerySet[Project]:
-    return Project.objects.filter(project_visibility_q(user))
+    return project_queryset_for_user(user=user)
 
 
 def checklist_template_list() -> QuerySet[ChecklistTemplate]:
@@ -254,13 +258,13 @@ class ProjectSafety:
     toolbox_meetings: list[ToolboxMeeting]
     worked_hours: list[WorkedHours]
     qualifications: list = field(default_factory=list)
-    toolbox_rhythm: "ToolboxRhythm | None" = None
+    toolbox_rhythm: ToolboxRhythm | None = None
 
 
 def project_safety(*, project: Project, limit: int = 20) -> ProjectSafety:
     """A project's safety page: KPIs and the latest records of each kind."""
     return ProjectSafety(
-        kpis=safety_kpis(projects=Project.objects.filter(pk=project.pk)),
+        kpis=safety_kpis(projects=project_as_queryset(project=project)),
         subcontractors_without_vca=project_subcontractors_without_vca(project=project),
         incidents=list(project.safety_incidents.select_related("reported_by")[:limit]),
         lmras=list(project.lmras.select_related("recorded_by")[:limit]),
@@ -422,15 +426,9 @@ def survey_results_for_user(*, user: User) -> SurveyResults:
 
 def project_subcontractors_without_vca(*, project: Project) -> list:
     """Subcontractors ordered on the project whose VCA certificate is missing or expired."""
-    from procurement.models import PurchaseOrder, PurchaseOrderStatus, Supplier, SupplierKind
+    from procurement.selectors.orders import subcontractors_ordered
 
-    ordered = PurchaseOrder.objects.filter(project=project).exclude(
-        status__in=(PurchaseOrderStatus.REJECTED, PurchaseOrderStatus.CANCELLED)
-    )
-    subcontractors = Supplier.objects.filter(
-        kind=SupplierKind.SUBCONTRACTOR, pk__in=ordered.values("supplier_id")
-    ).order_by("name")
-    return [supplier for supplier in subcontractors if not supplier.is_vca_valid]
+    return [supplier for supplier in subcontractors_ordered(project=project) if not supplier.is_vca_valid]
 
 
 def handover_register_transfers(*, project: Project) -> dict:

@@ -5,16 +5,21 @@ quality/data/references; an item's `reference` cites one or more of their ids ("
 "A.8.15-A.8.17", "8.5.1, 8.5.2").
 """
 
+from __future__ import annotations
+
 import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.utils.translation import get_language
 
-from projects.models import Project
 from quality.models import ChecklistItem, ChecklistTemplate, ControlApplicability, ReviewAnswer
+
+if TYPE_CHECKING:
+    from projects.models import Project
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "references"
 _RANGE = re.compile(r"^(?P<prefix>(?:A\.)?\d+\.)(?P<start>\d+)\s*[-\u2013]\s*(?P=prefix)(?P<end>\d+)$")

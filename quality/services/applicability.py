@@ -1,14 +1,20 @@
 """Statement of applicability: controls a project declares not applicable, with the reason kept."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pmo.lib.audit import audited_save, history_stamp
 from pmo.models import User
-from projects.models import Project
 from quality.models import ControlApplicability
 from quality.selectors.coverage import reference_list
+
+if TYPE_CHECKING:
+    from projects.models import Project
 
 
 @transaction.atomic

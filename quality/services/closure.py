@@ -1,5 +1,9 @@
 """Closure validation: automatic checks, the closure checklist, and the head of PM's override."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -8,10 +12,13 @@ from django.utils.translation import gettext as _
 from pmo.lib.audit import audited_save
 from pmo.models import User
 from pmo.roles import Role
-from projects.models import Phase, Project
+from projects.choices import Phase
 from quality.closure_checks import closure_checks_run
 from quality.models import ChecklistKind, ChecklistTemplate, ClosureStatus, ClosureValidation
 from quality.services.reviews import review_schedule
+
+if TYPE_CHECKING:
+    from projects.models import Project
 
 CLOSURE_PHASES = (Phase.EXECUTION, Phase.CLOSING)
 

@@ -1,5 +1,9 @@
 """The hand-over package to the SMO: build it, submit it, and the SMO's acceptance or return."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,7 +14,7 @@ from django.utils.translation import gettext as _
 from pmo.lib.audit import audited_save
 from pmo.models import User
 from pmo.roles import Role
-from projects.models import Phase, Project
+from projects.choices import Phase
 from projects.services.phases import project_phase_change
 from quality.models import (
     ClosureValidation,
@@ -22,6 +26,9 @@ from quality.models import (
     SupportContract,
     TransferredItem,
 )
+
+if TYPE_CHECKING:
+    from projects.models import Project
 
 HANDOVER_FIELDS = (
     "smo_owner",

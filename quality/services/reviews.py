@@ -1,7 +1,10 @@
 """Reviews, their answers, findings and corrective actions."""
 
+from __future__ import annotations
+
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,7 +14,6 @@ from django.utils.translation import gettext as _
 from pmo.lib.audit import audited_save
 from pmo.models import User
 from pmo.services import sequence_next
-from projects.models import Project
 from projects.selectors import project_team_user_ids
 from quality.models import (
     NONCONFORM_RATINGS,
@@ -32,6 +34,9 @@ from quality.models import (
     SafetyIncident,
 )
 from quality.selectors.coverage import answer_waiver, project_not_applicable
+
+if TYPE_CHECKING:
+    from projects.models import Project
 
 SEVERITY_OF_RATING: dict[str, str] = {
     Rating.MINOR_NC: FindingSeverity.MINOR,

@@ -1,7 +1,10 @@
 """VCA safety records: LMRA cards, toolbox meetings, incidents, hours worked."""
 
+from __future__ import annotations
+
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,7 +14,6 @@ from django.utils.translation import gettext as _
 from pmo.lib.audit import audited_save
 from pmo.models import User
 from pmo.services import sequence_next
-from projects.models import Project
 from quality.models import (
     ActionStatus,
     Hazard,
@@ -22,6 +24,9 @@ from quality.models import (
     ToolboxMeeting,
     WorkedHours,
 )
+
+if TYPE_CHECKING:
+    from projects.models import Project
 
 LMRA_FIELDS = (
     "performed_on",

@@ -1,7 +1,10 @@
 """The customer satisfaction survey: a tokenised link, answered once, before it expires."""
 
+from __future__ import annotations
+
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,8 +14,11 @@ from django.utils.translation import gettext as _
 
 from pmo.lib.audit import audited_save
 from pmo.models import User
-from projects.models import CustomerContact, Phase, Project
+from projects.choices import Phase
 from quality.models import SatisfactionSurvey
+
+if TYPE_CHECKING:
+    from projects.models import CustomerContact, Project
 
 SURVEY_VALID_DAYS = 30
 SCORE_FIELDS = ("overall", "quality", "communication", "timeliness", "recommend")

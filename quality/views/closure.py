@@ -14,8 +14,8 @@ from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.lib.transitions import allowed_actions
 from pmo.selectors import history_for
+from projects.choices import Phase
 from projects.gates import gate_evaluate
-from projects.models import Phase
 from projects.selectors import project_get_for_user
 from quality import forms
 from quality.closure_checks import closure_checks_run

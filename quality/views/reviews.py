@@ -12,8 +12,8 @@ from pmo.lib.form_errors import form_add_service_error, form_error_text
 from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.selectors import history_for
-from projects.models import Document
 from projects.selectors import project_get_for_user
+from projects.selectors.portfolio import document_queryset_for_project
 from quality import forms
 from quality.models import ActionStatus, FindingStatus, Rating, ReviewAnswer, ReviewStatus
 from quality.selectors import core as selectors
@@ -146,7 +146,7 @@ def _answer_context(review, form=None) -> dict:
     return {
         "review": review,
         "ratings": Rating.choices,
-        "documents": list(Document.objects.filter(project=review.project).order_by("title")),
+        "documents": list(document_queryset_for_project(project=review.project).order_by("title")),
         "error": form_error_text(form) if form is not None else None,
         "error_fields": set(form.errors) if form is not None else set(),
     }

@@ -6,11 +6,14 @@ Dynamics project whose name carries one of our project codes (P-2026-0042) is li
 the actuals and purchase orders of that Dynamics project land on ours.
 """
 
+from __future__ import annotations
+
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,9 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from procurement.models import Supplier
+from procurement.selectors.orders import suppliers_by_pk, suppliers_named
 from procurement.services.suppliers import supplier_create, supplier_update
-from projects.models import Project
+from projects.selectors.portfolio import project_ids_by_code
 from reporting.connectors.http import MappingRefused, OAuthToken, RemoteError, RestClient
 from reporting.connectors.mapping import mapping_for
 from reporting.connectors.runs import RunRecorder
@@ -34,6 +37,9 @@ from reporting.models import (
     SyncCursor,
 )
 from reporting.models.connectors import D365Record
+
+if TYPE_CHECKING:
+    from procurement.models import Supplier
 
 API_PATH = "/api/data/v9.2/"
 SUPPLIER_ENTITY = "suppliers"
@@ -437,7 +443,7 @@ class DynamicsPull:
                 codes[row[PROJECTS.key]] = match.group()
             else:
                 self.recorder.skip(PROJECTS.entity_set)
-        ours = dict(Project.objects.filter(code__in=codes.values()).values_list("code", "pk"))
+        ours = project_ids_by_code(codes=codes.values())
         for remote_id, code in codes.items():
             project_id = ours.get(code)
             if project_id is None or self.project_links.get(remote_id) == project_id:
@@ -502,7 +508,7 @@ class DynamicsPull:
             match = PROJECT_CODE.search(values.get("number") or "")
             if values.get("project_id") is None and match:
                 wanting.append((match.group(), values))
-        found = dict(Project.objects.filter(code__in={code for code, _ in wanting}).values_list("code", "pk"))
+        found = project_ids_by_code(codes={code for code, _ in wanting})
         for code, values in wanting:
             values["project_id"] = found.get(code)
 
@@ -514,10 +520,10 @@ class DynamicsPull:
                 connector=Connector.DYNAMICS365, remote_table=entity.entity_set, remote_id__in=remote_ids
             ).values_list("remote_id", "local_id")
         )
-        suppliers = {supplier.pk: supplier for supplier in Supplier.objects.filter(pk__in=links.values())}
+        suppliers = suppliers_by_pk(pks=links.values())
         by_name = {
             supplier.name.casefold(): supplier
-            for supplier in Supplier.objects.filter(name__in=[vendor.name for vendor in vendors])
+            for supplier in suppliers_named(names=[vendor.name for vendor in vendors])
         }
         for vendor in vendors:
             linked_pk = links.get(vendor.remote_id)

@@ -1,13 +1,19 @@
 """A won Dynamics 365 opportunity becomes a draft intake, so sales does not type it in twice."""
 
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from pmo.models import User
-from projects.models import Customer, Intake, IntakeTemplate
+from projects.selectors.portfolio import customer_find_by_name
 from projects.services import intake_create
 from reporting.models import D365Opportunity
+
+if TYPE_CHECKING:
+    from projects.models import Intake, IntakeTemplate
 
 
 @transaction.atomic
@@ -15,11 +21,7 @@ def intake_create_from_opportunity(
     *, opportunity: D365Opportunity, template: IntakeTemplate, actor: User
 ) -> Intake:
     """Start a draft intake pre-filled from the opportunity; the customer is ours when the name matches."""
-    customer = (
-        Customer.objects.filter(name__iexact=opportunity.account_name).first()
-        if opportunity.account_name
-        else None
-    )
+    customer = customer_find_by_name(name=opportunity.account_name) if opportunity.account_name else None
     values = {
         "customer": customer,
         "new_customer_name": "" if customer else opportunity.account_name[:200],

@@ -13,22 +13,29 @@ Safety rules (issue 12), because the Table API silently ignores a query on a col
 - the link is saved under the database's unique constraints; a clash is a failure, never a crash.
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
-from projects.models import Issue, Phase, Project, Risk
+from projects.choices import Phase
+from projects.selectors.portfolio import project_list_for_export, register_entries_for_export
 from reporting.connectors.http import BasicAuth, MappingRefused, OAuthToken, RemoteError, RestClient
 from reporting.connectors.mapping import mapping_for
 from reporting.connectors.runs import RunRecorder
 from reporting.models import Connector, ProgressUpdate, RemoteLink
+
+if TYPE_CHECKING:
+    from projects.models import Project
 
 PROJECT_TABLE = "pm_project"
 STATUS_TABLE = "project_status"
@@ -245,7 +252,7 @@ class ServiceNowPush:
         mappings = self.mappings()
         self.verify(mappings)
         project_mapping, status_mapping = mappings[PROJECT_TABLE], mappings[STATUS_TABLE]
-        for project in Project.objects.order_by("pk").iterator(chunk_size=500):
+        for project in project_list_for_export().iterator(chunk_size=500):
             self.push(self.project_record(project, project_mapping))
         updates = ProgressUpdate.objects.select_related("project").order_by("pk")
         for update in updates.iterator(chunk_size=500):
@@ -259,9 +266,9 @@ class ServiceNowPush:
 
     def push_registers(self, mappings: dict[str, dict[str, str]]) -> None:
         """Risks to `risk` and issues to `issue`, each linked to its project's sys_id."""
-        for table, model in ((RISK_TABLE, Risk), (ISSUE_TABLE, Issue)):
+        for table, kind in ((RISK_TABLE, "risk"), (ISSUE_TABLE, "issue")):
             mapping = mappings[table]
-            for entry in model.objects.select_related("project").order_by("pk").iterator(chunk_size=500):
+            for entry in register_entries_for_export(kind=kind).iterator(chunk_size=500):
                 project_sys_id = self.remote_id(PROJECT_TABLE, "projects.project", entry.project_id)
                 if project_sys_id is None:
                     self.recorder.skip(table)

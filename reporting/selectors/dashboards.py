@@ -1,5 +1,7 @@
 """Reads behind the dashboards: each one a fixed number of queries, whatever the portfolio size."""
 
+from __future__ import annotations
+
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -9,17 +11,24 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from pmo.models import User
-from procurement.models import InvoiceStatus, PurchaseOrder, PurchaseOrderStatus
+from procurement.choices import InvoiceStatus
 from procurement.selectors.budget import money_totals_for_projects, project_money_annotate
-from procurement.selectors.orders import purchase_orders_awaiting, supplier_invoice_list
-from projects.models import CLOSED_TASK_STATUSES, Action, IntakeStatus, Project, Task, TaskKind
+from procurement.selectors.orders import (
+    purchase_orders_awaiting,
+    purchase_orders_submitted,
+    supplier_invoice_list,
+)
+from projects.choices import IntakeStatus
 from projects.selectors import intake_list_for_user, project_list_for_user
-from projects.selectors.registers import portfolio_high_risks, portfolio_overdue_actions
+from projects.selectors.portfolio import milestones_coming
+from projects.selectors.registers import my_open_actions_for, portfolio_high_risks, portfolio_overdue_actions
 from reporting.models import HighlightReport, ProgressUpdate, ProjectSnapshot, Rag
 from reporting.models.reports import week_start_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
+
+    from projects.models import Project
 
 __all__ = [
     "DashboardSummary",
@@ -179,19 +188,8 @@ def attention_sections(
 
     today = today or timezone.localdate()
     scope = projects.order_by().values("pk")
-    milestones = (
-        Task.objects.filter(
-            project__in=scope, kind=TaskKind.MILESTONE, planned_end__range=(today, today + timedelta(weeks=4))
-        )
-        .exclude(status__in=CLOSED_TASK_STATUSES)
-        .select_related("project")
-        .order_by("planned_end", "pk")
-    )
-    orders = (
-        PurchaseOrder.objects.filter(status=PurchaseOrderStatus.SUBMITTED, project__in=scope)
-        .select_related("project", "supplier")
-        .order_by("submitted_at", "pk")
-    )
+    milestones = milestones_coming(since=today, until=today + timedelta(weeks=4), projects=scope)
+    orders = purchase_orders_submitted(projects=scope)
     return [
         _section(
             "intakes", intake_list_for_user(user=user).filter(status=IntakeStatus.SUBMITTED).order_by("pk")
@@ -207,20 +205,8 @@ def my_sections(*, user: User, today: date | None = None) -> list[Section]:
     """A project manager's own queue: orders to approve, actions they own, milestones coming."""
 
     today = today or timezone.localdate()
-    mine = Q(project__project_manager=user) | Q(project__support_officer=user)
-    actions = (
-        Action.objects.filter(owner=user, status__in=Action.OPEN_STATUSES)
-        .select_related("project")
-        .order_by("due_date", "pk")
-    )
-    milestones = (
-        Task.objects.filter(
-            mine, kind=TaskKind.MILESTONE, planned_end__range=(today, today + timedelta(weeks=4))
-        )
-        .exclude(status__in=CLOSED_TASK_STATUSES)
-        .select_related("project")
-        .order_by("planned_end", "pk")
-    )
+    actions = my_open_actions_for(user=user)
+    milestones = milestones_coming(since=today, until=today + timedelta(weeks=4), manager=user)
     return [
         _section("approvals", purchase_orders_awaiting(user=user)),
         _section("my_actions", actions),

@@ -1,14 +1,17 @@
 """Reads of progress, tolerances, snapshots and highlight reports, scoped to the user."""
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from pmo.models import User
-from projects.models import Phase, Project
+from projects.choices import Phase
 from projects.selectors import project_get_for_user
 from reporting.models import (
     DEFAULT_TOLERANCES,
@@ -20,6 +23,9 @@ from reporting.models import (
     Tolerance,
 )
 from reporting.selectors.sources import FIGURE_SOURCES as SOURCES
+
+if TYPE_CHECKING:
+    from projects.models import Project
 
 __all__ = [
     "FIGURE_SOURCES",

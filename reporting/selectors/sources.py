@@ -10,22 +10,20 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Max, Q, Sum
-
-from procurement.models import BudgetLine
-from procurement.selectors.budget import budget_line_figures, project_money_annotate
-from projects.models import (
-    Action,
-    ChangeRequest,
-    Decision,
-    Issue,
-    Lesson,
-    PlanBaselineTask,
-    Project,
-    Risk,
-    Task,
-    TaskKind,
-    TaskStatus,
+from procurement.selectors.budget import budget_lines_for_projects, project_money_annotate
+from projects.selectors.portfolio import (
+    baseline_task_rows,
+    change_requests_open_or_decided,
+    decisions_taken,
+    lessons_recorded,
+    milestone_rows,
+    open_action_counts_by_project,
+    open_issue_counts_by_project,
+    open_issues_for_projects,
+    open_risk_totals_by_project,
+    open_risks_for_projects,
+    project_queryset_by_ids,
+    task_progress_by_project,
 )
 from projects.selectors.registers import high_score_threshold
 
@@ -40,11 +38,8 @@ def _iso(day: date | None) -> str | None:
 def _latest_baselines(ids: list[int]) -> dict[int, dict[int, tuple[date, date]]]:
     """Per project, the tasks of its latest baseline: {project: {task: (start, end)}}."""
     latest: dict[int, int] = {}
-    rows = PlanBaselineTask.objects.filter(baseline__project__in=ids).values_list(
-        "baseline__project_id", "baseline__number", "task_id", "planned_start", "planned_end"
-    )
     kept: dict[int, dict[int, tuple[date, date]]] = defaultdict(dict)
-    for project_id, number, task_id, start, end in rows.order_by("baseline__project_id", "-baseline__number"):
+    for project_id, number, task_id, start, end in baseline_task_rows(project_ids=ids):
         if latest.setdefault(project_id, number) != number:
             continue
         if task_id:
@@ -67,21 +62,12 @@ def plan_source(figures: dict[int, dict], today: date) -> None:
     """Progress, baseline and forecast end dates, planned progress and the milestones table."""
     ids = list(figures)
     baselines = _latest_baselines(ids)
-    progress = (
-        Task.objects.filter(project__in=ids)
-        .exclude(status=TaskStatus.CANCELLED)
-        .values("project_id")
-        .annotate(progress=Avg("progress"), forecast_end=Max("planned_end"))
-    )
-    for row in progress:
+    for row in task_progress_by_project(project_ids=ids):
         values = figures[row["project_id"]]
         values["percent_complete"] = Decimal(row["progress"]).quantize(Decimal("0.01"))
         values["forecast_end"] = row["forecast_end"]
     milestones = defaultdict(list)
-    rows = Task.objects.filter(project__in=ids, kind=TaskKind.MILESTONE).exclude(status=TaskStatus.CANCELLED)
-    for task in rows.order_by("planned_start", "sort_order").values(
-        "pk", "project_id", "name", "planned_end", "actual_end"
-    ):
+    for task in milestone_rows(project_ids=ids):
         baseline = baselines.get(task["project_id"], {}).get(task["pk"])
         forecast = task["actual_end"] or task["planned_end"]
         milestones[task["project_id"]].append(
@@ -105,7 +91,7 @@ def plan_source(figures: dict[int, dict], today: date) -> None:
 def money_source(figures: dict[int, dict], today: date) -> None:
     """Committed, actual (received or invoiced), forecast, approved changes, and the budget table."""
     ids = list(figures)
-    totals = project_money_annotate(Project.objects.filter(pk__in=ids)).values(
+    totals = project_money_annotate(project_queryset_by_ids(ids=ids)).values(
         "pk",
         "money_budget",
         "money_forecast",
@@ -115,11 +101,7 @@ def money_source(figures: dict[int, dict], today: date) -> None:
         "money_change_revenue",
     )
     lines = defaultdict(list)
-    for line in (
-        budget_line_figures(BudgetLine.objects.filter(project__in=ids))
-        .select_related("category")
-        .order_by("project_id", "category__position", "pk")
-    ):
+    for line in budget_lines_for_projects(project_ids=ids):
         lines[line.project_id].append(
             {
                 "label": line.category.name,
@@ -143,12 +125,7 @@ def money_source(figures: dict[int, dict], today: date) -> None:
 def _top_risks(ids: list[int]) -> tuple[dict, dict]:
     top: defaultdict[int, list[dict[str, object]]] = defaultdict(list)
     matrix: defaultdict[int, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
-    risks = (
-        Risk.objects.filter(project__in=ids, status__in=Risk.OPEN_STATUSES)
-        .select_related("owner")
-        .order_by("project_id", "-residual_score", "-residual_emv", "number")
-    )
-    for risk in risks:
+    for risk in open_risks_for_projects(project_ids=ids):
         matrix[risk.project_id][f"{risk.residual_probability}-{risk.residual_impact}"] += 1
         if len(top[risk.project_id]) < TOP:
             top[risk.project_id].append(
@@ -166,7 +143,7 @@ def _register_tables(ids: list[int], since: date, until: date) -> dict[str, dict
     tables: dict[str, dict[int, list]] = {
         name: defaultdict(list) for name in ("issues", "changes", "decisions")
     }
-    issues = Issue.objects.filter(project__in=ids, status__in=Issue.OPEN_STATUSES).select_related("owner")
+    issues = open_issues_for_projects(project_ids=ids)
     for issue in sorted(issues, key=lambda entry: (ISSUE_PRIORITY.get(entry.priority, 9), entry.number)):
         if len(tables["issues"][issue.project_id]) < TOP:
             tables["issues"][issue.project_id].append(
@@ -177,8 +154,7 @@ def _register_tables(ids: list[int], since: date, until: date) -> dict[str, dict
                     "status": issue.get_status_display(),
                 }
             )
-    recent = Q(status__in=ChangeRequest.OPEN_STATUSES) | Q(decided_at__date__range=(since, until))
-    for change in ChangeRequest.objects.filter(recent, project__in=ids).order_by("project_id", "number"):
+    for change in change_requests_open_or_decided(project_ids=ids, since=since, until=until):
         tables["changes"][change.project_id].append(
             {
                 "title": f"C{change.number} {change.title}",
@@ -187,8 +163,7 @@ def _register_tables(ids: list[int], since: date, until: date) -> dict[str, dict
                 "time_impact_days": change.time_impact_days,
             }
         )
-    decisions = Decision.objects.filter(project__in=ids, decided_on__range=(since, until))
-    for decision in decisions.order_by("project_id", "decided_on", "number"):
+    for decision in decisions_taken(project_ids=ids, since=since, until=until):
         tables["decisions"][decision.project_id].append(
             {"title": f"D{decision.number} {decision.title}", "due": _iso(decision.decided_on), "status": ""}
         )
@@ -201,32 +176,14 @@ def registers_source(figures: dict[int, dict], today: date) -> None:
     threshold = high_score_threshold()
     since = today - timedelta(days=6)
     risk_totals = {
-        row["project_id"]: row
-        for row in Risk.objects.filter(project__in=ids, status__in=Risk.OPEN_STATUSES)
-        .values("project_id")
-        .annotate(
-            highest=Max("residual_score", filter=Q(kind=Risk.Kind.THREAT)),
-            high=Count("pk", filter=Q(residual_score__gte=threshold, kind=Risk.Kind.THREAT)),
-            threats=Sum("residual_emv", filter=Q(kind=Risk.Kind.THREAT), default=Decimal("0.00")),
-            opportunities=Sum("residual_emv", filter=Q(kind=Risk.Kind.OPPORTUNITY), default=Decimal("0.00")),
-        )
+        row["project_id"]: row for row in open_risk_totals_by_project(project_ids=ids, threshold=threshold)
     }
-    issue_counts = dict(
-        Issue.objects.filter(project__in=ids, status__in=Issue.OPEN_STATUSES)
-        .values("project_id")
-        .annotate(count=Count("pk"))
-        .values_list("project_id", "count")
-    )
+    issue_counts = open_issue_counts_by_project(project_ids=ids)
     action_counts = {
-        row["project_id"]: row
-        for row in Action.objects.filter(project__in=ids, status__in=Action.OPEN_STATUSES)
-        .values("project_id")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+        row["project_id"]: row for row in open_action_counts_by_project(project_ids=ids, today=today)
     }
     lessons = defaultdict(list)
-    for lesson in Lesson.objects.filter(project__in=ids, created_at__date__range=(since, today)).order_by(
-        "pk"
-    ):
+    for lesson in lessons_recorded(project_ids=ids, since=since, until=today):
         lessons[lesson.project_id].append({"title": lesson.title, "recommendation": lesson.recommendation})
     top, matrix = _top_risks(ids)
     tables = _register_tables(ids, since, today)

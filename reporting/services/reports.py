@@ -1,8 +1,11 @@
 """Progress updates, tolerances, snapshots and the highlight report jobs."""
 
+from __future__ import annotations
+
 import logging
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -15,7 +18,8 @@ from django.utils.translation import gettext as _
 from pmo.lib.audit import history_stamp
 from pmo.lib.jobs import job_holder
 from pmo.models import User
-from projects.models import DocumentCategory, Project
+from projects.choices import DocumentCategory
+from projects.selectors.portfolio import project_list_excluding_phases
 from projects.services.documents import document_upload, document_version_upload
 from reporting.models import (
     RAG_DIMENSIONS,
@@ -35,6 +39,9 @@ from reporting.selectors import (
     tolerance_values,
     working_days_between,
 )
+
+if TYPE_CHECKING:
+    from projects.models import Project
 
 __all__ = [
     "highlight_report_email",
@@ -353,9 +360,7 @@ def weekly_batch_run(*, today: date | None = None) -> list[int]:
     """Report last week for every active project; running it twice makes and sends nothing twice."""
     today = today or timezone.localdate()
     period_start = week_start_of(today) - timedelta(days=7)
-    projects = list(
-        Project.objects.exclude(phase__in=INACTIVE_PHASES).select_related("customer", "project_manager")
-    )
+    projects = list(project_list_excluding_phases(phases=INACTIVE_PHASES))
     snapshots_take_for_week(week_start=period_start, projects=projects)
     snapshot_ids = dict(
         ProjectSnapshot.objects.filter(week_start=period_start, project__in=projects).values_list(

@@ -12,7 +12,7 @@ from pmo.lib.exports import csv_response
 from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.roles import Role
-from projects.models import Phase
+from projects.choices import Phase
 from reporting import selectors
 from reporting.filters import PortfolioFilter
 from reporting.models import Audience, Rag

@@ -7,7 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from projects.models import Language, Project
+from projects.choices import Language
+from projects.selectors.portfolio import project_get_by_code
 from reporting import services
 from reporting.models import Audience, HighlightReport
 from reporting.selectors import last_week_start
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", type=Path, required=True)
 
     def handle(self, *args, code, audience, lang, week, output, **options):
-        project = Project.objects.select_related("customer", "project_manager").filter(code=code).first()
+        project = project_get_by_code(code=code)
         if project is None:
             raise CommandError(f"No project {code}.")
         report = services.highlight_report_request(

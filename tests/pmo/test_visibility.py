@@ -1,0 +1,133 @@
+"""Each visibility rule is written once: for every role, its queryset and its predicate agree."""
+
+import pytest
+from django.db.models import Q
+
+from pmo.lib.visibility import has_role, user_is, value_in
+from pmo.roles import Role
+from procurement.models import PurchaseOrder, PurchaseOrderLine
+from procurement.rules import order_visibility
+from procurement.selectors import purchase_order_list_for_user
+from projects.models import Intake, Phase, Project, Quotation
+from projects.rules import intake_visibility, project_visibility, quotation_visibility
+from projects.selectors import project_queryset_for_user, quotation_list_for_user
+from projects.selectors.intake import intake_visibility_q
+from tests.factories import (
+    IntakeFactory,
+    ProjectFactory,
+    PurchaseOrderFactory,
+    PurchaseOrderLineFactory,
+    QuotationFactory,
+    UserFactory,
+    user_with_role,
+)
+
+pytestmark = pytest.mark.django_db
+
+# One user per role, and two people who hold two roles at once (either branch of a rule may open it).
+USERS = [[role] for role in Role.values] + [
+    [Role.PROJECT_MANAGER, Role.SALES],
+    [Role.SMO, Role.PROJECT_MANAGER],
+]
+
+
+def _projects(user) -> list[Project]:
+    """Every phase, managed, supported, sold by the user or not."""
+    return [
+        ProjectFactory(
+            phase=phase,
+            project_manager=user if index % 2 else None,
+            support_officer=user if index % 4 == 2 else None,
+            account_manager=user if index % 3 == 0 else None,
+        )
+        for index, phase in enumerate(Phase.values)
+    ]
+
+
+def _agree(rule, queryset, objects, user, permission: str | None = None) -> None:
+    by_query = set(queryset.filter(rule.q(user)).values_list("pk", flat=True))
+    by_predicate = {obj.pk for obj in objects if rule.predicate(user, obj)}
+    assert by_query == by_predicate
+    if permission:
+        assert by_predicate == {obj.pk for obj in objects if user.has_perm(permission, obj)}
+
+
+@pytest.mark.parametrize("roles", USERS, ids="+".join)
+def test_the_project_rule_gives_the_same_projects_as_a_query_and_as_a_permission(roles):
+    user = UserFactory(roles=roles)
+    projects = _projects(user)
+    scope = Project.objects.filter(pk__in=[project.pk for project in projects])
+
+    _agree(project_visibility, scope, projects, user, "projects.view_project")
+    assert set(project_queryset_for_user(user=user).filter(pk__in=scope)) == {
+        project for project in projects if user.has_perm("projects.view_project", project)
+    }
+
+
+@pytest.mark.parametrize("roles", USERS, ids="+".join)
+def test_the_intake_and_quotation_rules_agree_with_their_permissions(roles):
+    user = UserFactory(roles=roles)
+    intakes = [IntakeFactory(created_by=user), IntakeFactory()]
+    quotations = [QuotationFactory(created_by=user), QuotationFactory()]
+
+    _agree(
+        intake_visibility,
+        Intake.objects.filter(pk__in=[i.pk for i in intakes]),
+        intakes,
+        user,
+        "projects.view_intake",
+    )
+    assert set(Intake.objects.filter(intake_visibility_q(user), pk__in=[i.pk for i in intakes])) == {
+        intake for intake in intakes if user.has_perm("projects.view_intake", intake)
+    }
+    scope = Quotation.objects.filter(pk__in=[q.pk for q in quotations])
+    _agree(quotation_visibility, scope, quotations, user, "projects.view_quotation")
+    assert set(quotation_list_for_user(user=user).filter(pk__in=scope)) == {
+        quotation for quotation in quotations if user.has_perm("projects.view_quotation", quotation)
+    }
+
+
+@pytest.mark.parametrize("roles", USERS, ids="+".join)
+def test_the_order_rule_agrees_on_orders_with_and_without_a_project(roles):
+    user = UserFactory(roles=roles)
+    orders = [
+        PurchaseOrderFactory(project=ProjectFactory(project_manager=user)),
+        PurchaseOrderFactory(project=ProjectFactory(project_manager=None, support_officer=user)),
+        PurchaseOrderFactory(requester=user),
+        PurchaseOrderFactory(project=None, requester=user),
+        PurchaseOrderFactory(project=None),
+        PurchaseOrderFactory(),
+    ]
+    scope = PurchaseOrder.objects.filter(pk__in=[order.pk for order in orders])
+
+    # No substitute is set up here, so the permission is the rule alone (substitutes: test_approvals).
+    _agree(order_visibility, scope, orders, user, "procurement.view_purchaseorder")
+    assert set(purchase_order_list_for_user(user=user).filter(pk__in=scope)) == {
+        order for order in orders if order_visibility.predicate(user, order)
+    }
+    # The same rule filters rows that point at orders (an order's lines).
+    lines = [PurchaseOrderLineFactory(order=order) for order in orders]
+    visible_lines = PurchaseOrderLine.objects.filter(
+        order_visibility.q(user, prefix="order__"), pk__in=[line.pk for line in lines]
+    )
+    assert {line.order_id for line in visible_lines} == {
+        order.pk for order in orders if order_visibility.predicate(user, order)
+    }
+
+
+def test_a_role_term_is_decided_before_the_query():
+    reader, nobody = user_with_role(Role.HEAD_OF_PM), user_with_role(Role.FINANCE)
+    rule = has_role(Role.HEAD_OF_PM) | (has_role(Role.SALES) & user_is("created_by"))
+
+    assert rule.q(reader) == Q()
+    assert rule.q(nobody) == Q(pk__in=[])
+    assert (has_role(Role.FINANCE) & value_in("phase", ["closing"])).q(nobody) == Q(phase__in=("closing",))
+
+
+def test_the_predicate_refuses_without_an_object_or_a_signed_in_user():
+    from django.contrib.auth.models import AnonymousUser
+
+    project = ProjectFactory()
+    assert not project_visibility.predicate(user_with_role(Role.HEAD_OF_PM), None)
+    assert not project_visibility.predicate(AnonymousUser(), project)
+    assert project_visibility.q(AnonymousUser()) == Q(pk__in=[])
