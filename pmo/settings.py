@@ -94,10 +94,25 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Our server-side cursors (exports, sweeps) always read to the end: plan them for all their rows,
+    # not for the first 10 % (PostgreSQL's default, which picked nested loops over 50,000 lines).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c cursor_tuple_fraction=1")
     _test_name = env.str("TEST_DATABASE_NAME", default="")
     if _test_name:
         DATABASES["default"]["TEST"] = {"NAME": _test_name}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Scaling out (docs/scaling.md): a read replica of PostgreSQL for the dashboards. Django writes and reads
+# on "default"; only the views wrapped with pmo.lib.db.replica_view read from "replica". In tests the
+# replica is the primary itself (MIRROR), so the suite runs the same code path on one database.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **{key: value for key, value in DATABASES["default"].items() if key != "TEST"},
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["pmo.lib.db.ReplicaRouter"]
 
 AUTH_USER_MODEL = "pmo.User"
 AUTHENTICATION_BACKENDS = [
@@ -131,8 +146,30 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploads are never served from MEDIA_URL (no URL pattern maps it): a view checks access first.
 # It still needs a value because Django's live test server wraps a media handler around it.
 MEDIA_URL = "/media/"
+# Uploads on the local disk (MEDIA_ROOT), or in S3-compatible object storage once several web and worker
+# machines need the same files: STORAGE_BACKEND=s3 with the AWS_* variables (docs/scaling.md).
+STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem")
+if STORAGE_BACKEND not in ("filesystem", "s3"):
+    raise ImproperlyConfigured("STORAGE_BACKEND must be 'filesystem' or 's3'.")
+_DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if STORAGE_BACKEND == "s3":
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            # Private objects: downloads go through a view that checks the user's right first.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -194,6 +231,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Workers per queue (docs/scaling.md): PDF rendering and the connectors can each get their own queue and
+# workers (`celery -A pmo worker -Q reports`), so that a batch of reports never delays an e-mail. By default
+# every task goes to the default queue, which one worker serves.
+CELERY_REPORTS_QUEUE = env.str("CELERY_REPORTS_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE)
+CELERY_CONNECTORS_QUEUE = env.str("CELERY_CONNECTORS_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE)
+CELERY_TASK_ROUTES = {
+    "reporting.tasks.highlight_report_render_task": {"queue": CELERY_REPORTS_QUEUE},
+    "reporting.tasks.weekly_batch_task": {"queue": CELERY_REPORTS_QUEUE},
+    "*connector*": {"queue": CELERY_CONNECTORS_QUEUE},  # the ServiceNow and Dynamics 365 runs
+}
 
 # Security: production values by default; DEBUG relaxes only what local HTTP needs.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from pmo import views
+from pmo.lib.search_select import search_select_options_view
 
 pmo_patterns = (
     [
@@ -12,6 +13,8 @@ pmo_patterns = (
         path("language/", views.language_set, name="language-set"),
         path("company/", views.company_profile, name="company-profile"),
         path("company/logo/", views.company_logo, name="company-logo"),
+        # Searchable selects of the list filters (issue 14): the options matching what the user typed.
+        path("options/<slug:source>/", search_select_options_view, name="search-select-options"),
     ],
     "pmo",
 )

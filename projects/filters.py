@@ -2,9 +2,22 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pmo.lib.search_select import OptionSource, SearchSelect, bind_search_selects, register_option_source
 from pmo.roles import Role
 from pmo.selectors import user_list_with_role
 from projects.models import Customer, Level, Phase, Project
+
+# Hundreds of customers and project managers at scale: the filters search them instead of listing them.
+register_option_source(
+    OptionSource("customers", lambda user: Customer.objects.order_by("name", "pk"), ("name",))
+)
+register_option_source(
+    OptionSource(
+        "project-managers",
+        lambda user: user_list_with_role(role=Role.PROJECT_MANAGER),
+        ("display_name", "first_name", "last_name", "username"),
+    )
+)
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -12,13 +25,22 @@ class ProjectFilter(django_filters.FilterSet):
     phase = django_filters.ChoiceFilter(choices=Phase.choices, label=_("Phase"))
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
     project_manager = django_filters.ModelChoiceFilter(
-        queryset=lambda request: user_list_with_role(role=Role.PROJECT_MANAGER), label=_("Project manager")
+        queryset=lambda request: user_list_with_role(role=Role.PROJECT_MANAGER),
+        label=_("Project manager"),
+        widget=SearchSelect(source="project-managers"),
     )
-    customer = django_filters.ModelChoiceFilter(queryset=Customer.objects.all(), label=_("Customer"))
+    customer = django_filters.ModelChoiceFilter(
+        queryset=Customer.objects.all(), label=_("Customer"), widget=SearchSelect(source="customers")
+    )
 
     class Meta:
         model = Project
         fields = ["q", "phase", "level", "project_manager", "customer"]
+
+    @property
+    def form(self):
+        form = super().form
+        return bind_search_selects(form, user=getattr(self.request, "user", None))
 
     def search(self, queryset, name, value):
         return queryset.filter(

@@ -7,8 +7,9 @@ as a formula (it starts with = + - @ or a tab/carriage return) is prefixed with 
 """
 
 import csv
+import io
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -54,22 +55,50 @@ def xlsx_cell(value: Any) -> Any:
     return value
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+def _cell_formats() -> dict[type, Callable[[Any], str]]:
+    """csv_cell by the exact type of a value, with the time zone looked up once per export, not per cell."""
+    zone = timezone.get_current_timezone()
+
+    def local_datetime(value: datetime) -> str:
+        if value.tzinfo is not None:
+            value = value.astimezone(zone)
+        return value.isoformat(timespec="seconds")
+
+    def number(value: Any) -> str:
+        return str(value).replace(".", ",")
+
+    def text(value: str) -> str:
+        return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+    return {
+        type(None): lambda value: "",
+        str: text,
+        bool: lambda value: "1" if value else "0",
+        int: number,
+        Decimal: number,
+        float: number,
+        datetime: local_datetime,
+        date: date.isoformat,
+    }
 
 
 def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
-    """The CSV text, BOM first, in chunks of BATCH rows."""
-    writer = csv.writer(_Echo(), delimiter=";")
+    """The CSV text, BOM first, in chunks of BATCH rows (the same cells as csv_cell, in a tight loop)."""
+    formats = _cell_formats()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
     yield "\ufeff"
-    batch = []
+    batch: list[list[str]] = []
     for row in rows:
-        batch.append(writer.writerow([csv_cell(value) for value in row]))
+        batch.append([formats.get(type(value), csv_cell)(value) for value in row])
         if len(batch) == BATCH:
-            yield "".join(batch)
+            writer.writerows(batch)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
             batch = []
-    yield "".join(batch)
+    writer.writerows(batch)
+    yield buffer.getvalue()
 
 
 def csv_response(rows: Iterable[Iterable[Any]], *, filename: str) -> StreamingHttpResponse:

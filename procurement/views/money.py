@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pmo.lib.db import replica_view
 from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate, sort_queryset
 from procurement import selectors, services
@@ -81,6 +82,7 @@ def budget_line_edit(request: AuthenticatedHttpRequest, pk: int, category: str):
 @login_required
 @permission_required("procurement.view_portfolio_money", raise_exception=True)
 @require_GET
+@replica_view  # a read-only report: a replica may answer it (docs/scaling.md)
 def portfolio_money(request: AuthenticatedHttpRequest):
     projects = selectors.portfolio_money_for_user(user=request.user)
     query = request.GET.get("q", "").strip()

@@ -212,7 +212,7 @@ class SafetyKpis:
     open_incidents: int
 
     @property
-    def kind_rows(self) -> list[tuple[str, "StrPromise", int]]:
+    def kind_rows(self) -> list[tuple[str, StrPromise, int]]:
         return [(value, label, self.by_kind.get(value, 0)) for value, label in IncidentKind.choices]
 
 

@@ -64,7 +64,7 @@ class PortfolioFigures(TypedDict):
 
 def portfolio_projects(
     *, user: User, today: date | None = None
-) -> "QuerySet[WithAnnotations[Project, PortfolioFigures]]":
+) -> QuerySet[WithAnnotations[Project, PortfolioFigures]]:
     """Visible projects with their latest RAG and whether last week's update is in."""
     latest = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-period_start")
     last_week = ProgressUpdate.objects.filter(project=OuterRef("pk"), period_start=last_week_start(today))
@@ -86,7 +86,7 @@ class DashboardSummary:
 
 
 def dashboard_summary(
-    *, projects: "QuerySet[WithAnnotations[Project, PortfolioFigures]]", today: date | None = None
+    *, projects: QuerySet[WithAnnotations[Project, PortfolioFigures]], today: date | None = None
 ) -> DashboardSummary:
     """Counts, funnel, RAG spread, budget use and the lists that need attention, in six queries."""
     unordered = projects.order_by()

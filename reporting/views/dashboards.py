@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from pmo.lib.db import replica_view
 from pmo.lib.exports import csv_response
 from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate, sort_queryset
@@ -29,6 +30,7 @@ PROJECT_SORTS = {
 
 @login_required
 @require_GET
+@replica_view  # a read-only report: a replica may answer it (docs/scaling.md)
 def dashboard_home(request: AuthenticatedHttpRequest):
     """Send each reader to the dashboard of their role."""
     for permission, url_name in (
@@ -49,6 +51,7 @@ def dashboard_home(request: AuthenticatedHttpRequest):
 @login_required
 @permission_required("reporting.view_portfolio_dashboard", raise_exception=True)
 @require_GET
+@replica_view  # a read-only report: a replica may answer it (docs/scaling.md)
 def portfolio(request: AuthenticatedHttpRequest):
     projects = selectors.portfolio_projects(user=request.user)
     project_filter = PortfolioFilter(request.GET, queryset=projects, request=request)
@@ -70,6 +73,7 @@ def portfolio(request: AuthenticatedHttpRequest):
 @login_required
 @permission_required("reporting.view_pm_dashboard", raise_exception=True)
 @require_GET
+@replica_view  # a read-only report: a replica may answer it (docs/scaling.md)
 def my_dashboard(request: AuthenticatedHttpRequest):
     mine = Q(project_manager=request.user) | Q(support_officer=request.user)
     projects = selectors.portfolio_projects(user=request.user).filter(mine)
@@ -86,6 +90,7 @@ def my_dashboard(request: AuthenticatedHttpRequest):
 @login_required
 @permission_required("reporting.view_finance_dashboard", raise_exception=True)
 @require_GET
+@replica_view  # a read-only report: a replica may answer it (docs/scaling.md)
 def finance(request: AuthenticatedHttpRequest):
     projects = selectors.finance_projects(user=request.user)
     project_filter = PortfolioFilter(request.GET, queryset=projects, request=request)

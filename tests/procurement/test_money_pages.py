@@ -3,6 +3,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from pmo.roles import Role
@@ -253,3 +255,18 @@ def test_it_refuses_resolution_to_the_pmo(client):
     )
     assert response.status_code == 403
     assert SupplierInvoice.objects.get(pk=invoice.pk).status == InvoiceStatus.MISMATCH
+
+
+@pytest.mark.parametrize("small_export_orders", [400, 0])
+def test_a_small_and_a_large_export_write_the_same_rows(client, monkeypatch, small_export_orders):
+    from procurement.selectors import exports
+
+    monkeypatch.setattr(exports, "SMALL_EXPORT_ORDERS", small_export_orders)  # 0: the server-side cursor
+    first, second = submitted_order(), make_order()
+    finance = login(client, user_with_role(Role.FINANCE))
+    with CaptureQueriesContext(connection) as queries:
+        content = b"".join(finance.get("/procurement/orders/export.csv").streaming_content)
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+    assert sorted(row[0] for row in rows[1:]) == sorted([first.number, second.number])
+    declared = [query["sql"] for query in queries.captured_queries if "DECLARE" in query["sql"]]
+    assert bool(declared) == (small_export_orders == 0)  # a cursor only for large exports
