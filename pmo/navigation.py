@@ -165,3 +165,16 @@ NAVIGATION += [
         "procurement",
     ),
 ]
+
+# feature/timesheets (issue 15): everyone books their own week; approvers see their queue. People of the
+# project team without a role (technicians) reach their week from the home page link as well.
+NAVIGATION += [
+    NavEntry(_("My timesheet"), "projects:timesheet-week", "clock", EVERYONE, "timesheets"),
+    NavEntry(
+        _("Timesheets to approve"),
+        "projects:timesheet-approval-list",
+        "check2-square",
+        frozenset({Role.PROJECT_MANAGER, Role.ENGINEERING_MANAGER}),
+        "timesheets",
+    ),
+]
