@@ -178,3 +178,12 @@ NAVIGATION += [
         "timesheets",
     ),
 ]
+NAVIGATION += [  # feature/timesheets: internal cost rates, finance and head of PM only
+    NavEntry(
+        _("Cost rates"),
+        "projects:cost-rate-list",
+        "cash-coin",
+        frozenset({Role.FINANCE, Role.HEAD_OF_PM}),
+        "cost-rates",
+    ),
+]

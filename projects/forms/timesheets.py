@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pmo.lib.forms import DateField, DecimalField, Form, ModelForm
-from projects.models import CostRate
+from projects.models import CostRate, Resource, ResourceKind
 
 
 class TimeEntryForm(Form):
@@ -26,3 +26,9 @@ class CostRateForm(ModelForm):
     class Meta:
         model = CostRate
         fields = ["hourly_rate", "valid_from", "valid_to"]
+
+
+class CostRateResourceForm(Form):
+    resource = forms.ModelChoiceField(
+        label=_("resource"), queryset=Resource.objects.filter(kind=ResourceKind.PERSON).order_by("name")
+    )

@@ -4,13 +4,28 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 
 from pmo.lib.access import object_get_for_user
 from pmo.roles import Role
 from projects.models import (
     ApprovalTrack,
     Assignment,
+    CostRate,
     Phase,
     Resource,
     Task,
@@ -220,3 +235,66 @@ def unsubmitted_week_resources(*, week_start: date) -> QuerySet[Resource]:
         .filter(Exists(open_sheet) | (Exists(assigned) & ~Exists(handed_in)))
         .select_related("user")
     )
+
+
+# --- internal labour at cost (issue 15 step 2) ------------------------------------------------------------
+# An approved hour costs the rate of its resource valid on the day it was worked. Reversing entries are
+# negative, so a corrected hour is counted once at its corrected figure; hours of drafts, submitted or
+# returned sheets are not actuals. Every figure is summed by PostgreSQL.
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def rate_on_day_subquery(resource_ref: str = "resource_id", day_ref: str = "day") -> Subquery:
+    """The hourly cost rate of the row's resource on the row's day (NULL when none is set)."""
+    rates = CostRate.objects.filter(
+        resource_id=OuterRef(resource_ref), valid_from__lte=OuterRef(day_ref)
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef(day_ref)))
+    return Subquery(rates.order_by("-valid_from").values("hourly_rate")[:1], output_field=MONEY)
+
+
+def approved_entries_at_cost() -> QuerySet[TimesheetEntry]:
+    return approved_entries().annotate(rate=rate_on_day_subquery())
+
+
+def project_labour(*, project) -> dict:
+    """Approved hours of a project, their cost, and the hours still without a cost rate (one query)."""
+    rows = approved_entries_at_cost().filter(task__project=project)
+    figures = rows.aggregate(
+        total_hours=Coalesce(Sum("hours"), Value(Decimal("0"), output_field=DecimalField())),
+        total_cost=Coalesce(
+            Cast(Sum(ExpressionWrapper(F("hours") * F("rate"), output_field=MONEY)), MONEY),
+            Value(Decimal("0.00"), output_field=MONEY),
+        ),
+        total_unrated=Coalesce(
+            Sum("hours", filter=Q(rate__isnull=True)), Value(Decimal("0"), output_field=DecimalField())
+        ),
+        records=Count("pk"),
+    )
+    return {
+        "hours": figures["total_hours"],
+        "cost": figures["total_cost"],
+        "unrated_hours": figures["total_unrated"],
+        "records": figures["records"],
+    }
+
+
+def project_labour_cost_subquery(project_ref: str = "pk") -> Coalesce:
+    """The approved labour cost of the outer project row, for annotating lists (finance export, EVM)."""
+    cost = (
+        approved_entries_at_cost()
+        .filter(task__project_id=OuterRef(project_ref))
+        .order_by()
+        .values("task__project_id")
+        .annotate(total=Cast(Sum(ExpressionWrapper(F("hours") * F("rate"), output_field=MONEY)), MONEY))
+        .values("total")
+    )
+    return Coalesce(Subquery(cost, output_field=MONEY), Value(Decimal("0.00"), output_field=MONEY))
+
+
+def cost_rate_list(*, resource: Resource) -> QuerySet[CostRate]:
+    return CostRate.objects.filter(resource=resource).order_by("-valid_from")
+
+
+def cost_rate_rows() -> QuerySet[CostRate]:
+    """Every cost rate with its resource, newest first per resource (one query)."""
+    return CostRate.objects.select_related("resource").order_by("resource__name", "-valid_from")

@@ -2,16 +2,17 @@
 
 from datetime import date, timedelta
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pmo.lib.views import post_action
-from projects.forms.timesheets import TimeEntryForm, TimesheetReturnForm
+from projects.forms.timesheets import CostRateForm, CostRateResourceForm, TimeEntryForm, TimesheetReturnForm
 from projects.models import Task
 from projects.selectors import timesheets as selectors
 from projects.selectors.plan import iso_week_start
@@ -180,3 +181,25 @@ def timesheet_return(request, pk: int):
         success=_("Timesheet returned."),
         target="projects:timesheet-approval-list",
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cost_rate_list(request):
+    """Hourly cost rates of every person resource, and a form to add one (finance, head of PM)."""
+    if not request.user.has_perm("projects.view_cost_rate"):
+        raise PermissionDenied
+    form = CostRateForm(request.POST or None)
+    resource_form = CostRateResourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and resource_form.is_valid():
+        try:
+            services.cost_rate_create(
+                resource=resource_form.cleaned_data["resource"], actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Cost rate saved."))
+            return redirect("projects:cost-rate-list")
+    context = {"rows": selectors.cost_rate_rows(), "form": form, "resource_form": resource_form}
+    return render(request, "projects/cost_rate_list.html", context)

@@ -12,6 +12,7 @@ from pmo.lib.exports import csv_response
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.roles import Role
 from projects.models import Phase
+from projects.selectors.timesheets import project_labour_cost_subquery
 from reporting import selectors
 from reporting.filters import PortfolioFilter
 from reporting.models import Audience, Rag
@@ -143,6 +144,9 @@ def finance_export(request):
     ).qs
     header = [_("Code"), _("Project"), _("Customer"), _("Phase"), _("Contract value"), _("Budget")]
     header += [_("Committed"), _("Actual"), _("Forecast at completion")]
+    # Approved timesheet hours at cost (issue 15): beside the order actuals, never inside them.
+    header += [_("Internal labour (approved hours)")]
+    rows = rows.annotate(labour_cost=project_labour_cost_subquery())
 
     def lines():
         yield header
@@ -159,6 +163,7 @@ def finance_export(request):
                 project.money_committed,
                 project.money_actual + project.money_received_not_invoiced,
                 project.money_forecast,
+                project.labour_cost,
             ]
 
     return csv_response(lines(), filename="portfolio-finance")
