@@ -187,3 +187,12 @@ NAVIGATION += [  # feature/timesheets: internal cost rates, finance and head of 
         "cost-rates",
     ),
 ]
+NAVIGATION += [  # feature/timesheets: the portfolio's earned value, sortable by SPI/CPI
+    NavEntry(
+        _("Earned value"),
+        "reporting:portfolio-evm",
+        "graph-up-arrow",
+        frozenset({Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR}),
+        "reporting",
+    ),
+]
