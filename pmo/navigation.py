@@ -165,3 +165,34 @@ NAVIGATION += [
         "procurement",
     ),
 ]
+
+# feature/timesheets (issue 15): everyone books their own week; approvers see their queue. People of the
+# project team without a role (technicians) reach their week from the home page link as well.
+NAVIGATION += [
+    NavEntry(_("My timesheet"), "projects:timesheet-week", "clock", EVERYONE, "timesheets"),
+    NavEntry(
+        _("Timesheets to approve"),
+        "projects:timesheet-approval-list",
+        "check2-square",
+        frozenset({Role.PROJECT_MANAGER, Role.ENGINEERING_MANAGER}),
+        "timesheets",
+    ),
+]
+NAVIGATION += [  # feature/timesheets: internal cost rates, finance and head of PM only
+    NavEntry(
+        _("Cost rates"),
+        "projects:cost-rate-list",
+        "cash-coin",
+        frozenset({Role.FINANCE, Role.HEAD_OF_PM}),
+        "cost-rates",
+    ),
+]
+NAVIGATION += [  # feature/timesheets: the portfolio's earned value, sortable by SPI/CPI
+    NavEntry(
+        _("Earned value"),
+        "reporting:portfolio-evm",
+        "graph-up-arrow",
+        frozenset({Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR}),
+        "reporting",
+    ),
+]

@@ -556,3 +556,10 @@ REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"] = [
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]
 # Official UBL schemas and Peppol rules (issue 11), vendored unchanged with their provenance README.
 PEPPOL_STANDARDS_DIR = Path(env.str("PEPPOL_STANDARDS_DIR", default=str(BASE_DIR / "tests" / "standards")))
+# Timesheets (issue 15, helper "timesheets"): on Monday morning, one reminder per person whose last week
+# is not submitted.
+CELERY_BEAT_SCHEDULE["timesheet-reminders"] = {
+    "task": "projects.tasks.timesheet_reminders_task",
+    "schedule": crontab(hour=8, minute=0, day_of_week=1),
+    "options": {"expires": 60 * 60 * 12},
+}

@@ -30,3 +30,7 @@ class ProcurementConfig(AppConfig):
         from procurement import ports
 
         ports.register()  # projects reaches budget lines only through its budget port
+        from procurement.selectors import pnl_source_register
+        from procurement.selectors.labour import labour_pnl_figures
+
+        pnl_source_register(labour_pnl_figures)  # approved hours x cost rate (issue 15)

@@ -114,3 +114,33 @@ can_view_project_documents = (
     | (is_smo & project_with_smo)
 )
 rules.add_perm("projects.view_project_documents", can_view_project_documents)
+
+
+# --- timesheets and cost rates (issue 15, helper "timesheets"). A person books and submits their own
+# week; the project manager of the project approves its project-track sheets and the engineering manager
+# the engineering and installation ones. Nobody else sees a person's sheet except the head of PM; cost
+# rates are for finance and the head of PM only.
+from pmo.rules import is_finance as _is_finance  # noqa: E402
+from projects.models import ApprovalTrack  # noqa: E402
+
+
+@rules.predicate
+def books_the_timesheet(user, timesheet) -> bool:
+    return timesheet is not None and timesheet.resource.user_id == user.pk
+
+
+@rules.predicate
+def approves_the_timesheet(user, timesheet) -> bool:
+    if timesheet is None or timesheet.resource.user_id == user.pk:  # nobody approves their own hours
+        return False
+    if timesheet.track == ApprovalTrack.ENGINEERING:
+        return user.has_role("engineering_manager")
+    return user.has_role("project_manager") and timesheet.project.project_manager_id == user.pk
+
+
+rules.add_perm("projects.submit_timesheet", books_the_timesheet)
+rules.add_perm("projects.approve_timesheet", approves_the_timesheet)
+rules.add_perm("projects.view_timesheet", books_the_timesheet | approves_the_timesheet | is_head_of_pm)
+rules.add_perm("projects.view_timesheet_approvals", is_project_manager | is_engineering_manager)
+rules.add_perm("projects.view_cost_rate", _is_finance | is_head_of_pm)
+rules.add_perm("projects.change_cost_rate", _is_finance | is_head_of_pm)

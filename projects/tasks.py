@@ -26,3 +26,20 @@ def quotation_expire_overdue_task(self) -> int:
     from projects.services.quotations import quotation_expire_overdue
 
     return quotation_expire_overdue()
+
+
+# Timesheets (issue 15, helper "timesheets").
+@shared_task(**NETWORK_RETRY)
+def timesheet_returned_notify_task(self, timesheet_id: int) -> bool:
+    """Email the author of a returned timesheet."""
+    from projects.services.timesheets import timesheet_returned_notify
+
+    return timesheet_returned_notify(timesheet_id=timesheet_id)
+
+
+@shared_task(**NETWORK_RETRY)
+def timesheet_reminders_task(self) -> int:
+    """Remind people whose last week is not submitted (Monday morning, from Celery beat)."""
+    from projects.services.timesheets import timesheet_reminders_send
+
+    return timesheet_reminders_send()

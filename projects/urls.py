@@ -141,3 +141,19 @@ urlpatterns += [
     path("registers/", register_views.register_portfolio, name="register-portfolio"),
     path("lessons/", register_views.lesson_search, name="lesson-search"),
 ]
+
+# Timesheets (issue 15, helper "timesheets").
+from projects.views import timesheets as timesheet_views  # noqa: E402
+
+urlpatterns += [
+    path("timesheets/", timesheet_views.timesheet_week, name="timesheet-week"),
+    path("timesheets/mine/", timesheet_views.timesheet_list, name="timesheet-list"),
+    path("timesheets/entries/", timesheet_views.time_entry_save, name="time-entry-save"),
+    path("timesheets/submit/", timesheet_views.timesheet_week_submit, name="timesheet-week-submit"),
+    path("timesheets/copy/", timesheet_views.timesheet_week_copy, name="timesheet-week-copy"),
+    path("timesheets/approvals/", timesheet_views.timesheet_approval_list, name="timesheet-approval-list"),
+    path("timesheets/<int:pk>/approve/", timesheet_views.timesheet_approve, name="timesheet-approve"),
+    path("timesheets/<int:pk>/return/", timesheet_views.timesheet_return, name="timesheet-return"),
+    path("timesheets/<int:pk>/correct/", timesheet_views.timesheet_correct, name="timesheet-correct"),
+    path("cost-rates/", timesheet_views.cost_rate_list, name="cost-rate-list"),
+]

@@ -152,3 +152,30 @@ def risk_heat_map(*, matrix: dict[str, int], labels: dict) -> SafeString:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 260 220" class="chart heat" role="img">'
         f'<title>{escape(labels["title"])}</title><g font-size="9" fill="#44505c">{body}</g></svg>'
     )
+
+
+def evm_s_curve(
+    *, weeks: list[date], pv: list, ev: list, ac: list, bac: Decimal, labels: dict
+) -> SafeString | None:
+    """The earned-value S-curve (issue 15): cumulative PV from the baseline, EV and AC week by week."""
+    values = [v for v in (*pv, *ev, *ac) if v is not None]
+    if len(weeks) < 2 or not any(values):
+        return None
+    top = float(max([bac, *values])) * 1.1 or 1.0
+    ticks = [
+        (top * share, f"{number_format(round(top * share / 1000), 0, force_grouping=True)} k")
+        for share in (0, 0.25, 0.5, 0.75, 1.0)
+    ]
+    body = _frame(top, ticks, weeks)
+    y = _y(float(bac), top)
+    body += _line(LEFT, y, LEFT + PLOT_W, y, RED, ' stroke-dasharray="3 3"')
+    for series, colour, dashed in ((pv, GREY, True), (ev, BLUE, False), (ac, ORANGE, False)):
+        points = [(_x(i, len(weeks)), _y(float(v), top)) for i, v in enumerate(series) if v is not None]
+        body += _polyline(points, colour, dashed)
+    legend = [
+        (RED, labels["bac"], True),
+        (GREY, labels["pv"], True),
+        (BLUE, labels["ev"], False),
+        (ORANGE, labels["ac"], False),
+    ]
+    return _svg(body + _legend(legend), labels["title"])

@@ -145,6 +145,15 @@ def _trend_charts(report: HighlightReport) -> dict:
                 "actual": _("Actual"),
             },
         ),
+        # Earned value (issue 15), frozen in each weekly snapshot; shown in the internal version only.
+        "evm": charts.evm_s_curve(
+            weeks=weeks,
+            pv=[snapshot.planned_value for snapshot in trend],
+            ev=[snapshot.earned_value for snapshot in trend],
+            ac=[snapshot.actual_cost for snapshot in trend],
+            bac=report.snapshot.budget,
+            labels={"title": _("Earned value"), "bac": _("BAC"), "pv": _("PV"), "ev": _("EV"), "ac": _("AC")},
+        ),
         "heat_map": charts.risk_heat_map(
             matrix=snapshot_now.data["risk_matrix"],
             labels={"title": _("Risk heat map"), "impact": _("Impact"), "probability": _("Probability")},

@@ -28,3 +28,11 @@ urlpatterns = [
 from reporting import connector_urls  # noqa: E402  (the connectors' pages, kept in their own module)
 
 urlpatterns += connector_urls.urlpatterns
+
+# Earned value (issue 15, helper "timesheets").
+from reporting.views import evm as evm_views  # noqa: E402
+
+urlpatterns += [
+    path("projects/<int:pk>/evm/", evm_views.project_evm, name="project-evm"),
+    path("evm/", evm_views.portfolio_evm_list, name="portfolio-evm"),
+]

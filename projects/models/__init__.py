@@ -117,3 +117,26 @@ from projects.models.quotations import (  # noqa: E402
 )
 
 __all__ += ["QUOTATION_TRANSITIONS", "Quotation", "QuotationLine", "QuotationStatus", "QuotationVatRate"]
+
+# Timesheets and cost rates (issue 15, helper "timesheets").
+from projects.models.timesheets import (  # noqa: E402
+    EDITABLE_TIMESHEET_STATUSES,
+    ApprovalTrack,
+    CostRate,
+    Timesheet,
+    TimesheetEntry,
+    TimesheetReminder,
+    TimesheetStatus,
+    approval_track_for,
+)
+
+__all__ += [
+    "EDITABLE_TIMESHEET_STATUSES",
+    "ApprovalTrack",
+    "CostRate",
+    "Timesheet",
+    "TimesheetEntry",
+    "TimesheetReminder",
+    "TimesheetStatus",
+    "approval_track_for",
+]

@@ -163,6 +163,12 @@ class ProjectSnapshot(models.Model):
     open_actions = models.PositiveIntegerField(_("open actions"), null=True, blank=True)
     overdue_actions = models.PositiveIntegerField(_("overdue actions"), null=True, blank=True)
     open_findings = models.PositiveIntegerField(_("open quality findings"), null=True, blank=True)
+    # Earned value at the end of the week (issue 15, reporting.selectors.evm); the rest is in data["evm"].
+    planned_value = MoneyField(_("planned value (PV)"), null=True, blank=True, default=None)
+    earned_value = MoneyField(_("earned value (EV)"), null=True, blank=True, default=None)
+    actual_cost = MoneyField(_("actual cost (AC)"), null=True, blank=True, default=None)
+    spi = models.DecimalField(_("SPI"), max_digits=7, decimal_places=3, null=True, blank=True)
+    cpi = models.DecimalField(_("CPI"), max_digits=7, decimal_places=3, null=True, blank=True)
     # The tables of the report (milestones, budget lines, risks, issues, changes, decisions), frozen.
     data = models.JSONField(_("frozen tables"), default=dict, blank=True)
 
@@ -173,7 +179,7 @@ class ProjectSnapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "week_start"], name="unique_snapshot_per_week"),
         ]
-        indexes = [models.Index(fields=["week_start"])]
+        indexes = [models.Index(fields=["week_start"]), models.Index(fields=["week_start", "spi", "cpi"])]
 
     def __str__(self) -> str:
         return f"{self.project_id} @ {self.week_start}"

@@ -204,4 +204,23 @@ def registers_source(figures: dict[int, dict], today: date) -> None:
         data["lessons"] = lessons.get(project_id, [])
 
 
-FIGURE_SOURCES: list[Callable[[dict[int, dict], date], None]] = [plan_source, money_source, registers_source]
+def evm_source(figures: dict[int, dict], today: date) -> None:
+    """Earned value at the end of the period (issue 15): PV, EV, AC, SPI, CPI and the rest in data["evm"]."""
+    from reporting.selectors.evm import COLUMNS, evm_for_projects
+
+    for project_id, evm in evm_for_projects(project_ids=list(figures), as_of=today).items():
+        values = figures[project_id]
+        values.update(planned_value=evm.pv, earned_value=evm.ev, actual_cost=evm.ac, spi=evm.spi, cpi=evm.cpi)
+        values["data"]["evm"] = {name: _decimal_text(getattr(evm, name)) for name in COLUMNS}
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+FIGURE_SOURCES: list[Callable[[dict[int, dict], date], None]] = [
+    plan_source,
+    money_source,
+    registers_source,
+    evm_source,
+]

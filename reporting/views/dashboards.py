@@ -14,6 +14,7 @@ from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate, sort_queryset
 from pmo.roles import Role
 from projects.choices import Phase
+from projects.selectors.timesheets import project_labour_cost_subquery
 from reporting import selectors
 from reporting.filters import PortfolioFilter
 from reporting.models import Audience, Rag
@@ -173,6 +174,9 @@ def finance_export(request: AuthenticatedHttpRequest):
     ).qs
     header = [_("Code"), _("Project"), _("Customer"), _("Phase"), _("Contract value"), _("Budget")]
     header += [_("Committed"), _("Actual"), _("Forecast at completion")]
+    # Approved timesheet hours at cost (issue 15): beside the order actuals, never inside them.
+    header += [_("Internal labour (approved hours)")]
+    rows = rows.annotate(labour_cost=project_labour_cost_subquery())
 
     def lines():
         yield header
@@ -189,6 +193,7 @@ def finance_export(request: AuthenticatedHttpRequest):
                 project.money_committed,
                 project.money_actual + project.money_received_not_invoiced,
                 project.money_forecast,
+                project.labour_cost,
             ]
 
     return csv_response(lines(), filename="portfolio-finance")

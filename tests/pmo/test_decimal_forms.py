@@ -110,6 +110,17 @@ BUILDERS = {
     "InvoiceForm": lambda: _invoice(),
     "BudgetLineForm": lambda: {"initial": {"budget": Decimal("25000.00"), "forecast": Decimal("1234.56")}},
     "WorkedHoursForm": lambda: {"initial": {"month": datetime.date(2026, 11, 1), "hours": Decimal("1234.5")}},
+    # feature/timesheets (issue 15)
+    "TimeEntryForm": lambda: {
+        "initial": {"task": 1, "day": datetime.date(2027, 3, 1), "hours": Decimal("7.25")}
+    },
+    "CostRateForm": lambda: {
+        "initial": {
+            "hourly_rate": Decimal("1234.56"),
+            "valid_from": datetime.date(2027, 1, 1),
+            "valid_to": None,
+        }
+    },
 }
 
 

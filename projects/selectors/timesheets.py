@@ -1,0 +1,300 @@
+"""Reads of timesheets: the week grid of a person, the approval queue, and approved hours for other apps."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
+
+from pmo.lib.access import object_get_for_user
+from pmo.roles import Role
+from projects.models import (
+    ApprovalTrack,
+    Assignment,
+    CostRate,
+    Phase,
+    Resource,
+    Task,
+    TaskKind,
+    TaskStatus,
+    Timesheet,
+    TimesheetEntry,
+    TimesheetStatus,
+    approval_track_for,
+)
+
+# People book on projects that are being planned, executed or closed.
+BOOKABLE_PHASES = (Phase.PLANNING, Phase.EXECUTION, Phase.CLOSING)
+ZERO = Decimal("0")
+
+
+def resource_for_user(*, user) -> Resource | None:
+    """The person resource a signed-in user books as, if any."""
+    if not user.is_authenticated:
+        return None
+    return Resource.objects.filter(user=user, is_active=True).select_related("user").first()
+
+
+def bookable_task_q(*, resource: Resource) -> Q:
+    """Tasks a resource may book on: open work on projects it is assigned to or whose PM it is."""
+    assigned_projects = Assignment.objects.filter(resource=resource).values("task__project_id")
+    on_project = Q(project_id__in=assigned_projects)
+    if resource.user_id:
+        on_project |= Q(project__project_manager_id=resource.user_id)
+        on_project |= Q(project__support_officer_id=resource.user_id)
+    return (
+        on_project
+        & Q(project__phase__in=BOOKABLE_PHASES)
+        & ~Q(kind=TaskKind.MILESTONE)
+        & ~Q(status=TaskStatus.CANCELLED)
+    )
+
+
+def bookable_task_list(*, resource: Resource) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(bookable_task_q(resource=resource))
+        .select_related("project")
+        .order_by("project__code", "sort_order", "pk")
+    )
+
+
+@dataclass
+class GridCell:
+    day: date
+    hours: Decimal | None
+    is_editable: bool
+
+
+@dataclass
+class GridRow:
+    task: Task
+    cells: list[GridCell]
+    sheet: Timesheet | None
+
+    @property
+    def total(self) -> Decimal:
+        return sum((cell.hours or ZERO for cell in self.cells), ZERO)
+
+
+@dataclass
+class WeekGrid:
+    resource: Resource
+    week_start: date
+    days: list[date]
+    rows: list[GridRow]
+    sheets: list[Timesheet]
+    addable_tasks: list[Task] = field(default_factory=list)
+
+    @property
+    def day_totals(self) -> list[tuple[date, Decimal]]:
+        return [
+            (day, sum((row.cells[index].hours or ZERO for row in self.rows), ZERO))
+            for index, day in enumerate(self.days)
+        ]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((row.total for row in self.rows), ZERO)
+
+    @property
+    def open_sheets(self) -> list[Timesheet]:
+        return [sheet for sheet in self.sheets if sheet.is_editable]
+
+    @property
+    def is_editable(self) -> bool:
+        return any(row_cell.is_editable for row in self.rows for row_cell in row.cells)
+
+
+def week_days(week_start: date) -> list[date]:
+    return [week_start + timedelta(days=offset) for offset in range(7)]
+
+
+def _latest_sheets(*, resource: Resource, week_start: date) -> dict[tuple[int, str], Timesheet]:
+    """The newest revision of each of the week's sheets, by (project, track)."""
+    latest: dict[tuple[int, str], Timesheet] = {}
+    sheets = Timesheet.objects.filter(resource=resource, week_start=week_start).select_related(
+        "project", "decided_by"
+    )
+    for sheet in sheets.order_by("revision"):
+        latest[(sheet.project_id, sheet.track)] = sheet
+    return latest
+
+
+def week_grid(*, resource: Resource, week_start: date, extra_task_ids: list[int] = ()) -> WeekGrid:
+    """The week of a person: a row per task (assigned, booked, or added), a cell per day, in 5 queries."""
+    days = week_days(week_start)
+    booked = (
+        TimesheetEntry.objects.filter(resource=resource, day__gte=days[0], day__lte=days[-1])
+        .values("task_id", "day")
+        .annotate(hours=Sum("hours"))
+    )
+    hours = {(row["task_id"], row["day"]): row["hours"] for row in booked}
+    booked_task_ids = {task_id for task_id, _day in hours}
+    sheets = _latest_sheets(resource=resource, week_start=week_start)
+    bookable = bookable_task_q(resource=resource)
+    # Tasks whose dates meet the week and that are assigned to the person, plus what was booked or added.
+    in_week = Q(planned_start__lte=days[-1], planned_end__gte=days[0], assignments__resource=resource)
+    tasks = (
+        Task.objects.filter(
+            (bookable & (in_week | Q(pk__in=list(extra_task_ids)))) | Q(pk__in=booked_task_ids)
+        )
+        .distinct()
+        .select_related("project")
+        .order_by("project__code", "sort_order", "pk")
+    )
+    bookable_ids = set(
+        Task.objects.filter(bookable, pk__in=[t.pk for t in tasks]).values_list("pk", flat=True)
+    )
+    rows = []
+    for task in tasks:
+        sheet = sheets.get((task.project_id, approval_track_for(task.kind)))
+        editable = task.pk in bookable_ids and (sheet is None or sheet.is_editable)
+        cells = [GridCell(day, hours.get((task.pk, day)), editable) for day in days]
+        rows.append(GridRow(task=task, cells=cells, sheet=sheet))
+    shown = {row.task.pk for row in rows}
+    addable = [task for task in bookable_task_list(resource=resource) if task.pk not in shown]
+    return WeekGrid(resource, week_start, days, rows, sorted(sheets.values(), key=_sheet_key), addable)
+
+
+def _sheet_key(sheet: Timesheet) -> tuple:
+    return (sheet.project.code, sheet.track)
+
+
+def timesheet_approval_list_for_user(*, user) -> QuerySet[Timesheet]:
+    """Submitted sheets this user decides on, oldest week first, with their entries, in 2 queries."""
+    mine = Q(pk__in=[])
+    if user.has_role(Role.PROJECT_MANAGER):
+        mine |= Q(track=ApprovalTrack.PROJECT, project__project_manager=user)
+    if user.has_role(Role.ENGINEERING_MANAGER):
+        mine |= Q(track=ApprovalTrack.ENGINEERING)
+    entries = TimesheetEntry.objects.select_related("task").order_by("task__sort_order", "task_id", "day")
+    return (
+        Timesheet.objects.filter(mine, status=TimesheetStatus.SUBMITTED)
+        .exclude(resource__user=user)
+        .select_related("resource__user", "project__project_manager")
+        .annotate(total_hours=Sum("entries__hours"))
+        .prefetch_related(Prefetch("entries", queryset=entries))
+        .order_by("week_start", "resource__name", "project__code")
+    )
+
+
+def timesheet_get_for_user(*, user, pk: int, write: bool = False) -> Timesheet:
+    """One sheet; 404 unless it is the user's own, one they approve, or they head PM."""
+    return object_get_for_user(
+        queryset=Timesheet.objects.select_related("resource__user", "project__project_manager"),
+        pk=pk,
+        user=user,
+        view_perm="projects.view_timesheet",
+        change_perm="projects.approve_timesheet",
+        write=write,
+    )
+
+
+def timesheet_list_for_resource(*, resource: Resource) -> QuerySet[Timesheet]:
+    """A person's own sheets, newest week first (a technician sees only these)."""
+    return (
+        Timesheet.objects.filter(resource=resource)
+        .select_related("project", "decided_by")
+        .annotate(total_hours=Sum("entries__hours"))
+        .order_by("-week_start", "project__code", "track", "-revision")
+    )
+
+
+def approved_entries() -> QuerySet[TimesheetEntry]:
+    """Entries of approved sheets: the only hours that count as actuals."""
+    return TimesheetEntry.objects.filter(timesheet__status=TimesheetStatus.APPROVED)
+
+
+def unsubmitted_week_resources(*, week_start: date) -> QuerySet[Resource]:
+    """People with a login who have a sheet of that week still open, or none submitted at all."""
+    sheets = Timesheet.objects.filter(resource=OuterRef("pk"), week_start=week_start)
+    open_sheet = sheets.filter(status__in=(TimesheetStatus.DRAFT, TimesheetStatus.RETURNED))
+    handed_in = sheets.filter(status__in=(TimesheetStatus.SUBMITTED, TimesheetStatus.APPROVED))
+    assigned = Assignment.objects.filter(
+        resource=OuterRef("pk"),
+        task__planned_start__lte=week_start + timedelta(days=6),
+        task__planned_end__gte=week_start,
+        task__project__phase__in=BOOKABLE_PHASES,
+    )
+    return (
+        Resource.objects.filter(is_active=True, user__isnull=False, user__is_active=True)
+        .filter(Exists(open_sheet) | (Exists(assigned) & ~Exists(handed_in)))
+        .select_related("user")
+    )
+
+
+# --- internal labour at cost (issue 15 step 2) ------------------------------------------------------------
+# An approved hour costs the rate of its resource valid on the day it was worked. Reversing entries are
+# negative, so a corrected hour is counted once at its corrected figure; hours of drafts, submitted or
+# returned sheets are not actuals. Every figure is summed by PostgreSQL.
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def rate_on_day_subquery(resource_ref: str = "resource_id", day_ref: str = "day") -> Subquery:
+    """The hourly cost rate of the row's resource on the row's day (NULL when none is set)."""
+    rates = CostRate.objects.filter(
+        resource_id=OuterRef(resource_ref), valid_from__lte=OuterRef(day_ref)
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef(day_ref)))
+    return Subquery(rates.order_by("-valid_from").values("hourly_rate")[:1], output_field=MONEY)
+
+
+def approved_entries_at_cost() -> QuerySet[TimesheetEntry]:
+    return approved_entries().annotate(rate=rate_on_day_subquery())
+
+
+def project_labour(*, project) -> dict:
+    """Approved hours of a project, their cost, and the hours still without a cost rate (one query)."""
+    rows = approved_entries_at_cost().filter(task__project=project)
+    figures = rows.aggregate(
+        total_hours=Coalesce(Sum("hours"), Value(Decimal("0"), output_field=DecimalField())),
+        total_cost=Coalesce(
+            Cast(Sum(ExpressionWrapper(F("hours") * F("rate"), output_field=MONEY)), MONEY),
+            Value(Decimal("0.00"), output_field=MONEY),
+        ),
+        total_unrated=Coalesce(
+            Sum("hours", filter=Q(rate__isnull=True)), Value(Decimal("0"), output_field=DecimalField())
+        ),
+        records=Count("pk"),
+    )
+    return {
+        "hours": figures["total_hours"],
+        "cost": figures["total_cost"],
+        "unrated_hours": figures["total_unrated"],
+        "records": figures["records"],
+    }
+
+
+def project_labour_cost_subquery(project_ref: str = "pk") -> Coalesce:
+    """The approved labour cost of the outer project row, for annotating lists (finance export, EVM)."""
+    cost = (
+        approved_entries_at_cost()
+        .filter(task__project_id=OuterRef(project_ref))
+        .order_by()
+        .values("task__project_id")
+        .annotate(total=Cast(Sum(ExpressionWrapper(F("hours") * F("rate"), output_field=MONEY)), MONEY))
+        .values("total")
+    )
+    return Coalesce(Subquery(cost, output_field=MONEY), Value(Decimal("0.00"), output_field=MONEY))
+
+
+def cost_rate_list(*, resource: Resource) -> QuerySet[CostRate]:
+    return CostRate.objects.filter(resource=resource).order_by("-valid_from")
+
+
+def cost_rate_rows() -> QuerySet[CostRate]:
+    """Every cost rate with its resource, newest first per resource (one query)."""
+    return CostRate.objects.select_related("resource").order_by("resource__name", "-valid_from")

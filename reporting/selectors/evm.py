@@ -1,0 +1,266 @@
+"""Earned value per project and period, computed by PostgreSQL in one statement for any number of projects.
+
+The rule (issue 15), as implemented in EVM_SQL:
+
+- BAC, budget at completion = the project's budget. It is spread over the plan's work packages (leaf tasks
+  that are neither milestones nor cancelled) in proportion to their planned hours (assignments); a project
+  without any planned hours spreads it in proportion to the tasks' planned days. BAC_task is that share.
+- PV(t), planned value = sum of BAC_task x the elapsed share of the task's dates in the **current
+  baseline** (the latest one) at the end of day t, linear over calendar days: 0 before the baseline start,
+  1 after its end. Tasks added after the baseline have no planned value until the next baseline.
+- EV, earned value = sum of BAC_task x the task's % complete.
+- AC(t), actual cost = approved timesheet hours worked up to t x the person's cost rate of that day, plus
+  what was received (not yet invoiced) and invoiced on the project's purchase-order lines (not cancelled).
+- SPI = EV / PV, CPI = EV / AC, EAC = BAC / CPI (AC + BAC - EV while nothing is spent), ETC = EAC - AC,
+  VAC = BAC - EAC, TCPI = (BAC - EV) / (BAC - AC). A ratio whose divisor is zero is empty.
+
+The suggested RAG (evm_rag) compares SPI and CPI with the project's tolerances: the cost tolerance in
+percent of the budget (Tolerance.cost_percent) and the time tolerance as a share of the baseline's
+duration (Tolerance.time_days / planned days). An index at or above 1 - tolerance is green, at or above
+1 - 2 x tolerance amber, below red; without a value (nothing planned or spent yet) there is no suggestion.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import connection
+
+from projects.models import Project
+
+EVM_CTE = """
+WITH leaf AS (
+    SELECT t.id, t.project_id, t.progress,
+           COALESCE(h.hours, 0) AS hours, (t.planned_end - t.planned_start + 1) AS days
+    FROM projects_task t
+    LEFT JOIN (SELECT task_id, sum(hours) AS hours FROM projects_assignment GROUP BY task_id) h
+           ON h.task_id = t.id
+    WHERE t.project_id = ANY(%(ids)s) AND t.status <> 'cancelled' AND t.kind <> 'milestone'
+      AND NOT EXISTS (SELECT 1 FROM projects_task c WHERE c.parent_id = t.id)
+),
+weighted AS (
+    SELECT leaf.*,
+           CASE WHEN sum(hours) OVER (PARTITION BY project_id) > 0 THEN hours ELSE days END AS weight
+    FROM leaf
+),
+task_bac AS (
+    SELECT w.id, w.project_id, w.progress,
+           p.budget * w.weight / NULLIF(sum(w.weight) OVER (PARTITION BY w.project_id), 0) AS bac
+    FROM weighted w JOIN projects_project p ON p.id = w.project_id
+),
+baseline AS (
+    SELECT DISTINCT ON (project_id) id, project_id FROM projects_planbaseline
+    WHERE project_id = ANY(%(ids)s) ORDER BY project_id, number DESC
+),
+baseline_task AS (
+    SELECT tb.project_id, tb.bac, bt.planned_start, bt.planned_end
+    FROM baseline b
+    JOIN projects_planbaselinetask bt ON bt.baseline_id = b.id
+    JOIN task_bac tb ON tb.id = bt.task_id
+)
+"""
+
+EVM_SQL = (
+    EVM_CTE
+    + """,
+pv AS (
+    SELECT project_id,
+           sum(bac * LEAST(GREATEST((%(as_of)s::date - planned_start + 1)::numeric
+                                    / (planned_end - planned_start + 1), 0), 1)) AS pv
+    FROM baseline_task GROUP BY project_id
+),
+ev AS (SELECT project_id, sum(bac * progress / 100.0) AS ev FROM task_bac GROUP BY project_id),
+labour AS (
+    SELECT t.project_id, sum(e.hours * (
+        SELECT r.hourly_rate FROM projects_costrate r
+        WHERE r.resource_id = e.resource_id AND r.valid_from <= e.day
+          AND (r.valid_to IS NULL OR r.valid_to >= e.day)
+        ORDER BY r.valid_from DESC LIMIT 1)) AS cost
+    FROM projects_timesheetentry e
+    JOIN projects_timesheet s ON s.id = e.timesheet_id AND s.status = 'approved'
+    JOIN projects_task t ON t.id = e.task_id
+    WHERE t.project_id = ANY(%(ids)s) AND e.day <= %(as_of)s
+    GROUP BY t.project_id
+),
+orders AS (
+    SELECT bl.project_id, sum(ol.invoiced_amount + ol.uninvoiced_amount) AS cost
+    FROM procurement_purchaseorderline ol
+    JOIN procurement_budgetline bl ON bl.id = ol.budget_line_id
+    JOIN procurement_purchaseorder o ON o.id = ol.order_id AND o.status <> 'cancelled'
+    WHERE bl.project_id = ANY(%(ids)s)
+    GROUP BY bl.project_id
+),
+figures AS (
+    SELECT p.id AS project_id, p.budget AS bac,
+           round(COALESCE(pv.pv, 0), 2) AS pv, round(COALESCE(ev.ev, 0), 2) AS ev,
+           round(COALESCE(labour.cost, 0) + COALESCE(orders.cost, 0), 2) AS ac,
+           round(COALESCE(labour.cost, 0), 2) AS labour
+    FROM projects_project p
+    LEFT JOIN pv ON pv.project_id = p.id
+    LEFT JOIN ev ON ev.project_id = p.id
+    LEFT JOIN labour ON labour.project_id = p.id
+    LEFT JOIN orders ON orders.project_id = p.id
+    WHERE p.id = ANY(%(ids)s)
+)
+SELECT project_id, bac, pv, ev, ac, labour,
+       round(LEAST(ev / NULLIF(pv, 0), 9999.999), 3) AS spi,
+       round(LEAST(ev / NULLIF(ac, 0), 9999.999), 3) AS cpi,
+       round(CASE WHEN ac = 0 THEN bac - ev + ac WHEN ev = 0 THEN NULL ELSE bac * ac / ev END, 2) AS eac,
+       round(CASE WHEN ac = 0 THEN bac - ev WHEN ev = 0 THEN NULL ELSE bac * ac / ev - ac END, 2) AS etc,
+       round(CASE WHEN ac = 0 THEN ev - ac WHEN ev = 0 THEN NULL ELSE bac - bac * ac / ev END, 2) AS vac,
+       round(GREATEST(LEAST((bac - ev) / NULLIF(bac - ac, 0), 9999.999), -9999.999), 3) AS tcpi
+FROM figures
+"""
+)
+
+PV_CURVE_SQL = (
+    EVM_CTE
+    + """
+SELECT week::date,
+       round(COALESCE(sum(bt.bac * LEAST(GREATEST(((week::date + 6) - bt.planned_start + 1)::numeric
+                                      / (bt.planned_end - bt.planned_start + 1), 0), 1)), 0), 2) AS pv
+FROM generate_series(%(first)s::date, %(last)s::date, interval '7 days') AS week
+LEFT JOIN baseline_task bt ON true
+GROUP BY week ORDER BY week
+"""
+)
+
+COLUMNS = ("bac", "pv", "ev", "ac", "labour", "spi", "cpi", "eac", "etc", "vac", "tcpi")
+
+
+@dataclass(frozen=True)
+class Evm:
+    bac: Decimal
+    pv: Decimal
+    ev: Decimal
+    ac: Decimal
+    labour: Decimal
+    spi: Decimal | None
+    cpi: Decimal | None
+    eac: Decimal | None
+    etc: Decimal | None
+    vac: Decimal | None
+    tcpi: Decimal | None
+
+    @property
+    def sv(self) -> Decimal:
+        return self.ev - self.pv
+
+    @property
+    def cv(self) -> Decimal:
+        return self.ev - self.ac
+
+
+def evm_for_projects(*, project_ids: list[int], as_of: date) -> dict[int, Evm]:
+    """EVM figures of many projects at the end of a day, in one query."""
+    if not project_ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(EVM_SQL, {"ids": list(project_ids), "as_of": as_of})
+        return {row[0]: Evm(*row[1:]) for row in cursor.fetchall()}
+
+
+def evm_for_project(*, project: Project, as_of: date) -> Evm:
+    return evm_for_projects(project_ids=[project.pk], as_of=as_of)[project.pk]
+
+
+def planned_value_curve(*, project: Project, first_week: date, last_week: date) -> list[tuple[date, Decimal]]:
+    """PV at the end of every week from first to last (Mondays), from the current baseline, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(PV_CURVE_SQL, {"ids": [project.pk], "first": first_week, "last": last_week})
+        return list(cursor.fetchall())
+
+
+def evm_rag(*, index: Decimal | None, tolerance_share: Decimal | None) -> str:
+    """Green at or above 1 - tolerance, amber at or above 1 - 2 x tolerance, red below ("" = no value)."""
+    if index is None or tolerance_share is None:
+        return ""
+    if index >= 1 - tolerance_share:
+        return "green"
+    if index >= 1 - 2 * tolerance_share:
+        return "amber"
+    return "red"
+
+
+def schedule_tolerance_share(*, time_days: int, start: date | None, end: date | None) -> Decimal | None:
+    """The time tolerance as a share of the planned duration (working days over working days)."""
+    if start is None or end is None or end < start:
+        return None
+    working = sum(1 for offset in range((end - start).days + 1) if (start + timedelta(offset)).weekday() < 5)
+    return (Decimal(time_days) / Decimal(max(working, 1))).quantize(Decimal("0.0001"))
+
+
+@dataclass
+class EvmCard:
+    evm: Evm
+    as_of: date
+    chart: object
+    schedule_rag: str
+    cost_rag: str
+
+
+def project_evm_card(*, project: Project, today: date, weeks_back: int = 26) -> EvmCard:
+    """Today's EVM, the S-curve (PV from the baseline, EV and AC from the weekly snapshots and today)."""
+    from django.utils.translation import gettext as _
+
+    from reporting.charts import evm_s_curve
+    from reporting.models import ProjectSnapshot
+    from reporting.selectors.reports import tolerance_for
+
+    evm = evm_for_project(project=project, as_of=today)
+    this_week = today - timedelta(days=today.weekday())
+    start = project.start_date or this_week - timedelta(weeks=weeks_back)
+    first = max(start - timedelta(days=start.weekday()), this_week - timedelta(weeks=weeks_back))
+    end = project.end_date or this_week
+    last = max(end - timedelta(days=end.weekday()), this_week)
+    curve = planned_value_curve(project=project, first_week=first, last_week=last)
+    snapshots = {
+        row["week_start"]: row
+        for row in ProjectSnapshot.objects.filter(
+            project=project, week_start__gte=first, week_start__lt=this_week
+        ).values("week_start", "earned_value", "actual_cost")
+    }
+    weeks = [week for week, _pv in curve]
+    ev = [snapshots.get(week, {}).get("earned_value") for week in weeks]
+    ac = [snapshots.get(week, {}).get("actual_cost") for week in weeks]
+    if this_week in weeks:
+        ev[weeks.index(this_week)], ac[weeks.index(this_week)] = evm.ev, evm.ac
+    labels = {"title": _("Earned value"), "bac": _("BAC"), "pv": _("PV"), "ev": _("EV"), "ac": _("AC")}
+    chart = evm_s_curve(weeks=weeks, pv=[pv for _week, pv in curve], ev=ev, ac=ac, bac=evm.bac, labels=labels)
+    tolerance = tolerance_for(project=project)
+    time_share = schedule_tolerance_share(
+        time_days=tolerance.time_days, start=project.start_date, end=project.end_date
+    )
+    return EvmCard(
+        evm=evm,
+        as_of=today,
+        chart=chart,
+        schedule_rag=evm_rag(index=evm.spi, tolerance_share=time_share),
+        cost_rag=evm_rag(index=evm.cpi, tolerance_share=tolerance.cost_percent / 100),
+    )
+
+
+EVM_SORTS = {"code": "code", "spi": "evm_spi", "cpi": "evm_cpi", "ev": "evm_ev", "ac": "evm_ac"}
+
+
+def portfolio_evm(*, projects):
+    """Projects with the EVM of their latest weekly snapshot, for a table sorted in the database."""
+    from django.db.models import OuterRef, Subquery
+
+    from reporting.models import ProjectSnapshot
+
+    latest = ProjectSnapshot.objects.filter(project=OuterRef("pk"), earned_value__isnull=False).order_by(
+        "-week_start"
+    )
+
+    def value(name):
+        return Subquery(latest.values(name)[:1])
+
+    return projects.annotate(
+        evm_week=value("week_start"),
+        evm_pv=value("planned_value"),
+        evm_ev=value("earned_value"),
+        evm_ac=value("actual_cost"),
+        evm_spi=value("spi"),
+        evm_cpi=value("cpi"),
+    )

@@ -1,0 +1,217 @@
+"""Earned value computed by PostgreSQL: a worked example checked figure by figure, the weekly snapshot that
+stores it, the card on the project page, the portfolio table sorted by SPI/CPI, and who may see them."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from pmo.roles import Role
+from projects.models import Phase, TaskKind
+from projects.services import plan_baseline_create
+from projects.services import timesheets as timesheet_services
+from reporting.models import ProjectSnapshot
+from reporting.selectors.evm import evm_for_project, evm_rag, planned_value_curve
+from reporting.services.reports import snapshots_take_for_week
+from tests.factories import (
+    AssignmentFactory,
+    ProjectFactory,
+    ResourceFactory,
+    TaskFactory,
+    UserFactory,
+    user_with_role,
+)
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+MONDAY = datetime.date(2027, 3, 1)
+
+
+@pytest.fixture
+def example():
+    """Budget 10,000; task A (40 h, 1-10 March) and B (60 h, 11-20 March) baselined; A half done;
+    20 approved hours at 60 EUR on A in the first week."""
+    project = ProjectFactory(
+        phase=Phase.EXECUTION,
+        budget=D("10000.00"),
+        start_date=datetime.date(2027, 3, 1),
+        end_date=datetime.date(2027, 3, 20),
+    )
+    person = ResourceFactory(user=UserFactory())
+    task_a = TaskFactory(
+        project=project,
+        kind=TaskKind.ADMINISTRATION,
+        planned_start=datetime.date(2027, 3, 1),
+        planned_end=datetime.date(2027, 3, 10),
+        progress=50,
+    )
+    task_b = TaskFactory(
+        project=project,
+        kind=TaskKind.ADMINISTRATION,
+        planned_start=datetime.date(2027, 3, 11),
+        planned_end=datetime.date(2027, 3, 20),
+    )
+    AssignmentFactory(task=task_a, resource=person, hours=D("40"))
+    AssignmentFactory(task=task_b, resource=person, hours=D("60"))
+    plan_baseline_create(project=project, name="Signed plan", actor=project.project_manager)
+    finance = user_with_role(Role.FINANCE)
+    timesheet_services.cost_rate_create(
+        resource=person,
+        hourly_rate=D("60.00"),
+        valid_from=datetime.date(2027, 1, 1),
+        valid_to=None,
+        actor=finance,
+    )
+    for offset in range(4):
+        timesheet_services.time_entry_set(
+            resource=person,
+            task=task_a,
+            day=MONDAY + datetime.timedelta(days=offset),
+            hours=D("5"),
+            actor=person.user,
+        )
+    (sheet,) = timesheet_services.timesheet_week_submit(resource=person, week_start=MONDAY, actor=person.user)
+    timesheet_services.timesheet_approve(timesheet=sheet, actor=project.project_manager)
+    return project
+
+
+def test_the_worked_example(example):
+    evm = evm_for_project(project=example, as_of=datetime.date(2027, 3, 5))
+
+    # BAC per task by planned hours: A = 10,000 x 40/100 = 4,000; B = 6,000.
+    assert evm.bac == D("10000.00")
+    assert evm.pv == D("2000.00")  # A is 5 of 10 days in: 4,000 x 0.5; B not started
+    assert evm.ev == D("2000.00")  # A 50 % x 4,000
+    assert evm.ac == D("1200.00")  # 20 approved h x 60
+    assert evm.labour == D("1200.00")
+    assert evm.spi == D("1.000")
+    assert evm.cpi == D("1.667")
+    assert evm.eac == D("6000.00")  # BAC x AC / EV = BAC / CPI
+    assert evm.etc == D("4800.00")
+    assert evm.vac == D("4000.00")
+    assert evm.tcpi == D("0.909")  # (10,000 - 2,000) / (10,000 - 1,200)
+
+
+def test_hours_not_approved_are_not_actual_cost(example):
+    person = example.tasks.first().assignments.first().resource
+    task_b = example.tasks.order_by("planned_start").last()
+    timesheet_services.time_entry_set(
+        resource=person, task=task_b, day=datetime.date(2027, 3, 11), hours=D("8"), actor=person.user
+    )
+
+    assert evm_for_project(project=example, as_of=datetime.date(2027, 3, 12)).ac == D("1200.00")
+
+
+def test_the_planned_value_curve_rises_to_the_budget(example):
+    curve = planned_value_curve(
+        project=example, first_week=datetime.date(2027, 2, 22), last_week=MONDAY + datetime.timedelta(weeks=3)
+    )
+
+    values = [pv for _week, pv in curve]
+    assert values[0] == D("0.00") and values[-1] == D("10000.00")
+    assert values == sorted(values)
+    assert curve[1] == (MONDAY, D("2800.00"))  # end of 7 March: A 7/10 x 4,000
+
+
+def test_the_rag_rule():
+    assert evm_rag(index=D("0.96"), tolerance_share=D("0.05")) == "green"
+    assert evm_rag(index=D("0.92"), tolerance_share=D("0.05")) == "amber"
+    assert evm_rag(index=D("0.89"), tolerance_share=D("0.05")) == "red"
+    assert evm_rag(index=None, tolerance_share=D("0.05")) == ""
+
+
+def test_the_weekly_snapshot_stores_the_evm(example):
+    snapshots_take_for_week(week_start=MONDAY, projects=[example])
+
+    snapshot = ProjectSnapshot.objects.get(project=example)
+    # At the end of the week (7 March): PV 2,800, EV 2,000, AC 1,200.
+    assert (snapshot.planned_value, snapshot.earned_value, snapshot.actual_cost) == (
+        D("2800.00"),
+        D("2000.00"),
+        D("1200.00"),
+    )
+    assert snapshot.spi == D("0.714") and snapshot.cpi == D("1.667")
+    assert snapshot.data["evm"]["eac"] == "6000.00"
+
+
+def test_the_project_page_loads_the_evm_card_for_the_pm(client, example):
+    client.force_login(example.project_manager)
+
+    page = client.get(reverse("projects:project-detail", args=[example.pk])).content.decode()
+    card = client.get(reverse("reporting:project-evm", args=[example.pk]))
+
+    assert reverse("reporting:project-evm", args=[example.pk]) in page
+    assert card.status_code == 200
+    assert 'id="evm-figures"' in card.content.decode() and "<svg" in card.content.decode()
+
+
+def test_the_evm_card_is_refused_to_who_may_not_read_the_internal_report(client, example):
+    client.force_login(user_with_role(Role.PROJECT_MANAGER))
+    assert client.get(reverse("reporting:project-evm", args=[example.pk])).status_code == 404
+    client.force_login(user_with_role(Role.SALES))
+    assert client.get(reverse("reporting:project-evm", args=[example.pk])).status_code in (403, 404)
+    client.force_login(example.project_manager)
+    assert client.post(reverse("reporting:project-evm", args=[example.pk])).status_code == 405
+
+
+def test_the_portfolio_table_sorts_by_spi_in_a_constant_number_of_queries(
+    client, example, django_assert_num_queries
+):
+    behind = ProjectFactory(phase=Phase.EXECUTION)
+    snapshots_take_for_week(week_start=MONDAY, projects=[example])
+    _snapshot(behind, spi="0.400", cpi="0.900")
+    client.force_login(user_with_role(Role.HEAD_OF_PM))
+    url = reverse("reporting:portfolio-evm")
+    client.get(url, {"sort": "spi"})
+
+    with django_assert_num_queries(QUERIES):
+        page = client.get(url, {"sort": "spi"}).content.decode()
+    assert page.index(behind.code) < page.index(example.code)
+    descending = client.get(url, {"sort": "-cpi"}).content.decode()
+    assert descending.index(example.code) < descending.index(behind.code)
+    for number in range(5):
+        _snapshot(ProjectFactory(phase=Phase.EXECUTION), spi=f"0.9{number}", cpi="1.000")
+    with django_assert_num_queries(QUERIES):
+        assert client.get(url, {"sort": "spi"}).content.decode().count("<tr>") == 8
+
+
+QUERIES = 5
+
+
+def _snapshot(project, *, spi: str, cpi: str) -> None:
+    ProjectSnapshot.objects.create(
+        project=project,
+        week_start=MONDAY,
+        phase="execution",
+        planned_value=D("100"),
+        earned_value=D("10"),
+        actual_cost=D("20"),
+        spi=D(spi),
+        cpi=D(cpi),
+    )
+
+
+def test_the_portfolio_table_is_refused_to_a_pm(client):
+    client.force_login(user_with_role(Role.PROJECT_MANAGER))
+    assert client.get(reverse("reporting:portfolio-evm")).status_code == 403
+
+
+def test_only_the_internal_highlight_report_shows_the_earned_value(
+    example, django_capture_on_commit_callbacks
+):
+    from reporting import services
+    from tests.reporting.test_highlight_reports import pdf_text
+
+    texts = {}
+    for audience in ("internal", "customer"):
+        with django_capture_on_commit_callbacks(execute=True):
+            report = services.highlight_report_request(
+                project=example, actor=None, audience=audience, language="fr", period_start=MONDAY
+            )
+        report.refresh_from_db()
+        texts[audience] = pdf_text(report)
+
+    assert "Valeur acquise (interne)" in texts["internal"]
+    assert "1,667" in texts["internal"]  # the CPI of the worked example, written the French way
+    assert "Valeur acquise" not in texts["customer"] and "CPI" not in texts["customer"]
