@@ -354,9 +354,17 @@ class SupplierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Supplier.objects.all()
 
 
+from procurement.api_tenders import RequisitionViewSet, RfqViewSet  # noqa: E402
+
+TENDER_ROUTES = [
+    ("requisitions", RequisitionViewSet, "requisition"),
+    ("rfqs", RfqViewSet, "rfq"),
+]
+
 # Registered on the API router by pmo.api_urls.
 ROUTES = [
     ("purchase-orders", PurchaseOrderViewSet, "purchase-order"),
     ("budget-lines", BudgetLineViewSet, "budget-line"),
     ("suppliers", SupplierViewSet, "supplier"),
+    *TENDER_ROUTES,
 ]

@@ -189,7 +189,9 @@ def test_the_comparison_puts_suppliers_side_by_side_and_highlights_the_lowest(cl
     assert comparison.best.invitation == bbb  # fast and well rated beats 200 EUR cheaper at 60/20/20
     client.force_login(crew.pmo)
     page = client.get(reverse("procurement:rfq-compare", args=[rfq.pk])).content.decode()
-    assert page.count("supplier-column") == 3 and page.count("table-success lowest") == 3  # two lines and the total
+    assert (
+        page.count("supplier-column") == 3 and page.count("table-success lowest") == 3
+    )  # two lines and the total
     assert "4.100,00" in page or "4,100.00" in page
 
 
