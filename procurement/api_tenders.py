@@ -2,6 +2,8 @@
 (read, with their lines, invited suppliers and quote totals). Reads go through the selectors, changes
 through the services: a token sees and does what its user could on the pages."""
 
+from decimal import Decimal
+
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
@@ -71,7 +73,7 @@ class RequisitionCreateSerializer(StrictSerializer):
 
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
     description = serializers.CharField(max_length=300)
-    quantity = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0.001)
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=Decimal("0.001"))
     unit = serializers.CharField(max_length=20, default="pcs")
     estimated_unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
     needed_by = serializers.DateField()
