@@ -196,3 +196,14 @@ NAVIGATION += [  # feature/timesheets: the portfolio's earned value, sortable by
         "reporting",
     ),
 ]
+# feature/tenders (issue 16): purchase requisitions (anyone on a project's team) and requests for quotation.
+NAVIGATION += [
+    NavEntry(_("Requisitions"), "procurement:requisition-list", "basket", EVERYONE, "procurement"),
+    NavEntry(
+        _("Tenders"),
+        "procurement:rfq-list",
+        "people",
+        frozenset({Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.PROJECT_MANAGER, Role.FINANCE, Role.ADMINISTRATOR}),
+        "procurement",
+    ),
+]

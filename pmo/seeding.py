@@ -81,3 +81,6 @@ SEED_STEPS.append("quality.seed.seed_quality")
 
 # Reporting: snapshots, progress updates, distribution lists, highlight report metadata (4,000 at L).
 SEED_STEPS.append("reporting.seed.seed_reporting")
+
+# Requisitions and tenders (issue 16, branch feature/tenders).
+SEED_STEPS.append("procurement.seed_tenders.seed_tenders")

@@ -524,6 +524,12 @@ class EInvoiceDeliveryViewSet(viewsets.GenericViewSet):
         }
         return Response(body, status=409 if refusal.is_duplicate else 422)
 
+from procurement.api_tenders import RequisitionViewSet, RfqViewSet  # noqa: E402
+
+TENDER_ROUTES = [
+    ("requisitions", RequisitionViewSet, "requisition"),
+    ("rfqs", RfqViewSet, "rfq"),
+]
 
 # Registered on the API router by pmo.api_urls.
 ROUTES = [
@@ -531,4 +537,5 @@ ROUTES = [
     ("budget-lines", BudgetLineViewSet, "budget-line"),
     ("suppliers", SupplierViewSet, "supplier"),
     ("einvoices", EInvoiceDeliveryViewSet, "einvoice"),
+    *TENDER_ROUTES,
 ]

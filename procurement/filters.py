@@ -74,3 +74,49 @@ class EInvoiceFilter(django_filters.FilterSet):
             | Q(supplier_name__icontains=value)
             | Q(supplier_vat__iexact=value)
         )
+
+
+# Requisitions and requests for quotation (issue 16, branch feature/tenders).
+from procurement.models import (  # noqa: E402
+    PurchaseRequisition,
+    RequestForQuotation,
+    RequisitionStatus,
+    RfqStatus,
+)
+
+
+class RequisitionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=RequisitionStatus.choices, label=_("Status"))
+    project = django_filters.CharFilter(method="filter_project", label=_("Project code"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Mine only"))
+    needed_before = django_filters.DateFilter(field_name="needed_by", lookup_expr="lte", label=_("Needed by"))
+
+    class Meta:
+        model = PurchaseRequisition
+        fields = ["q", "status", "project", "mine", "needed_before"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(number__icontains=value) | Q(description__icontains=value))
+
+    def filter_project(self, queryset, name, value):
+        return queryset.filter(project__code__iexact=value.strip())
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(requester=self.request.user) if value and self.request else queryset
+
+
+class RfqFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=RfqStatus.choices, label=_("Status"))
+    project = django_filters.CharFilter(method="filter_project", label=_("Project code"))
+
+    class Meta:
+        model = RequestForQuotation
+        fields = ["q", "status", "project"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value))
+
+    def filter_project(self, queryset, name, value):
+        return queryset.filter(project__code__iexact=value.strip())

@@ -85,3 +85,49 @@ rules.add_perm("procurement.deliver_einvoice", is_finance)
 rules.add_perm("procurement.change_approvalrule", is_administrator)
 rules.add_perm("procurement.view_purchaseorder_list", is_money_reader | is_project_manager)
 rules.add_perm("procurement.add_purchaseorder_anywhere", is_buyer)
+
+
+# Purchase requisitions and requests for quotation (issue 16, branch feature/tenders).
+@rules.predicate
+def on_project_team(user, project) -> bool:
+    """The user works on the project: its PM, its support officer or an assigned resource."""
+    from projects.selectors import project_team_user_ids
+
+    return project is not None and user.pk in project_team_user_ids(project=project)
+
+
+@rules.predicate
+def requested_requisition(user, requisition) -> bool:
+    return requisition is not None and requisition.requester_id == user.pk
+
+
+@rules.predicate
+def on_requisition_team(user, requisition) -> bool:
+    return requisition is not None and on_project_team(user, requisition.project)
+
+
+@rules.predicate
+def manages_requisition_project(user, requisition) -> bool:
+    return requisition is not None and manages_project(user, requisition.project)
+
+
+@rules.predicate
+def manages_rfq_project(user, rfq) -> bool:
+    return rfq is not None and manages_project(user, rfq.project)
+
+
+# The PMO (buyers) or the project's PM review requisitions and run tenders.
+can_review_requisition = is_buyer | (is_project_manager & manages_requisition_project)
+can_change_rfq = is_buyer | (is_project_manager & manages_rfq_project)
+
+rules.add_perm("procurement.add_purchaserequisition", rules.is_authenticated)
+rules.add_perm(
+    "procurement.view_purchaserequisition",
+    is_money_reader | requested_requisition | on_requisition_team | can_review_requisition,
+)
+rules.add_perm("procurement.change_purchaserequisition", requested_requisition)
+rules.add_perm("procurement.review_purchaserequisition", can_review_requisition)
+rules.add_perm("procurement.order_purchaserequisition", is_buyer | is_project_manager)
+rules.add_perm("procurement.view_requestforquotation", is_money_reader | can_change_rfq)
+rules.add_perm("procurement.change_requestforquotation", can_change_rfq)
+rules.add_perm("procurement.add_requestforquotation", is_buyer | is_project_manager)

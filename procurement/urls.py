@@ -1,6 +1,16 @@
 from django.urls import path
 
-from procurement.views import einvoices, exports, invoices, money, orders, substitutes, suppliers
+from procurement.views import (
+    einvoices,
+    exports,
+    invoices,
+    money,
+    orders,
+    requisitions,
+    substitutes,
+    suppliers,
+    tenders,
+)
 
 app_name = "procurement"
 
@@ -42,4 +52,37 @@ urlpatterns: list = [
     path("orders/<int:pk>/take-over/", orders.purchase_order_take_over, name="purchase-order-take-over"),
     path("orders/lines/", orders.purchase_order_lines_partial, name="purchase-order-lines"),
     path("portfolio/", money.portfolio_money, name="portfolio-money"),
+    # Requisitions and requests for quotation (issue 16, branch feature/tenders).
+    path("requisitions/", requisitions.requisition_list, name="requisition-list"),
+    path("requisitions/create/", requisitions.requisition_create, name="requisition-create"),
+    path("requisitions/<int:pk>/", requisitions.requisition_detail, name="requisition-detail"),
+    path("requisitions/<int:pk>/update/", requisitions.requisition_update, name="requisition-update"),
+    path("requisitions/<int:pk>/accept/", requisitions.requisition_accept, name="requisition-accept"),
+    path("requisitions/<int:pk>/return/", requisitions.requisition_return, name="requisition-return"),
+    path("requisitions/<int:pk>/reject/", requisitions.requisition_reject, name="requisition-reject"),
+    path("requisitions/<int:pk>/cancel/", requisitions.requisition_cancel, name="requisition-cancel"),
+    path(
+        "requisitions/<int:pk>/attachment/",
+        requisitions.requisition_attachment,
+        name="requisition-attachment",
+    ),
+    path("projects/<int:pk>/requisitions/order/", requisitions.requisition_order, name="requisition-order"),
+    path("rfqs/", tenders.rfq_list, name="rfq-list"),
+    path("rfqs/create/", tenders.rfq_create, name="rfq-create"),
+    path("rfqs/<int:pk>/", tenders.rfq_detail, name="rfq-detail"),
+    path("rfqs/<int:pk>/lines/add/", tenders.rfq_line_add, name="rfq-line-add"),
+    path("rfqs/<int:pk>/suppliers/invite/", tenders.rfq_invite, name="rfq-invite"),
+    path("rfqs/<int:pk>/suppliers/<int:invitation_pk>/remove/", tenders.rfq_uninvite, name="rfq-uninvite"),
+    path("rfqs/<int:pk>/suppliers/<int:invitation_pk>/quote/", tenders.quote_record, name="rfq-quote-record"),
+    path(
+        "rfqs/<int:pk>/suppliers/<int:invitation_pk>/offer/", tenders.quote_offer_download, name="rfq-offer"
+    ),
+    path("rfqs/<int:pk>/documents/add/", tenders.rfq_document_add, name="rfq-document-add"),
+    path("rfqs/<int:pk>/documents/<int:document_pk>/", tenders.rfq_document_download, name="rfq-document"),
+    path("rfqs/<int:pk>/send/", tenders.rfq_send, name="rfq-send"),
+    path("rfqs/<int:pk>/cancel/", tenders.rfq_cancel, name="rfq-cancel"),
+    path("rfqs/<int:pk>/pdf/", tenders.rfq_pdf, name="rfq-pdf"),
+    path("rfqs/<int:pk>/compare/", tenders.rfq_compare, name="rfq-compare"),
+    path("rfqs/<int:pk>/award/", tenders.rfq_award, name="rfq-award"),
+    path("quote/<str:token>/", tenders.quote_by_link, name="rfq-quote-by-link"),
 ]

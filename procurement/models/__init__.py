@@ -24,7 +24,17 @@ from procurement.models.receipts import (
     SupplierInvoice,
     SupplierInvoiceLine,
 )
+from procurement.models.requisitions import PurchaseRequisition, RequisitionStatus
 from procurement.models.suppliers import Supplier, SupplierKind
+from procurement.models.tenders import (
+    RequestForQuotation,
+    RfqDocument,
+    RfqInvitation,
+    RfqLine,
+    RfqStatus,
+    SupplierQuote,
+    SupplierQuoteLine,
+)
 
 __all__ = [
     "COMMITTED_STATUSES",
@@ -49,9 +59,18 @@ __all__ = [
     "PurchaseOrder",
     "PurchaseOrderLine",
     "PurchaseOrderStatus",
+    "PurchaseRequisition",
+    "RequestForQuotation",
+    "RequisitionStatus",
+    "RfqDocument",
+    "RfqInvitation",
+    "RfqLine",
+    "RfqStatus",
     "Supplier",
     "SupplierInvoice",
     "SupplierInvoiceLine",
     "SupplierKind",
+    "SupplierQuote",
+    "SupplierQuoteLine",
     "VatRate",
 ]

@@ -87,7 +87,7 @@ def purchase_order_get_for_user(*, user: User, pk: int, write: bool = False) -> 
 
 
 def purchase_order_lines(*, order: PurchaseOrder) -> QuerySet[PurchaseOrderLine]:
-    return order.lines.select_related("budget_line__category").order_by("position", "pk")
+    return order.lines.select_related("budget_line__category", "requisition").order_by("position", "pk")
 
 
 def purchase_order_approvals(*, order: PurchaseOrder) -> QuerySet[Approval]:

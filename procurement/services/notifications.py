@@ -71,3 +71,87 @@ def purchase_order_email(*, order_id: int) -> bool:
         PurchaseOrder.objects.filter(pk=order_id).update(emailed_at=None)
         raise
     return True
+
+
+# --- requisitions and tenders (issue 16, branch feature/tenders) ------------------------------------------
+def notify(*, users, event: str, target, subject_template: str, body_template: str, context: dict) -> int:
+    """Tell people about an event on `target`, each in their language; returns the emails sent.
+
+    The one entry point of the requisition and tender events: the in-app notification list (issue 16,
+    item 4) hooks here, so every event that emails someone also lands in their list.
+    """
+    sent = 0
+    for user in {user.pk: user for user in users if user is not None}.values():
+        if not user.email:
+            continue
+        with translation.override(user.preferred_language):
+            values = {
+                **context,
+                "user": user,
+                "event": event,
+                "target": target,
+                "site_url": settings.SITE_URL,
+            }
+            subject = render_to_string(subject_template, values).strip()
+            body = render_to_string(body_template, values)
+        send_mail(subject, body, None, [user.email])
+        sent += 1
+    return sent
+
+
+def requisition_notify(*, requisition_id: int, event: str) -> int:
+    """A new or changed requisition to its reviewers; a decision or an order to its requester."""
+    from procurement.models import PurchaseRequisition
+
+    requisition = PurchaseRequisition.objects.select_related(
+        "project__project_manager", "project__support_officer", "requester"
+    ).get(pk=requisition_id)
+    project = requisition.project
+    if event == "submitted":
+        users = [project.project_manager, project.support_officer]
+        users = [user for user in users if user is not None and user.pk != requisition.requester_id]
+    else:
+        users = [requisition.requester]
+    return notify(
+        users=users,
+        event=event,
+        target=requisition,
+        subject_template="procurement/email/requisition_subject.txt",
+        body_template="procurement/email/requisition_body.txt",
+        context={"requisition": requisition},
+    )
+
+
+def rfq_invitation_email(*, invitation_id: int) -> bool:
+    """Email one invited supplier the request (PDF in their language, the pack, their link) once."""
+    from django.urls import reverse
+
+    from procurement.models import RfqInvitation
+    from procurement.services.tender_documents import rfq_pdf
+
+    claimed = RfqInvitation.objects.filter(pk=invitation_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    invitation = RfqInvitation.objects.select_related("rfq__project", "rfq__created_by", "supplier").get(
+        pk=invitation_id
+    )
+    rfq, supplier = invitation.rfq, invitation.supplier
+    link = settings.SITE_URL.rstrip("/") + reverse("procurement:rfq-quote-by-link", args=[invitation.token])
+    try:
+        with translation.override(supplier.language):
+            context = {"rfq": rfq, "invitation": invitation, "link": link}
+            subject = render_to_string("procurement/email/rfq_subject.txt", context).strip()
+            body = render_to_string("procurement/email/rfq_body.txt", context)
+            pdf = rfq_pdf(rfq=rfq, invitation=invitation)
+        message = EmailMessage(subject, body, None, [supplier.email], reply_to=[rfq.created_by.email])
+        message.attach(f"{rfq.number}.pdf", pdf, "application/pdf")
+        for document in rfq.documents.all():
+            with document.file.open("rb") as handle:
+                message.attach(document.original_name, handle.read(), document.content_type)
+        message.send()
+    except Exception:
+        RfqInvitation.objects.filter(pk=invitation_id).update(emailed_at=None)
+        raise
+    return True

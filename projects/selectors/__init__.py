@@ -9,6 +9,7 @@ from projects.selectors.core import (
     project_queryset_for_user,
     project_team_user_ids,
     project_visibility_q,
+    projects_on_team_of,
 )
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "project_queryset_for_user",
     "project_team_user_ids",
     "project_visibility_q",
+    "projects_on_team_of",
 ]
 
 # Intake, documents and plan (issue 3).

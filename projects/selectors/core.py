@@ -69,3 +69,9 @@ def project_team_user_ids(*, project: Project) -> set[int]:
         )
     )
     return {user_id for user_id in team if user_id is not None}
+
+
+def projects_on_team_of(*, user: User) -> QuerySet[Project]:
+    """The projects a user works on (as project_team_user_ids counts a team), as a subquery-able queryset."""
+    assigned = Assignment.objects.filter(resource__user=user).values("task__project_id")
+    return Project.objects.filter(Q(project_manager=user) | Q(support_officer=user) | Q(pk__in=assigned))

@@ -1,0 +1,167 @@
+"""Forms of requisitions and requests for quotation: they validate input only; services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pmo.lib.forms import DateInput, DecimalField, Form, ModelForm
+from procurement.models import BudgetLine, PurchaseRequisition, RequestForQuotation, RfqLine, Supplier
+from procurement.services.requisitions import FIELDS as REQUISITION_FIELDS
+
+
+def _budget_line_labels(field) -> None:
+    field.label_from_instance = lambda line: f"{line.project.code} · {line.category}"
+
+
+class RequisitionForm(ModelForm):
+    class Meta:
+        model = PurchaseRequisition
+        fields = ["project", *REQUISITION_FIELDS, "attachment"]
+        widgets = {"needed_by": DateInput(), "justification": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["suggested_supplier"].queryset = Supplier.objects.filter(is_blocked=False)
+        self.fields["budget_line"].queryset = BudgetLine.objects.filter(project__in=projects).select_related(
+            "project", "category"
+        )
+        _budget_line_labels(self.fields["budget_line"])
+        if self.instance.pk:
+            self.fields["project"].disabled = True
+
+
+class ReasonForm(Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RequisitionOrderForm(Form):
+    requisitions = forms.ModelMultipleChoiceField(
+        label=_("Accepted requisitions"),
+        queryset=PurchaseRequisition.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    supplier = forms.ModelChoiceField(
+        label=_("Supplier for those without a suggestion"),
+        queryset=Supplier.objects.filter(is_blocked=False),
+        required=False,
+    )
+    budget_line = forms.ModelChoiceField(
+        label=_("Budget line for those without one"), queryset=BudgetLine.objects.none(), required=False
+    )
+
+    def __init__(self, *args, requisitions, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requisitions"].queryset = requisitions
+        self.fields["requisitions"].label_from_instance = lambda requisition: (
+            f"{requisition.number} · {requisition.description} · {requisition.quantity.normalize():f} "
+            f"{requisition.unit} · {requisition.suggested_supplier or '—'}"
+        )
+        self.fields["budget_line"].queryset = BudgetLine.objects.filter(project=project).select_related(
+            "project", "category"
+        )
+        _budget_line_labels(self.fields["budget_line"])
+
+
+class RfqForm(ModelForm):
+    class Meta:
+        model = RequestForQuotation
+        fields = [
+            "project",
+            "title",
+            "description",
+            "deadline",
+            "delivery_address",
+            "price_weight",
+            "delivery_weight",
+            "quality_weight",
+        ]
+        widgets = {
+            "deadline": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "delivery_address": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+
+
+class RfqLineForm(ModelForm):
+    class Meta:
+        model = RfqLine
+        fields = ["description", "quantity", "unit", "budget_line"]
+
+    def __init__(self, *args, budget_lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["budget_line"].queryset = budget_lines
+        _budget_line_labels(self.fields["budget_line"])
+
+
+class InviteForm(Form):
+    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=Supplier.objects.filter(is_blocked=False))
+
+    def __init__(self, *args, rfq, **kwargs):
+        super().__init__(*args, **kwargs)
+        invited = rfq.invitations.values("supplier")
+        self.fields["supplier"].queryset = Supplier.objects.filter(is_blocked=False).exclude(pk__in=invited)
+        self.fields["supplier"].label_from_instance = _supplier_label
+
+
+def _supplier_label(supplier: Supplier) -> str:
+    vca = _("VCA valid") if supplier.is_vca_valid else _("no valid VCA")
+    return f"{supplier.name} · {supplier.get_kind_display()} · {vca}"
+
+
+class DocumentForm(Form):
+    file = forms.FileField(label=_("File"))
+
+
+class QuoteForm(Form):
+    """A price per line of the request (empty: not offered), delivery time, validity, conditions, offer."""
+
+    delivery_days = forms.IntegerField(label=_("Delivery time (working days)"), min_value=0, max_value=999)
+    valid_until = forms.DateField(label=_("Offer valid until"), required=False, widget=DateInput())
+    conditions = forms.CharField(
+        label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    offer = forms.FileField(label=_("Offer (PDF)"), required=False)
+
+    def __init__(self, *args, lines, rate: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            self.fields[f"price_{line.pk}"] = DecimalField(
+                label=line.description, max_digits=14, decimal_places=2, min_value=0, required=False
+            )
+        if rate:
+            self.fields["quality_score"] = forms.TypedChoiceField(
+                label=_("Quality score (1 to 5)"),
+                choices=[(score, str(score)) for score in range(1, 6)],
+                coerce=int,
+                initial=3,
+            )
+
+    def price_rows(self):
+        return [(line, self[f"price_{line.pk}"]) for line in self.lines]
+
+    def prices(self) -> dict:
+        return {line.pk: self.cleaned_data.get(f"price_{line.pk}") for line in self.lines}
+
+    def values(self) -> dict:
+        names = ["delivery_days", "valid_until", "conditions", "quality_score"]
+        return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
+
+
+class AwardForm(Form):
+    quote = forms.ModelChoiceField(label=_("Quote to award"), queryset=None, widget=forms.RadioSelect)
+    justification = forms.CharField(
+        label=_("Justification"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you do not choose the cheapest quote; kept with the award."),
+    )
+
+    def __init__(self, *args, quotes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quote"].queryset = quotes
+        self.fields["quote"].label_from_instance = lambda quote: str(quote.invitation.supplier)
