@@ -505,3 +505,10 @@ REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"] = [
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["rest_framework.parsers.JSONParser"]
 # Official UBL schemas and Peppol rules (issue 11), vendored unchanged with their provenance README.
 PEPPOL_STANDARDS_DIR = Path(env.str("PEPPOL_STANDARDS_DIR", default=str(BASE_DIR / "tests" / "standards")))
+
+# Notifications (issue 16, branch feature/meetings): the daily digest, late afternoon, once per user.
+CELERY_BEAT_SCHEDULE["notification-daily-digest"] = {
+    "task": "pmo.tasks.notification_digests_task",
+    "schedule": crontab(hour=17, minute=30),
+    "options": {"expires": 60 * 60 * 6},
+}

@@ -12,6 +12,12 @@ pmo_patterns = (
         path("language/", views.language_set, name="language-set"),
         path("company/", views.company_profile, name="company-profile"),
         path("company/logo/", views.company_logo, name="company-logo"),
+        # Notifications (issue 16, branch feature/meetings).
+        path("notifications/", views.notification_list, name="notification-list"),
+        path("notifications/bell/", views.notification_bell, name="notification-bell"),
+        path("notifications/read-all/", views.notification_read_all, name="notification-read-all"),
+        path("notifications/preferences/", views.notification_preferences, name="notification-preferences"),
+        path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     ],
     "pmo",
 )

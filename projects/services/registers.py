@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -13,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pmo.lib.money import quantize_money
-from pmo.models import User
+from pmo.models import NotificationEvent, User
+from pmo.services import notification_send
 from projects.gates import gate_check
 from projects.models import (
     OPPORTUNITY_RESPONSES,
@@ -438,4 +438,11 @@ def _risk_review_mail(risk: Risk) -> None:
             "title": risk.title,
             "url": f"{settings.SITE_URL}{risk.get_absolute_url()}",
         }
-    send_mail(subject, body, None, [risk.owner.email])
+    notification_send(
+        recipient=risk.owner,
+        event=NotificationEvent.RISK_REVIEW,
+        subject=subject,
+        body=body,
+        link=risk.get_absolute_url(),
+        project=risk.project,
+    )
