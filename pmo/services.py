@@ -227,7 +227,9 @@ def notification_preferences_set(*, user: User, choices: dict[str, str]) -> None
     from pmo.models import NotificationPreference
 
     for event, delivery in choices.items():
-        NotificationPreference.objects.update_or_create(user=user, event=event, defaults={"delivery": delivery})
+        NotificationPreference.objects.update_or_create(
+            user=user, event=event, defaults={"delivery": delivery}
+        )
 
 
 def notification_digests_send(*, day=None) -> int:

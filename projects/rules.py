@@ -126,3 +126,7 @@ can_view_project_documents = (
     | (is_smo & project_with_smo)
 )
 rules.add_perm("projects.view_project_documents", can_view_project_documents)
+
+# Meetings (issue 16, branch feature/meetings): the project's team plans and minutes them; the PMO closes
+# the minutes, which sends them to every attendee.
+rules.add_perm("projects.close_meeting_minutes", is_pm_support | is_head_of_pm | is_administrator)

@@ -117,3 +117,15 @@ from projects.models.quotations import (  # noqa: E402
 )
 
 __all__ += ["QUOTATION_TRANSITIONS", "Quotation", "QuotationLine", "QuotationStatus", "QuotationVatRate"]
+
+# Meetings and minutes (issue 16, branch feature/meetings).
+from projects.models.meetings import (  # noqa: E402
+    AgendaItem,
+    Meeting,
+    MeetingAttendee,
+    MeetingStatus,
+    MeetingType,
+    MinutesDistribution,
+)
+
+__all__ += ["AgendaItem", "Meeting", "MeetingAttendee", "MeetingStatus", "MeetingType", "MinutesDistribution"]

@@ -121,13 +121,18 @@ def _risk_emv_set(risk: Risk) -> list[str]:
 
 
 @transaction.atomic
-def risk_create(*, project: Project, actor: User, **values) -> Risk:
+def risk_create(*, project: Project, actor: User, meeting_item=None, **values) -> Risk:
     """Register a risk; residual scores default to the inherent ones until a response is planned."""
     values.setdefault("residual_probability", values.get("probability"))
     values.setdefault("residual_impact", values.get("impact"))
     _risk_values_check(values)
-    _check_same_project(project, values)
-    risk = Risk(project=project, created_by=actor, **{f: v for f, v in values.items() if f in RISK_FIELDS})
+    _check_same_project(project, {**values, "meeting_item": meeting_item})
+    risk = Risk(
+        project=project,
+        created_by=actor,
+        meeting_item=meeting_item,
+        **{f: v for f, v in values.items() if f in RISK_FIELDS},
+    )
     _risk_emv_set(risk)
     risk.number = _number_next(project=project, model=Risk)
     _save(risk, actor=actor)
@@ -287,9 +292,17 @@ def _source_values(source) -> dict:
 
 
 @transaction.atomic
-def decision_create(*, project: Project, actor: User, **values) -> Decision:
-    """Record a decision."""
-    return _create(Decision, project=project, actor=actor, fields=DECISION_FIELDS, values=values)
+def decision_create(*, project: Project, actor: User, meeting_item=None, **values) -> Decision:
+    """Record a decision (from a meeting's minutes when `meeting_item` is given)."""
+    _check_same_project(project, {"meeting_item": meeting_item})
+    return _create(
+        Decision,
+        project=project,
+        actor=actor,
+        fields=DECISION_FIELDS,
+        values=values,
+        meeting_item=meeting_item,
+    )
 
 
 @transaction.atomic
@@ -299,9 +312,12 @@ def decision_update(*, decision: Decision, actor: User, **values) -> Decision:
 
 
 @transaction.atomic
-def action_create(*, project: Project, actor: User, **values) -> Action:
-    """Assign an action to its owner with a due date."""
-    return _create(Action, project=project, actor=actor, fields=ACTION_FIELDS, values=values)
+def action_create(*, project: Project, actor: User, meeting_item=None, **values) -> Action:
+    """Assign an action to its owner with a due date (from a meeting's minutes with `meeting_item`)."""
+    _check_same_project(project, {"meeting_item": meeting_item})
+    return _create(
+        Action, project=project, actor=actor, fields=ACTION_FIELDS, values=values, meeting_item=meeting_item
+    )
 
 
 @transaction.atomic
