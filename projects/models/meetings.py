@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pmo.lib.jobs import Job, JobStates
-from pmo.lib.transitions import Transition, Workflow, permission
+from pmo.lib.transitions import Transition, Workflow
 from projects.models.core import Language, Project
 from projects.models.registers import ChangeRequest, Issue, Risk, TranslatedName, _localized
 
@@ -64,6 +64,16 @@ def _meeting_button(name: str, **options) -> dict:
     return {"url_name": "projects:meeting-transition", "url_extra": (name,)} | options
 
 
+def _changes_project(user, meeting) -> bool:
+    """The project's team (whoever may change the project) plans and minutes its meetings."""
+    return bool(user is not None and user.has_perm("projects.change_project", meeting.project))
+
+
+def _closes_minutes(user, meeting) -> bool:
+    """The PMO closes the minutes."""
+    return bool(user is not None and user.has_perm("projects.close_meeting_minutes", meeting.project))
+
+
 def _has_attendees(meeting) -> str:
     if not meeting.attendees.exists():
         return str(_("Add the attendees first."))
@@ -80,7 +90,7 @@ class Meeting(models.Model):
             "hold",
             source=[MeetingStatus.PLANNED],
             target=MeetingStatus.HELD,
-            allowed=permission("projects.change_project"),
+            allowed=_changes_project,
             label=_("Mark as held"),
             icon="check2-circle",
             style="primary",
@@ -90,7 +100,7 @@ class Meeting(models.Model):
             "close_minutes",
             source=[MeetingStatus.HELD],
             target=MeetingStatus.MINUTES_CLOSED,
-            allowed=permission("projects.close_meeting_minutes"),
+            allowed=_closes_minutes,
             needs=_has_attendees,
             label=_("Close the minutes and send them"),
             icon="send-check",
@@ -102,7 +112,7 @@ class Meeting(models.Model):
             "cancel",
             source=[MeetingStatus.PLANNED],
             target=MeetingStatus.CANCELLED,
-            allowed=permission("projects.change_project"),
+            allowed=_changes_project,
             label=_("Cancel the meeting"),
             style="outline-danger",
             confirm=_("Cancel this meeting?"),
