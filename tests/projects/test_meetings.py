@@ -187,7 +187,7 @@ def test_closing_sends_each_attendee_one_email_with_the_pdf_once(
     assert recipients == sorted([project.project_manager.email, engineer.email, contact.email])
     for message in mailoutbox:
         ((filename, content, mimetype),) = message.attachments
-        assert (filename, mimetype) == ("%s-M-1-minutes.pdf" % project.code, "application/pdf")
+        assert (filename, mimetype) == (f"{project.code}-M-1-minutes.pdf", "application/pdf")
         assert "Comité de pilotage" in PdfReader(BytesIO(content)).pages[0].extract_text()
     distribution = MinutesDistribution.objects.get(meeting=meeting)
     assert (distribution.status, distribution.sent_count) == ("done", 3)
