@@ -58,3 +58,6 @@ SEED_STEPS.append("quality.seed.seed_quality")
 
 # Reporting: snapshots, progress updates, distribution lists, highlight report metadata (4,000 at L).
 SEED_STEPS.append("reporting.seed.seed_reporting")
+
+# Meetings with minutes and notifications (issue 16, branch feature/meetings).
+SEED_STEPS.append("projects.seed_meetings.seed_meetings")
