@@ -100,8 +100,10 @@ def meeting_agenda_proposals(*, meeting: Meeting) -> list[AgendaProposal]:
     risks = Risk.objects.filter(open_high_risks_q(high_score_threshold()), project=project).exclude(
         pk__in=on_agenda("risk", flat=True).exclude(risk=None)
     )
-    actions = Action.objects.filter(project=project, status__in=Action.OPEN_STATUSES).exclude(
-        pk__in=on_agenda("action", flat=True).exclude(action=None)
+    actions = (
+        Action.objects.filter(project=project, status__in=Action.OPEN_STATUSES)
+        .exclude(pk__in=on_agenda("action", flat=True).exclude(action=None))
+        .exclude(meeting_item__meeting=meeting)  # raised by this meeting's own minutes
     )
     issues = Issue.objects.filter(project=project, status__in=Issue.OPEN_STATUSES, decision="").exclude(
         pk__in=on_agenda("issue", flat=True).exclude(issue=None)

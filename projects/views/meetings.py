@@ -24,7 +24,13 @@ from projects.services import meetings as services
 
 
 def _context(request, project) -> dict:
-    return {"project": project, "can_change": request.user.has_perm("projects.change_project", project)}
+    from projects.views.registers import KINDS
+
+    return {
+        "project": project,
+        "kinds": KINDS.values(),
+        "can_change": request.user.has_perm("projects.change_project", project),
+    }
 
 
 @login_required
