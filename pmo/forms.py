@@ -53,3 +53,20 @@ class CompanyProfileForm(ModelForm):
             if checked.content_type not in ("image/png", "image/jpeg"):
                 raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
         return logo
+
+
+# Notifications (issue 16, branch feature/meetings).
+class NotificationPreferencesForm(Form):
+    """One choice of delivery per event."""
+
+    def __init__(self, *args, initial_choices: dict[str, str], **kwargs):
+        from pmo.models import NotificationDelivery, NotificationEvent
+
+        super().__init__(*args, **kwargs)
+        for event in NotificationEvent:
+            self.fields[event.value] = forms.ChoiceField(
+                label=event.label,
+                choices=NotificationDelivery.choices,
+                initial=initial_choices.get(event.value),
+                widget=forms.RadioSelect,
+            )

@@ -166,3 +166,112 @@ class CompanyProfile(models.Model):
     @property
     def enterprise_number_display(self) -> str:
         return format_enterprise_number(self.enterprise_number)
+
+
+# Notifications (issue 16, branch feature/meetings) ------------------------------------------------
+
+
+class NotificationEvent(models.TextChoices):
+    """The events that tell a user something; each user chooses per event how to hear of it."""
+
+    INTAKE_STATUS = "intake_status", _("An intake I wrote changed state")
+    RISK_REVIEW = "risk_review", _("A risk I own is due for review")
+    ORDER_WAITING = "order_waiting", _("A purchase order waits for my approval")
+    ORDER_DECIDED = "order_decided", _("A purchase order I requested was decided")
+    HANDOVER = "handover", _("A hand-over step concerns me")
+    MEETING_INVITATION = "meeting_invitation", _("I am invited to a meeting")
+    MEETING_MINUTES = "meeting_minutes", _("The minutes of a meeting I attended are closed")
+
+
+class NotificationDelivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("Email at once")
+    DIGEST = "digest", _("Daily digest email")
+    IN_APP = "in_app", _("In the application only")
+
+
+class Notification(models.Model):
+    """One event told to one user: in the list, and emailed at once or in the digest as they chose.
+
+    The project is kept by id and label, not by foreign key: pmo depends on no other app.
+    """
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    event = models.CharField(_("event"), max_length=30, choices=NotificationEvent.choices)
+    subject = models.CharField(_("subject"), max_length=250)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    project_ref = models.PositiveIntegerField(_("project id"), null=True, blank=True)
+    project_label = models.CharField(_("project"), max_length=250, blank=True)
+    delivery = models.CharField(_("delivery"), max_length=10, choices=NotificationDelivery.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    digest = models.ForeignKey(
+        "NotificationDigest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("digest"),
+    )
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(
+                fields=["delivery", "digest"],
+                name="notification_digest_due",
+                condition=models.Q(delivery="digest", digest__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationPreference(models.Model):
+    """How one user hears of one event; without a row, at once by email."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences", verbose_name=_("user")
+    )
+    event = models.CharField(_("event"), max_length=30, choices=NotificationEvent.choices)
+    delivery = models.CharField(
+        _("delivery"),
+        max_length=10,
+        choices=NotificationDelivery.choices,
+        default=NotificationDelivery.IMMEDIATE,
+    )
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "event"], name="unique_preference_per_event")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.event}: {self.delivery}"
+
+
+class NotificationDigest(models.Model):
+    """The one digest email of a user for a day: the row is the claim, so a second run sends nothing."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user"))
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification digest")
+        verbose_name_plural = _("notification digests")
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="unique_digest_per_user_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.day}"

@@ -84,3 +84,5 @@ SEED_STEPS.append("reporting.seed.seed_reporting")
 
 # Requisitions and tenders (issue 16, branch feature/tenders).
 SEED_STEPS.append("procurement.seed_tenders.seed_tenders")
+# Meetings with minutes and notifications (issue 16, branch feature/meetings).
+SEED_STEPS.append("projects.seed_meetings.seed_meetings")

@@ -116,3 +116,28 @@ class _HistoryValues:
 def company_profile_get() -> CompanyProfile | None:
     """The installation's company profile, or None while the administrator has not filled it in."""
     return CompanyProfile.objects.first()
+
+
+# Notifications (issue 16, branch feature/meetings) ------------------------------------------------
+
+
+def notification_list_for_user(*, user: User, unread_only: bool = False) -> QuerySet:
+    """The user's notifications, newest first (one query per page whatever its length)."""
+    from pmo.models import Notification
+
+    notifications = Notification.objects.filter(recipient=user)
+    return notifications.filter(read_at__isnull=True) if unread_only else notifications
+
+
+def notification_unread_count(*, user: User) -> int:
+    from pmo.models import Notification
+
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notification_preferences_for_user(*, user: User) -> dict[str, str]:
+    """The user's delivery per event, with the default (email at once) where they chose nothing."""
+    from pmo.models import NotificationDelivery, NotificationEvent, NotificationPreference
+
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("event", "delivery"))
+    return {event: chosen.get(event, NotificationDelivery.IMMEDIATE) for event in NotificationEvent.values}

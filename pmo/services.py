@@ -143,3 +143,146 @@ def company_profile_save(*, actor: User | None, **values) -> CompanyProfile:
             setattr(profile, field, values[field])
     audited_save(profile, actor=actor)
     return profile
+
+
+# Notifications (issue 16, branch feature/meetings) ------------------------------------------------
+# Every email that tells a user about an event goes through notification_send: the event lands in the
+# user's list, and the email goes now, in the daily digest, or not at all, as the user chose.
+
+
+def notification_delivery_for(*, user: User, event: str) -> str:
+    """How the user chose to hear of this event (at once by email when they did not choose)."""
+    from pmo.models import NotificationDelivery, NotificationPreference
+
+    chosen = NotificationPreference.objects.filter(user=user, event=event).values_list("delivery", flat=True)
+    return next(iter(chosen), NotificationDelivery.IMMEDIATE)
+
+
+def notification_send(
+    *,
+    recipient: User,
+    event: str,
+    subject: str,
+    body: str,
+    link: str = "",
+    project=None,
+    attachments: tuple[tuple[str, bytes, str], ...] = (),
+    reply_to: list[str] | None = None,
+):
+    """Tell a user of an event: a row in their list, and the email at once unless they chose otherwise.
+
+    Subject and body come in the recipient's language. The email goes first: when the mail server
+    fails, no row is left behind and the caller's retry does not tell the user twice.
+    """
+    from django.core.mail import EmailMessage
+
+    from pmo.models import Notification, NotificationDelivery
+
+    delivery = notification_delivery_for(user=recipient, event=event)
+    emailed_at = None
+    if delivery == NotificationDelivery.IMMEDIATE and recipient.email:
+        message = EmailMessage(subject, body, None, [recipient.email], reply_to=reply_to)
+        for filename, content, mimetype in attachments:
+            message.attach(filename, content, mimetype)
+        message.send()
+        emailed_at = timezone.now()
+    return Notification.objects.create(
+        recipient=recipient,
+        event=event,
+        subject=subject[:250],
+        body=body,
+        link=link[:500],
+        project_ref=getattr(project, "pk", None),
+        project_label=_project_label(project),
+        delivery=delivery,
+        emailed_at=emailed_at,
+    )
+
+
+def _project_label(project) -> str:
+    if project is None:
+        return ""
+    return f"{getattr(project, 'code', '')} · {getattr(project, 'name', project)}"[:250]
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> int:
+    """Mark one of the user's notifications read (someone else's is left alone)."""
+    from pmo.models import Notification
+
+    return Notification.objects.filter(pk=notification_id, recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notification_mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of the user read."""
+    from pmo.models import Notification
+
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_preferences_set(*, user: User, choices: dict[str, str]) -> None:
+    """Keep the user's choice of delivery for each event."""
+    from pmo.models import NotificationPreference
+
+    for event, delivery in choices.items():
+        NotificationPreference.objects.update_or_create(
+            user=user, event=event, defaults={"delivery": delivery}
+        )
+
+
+def notification_digests_send(*, day=None) -> int:
+    """Send each user with waiting digest notifications their one digest of the day; returns how many."""
+    from pmo.models import Notification, NotificationDelivery
+
+    day = day or timezone.localdate()
+    waiting = (
+        Notification.objects.filter(delivery=NotificationDelivery.DIGEST, digest__isnull=True)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    return sum(notification_digest_send(user_id=user_id, day=day) for user_id in list(waiting))
+
+
+def notification_digest_send(*, user_id: int, day) -> bool:
+    """One email per user and day, grouped by project: the digest row of the day is the claim."""
+    from pmo.models import Notification, NotificationDelivery, NotificationDigest
+
+    with transaction.atomic():
+        digest, _created = NotificationDigest.objects.get_or_create(user_id=user_id, day=day)
+        if not NotificationDigest.objects.filter(pk=digest.pk, sent_at__isnull=True).update(
+            sent_at=timezone.now()
+        ):
+            return False
+        Notification.objects.filter(
+            recipient_id=user_id, delivery=NotificationDelivery.DIGEST, digest__isnull=True
+        ).update(digest=digest)
+    try:
+        _digest_mail(digest)
+    except Exception:
+        NotificationDigest.objects.filter(pk=digest.pk).update(sent_at=None)
+        Notification.objects.filter(digest=digest).update(digest=None)
+        raise
+    return True
+
+
+def _digest_mail(digest) -> None:
+    from itertools import groupby
+
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    user = User.objects.get(pk=digest.user_id)
+    items = list(digest.notifications.order_by("project_label", "created_at", "pk"))
+    if not items or not user.email:
+        return
+    groups = [(label, list(rows)) for label, rows in groupby(items, key=lambda row: row.project_label)]
+    with translation.override(user.preferred_language):
+        context = {"user": user, "groups": groups, "count": len(items), "day": digest.day}
+        context["site_url"] = settings.SITE_URL.rstrip("/")
+        subject = render_to_string("pmo/email/digest_subject.txt", context).strip()
+        body = render_to_string("pmo/email/digest_body.txt", context)
+    send_mail(subject, body, None, [user.email])

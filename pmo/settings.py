@@ -563,3 +563,10 @@ CELERY_BEAT_SCHEDULE["timesheet-reminders"] = {
     "schedule": crontab(hour=8, minute=0, day_of_week=1),
     "options": {"expires": 60 * 60 * 12},
 }
+
+# Notifications (issue 16, branch feature/meetings): the daily digest, late afternoon, once per user.
+CELERY_BEAT_SCHEDULE["notification-daily-digest"] = {
+    "task": "pmo.tasks.notification_digests_task",
+    "schedule": crontab(hour=17, minute=30),
+    "options": {"expires": 60 * 60 * 6},
+}

@@ -15,6 +15,12 @@ pmo_patterns = (
         path("company/logo/", views.company_logo, name="company-logo"),
         # Searchable selects of the list filters (issue 14): the options matching what the user typed.
         path("options/<slug:source>/", search_select_options_view, name="search-select-options"),
+        # Notifications (issue 16, branch feature/meetings).
+        path("notifications/", views.notification_list, name="notification-list"),
+        path("notifications/bell/", views.notification_bell, name="notification-bell"),
+        path("notifications/read-all/", views.notification_read_all, name="notification-read-all"),
+        path("notifications/preferences/", views.notification_preferences, name="notification-preferences"),
+        path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     ],
     "pmo",
 )

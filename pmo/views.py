@@ -171,3 +171,67 @@ def company_logo(request: AuthenticatedHttpRequest):
     if profile is None or not profile.logo:
         raise Http404
     return FileResponse(profile.logo.open("rb"))
+
+
+# Notifications (issue 16, branch feature/meetings) ------------------------------------------------
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    from pmo.lib.listing import paginate
+    from pmo.selectors import notification_list_for_user
+
+    unread_only = request.GET.get("show") == "unread"
+    notifications = notification_list_for_user(user=request.user, unread_only=unread_only)
+    context = {"page": paginate(request, notifications), "unread_only": unread_only}
+    return render(request, "pmo/notification_list.html", context)
+
+
+@login_required
+@require_GET
+def notification_bell(request):
+    """The unread count of the top bar, loaded by htmx so that no page pays a query for it."""
+    from pmo.selectors import notification_unread_count
+
+    count = notification_unread_count(user=request.user)
+    return render(request, "components/notifications_bell.html#bell", {"unread_count": count})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    """Mark one notification read, then open what it is about (or go back to the list)."""
+    from pmo.models import Notification
+
+    services.notification_mark_read(user=request.user, notification_id=pk)
+    link = Notification.objects.filter(pk=pk, recipient=request.user).values_list("link", flat=True).first()
+    if request.POST.get("open") and link and url_has_allowed_host_and_scheme(link, allowed_hosts=None):
+        return redirect(link)
+    return redirect("pmo:notification-list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = services.notification_mark_all_read(user=request.user)
+    messages.success(request, _("%(count)s notification(s) marked read.") % {"count": count})
+    return redirect("pmo:notification-list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request):
+    from pmo.forms import NotificationPreferencesForm
+    from pmo.selectors import notification_preferences_for_user
+
+    current = notification_preferences_for_user(user=request.user)
+    form = NotificationPreferencesForm(request.POST or None, initial_choices=current)
+    if request.method == "POST" and form.is_valid():
+        services.notification_preferences_set(user=request.user, choices=form.cleaned_data)
+        messages.success(request, _("Your notification choices are saved."))
+        return redirect("pmo:notification-preferences")
+    from pmo.models import NotificationDelivery
+
+    context = {"form": form, "deliveries": NotificationDelivery.choices}
+    return render(request, "pmo/notification_preferences.html", context)

@@ -524,6 +524,7 @@ class EInvoiceDeliveryViewSet(viewsets.GenericViewSet):
         }
         return Response(body, status=409 if refusal.is_duplicate else 422)
 
+
 from procurement.api_tenders import RequisitionViewSet, RfqViewSet  # noqa: E402
 
 TENDER_ROUTES = [

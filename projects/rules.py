@@ -144,3 +144,8 @@ rules.add_perm("projects.view_timesheet", books_the_timesheet | approves_the_tim
 rules.add_perm("projects.view_timesheet_approvals", is_project_manager | is_engineering_manager)
 rules.add_perm("projects.view_cost_rate", _is_finance | is_head_of_pm)
 rules.add_perm("projects.change_cost_rate", _is_finance | is_head_of_pm)
+
+
+# Meetings (issue 16, branch feature/meetings): the project's team plans and minutes them; the PMO closes
+# the minutes, which sends them to every attendee.
+rules.add_perm("projects.close_meeting_minutes", is_pm_support | is_head_of_pm | is_administrator)

@@ -43,3 +43,20 @@ def timesheet_reminders_task(self) -> int:
     from projects.services.timesheets import timesheet_reminders_send
 
     return timesheet_reminders_send()
+
+
+# Meetings (issue 16, branch feature/meetings).
+@shared_task(**NETWORK_RETRY)
+def meeting_invitations_send_task(self, meeting_id: int) -> int:
+    """Email the meeting's invitation and calendar file to the attendees not invited yet."""
+    from projects.services.meetings import meeting_invitations_send
+
+    return meeting_invitations_send(meeting_id=meeting_id)
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=240, time_limit=300)
+def meeting_minutes_distribute_task(self, distribution_id: int) -> bool:
+    """Send the closed minutes to every attendee (a duplicate delivery finds the job claimed)."""
+    from projects.services.meetings import meeting_minutes_distribute
+
+    return meeting_minutes_distribute(distribution_id=distribution_id, worker=self.request.hostname or "")

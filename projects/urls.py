@@ -157,3 +157,45 @@ urlpatterns += [
     path("timesheets/<int:pk>/correct/", timesheet_views.timesheet_correct, name="timesheet-correct"),
     path("cost-rates/", timesheet_views.cost_rate_list, name="cost-rate-list"),
 ]
+# Meetings and minutes (issue 16, branch feature/meetings).
+from projects.views import meetings as meeting_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:project_pk>/meetings/", meeting_views.meeting_list, name="meeting-list"),
+    path("<int:project_pk>/meetings/create/", meeting_views.meeting_create, name="meeting-create"),
+    path("<int:project_pk>/meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting-detail"),
+    path("<int:project_pk>/meetings/<int:pk>/update/", meeting_views.meeting_update, name="meeting-update"),
+    path("<int:project_pk>/meetings/<int:pk>/invite/", meeting_views.meeting_invite, name="meeting-invite"),
+    path("<int:project_pk>/meetings/<int:pk>/calendar.ics", meeting_views.meeting_ics, name="meeting-ics"),
+    path("<int:project_pk>/meetings/<int:pk>/minutes.pdf", meeting_views.meeting_pdf, name="meeting-pdf"),
+    path(
+        "<int:project_pk>/meetings/<int:pk>/items/create/",
+        meeting_views.agenda_item_create,
+        name="agenda-item-create",
+    ),
+    path(
+        "<int:project_pk>/meetings/<int:pk>/items/proposed/",
+        meeting_views.agenda_proposals_add,
+        name="agenda-proposals-add",
+    ),
+    path(
+        "<int:project_pk>/meetings/<int:pk>/items/<int:item_pk>/minutes/",
+        meeting_views.agenda_item_minutes,
+        name="agenda-item-minutes",
+    ),
+    path(
+        "<int:project_pk>/meetings/<int:pk>/items/<int:item_pk>/<slug:what>/",
+        meeting_views.agenda_item_raise,
+        name="agenda-item-raise",
+    ),
+    path(
+        "<int:project_pk>/meetings/<int:pk>/distribution/retry/",
+        meeting_views.meeting_distribution_retry,
+        name="meeting-distribution-retry",
+    ),
+    path(
+        "<int:project_pk>/meetings/<int:pk>/<slug:name>/",
+        meeting_views.meeting_transition,
+        name="meeting-transition",
+    ),
+]

@@ -1,11 +1,12 @@
 """Emails about orders: approvers when an order waits for them, requesters when it is decided, suppliers."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from pmo.models import User
+from pmo.models import NotificationEvent, User
+from pmo.services import notification_send
 from procurement.models import ApprovalNotice, PurchaseOrder
 
 
@@ -43,7 +44,16 @@ def purchase_order_notify(*, order_id: int, event: str) -> int:
             context = {"order": order, "event": event, "user": user, "site_url": settings.SITE_URL}
             subject = render_to_string("procurement/email/order_subject.txt", context).strip()
             body = render_to_string("procurement/email/order_body.txt", context)
-        send_mail(subject, body, None, [user.email])
+        notification_send(
+            recipient=user,
+            event=NotificationEvent.ORDER_DECIDED
+            if event in ("approved", "rejected")
+            else NotificationEvent.ORDER_WAITING,
+            subject=subject,
+            body=body,
+            link=order.get_absolute_url(),
+            project=order.project,
+        )
         sent += 1
     return sent
 

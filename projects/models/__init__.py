@@ -140,3 +140,14 @@ __all__ += [
     "TimesheetStatus",
     "approval_track_for",
 ]
+# Meetings and minutes (issue 16, branch feature/meetings).
+from projects.models.meetings import (  # noqa: E402
+    AgendaItem,
+    Meeting,
+    MeetingAttendee,
+    MeetingStatus,
+    MeetingType,
+    MinutesDistribution,
+)
+
+__all__ += ["AgendaItem", "Meeting", "MeetingAttendee", "MeetingStatus", "MeetingType", "MinutesDistribution"]

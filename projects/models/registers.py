@@ -329,6 +329,15 @@ class Risk(RegisterEntry):
     is_handed_over = models.BooleanField(
         _("transferred to the SMO hand-over list"), default=False, editable=False
     )
+    meeting_item = models.ForeignKey(
+        "projects.AgendaItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="risks_raised",
+        verbose_name=_("raised in the meeting"),
+    )
 
     class Meta:
         verbose_name = _("risk")
@@ -661,6 +670,15 @@ class SourceLinks(models.Model):
     )
     raised_in = models.CharField(
         _("raised in"), max_length=200, blank=True, help_text=_("The review or meeting that raised it.")
+    )
+    meeting_item = models.ForeignKey(
+        "projects.AgendaItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="%(class)ss_raised",
+        verbose_name=_("raised in the meeting"),
     )
 
     class Meta:

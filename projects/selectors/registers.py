@@ -29,11 +29,11 @@ from projects.selectors.core import project_get_for_user, project_queryset_for_u
 DEFAULT_PROBABILITY_PERCENT = {1: 5, 2: 20, 3: 40, 4: 60, 5: 85}
 
 LIST_RELATED = {
-    Risk: ("owner", "actionee", "category"),
+    Risk: ("owner", "actionee", "category", "meeting_item__meeting"),
     Issue: ("owner", "raised_by", "source_risk"),
     ChangeRequest: ("requested_by", "source_issue"),
-    Decision: ("decided_by", "risk", "issue", "change_request"),
-    Action: ("owner", "risk", "issue", "change_request", "decision"),
+    Decision: ("decided_by", "risk", "issue", "change_request", "meeting_item__meeting"),
+    Action: ("owner", "risk", "issue", "change_request", "decision", "meeting_item__meeting"),
     Lesson: ("created_by",),
 }
 

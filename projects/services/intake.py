@@ -257,9 +257,11 @@ def project_create_from_intake(
 def intake_notify_sales(*, status_change_id: int) -> bool:
     """Email the intake's author about a status change, once, in their language."""
     from django.conf import settings
-    from django.core.mail import send_mail
     from django.template.loader import render_to_string
     from django.utils import translation
+
+    from pmo.models import NotificationEvent
+    from pmo.services import notification_send
 
     claimed = IntakeStatusChange.objects.filter(pk=status_change_id, notified_at__isnull=True).update(
         notified_at=timezone.now()
@@ -275,7 +277,14 @@ def intake_notify_sales(*, status_change_id: int) -> bool:
         subject = render_to_string("projects/email/intake_status_subject.txt", context).strip()
         body = render_to_string("projects/email/intake_status_body.txt", context)
     try:
-        send_mail(subject, body, None, [author.email])
+        notification_send(
+            recipient=author,
+            event=NotificationEvent.INTAKE_STATUS,
+            subject=subject,
+            body=body,
+            link=change.intake.get_absolute_url(),
+            project=change.intake.project,
+        )
     except Exception:
         IntakeStatusChange.objects.filter(pk=status_change_id).update(notified_at=None)
         raise

@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -13,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pmo.lib.money import quantize_money
-from pmo.models import User
+from pmo.models import NotificationEvent, User
+from pmo.services import notification_send
 from projects.gates import gate_check
 from projects.models import (
     OPPORTUNITY_RESPONSES,
@@ -121,13 +121,18 @@ def _risk_emv_set(risk: Risk) -> list[str]:
 
 
 @transaction.atomic
-def risk_create(*, project: Project, actor: User, **values) -> Risk:
+def risk_create(*, project: Project, actor: User, meeting_item=None, **values) -> Risk:
     """Register a risk; residual scores default to the inherent ones until a response is planned."""
     values.setdefault("residual_probability", values.get("probability"))
     values.setdefault("residual_impact", values.get("impact"))
     _risk_values_check(values)
-    register_entry_check_same_project(project, values)
-    risk = Risk(project=project, created_by=actor, **{f: v for f, v in values.items() if f in RISK_FIELDS})
+    register_entry_check_same_project(project, {**values, "meeting_item": meeting_item})
+    risk = Risk(
+        project=project,
+        created_by=actor,
+        meeting_item=meeting_item,
+        **{f: v for f, v in values.items() if f in RISK_FIELDS},
+    )
     _risk_emv_set(risk)
     risk.number = register_entry_number_next(project=project, model=Risk)
     register_entry_save(risk, actor=actor)
@@ -291,10 +296,16 @@ def _source_values(source) -> dict:
 
 
 @transaction.atomic
-def decision_create(*, project: Project, actor: User, **values) -> Decision:
-    """Record a decision."""
+def decision_create(*, project: Project, actor: User, meeting_item=None, **values) -> Decision:
+    """Record a decision (from a meeting's minutes when `meeting_item` is given)."""
+    register_entry_check_same_project(project, {"meeting_item": meeting_item})
     return register_entry_create(
-        Decision, project=project, actor=actor, fields=DECISION_FIELDS, values=values
+        Decision,
+        project=project,
+        actor=actor,
+        fields=DECISION_FIELDS,
+        values=values,
+        meeting_item=meeting_item,
     )
 
 
@@ -307,9 +318,12 @@ def decision_update(*, decision: Decision, actor: User, **values) -> Decision:
 
 
 @transaction.atomic
-def action_create(*, project: Project, actor: User, **values) -> Action:
-    """Assign an action to its owner with a due date."""
-    return register_entry_create(Action, project=project, actor=actor, fields=ACTION_FIELDS, values=values)
+def action_create(*, project: Project, actor: User, meeting_item=None, **values) -> Action:
+    """Assign an action to its owner with a due date (from a meeting's minutes with `meeting_item`)."""
+    register_entry_check_same_project(project, {"meeting_item": meeting_item})
+    return register_entry_create(
+        Action, project=project, actor=actor, fields=ACTION_FIELDS, values=values, meeting_item=meeting_item
+    )
 
 
 @transaction.atomic
@@ -450,4 +464,11 @@ def _risk_review_mail(risk: Risk) -> None:
             "title": risk.title,
             "url": f"{settings.SITE_URL}{risk.get_absolute_url()}",
         }
-    send_mail(subject, body, None, [risk.owner.email])
+    notification_send(
+        recipient=risk.owner,
+        event=NotificationEvent.RISK_REVIEW,
+        subject=subject,
+        body=body,
+        link=risk.get_absolute_url(),
+        project=risk.project,
+    )

@@ -29,7 +29,7 @@ def register_entry_number_next(*, project: Project, model) -> int:
 
 
 def register_entry_check_same_project(project: Project, values: dict) -> None:
-    for field in ("risk", "issue", "change_request", "decision", "category"):
+    for field in ("risk", "issue", "change_request", "decision", "category", "meeting_item"):
         linked = values.get(field)
         if linked is not None and getattr(linked, "project_id", project.pk) != project.pk:
             raise ValidationError({field: _("This entry belongs to another project.")})

@@ -165,6 +165,10 @@ DETAIL_FIELDS = {
         "baseline",
         "implemented_at",
     ],
+    # What a meeting's minutes raised points back to the agenda item (issue 16).
+    Risk: [*EXPORT_FIELDS[Risk], "meeting_item"],
+    Decision: [*EXPORT_FIELDS[Decision], "meeting_item"],
+    Action: [*EXPORT_FIELDS[Action], "meeting_item"],
 }
 
 

@@ -134,8 +134,10 @@ def _event_recipients(event: HandoverEvent) -> list[User]:
 
 def handover_event_notify(*, event_id: int) -> bool:
     """Email the other side of a hand-over step once: the SMO on submission, the team on a decision."""
-    from django.core.mail import send_mail
     from django.urls import reverse
+
+    from pmo.models import NotificationEvent
+    from pmo.services import notification_send
 
     claimed = HandoverEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(
         notified_at=timezone.now()
@@ -154,7 +156,14 @@ def handover_event_notify(*, event_id: int) -> bool:
                 context = {"event": event, "handover": event.handover, "link": link, "user": user}
                 subject = render_to_string("quality/email/handover_subject.txt", context).strip()
                 body = render_to_string("quality/email/handover_body.txt", context)
-            send_mail(subject, body, None, [user.email])
+            notification_send(
+                recipient=user,
+                event=NotificationEvent.HANDOVER,
+                subject=subject,
+                body=body,
+                link=reverse("quality:handover-detail", args=[event.handover_id]),
+                project=event.handover.project,
+            )
     except Exception:
         HandoverEvent.objects.filter(pk=event_id).update(notified_at=None)
         raise
