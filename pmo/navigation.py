@@ -1,7 +1,12 @@
-"""The navigation entries and which roles see them; later apps add theirs here."""
+"""The navigation: menus (groups) of entries, and which roles see them; later apps add theirs here.
 
-from dataclasses import dataclass
+An entry names its menu with `group=` (a key of GROUPS). A menu a role sees one entry of is shown as a
+plain link; a role never sees more than seven top-level menus (`tests/pmo/test_navigation.py`).
+"""
 
+from dataclasses import dataclass, field
+
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -16,19 +21,83 @@ class NavEntry:
     url_name: str
     icon: str
     roles: frozenset[str]
-    section: str  # the first path segment that marks the entry active
+    section: str = ""  # kept for the entries written before the menus; the active entry is found by URL
+    group: str = ""  # the key of its menu in GROUPS; empty: a top-level link of its own
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    key: str
+    label: str | Promise
+    icon: str
+
+
+# The top-level menus, in the order of the top bar.
+GROUPS: list[NavGroup] = [
+    NavGroup("projects", _("Projects"), "kanban"),
+    NavGroup("sales", _("Sales"), "briefcase"),
+    NavGroup("procurement", _("Procurement"), "cart"),
+    NavGroup("registers", _("Registers"), "journal-text"),
+    NavGroup("quality", _("Quality and safety"), "patch-check"),
+    NavGroup("reporting", _("Reporting"), "speedometer2"),
+    NavGroup("admin", _("Administration"), "gear"),
+]
+MAX_TOP_LEVEL = 7
+
+
+@dataclass
+class NavItem:
+    """One top-level item of the top bar: a menu of links, or a single link."""
+
+    label: str | Promise
+    icon: str
+    key: str
+    links: list["NavLink"] = field(default_factory=list)
+
+    @property
+    def is_menu(self) -> bool:
+        return len(self.links) > 1
+
+    @property
+    def is_active(self) -> bool:
+        return any(link.is_active for link in self.links)
+
+
+@dataclass
+class NavLink:
+    label: str | Promise
+    url: str
+    icon: str
+    is_active: bool = False
 
 
 NAVIGATION: list[NavEntry] = [
-    NavEntry(_("Home"), "pmo:home", "house", EVERYONE, ""),
-    NavEntry(_("Projects"), "projects:project-list", "kanban", EVERYONE, "projects"),
-    NavEntry(_("Customers"), "projects:customer-list", "building", EVERYONE, "customers"),
+    NavEntry(_("Projects"), "projects:project-list", "kanban", EVERYONE, "projects", group="projects"),
+    NavEntry(_("Customers"), "projects:customer-list", "building", EVERYONE, "customers", group="sales"),
 ]
 
 
 def navigation_for(user) -> list[NavEntry]:
     roles = user.roles if user.is_authenticated else frozenset()
     return [entry for entry in NAVIGATION if entry.roles & roles]
+
+
+def navigation_menus(user, path: str = "") -> list[NavItem]:
+    """The top bar of this user: menus in GROUPS order, the link that holds `path` marked active."""
+    items: dict[str, NavItem] = {group.key: NavItem(group.label, group.icon, group.key) for group in GROUPS}
+    for entry in navigation_for(user):
+        key = entry.group or f"entry:{entry.url_name}"
+        item = items.setdefault(key, NavItem(entry.label, entry.icon, key))
+        item.links.append(NavLink(entry.label, reverse(entry.url_name), entry.icon))
+    _mark_active([link for item in items.values() for link in item.links], path)
+    return [item for item in items.values() if item.links]
+
+
+def _mark_active(links: list[NavLink], path: str) -> None:
+    # The longest URL that starts the path wins: /projects/customers/3/ is Customers, not Projects.
+    matches = [link for link in links if link.url != "/" and path.startswith(link.url)]
+    if matches:
+        max(matches, key=lambda link: len(link.url)).is_active = True
 
 
 # Intake and capacity (issue 3).
@@ -39,6 +108,7 @@ NAVIGATION += [
         "inbox",
         frozenset({Role.SALES, Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR}),
         "intakes",
+        group="sales",
     ),
     NavEntry(
         _("Capacity"),
@@ -54,15 +124,23 @@ NAVIGATION += [
             }
         ),
         "capacity",
+        group="projects",
     ),
 ]
 
 # Registers (issue 5): open high risks and overdue actions across projects; lessons learned.
 NAVIGATION += [
     NavEntry(
-        _("Risks and actions"), "projects:register-portfolio", "exclamation-triangle", EVERYONE, "registers"
+        _("Risks and actions"),
+        "projects:register-portfolio",
+        "exclamation-triangle",
+        EVERYONE,
+        "registers",
+        group="registers",
     ),
-    NavEntry(_("Lessons learned"), "projects:lesson-search", "lightbulb", EVERYONE, "lessons"),
+    NavEntry(
+        _("Lessons learned"), "projects:lesson-search", "lightbulb", EVERYONE, "lessons", group="registers"
+    ),
 ]
 
 # Reporting: the dashboards (the entry sends each role to its own).
@@ -83,6 +161,7 @@ NAVIGATION.append(
             }
         ),
         "reporting",
+        group="reporting",
     )
 )
 
@@ -95,6 +174,7 @@ NAVIGATION += [
         "cart",
         _MONEY_READERS | {Role.PROJECT_MANAGER},
         "procurement",
+        group="procurement",
     ),
     NavEntry(
         _("Money"),
@@ -102,6 +182,7 @@ NAVIGATION += [
         "cash-coin",
         _MONEY_READERS | {Role.PROJECT_MANAGER},
         "procurement",
+        group="procurement",
     ),
 ]
 NAVIGATION.append(
@@ -111,6 +192,7 @@ NAVIGATION.append(
         "file-earmark-text",
         frozenset({Role.SALES, Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.FINANCE, Role.ADMINISTRATOR}),
         "quotations",
+        group="sales",
     )
 )
 
@@ -121,6 +203,7 @@ NAVIGATION.append(
         "arrow-left-right",
         frozenset({Role.ADMINISTRATOR, Role.HEAD_OF_PM, Role.PM_SUPPORT}),
         "reporting",
+        group="reporting",
     )
 )
 
@@ -133,6 +216,7 @@ NAVIGATION += [
         "patch-check",
         frozenset({Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.PROJECT_MANAGER, Role.ADMINISTRATOR}),
         "quality",
+        group="quality",
     ),
     NavEntry(
         _("Safety"),
@@ -140,6 +224,7 @@ NAVIGATION += [
         "cone-striped",
         frozenset({Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.PROJECT_MANAGER, Role.ENGINEERING_MANAGER}),
         "quality",
+        group="quality",
     ),
     NavEntry(
         _("Hand-overs"),
@@ -147,12 +232,20 @@ NAVIGATION += [
         "box-arrow-right",
         frozenset({Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.PROJECT_MANAGER, Role.SMO, Role.ADMINISTRATOR}),
         "quality",
+        group="quality",
     ),
 ]
 
 # Company profile (issue 11): who the company is, printed on every outgoing document.
 NAVIGATION += [
-    NavEntry(_("Company"), "pmo:company-profile", "buildings", frozenset({Role.ADMINISTRATOR}), "company"),
+    NavEntry(
+        _("Company"),
+        "pmo:company-profile",
+        "buildings",
+        frozenset({Role.ADMINISTRATOR}),
+        "company",
+        group="admin",
+    ),
 ]
 
 # E-invoice inbox (issue 11): Peppol invoices and credit notes received from suppliers.
@@ -163,6 +256,7 @@ NAVIGATION += [
         "envelope-paper",
         frozenset({Role.FINANCE}),
         "procurement",
+        group="procurement",
     ),
 ]
 

@@ -19,4 +19,59 @@
       field.form.requestSubmit();
     }
   });
+
+  // Tables scroll sideways inside their own region, never the page: wrap each table of the main
+  // content, and make the region a labelled Tab stop while it actually scrolls (WCAG 2.1.1).
+  function regionLabel(table) {
+    var caption = table.querySelector("caption");
+    if (caption) { return caption.textContent.trim(); }
+    var labelled = table.getAttribute("aria-label");
+    if (labelled) { return labelled; }
+    var card = table.closest(".card");
+    var header = card && card.querySelector(".card-header, .card-title");
+    if (header) { return header.textContent.trim(); }
+    var heading = document.querySelector("main h1");
+    return heading ? heading.textContent.trim() : document.title;
+  }
+
+  function wrapTables(root) {
+    root.querySelectorAll("table").forEach(function (table) {
+      if (!table.closest("main")) { return; }
+      var region = table.parentElement;
+      if (!region.classList.contains("table-responsive") && !region.classList.contains("table-scroll")) {
+        region = document.createElement("div");
+        region.className = "table-scroll";
+        table.parentNode.insertBefore(region, table);
+        region.appendChild(table);
+      }
+      region.classList.add("table-scroll");
+      if (!region.hasAttribute("aria-label")) {
+        region.setAttribute("role", "region");
+        region.setAttribute("aria-label", regionLabel(table));
+      }
+      markScrollable(region);
+    });
+  }
+
+  function markScrollable(region) {
+    // Only the Tab stops this script added come and go with the width; a template's own stay.
+    if (region.scrollWidth > region.clientWidth + 1 && !region.hasAttribute("tabindex")) {
+      region.setAttribute("tabindex", "0");
+      region.dataset.focusAuto = "1";
+    } else if (region.scrollWidth <= region.clientWidth + 1 && region.dataset.focusAuto) {
+      region.removeAttribute("tabindex");
+      delete region.dataset.focusAuto;
+    }
+  }
+
+  function start() { wrapTables(document); }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+  document.addEventListener("htmx:afterSettle", function (event) { wrapTables(event.target.closest("main") || document); });
+  window.addEventListener("resize", function () {
+    document.querySelectorAll(".table-scroll").forEach(markScrollable);
+  });
 })();

@@ -14,14 +14,15 @@ def test_a_support_officer_signs_in_opens_a_project_and_switches_to_french(page)
     project = ProjectFactory(name="Campus network renewal")
 
     sign_in(page, "pmo")
+    page.get_by_role("button", name="Projects").click()  # the Projects menu of the top bar
     page.get_by_role("link", name="Projects").first.click()
     page.get_by_role("link", name=project.code).click()
     assert page.locator("h1").inner_text().startswith(project.code)
 
-    page.locator("a.dropdown-toggle:has(i.bi-translate)").click()  # the language menu, not the user menu
+    page.get_by_role("button", name="Language: EN").click()
     page.get_by_role("button", name="Français").click()
     page.wait_for_load_state()
-    assert page.get_by_role("link", name="Projets").first.is_visible()
+    assert page.get_by_role("button", name="Projets").is_visible()
     assert page.console_errors == []
 
 
