@@ -181,6 +181,7 @@ class NotificationEvent(models.TextChoices):
     HANDOVER = "handover", _("A hand-over step concerns me")
     MEETING_INVITATION = "meeting_invitation", _("I am invited to a meeting")
     MEETING_MINUTES = "meeting_minutes", _("The minutes of a meeting I attended are closed")
+    REQUISITION = "requisition", _("A purchase requisition I asked for or review changed state")
 
 
 class NotificationDelivery(models.TextChoices):

@@ -92,8 +92,6 @@ def notify(*, users, event: str, target, subject_template: str, body_template: s
     """
     sent = 0
     for user in {user.pk: user for user in users if user is not None}.values():
-        if not user.email:
-            continue
         with translation.override(user.preferred_language):
             values = {
                 **context,
@@ -104,7 +102,14 @@ def notify(*, users, event: str, target, subject_template: str, body_template: s
             }
             subject = render_to_string(subject_template, values).strip()
             body = render_to_string(body_template, values)
-        send_mail(subject, body, None, [user.email])
+        notification_send(
+            recipient=user,
+            event=NotificationEvent.REQUISITION,
+            subject=subject,
+            body=body,
+            link=target.get_absolute_url(),
+            project=getattr(target, "project", None),
+        )
         sent += 1
     return sent
 
