@@ -263,13 +263,14 @@ NAVIGATION += [
 # feature/timesheets (issue 15): everyone books their own week; approvers see their queue. People of the
 # project team without a role (technicians) reach their week from the home page link as well.
 NAVIGATION += [
-    NavEntry(_("My timesheet"), "projects:timesheet-week", "clock", EVERYONE, "timesheets"),
+    NavEntry(_("My timesheet"), "projects:timesheet-week", "clock", EVERYONE, "timesheets", group="projects"),
     NavEntry(
         _("Timesheets to approve"),
         "projects:timesheet-approval-list",
         "check2-square",
         frozenset({Role.PROJECT_MANAGER, Role.ENGINEERING_MANAGER}),
         "timesheets",
+        group="projects",
     ),
 ]
 NAVIGATION += [  # feature/timesheets: internal cost rates, finance and head of PM only
@@ -279,6 +280,7 @@ NAVIGATION += [  # feature/timesheets: internal cost rates, finance and head of 
         "cash-coin",
         frozenset({Role.FINANCE, Role.HEAD_OF_PM}),
         "cost-rates",
+        group="procurement",
     ),
 ]
 NAVIGATION += [  # feature/timesheets: the portfolio's earned value, sortable by SPI/CPI
@@ -288,16 +290,25 @@ NAVIGATION += [  # feature/timesheets: the portfolio's earned value, sortable by
         "graph-up-arrow",
         frozenset({Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.ADMINISTRATOR}),
         "reporting",
+        group="reporting",
     ),
 ]
 # feature/tenders (issue 16): purchase requisitions (anyone on a project's team) and requests for quotation.
 NAVIGATION += [
-    NavEntry(_("Requisitions"), "procurement:requisition-list", "basket", EVERYONE, "procurement"),
+    NavEntry(
+        _("Requisitions"),
+        "procurement:requisition-list",
+        "basket",
+        EVERYONE,
+        "procurement",
+        group="procurement",
+    ),
     NavEntry(
         _("Tenders"),
         "procurement:rfq-list",
         "people",
         frozenset({Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.PROJECT_MANAGER, Role.FINANCE, Role.ADMINISTRATOR}),
         "procurement",
+        group="procurement",
     ),
 ]
