@@ -234,13 +234,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 # Workers per queue (docs/scaling.md): PDF rendering and the connectors can each get their own queue and
 # workers (`celery -A pmo worker -Q reports`), so that a batch of reports never delays an e-mail. By default
 # every task goes to the default queue, which one worker serves.
-CELERY_REPORTS_QUEUE = env.str("CELERY_REPORTS_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE)
-CELERY_CONNECTORS_QUEUE = env.str("CELERY_CONNECTORS_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE)
-CELERY_TASK_ROUTES = {
-    "reporting.tasks.highlight_report_render_task": {"queue": CELERY_REPORTS_QUEUE},
-    "reporting.tasks.weekly_batch_task": {"queue": CELERY_REPORTS_QUEUE},
-    "*connector*": {"queue": CELERY_CONNECTORS_QUEUE},  # the ServiceNow and Dynamics 365 runs
-}
+# Only queues that are named get a route: without one, tasks follow the default queue as it is at send
+# time (the worker tests give each worker a queue of its own at run time).
+CELERY_REPORTS_QUEUE = env.str("CELERY_REPORTS_QUEUE", default="")
+CELERY_CONNECTORS_QUEUE = env.str("CELERY_CONNECTORS_QUEUE", default="")
+CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {}
+if CELERY_REPORTS_QUEUE:
+    CELERY_TASK_ROUTES["reporting.tasks.highlight_report_render_task"] = {"queue": CELERY_REPORTS_QUEUE}
+    CELERY_TASK_ROUTES["reporting.tasks.weekly_batch_task"] = {"queue": CELERY_REPORTS_QUEUE}
+if CELERY_CONNECTORS_QUEUE:
+    CELERY_TASK_ROUTES["*connector*"] = {"queue": CELERY_CONNECTORS_QUEUE}  # ServiceNow and Dynamics 365
 
 # Security: production values by default; DEBUG relaxes only what local HTTP needs.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

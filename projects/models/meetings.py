@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from pmo.lib.jobs import Job, JobStates
 from pmo.lib.transitions import Transition, Workflow
 from projects.models.core import Language, Project
-from projects.models.registers import ChangeRequest, Issue, Risk, TranslatedName, _localized
+from projects.models.registers import ChangeRequest, Issue, Risk, TranslatedName, localized_field
 
 
 class MeetingType(TranslatedName):
@@ -50,7 +50,7 @@ class MeetingType(TranslatedName):
 
     @property
     def localized_agenda(self) -> str:
-        return _localized(self, "default_agenda")
+        return localized_field(self, "default_agenda")
 
 
 class MeetingStatus(models.TextChoices):

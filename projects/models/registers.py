@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 SCALE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-def _localized(obj, field: str) -> str:
+def localized_field(obj, field: str) -> str:
     language = (get_language() or "en")[:2]
     return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_en")
 
@@ -48,7 +48,7 @@ class TranslatedName(models.Model):
 
     @property
     def name(self) -> str:
-        return _localized(self, "name")
+        return localized_field(self, "name")
 
 
 class RiskScale(models.TextChoices):
@@ -88,7 +88,7 @@ class RiskScaleLevel(TranslatedName):
 
     @property
     def descriptor(self) -> str:
-        return _localized(self, "descriptor")
+        return localized_field(self, "descriptor")
 
 
 class RiskBand(TranslatedName):

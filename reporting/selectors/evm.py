@@ -20,13 +20,17 @@ duration (Tolerance.time_days / planned days). An index at or above 1 - toleranc
 1 - 2 x tolerance amber, below red; without a value (nothing planned or spent yet) there is no suggestion.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import connection
 
-from projects.models import Project
+if TYPE_CHECKING:
+    from projects.models import Project
 
 EVM_CTE = """
 WITH leaf AS (
