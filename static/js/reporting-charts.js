@@ -26,7 +26,8 @@
       var size = Math.abs(number);
       if (size >= 999500) {
         var millions = number / 1000000;
-        return (Math.abs(millions) < 10 ? millions.toFixed(1).replace(".", decimal) : format(Math.round(millions))) + " M";
+        var whole = Math.abs(millions) >= 10 || Number.isInteger(Math.round(millions * 10) / 10);
+        return (whole ? format(Math.round(millions)) : millions.toFixed(1).replace(".", decimal)) + " M";
       }
       if (size >= 1000) { return format(Math.round(number / 1000)) + " k"; }
       return format(Math.round(number));
