@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from pmo.models import NumberSequence, User
@@ -30,5 +31,5 @@ class NumberSequenceAdmin(admin.ModelAdmin):
     list_display = ["series", "year", "last_value"]
     readonly_fields = ["series", "year", "last_value"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,3 +1,4 @@
+from django.http import HttpRequest
 from django.utils import translation
 
 
@@ -7,7 +8,7 @@ class UserLanguageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.preferred_language:
             translation.activate(user.preferred_language)

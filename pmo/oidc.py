@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.models import Group
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django.views import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -41,7 +41,7 @@ def mapped_roles(claims: dict) -> set[str]:
 
 
 class EntraIDBackend(OIDCAuthenticationBackend):
-    def authenticate(self, request, **kwargs):
+    def authenticate(self, request: HttpRequest, **kwargs):
         """A refused token (signature, audience, issuer, nonce) is a failed sign-in, not a 400 page."""
         try:
             return super().authenticate(request, **kwargs)
@@ -99,7 +99,7 @@ class EntraIDBackend(OIDCAuthenticationBackend):
 class OnlyWhenConfigured(View):
     """The sign-in URLs exist only when OIDC_RP_CLIENT_ID is set; otherwise they are a plain 404."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args, **kwargs):
         if not settings.OIDC_ENABLED:
             raise Http404
         return super().dispatch(request, *args, **kwargs)

@@ -239,7 +239,7 @@ class PurchaseOrderViewSet(
         return order
 
     @extend_schema(request=PurchaseOrderCreateSerializer, responses={201: PurchaseOrderDetailSerializer})
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
@@ -256,7 +256,7 @@ class PurchaseOrderViewSet(
 
     @extend_schema(request=None, responses=PurchaseOrderDetailSerializer)
     @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
+    def submit(self, request: Request, pk=None):
         """Submit a draft for approval; the approval matrix decides who is asked."""
         order = self.get_object()
         service_call(services.purchase_order_submit, order=order, actor=request.user)
@@ -264,7 +264,7 @@ class PurchaseOrderViewSet(
 
     @extend_schema(request=DecisionSerializer, responses=PurchaseOrderDetailSerializer)
     @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
+    def approve(self, request: Request, pk=None):
         """Record the caller's approval (a justification when the matrix asks for one)."""
         order = self._readable_order(pk)
         serializer = DecisionSerializer(data=request.data)
@@ -279,7 +279,7 @@ class PurchaseOrderViewSet(
 
     @extend_schema(request=RejectionSerializer, responses=PurchaseOrderDetailSerializer)
     @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
+    def reject(self, request: Request, pk=None):
         """Reject a submitted order with a reason."""
         order = self._readable_order(pk)
         serializer = RejectionSerializer(data=request.data)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import Customer, CustomerContact, Project
@@ -54,7 +55,7 @@ class IntakeStatusChangeInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["from_status", "to_status", "actor", "reason", "created_at", "notified_at"]
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 
@@ -109,7 +110,7 @@ class DocumentVersionInline(admin.TabularInline):
     ]
     exclude = ["file"]
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 
@@ -162,13 +163,13 @@ class RegisterEntryAdmin(SimpleHistoryAdmin):
     list_select_related = ["project"]
     raw_id_fields = ["project"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 

@@ -4,6 +4,7 @@ from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pmo.lib.api import CreatePermission, ScopedObjectMixin, StrictModelSerializer, request_user, service_call
@@ -266,12 +267,13 @@ class RiskViewSet(mixins.CreateModelMixin, ProjectScopedReadViewSet):
     ordering = ["project", "number", "pk"]
 
     @extend_schema(request=RiskInputSerializer, responses={201: RiskSerializer})
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args, **kwargs):
         serializer = RiskInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         # The same rule as the register pages: only who may change the project adds to its registers.
-        project = selectors.project_get_for_user(user=request.user, pk=values.pop("project").pk, write=True)
+        user = request_user(request)
+        project = selectors.project_get_for_user(user=user, pk=values.pop("project").pk, write=True)
         risk = service_call(register_services.risk_create, project=project, actor=request.user, **values)
         return Response(self.get_serializer(risk).data, status=status.HTTP_201_CREATED)
 

@@ -2,6 +2,7 @@
 
 # --- Connectors (ServiceNow, Dynamics 365) ---------------------------------------------------------
 from django.contrib import admin
+from django.http import HttpRequest
 
 from reporting.models import (
     D365Actual,
@@ -33,10 +34,10 @@ class SyncFailureInline(admin.TabularInline):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 

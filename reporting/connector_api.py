@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pmo.lib.api import StrictModelSerializer, StrictSerializer, request_user, service_call
@@ -118,7 +119,7 @@ class D365OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
     @extend_schema(request=IntakeFromOpportunitySerializer, responses={201: IntakeSerializer})
     @action(detail=True, methods=["post"])
-    def intake(self, request, pk=None):
+    def intake(self, request: Request, pk=None):
         """Start a draft intake pre-filled from this opportunity (sales)."""
         if not request.user.has_perm("projects.add_intake"):
             raise PermissionDenied

@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pmo.lib.api import StrictModelSerializer, StrictSerializer, request_user, service_call
@@ -96,13 +97,14 @@ class HighlightReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         return selectors.report_get_for_user(user=request_user(self.request), pk=pk)
 
     @extend_schema(request=HighlightReportRequestSerializer, responses={201: HighlightReportSerializer})
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args, **kwargs):
         """Request a report; an existing one of the same week, version and language is returned."""
         serializer = HighlightReportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
-        project = selectors.project_get_for_reporting(user=request.user, pk=values.pop("project"))
-        if values["audience"] not in selectors.visible_audiences(user=request.user, project=project):
+        user = request_user(request)
+        project = selectors.project_get_for_reporting(user=user, pk=values.pop("project"))
+        if values["audience"] not in selectors.visible_audiences(user=user, project=project):
             raise serializers.ValidationError({"audience": [Audience.INTERNAL.label]})
         report = service_call(
             services.highlight_report_request, project=project, actor=request.user, **values
@@ -114,7 +116,7 @@ class HighlightReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY), 404: None},
     )
     @action(detail=True, methods=["get"])
-    def download(self, request, pk=None):
+    def download(self, request: Request, pk=None):
         """The PDF, once the report is ready."""
         report = self.get_object()
         if not report.is_downloadable:

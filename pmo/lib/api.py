@@ -182,7 +182,7 @@ def request_user(request: Request) -> User:
 class CreatePermission(BasePermission):
     """On `create`, the user needs the view's `create_perm` (a rules permission); reads pass."""
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view) -> bool:
         if getattr(view, "action", None) != "create":
             return True
         return request.user.has_perm(view.create_perm)
@@ -218,7 +218,7 @@ class StrictFilterBackend(DjangoFilterBackend):
     """django-filter ignores `?status=` and reads `?is_active=maybe` as "no filter", so a client with a
     typo gets every row. Here a filter that is named carries a value of its published type, or it is a 400."""
 
-    def filter_queryset(self, request, queryset, view):
+    def filter_queryset(self, request: Request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is not None:
             errors = {}

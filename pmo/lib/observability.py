@@ -5,7 +5,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 
 __all__ = ["HealthProbeMiddleware", "RequestLogMiddleware", "sentry_init"]
 
@@ -25,7 +25,7 @@ class HealthProbeMiddleware:
         self.get_response = get_response
         self.networks = [ipaddress.ip_network(net) for net in settings.HEALTHZ_PROBE_NETWORKS]
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         if request.path_info == "/healthz" and request.method in ("GET", "HEAD") and self._trusted(request):
             from pmo.health import health_report
 
@@ -35,7 +35,7 @@ class HealthProbeMiddleware:
             return response
         return self.get_response(request)
 
-    def _trusted(self, request) -> bool:
+    def _trusted(self, request: HttpRequest) -> bool:
         try:
             address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
         except ValueError:
@@ -49,7 +49,7 @@ class RequestLogMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         started = time.monotonic()
         response = self.get_response(request)
         user = getattr(request, "user", None)
