@@ -104,11 +104,11 @@ class Job(models.Model):
         )
 
     @classmethod
-    def finish(cls, pk: int, *, holder: str, **fields) -> bool:
-        """Mark the job done, if the caller still holds it."""
+    def finish(cls, pk: int, *, holder: str, status: str = "", **fields) -> bool:
+        """Mark the job done (or the given final status), if the caller still holds it."""
         return bool(
             cls._held(pk, holder).update(
-                status=cls.states.done, finished_at=timezone.now(), heartbeat_at=None, **fields
+                status=status or cls.states.done, finished_at=timezone.now(), heartbeat_at=None, **fields
             )
         )
 

@@ -228,6 +228,6 @@ def lessons_recorded(*, project_ids, since: date, until: date) -> QuerySet[Lesso
 
 
 def register_entries_for_export(*, kind: str) -> QuerySet:
-    """Every risk (`kind="risk"`) or issue (`"issue"`) with its project, oldest first."""
-    model = {"risk": Risk, "issue": Issue}[kind]
-    return model.objects.select_related("project").order_by("pk")
+    """Every risk (`kind="risk"`) or issue (any other kind) with its project, oldest first."""
+    entries = Risk.objects.all() if kind == "risk" else Issue.objects.all()
+    return entries.select_related("project").order_by("pk")

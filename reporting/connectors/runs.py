@@ -1,6 +1,8 @@
 """A connector run as a job row: created queued, claimed by one worker, finished with its counts.
 
-Claiming is a conditional UPDATE (queued → running), so a retried or duplicated task does nothing twice.
+The row is a `pmo.lib.jobs.Job`: claiming is a conditional UPDATE (queued → running, or a running row
+whose worker is gone), so a retried or duplicated task does nothing twice; the holder beats while the run
+goes, and only the holder may finish it.
 """
 
 import logging
@@ -12,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from pmo.lib.jobs import job_holder
 from reporting.connectors.http import MappingRefused, RemoteError
 from reporting.models import Connector, SyncFailure, SyncRun
 
@@ -56,19 +59,17 @@ def sync_run_in_progress(*, connector: str) -> bool:
     ).exists()
 
 
-def sync_run_claim(*, run_id: int) -> SyncRun | None:
+def sync_run_claim(*, run_id: int, holder: str) -> SyncRun | None:
     """Move a queued run to running; None when another worker has it already or it is finished."""
-    claimed = SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.QUEUED).update(
-        status=SyncRun.Status.RUNNING, started_at=timezone.now()
-    )
-    return SyncRun.objects.get(pk=run_id) if claimed else None
+    return SyncRun.objects.get(pk=run_id) if SyncRun.claim(run_id, holder=holder) else None
 
 
 class RunRecorder:
     """Counts and failures of one run, written once at the end (failures as they happen)."""
 
-    def __init__(self, run: SyncRun):
+    def __init__(self, run: SyncRun, holder: str = ""):
         self.run = run
+        self.holder = holder or run.claimed_by
         self.entities: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.planned: list[str] = []
 
@@ -113,19 +114,19 @@ class RunRecorder:
             run.status = SyncRun.Status.PARTIAL
         else:
             run.status = SyncRun.Status.SUCCEEDED
-        run.finished_at = timezone.now()
-        run.save(
-            update_fields=[
-                "created_count",
-                "updated_count",
-                "skipped_count",
-                "failed_count",
-                "details",
-                "error",
-                "status",
-                "finished_at",
-            ]
+        # Only the holder writes the outcome: a worker presumed dead that wakes up changes nothing.
+        SyncRun.finish(
+            run.pk,
+            holder=self.holder,
+            status=run.status,
+            created_count=run.created_count,
+            updated_count=run.updated_count,
+            skipped_count=run.skipped_count,
+            failed_count=run.failed_count,
+            details=run.details,
+            error=run.error,
         )
+        run.refresh_from_db()
         return run
 
 
@@ -133,12 +134,13 @@ def sync_run_execute(*, run_id: int) -> SyncRun | None:
     """Claim the run and do it; any error ends the run as failed with the message, never half-running."""
     from reporting.connectors import dynamics, servicenow  # they import this module
 
-    run = sync_run_claim(run_id=run_id)
+    holder = job_holder()
+    run = sync_run_claim(run_id=run_id, holder=holder)
     if run is None:
         return None
-    recorder = RunRecorder(run)
+    recorder = RunRecorder(run, holder)
     # The run log is stored text: write it in the site's language, whichever user or worker started it.
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE), SyncRun.heartbeat(run.pk, holder=holder):
         try:
             if run.connector == Connector.SERVICENOW:
                 servicenow.ServiceNowPush(

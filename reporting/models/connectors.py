@@ -1,10 +1,13 @@
 """The ServiceNow and Dynamics 365 connectors: runs, failures, correlations, cursors, mappings, rows."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from pmo.lib.jobs import Job, JobStates
 from pmo.lib.money import MoneyField
 from projects.models import Project
 
@@ -27,8 +30,12 @@ class Connector(models.TextChoices):
     DYNAMICS365 = "dynamics365", _("Dynamics 365")
 
 
-class SyncRun(models.Model):
-    """One run of a connector, as a job row: queued → running → succeeded | partial | failed."""
+class SyncRun(Job):
+    """One run of a connector, as a job row: queued → running → succeeded | partial | failed.
+
+    Claimed, kept alive, finished, failed, re-queued when its worker died and retried through
+    `pmo.lib.jobs.Job`.
+    """
 
     class Direction(models.TextChoices):
         PUSH = "push", _("Push")
@@ -42,6 +49,11 @@ class SyncRun(models.Model):
         FAILED = "failed", _("Failed")
 
     FINAL = frozenset({Status.SUCCEEDED, Status.PARTIAL, Status.FAILED})
+    states = JobStates(
+        queued=Status.QUEUED, running=Status.RUNNING, done=Status.SUCCEEDED, failed=Status.FAILED
+    )
+    # The connector task's hard time limit (reporting.connector_tasks.CONNECTOR_TASK_OPTIONS).
+    max_runtime = timedelta(seconds=1800)
 
     connector = models.CharField(_("connector"), max_length=20, choices=Connector.choices)
     direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices)
@@ -56,13 +68,10 @@ class SyncRun(models.Model):
         verbose_name=_("requested by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     created_count = models.PositiveIntegerField(_("created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
     failed_count = models.PositiveIntegerField(_("failed"), default=0)
-    error = models.TextField(_("error"), blank=True)
     # What a dry run would have done, and per-entity counts: {"pm_project": {"created": 2, ...}}.
     details = models.JSONField(_("details"), default=dict, blank=True)
 
@@ -84,6 +93,14 @@ class SyncRun(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in self.FINAL
+
+    @classmethod
+    def on_requeued(cls, pks: list[int]) -> None:
+        """Send the runs whose worker died to a worker again."""
+        from reporting.connector_tasks import sync_run_task
+
+        for pk in pks:
+            sync_run_task.delay(pk)
 
     @property
     def duration(self):
