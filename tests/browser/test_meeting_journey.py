@@ -205,7 +205,7 @@ def test_a_dutch_user_chooses_the_digest_and_reads_a_notification(page):
     row = page.locator("tr", has_text="Een risico waarvan ik eigenaar ben moet herzien worden")
     row.locator(f"input[value={NotificationDelivery.DIGEST}]").check()
     _shot(page, "09-preferences-nl")
-    page.get_by_role("button", name="Bewaren").click()
+    page.get_by_role("button", name="Opslaan").click()
     page.wait_for_load_state()
     assert notification_delivery_for(user=user, event="risk_review") == "digest"
     assert notification_delivery_for(user=user, event="handover") == "immediate"
