@@ -33,3 +33,20 @@ class NumberSequenceAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+# Notifications (issue 16, branch feature/meetings).
+from pmo.models import Notification, NotificationDigest  # noqa: E402
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "event", "subject", "delivery", "created_at", "read_at", "emailed_at"]
+    list_filter = ["event", "delivery"]
+    list_select_related = ["recipient"]
+
+
+@admin.register(NotificationDigest)
+class NotificationDigestAdmin(admin.ModelAdmin):
+    list_display = ["user", "day", "sent_at"]
+    list_select_related = ["user"]

@@ -175,3 +175,26 @@ class RegisterEntryAdmin(SimpleHistoryAdmin):
 
 for _model in (Risk, Issue, ChangeRequest, Decision, Action, Lesson):
     admin.site.register(_model, RegisterEntryAdmin)
+
+
+# Meetings (issue 16, branch feature/meetings): administrators edit the types and their default agendas.
+from projects.models import Meeting, MeetingType, MinutesDistribution  # noqa: E402
+
+
+@admin.register(MeetingType)
+class MeetingTypeAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name_en", "name_fr", "name_nl", "default_duration_minutes", "is_active"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "number", "title", "meeting_type", "starts_at", "status"]
+    list_filter = ["status", "meeting_type"]
+    list_select_related = ["project", "meeting_type"]
+    readonly_fields = ["status"]
+
+
+@admin.register(MinutesDistribution)
+class MinutesDistributionAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "status", "sent_count", "attempts", "finished_at"]
+    list_select_related = ["meeting"]

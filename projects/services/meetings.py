@@ -96,8 +96,10 @@ def meeting_update(*, meeting: Meeting, actor: User, users=None, contacts=None, 
     for field in changed:
         setattr(meeting, field, values[field])
     if {"starts_at", "duration_minutes", "place", "title"} & set(changed):
+        # A new revision of the calendar entry: the next "send the invitation" updates everyone's agenda.
         meeting.ical_sequence += 1
         changed.append("ical_sequence")
+        meeting.attendees.update(invited_at=None)
     if changed:
         audited_save(meeting, actor=actor, update_fields=[*changed, "updated_at"])
     if users is not None and contacts is not None:

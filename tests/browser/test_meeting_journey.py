@@ -176,3 +176,45 @@ def test_a_steering_committee_from_planning_to_minutes_sent(browser, live_server
     assert page.locator("#notifications-bell [data-unread-count]").count() == 0
     assert manager.notifications.filter(read_at=None).count() == 0
     assert page.console_errors == []
+
+
+def test_a_dutch_user_chooses_the_digest_and_reads_a_notification(page):
+    from pmo.models import NotificationDelivery, NotificationEvent
+    from pmo.services import notification_delivery_for, notification_send
+
+    user = browser_user(Role.PROJECT_MANAGER, "jeroen")
+    user.preferred_language = "nl"
+    user.save(update_fields=["preferred_language"])
+    project = ProjectFactory(phase=Phase.EXECUTION, project_manager=user)
+    mail.outbox.clear()
+    notification_send(
+        recipient=user,
+        event=NotificationEvent.RISK_REVIEW,
+        subject=f"Risico R-1 van {project.code} herzien",
+        body="...",
+        link=f"/projects/{project.pk}/risks/",
+        project=project,
+    )
+    sign_in(page, "jeroen")
+    badge = page.locator("#notifications-bell [data-unread-count]")
+    badge.wait_for()
+    assert badge.get_attribute("data-unread-count") == "1"
+
+    page.get_by_role("link", name="Meldingen").click()
+    page.get_by_role("link", name="Hoe ik op de hoogte word gebracht").click()
+    row = page.locator("tr", has_text="Een risico waarvan ik eigenaar ben moet herzien worden")
+    row.locator(f"input[value={NotificationDelivery.DIGEST}]").check()
+    _shot(page, "09-preferences-nl")
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_load_state()
+    assert notification_delivery_for(user=user, event="risk_review") == "digest"
+    assert notification_delivery_for(user=user, event="handover") == "immediate"
+
+    page.goto("/notifications/")
+    page.get_by_role("button", name="Tonen").click()  # opens what it is about, and marks it read
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/projects/{project.pk}/risks/")
+    assert user.notifications.get().read_at is not None
+    page.wait_for_timeout(300)
+    assert page.locator("#notifications-bell [data-unread-count]").count() == 0
+    assert page.console_errors == []

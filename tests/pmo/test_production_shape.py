@@ -98,7 +98,8 @@ def test_a_silent_holder_loses_the_job_and_cannot_overwrite_its_successor(settin
     silent_since = timezone.now() - timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS + 1)
     HighlightReport.objects.filter(pk=report.pk).update(heartbeat_at=silent_since)
 
-    assert jobs_requeue_stale() == {"reporting.HighlightReport": [report.pk]}
+    requeued = {model: pks for model, pks in jobs_requeue_stale().items() if pks}  # every job model answers
+    assert requeued == {"reporting.HighlightReport": [report.pk]}
 
     assert sent == [report.pk]
     report.refresh_from_db()

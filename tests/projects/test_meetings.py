@@ -367,3 +367,24 @@ def test_meeting_states_only_move_through_the_workflow(project, pmo):
     assert meeting.status == MeetingStatus.PLANNED and not MinutesDistribution.objects.exists()
     assert Risk.objects.count() == 0 and Issue.objects.count() == 0
     assert MeetingAttendee.objects.filter(meeting=meeting).count() == 1
+
+
+def test_a_moved_meeting_sends_an_updated_invitation_to_everyone(project, contact, mailoutbox):
+    meeting = _steering(project, users=[project.project_manager], contacts=[contact])
+    services.meeting_invitations_send(meeting_id=meeting.pk)
+    services.meeting_update(
+        meeting=meeting, actor=project.project_manager, starts_at=meeting.starts_at + timedelta(days=1)
+    )
+    assert services.meeting_invitations_send(meeting_id=meeting.pk) == 2
+    event = Calendar.from_ical(mailoutbox[-1].attachments[0][1]).walk("VEVENT")[0]
+    assert (str(event["uid"]), int(event["sequence"])) == (meeting.ical_uid, 1)
+    assert event.decoded("dtstart") == meeting.starts_at + timedelta(days=1)
+
+
+def test_an_unchanged_meeting_is_not_sent_again(project, contact, mailoutbox):
+    meeting = _steering(project, users=[project.project_manager], contacts=[contact])
+    services.meeting_invitations_send(meeting_id=meeting.pk)
+    services.meeting_update(meeting=meeting, actor=project.project_manager, place=meeting.place)
+    assert services.meeting_invitations_send(meeting_id=meeting.pk) == 0
+    meeting.refresh_from_db()
+    assert meeting.ical_sequence == 0 and len(mailoutbox) == 2
