@@ -58,3 +58,8 @@ SEED_STEPS.append("quality.seed.seed_quality")
 
 # Reporting: snapshots, progress updates, distribution lists, highlight report metadata (4,000 at L).
 SEED_STEPS.append("reporting.seed.seed_reporting")
+
+# Timesheets and cost rates (issue 15), before reporting so that its snapshots carry approved labour.
+SEED_STEPS.insert(
+    SEED_STEPS.index("reporting.seed.seed_reporting"), "projects.seed_timesheets.seed_timesheets"
+)

@@ -155,4 +155,5 @@ urlpatterns += [
     path("timesheets/<int:pk>/return/", timesheet_views.timesheet_return, name="timesheet-return"),
     path("timesheets/<int:pk>/correct/", timesheet_views.timesheet_correct, name="timesheet-correct"),
     path("cost-rates/", timesheet_views.cost_rate_list, name="cost-rate-list"),
+    path("timesheets/export/", timesheet_views.time_entry_export, name="time-entry-export"),
 ]
