@@ -43,7 +43,7 @@ def _week_of_work():
 
 
 def test_a_technician_books_a_week_in_dutch_and_the_pm_approves_it_in_french(browser, live_server):
-    pm, project, technician, tasks = _week_of_work()
+    pm, _project, technician, tasks = _week_of_work()
     SCREENSHOTS.mkdir(exist_ok=True)
     context = browser.new_context(base_url=live_server.url, locale="nl-BE")
     page = context.new_page()
