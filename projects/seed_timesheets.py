@@ -74,7 +74,7 @@ def _seed_cost_rates(rng, people) -> None:
 
 
 def _seed_technicians(context, people) -> None:
-    """Two people of the plan sign in as technicians; each gets a task of a running project this week."""
+    """Two people of the plan sign in as technicians, each assigned to recent tasks of running projects."""
     password = make_password(DEMO_PASSWORD)
     today = timezone.localdate()
     running = list(
@@ -82,8 +82,8 @@ def _seed_technicians(context, people) -> None:
             project__phase=Phase.EXECUTION,
             kind__in=(TaskKind.INSTALLATION, TaskKind.ENGINEERING),
             planned_start__lte=today,
-            planned_end__gte=today,
-        ).order_by("project__code", "sort_order")[:4]
+            planned_end__gte=iso_week_start(today) - timedelta(weeks=WEEKS[context.scale]),
+        ).order_by("-planned_end", "project__code")[:4]
     )
     for (username, name, language), person in zip(TECHNICIANS, people, strict=False):
         user, _created = User.objects.update_or_create(
