@@ -312,3 +312,12 @@ NAVIGATION += [
         group="procurement",
     ),
 ]
+NAVIGATION += [  # feature/timesheets: approved hours for Dynamics 365 (msdyn_timeentry)
+    NavEntry(
+        _("Approved hours"),
+        "projects:time-entry-export",
+        "download",
+        frozenset({Role.FINANCE, Role.HEAD_OF_PM, Role.PM_SUPPORT}),
+        "timesheets",
+    ),
+]

@@ -86,3 +86,7 @@ SEED_STEPS.append("reporting.seed.seed_reporting")
 SEED_STEPS.append("procurement.seed_tenders.seed_tenders")
 # Meetings with minutes and notifications (issue 16, branch feature/meetings).
 SEED_STEPS.append("projects.seed_meetings.seed_meetings")
+# Timesheets and cost rates (issue 15), before reporting so that its snapshots carry approved labour.
+SEED_STEPS.insert(
+    SEED_STEPS.index("reporting.seed.seed_reporting"), "projects.seed_timesheets.seed_timesheets"
+)

@@ -12,7 +12,17 @@ from pmo.models import User
 from pmo.roles import PORTFOLIO_READERS
 from projects import selectors, services
 from projects.filters import CustomerFilter, ProjectFilter
-from projects.models import Action, ChangeRequest, Customer, Intake, Issue, Project, Risk, Task
+from projects.models import (
+    Action,
+    ChangeRequest,
+    Customer,
+    Intake,
+    Issue,
+    Project,
+    Risk,
+    Task,
+    TimesheetEntry,
+)
 from projects.services import registers as register_services
 from projects.services.registers import RISK_FIELDS
 
@@ -306,6 +316,46 @@ class ActionViewSet(ProjectScopedReadViewSet):
 
 
 # Registered on the API router by pmo.api_urls.
+class TimeEntrySerializer(StrictModelSerializer):
+    """An entry of a week sheet; reversing entries (corrections) are negative and name what they reverse."""
+
+    project = serializers.IntegerField(source="task.project_id", read_only=True)
+    status = serializers.CharField(source="timesheet.status", read_only=True)
+    week_start = serializers.DateField(source="timesheet.week_start", read_only=True)
+
+    class Meta:
+        model = TimesheetEntry
+        fields = [
+            "id",
+            "timesheet",
+            "project",
+            "task",
+            "resource",
+            "day",
+            "hours",
+            "reverses",
+            "status",
+            "week_start",
+        ]
+        read_only_fields = fields
+
+
+class TimeEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Time entries the caller may read: their own, their projects' (PM), all (PMO, finance)."""
+
+    serializer_class = TimeEntrySerializer
+    filterset_fields = ["task", "resource", "day", "timesheet"]
+    ordering_fields = ["day", "id"]
+    ordering = ["day", "id"]
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return TimesheetEntry.objects.none()
+        from projects.selectors.timesheets import time_entry_list_for_user
+
+        return time_entry_list_for_user(user=self.request.user)
+
+
 ROUTES = [
     ("customers", CustomerViewSet, "customer"),
     ("projects", ProjectViewSet, "project"),
@@ -315,4 +365,5 @@ ROUTES = [
     ("issues", IssueViewSet, "issue"),
     ("change-requests", ChangeRequestViewSet, "change-request"),
     ("actions", ActionViewSet, "action"),
+    ("time-entries", TimeEntryViewSet, "time-entry"),  # issue 15
 ]

@@ -144,6 +144,7 @@ rules.add_perm("projects.view_timesheet", books_the_timesheet | approves_the_tim
 rules.add_perm("projects.view_timesheet_approvals", is_project_manager | is_engineering_manager)
 rules.add_perm("projects.view_cost_rate", _is_finance | is_head_of_pm)
 rules.add_perm("projects.change_cost_rate", _is_finance | is_head_of_pm)
+rules.add_perm("projects.export_time_entries", _is_finance | is_head_of_pm | is_pm_support)
 
 
 # Meetings (issue 16, branch feature/meetings): the project's team plans and minutes them; the PMO closes

@@ -156,6 +156,7 @@ urlpatterns += [
     path("timesheets/<int:pk>/return/", timesheet_views.timesheet_return, name="timesheet-return"),
     path("timesheets/<int:pk>/correct/", timesheet_views.timesheet_correct, name="timesheet-correct"),
     path("cost-rates/", timesheet_views.cost_rate_list, name="cost-rate-list"),
+    path("timesheets/export/", timesheet_views.time_entry_export, name="time-entry-export"),
 ]
 # Meetings and minutes (issue 16, branch feature/meetings).
 from projects.views import meetings as meeting_views  # noqa: E402

@@ -32,3 +32,17 @@ class CostRateResourceForm(Form):
     resource = forms.ModelChoiceField(
         label=_("resource"), queryset=Resource.objects.filter(kind=ResourceKind.PERSON).order_by("name")
     )
+
+
+class TimeEntryExportForm(Form):
+    start = DateField(label=_("from"))
+    end = DateField(label=_("until"))
+    format = forms.ChoiceField(
+        label=_("format"), choices=[("csv", "CSV"), ("xlsx", "XLSX")], initial="csv", required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            raise forms.ValidationError(_("The end comes before the start."))
+        return cleaned

@@ -137,6 +137,7 @@ class CapacityCell:
     week: date
     load: Decimal
     capacity: Decimal
+    booked: Decimal = Decimal("0")  # hours on timesheets that week, whatever their state (issue 15)
 
     @property
     def is_over(self) -> bool:
@@ -252,6 +253,7 @@ def capacity_rows(*, resources: list[Resource], start: date, weeks: int) -> list
         else:
             loads = capacity_loads_python(resource_ids=resource_ids, start=start, end=end)
     week_starts = [start + timedelta(weeks=number) for number in range(weeks)]
+    booked = _booked_hours(resources=resources, start=start, end=end)
     return [
         CapacityRow(
             resource=resource,
@@ -260,9 +262,28 @@ def capacity_rows(*, resources: list[Resource], start: date, weeks: int) -> list
                     week=week,
                     load=loads.get((resource.pk, week), Decimal("0.0")),
                     capacity=resource.weekly_capacity_hours,
+                    booked=booked.get((resource.pk, week), Decimal("0")),
                 )
                 for week in week_starts
             ],
         )
         for resource in resources
     ]
+
+
+def _booked_hours(*, resources: list[Resource], start: date, end: date) -> dict[tuple[int, date], Decimal]:
+    """Hours booked per resource and ISO week (reversals included, so corrections net out), one query."""
+    from django.db.models import Sum
+    from django.db.models.functions import TruncWeek
+
+    from projects.models import TimesheetEntry
+
+    if not resources:
+        return {}
+    rows = (
+        TimesheetEntry.objects.filter(resource__in=resources, day__gte=start, day__lt=end)
+        .annotate(week=TruncWeek("day"))
+        .values("resource_id", "week")
+        .annotate(hours=Sum("hours"))
+    )
+    return {(row["resource_id"], row["week"]): row["hours"] for row in rows}

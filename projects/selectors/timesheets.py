@@ -298,3 +298,67 @@ def cost_rate_list(*, resource: Resource) -> QuerySet[CostRate]:
 def cost_rate_rows() -> QuerySet[CostRate]:
     """Every cost rate with its resource, newest first per resource (one query)."""
     return CostRate.objects.select_related("resource").order_by("resource__name", "-valid_from")
+
+
+def time_entry_list_for_user(*, user) -> QuerySet[TimesheetEntry]:
+    """Entries a user may read: their own, those of projects they see as a manager, all for the PMO."""
+    from pmo.roles import PORTFOLIO_READERS
+    from projects.selectors.core import project_queryset_for_user
+
+    rows = TimesheetEntry.objects.select_related("timesheet", "task")
+    if user.has_role(*PORTFOLIO_READERS):
+        return rows
+    managed = project_queryset_for_user(user=user).values("pk") if user.has_role(Role.PROJECT_MANAGER) else []
+    return rows.filter(Q(resource__user=user) | Q(task__project__in=managed))
+
+
+# --- Dynamics 365 Project Operations time entries (issue 15 step 4) ---------------------------------------
+# Column names are the logical names of the msdyn_timeentry table, checked against Microsoft's entity
+# reference (MicrosoftDocs/dynamics-365-customer-engagement,
+# ce/customerengagement/on-premises/developer/entities/msdyn_timeentry.md, "Writable attributes") and
+# "Extending time entries" (Project Operations docs: msdyn_date, msdyn_duration, msdyn_entrystatus):
+#   msdyn_date (DateOnly), msdyn_duration (Integer, minutes, MinValue 0), msdyn_type (192350000 = Work),
+#   msdyn_entrystatus (192350002 = Approved), msdyn_project, msdyn_projecttask, msdyn_bookableresource
+#   (lookups, given here by name for the import's lookup matching), msdyn_description and
+#   msdyn_externaldescription (100 characters each).
+# msdyn_duration cannot be negative, so a correction is exported netted: one row per person, task and day
+# with the approved total, nothing when the total is zero.
+MSDYN_TIMEENTRY_COLUMNS = [
+    "msdyn_date",
+    "msdyn_duration",
+    "msdyn_type",
+    "msdyn_entrystatus",
+    "msdyn_project",
+    "msdyn_projecttask",
+    "msdyn_bookableresource",
+    "msdyn_description",
+    "msdyn_externaldescription",
+]
+MSDYN_TYPE_WORK = 192350000
+MSDYN_ENTRY_STATUS_APPROVED = 192350002
+
+
+def approved_time_entry_rows(*, start: date, end: date):
+    """Approved hours netted per person, task and day, as msdyn_timeentry rows (header first), streamed."""
+    yield MSDYN_TIMEENTRY_COLUMNS
+    rows = (
+        approved_entries()
+        .filter(day__gte=start, day__lte=end)
+        .values("day", "resource__name", "task__project__code", "task__wbs_code", "task__name")
+        .annotate(total=Sum("hours"))
+        .filter(total__gt=0)
+        .order_by("day", "resource__name", "task__project__code", "task__wbs_code")
+    )
+    for row in rows.iterator(chunk_size=2000):
+        task = f"{row['task__wbs_code']} {row['task__name']}"
+        yield [
+            row["day"],
+            int((row["total"] * 60).to_integral_value()),
+            MSDYN_TYPE_WORK,
+            MSDYN_ENTRY_STATUS_APPROVED,
+            row["task__project__code"],
+            task[:100],
+            row["resource__name"],
+            task[:100],
+            f"PMO Desk {row['task__project__code']} {row['day'].isoformat()}"[:100],
+        ]

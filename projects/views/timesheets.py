@@ -11,8 +11,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pmo.lib.exports import csv_response, xlsx_response
 from pmo.lib.views import post_action
-from projects.forms.timesheets import CostRateForm, CostRateResourceForm, TimeEntryForm, TimesheetReturnForm
+from projects.forms.timesheets import (
+    CostRateForm,
+    CostRateResourceForm,
+    TimeEntryExportForm,
+    TimeEntryForm,
+    TimesheetReturnForm,
+)
 from projects.models import Task
 from projects.selectors import timesheets as selectors
 from projects.selectors.plan import iso_week_start
@@ -203,3 +210,20 @@ def cost_rate_list(request):
             return redirect("projects:cost-rate-list")
     context = {"rows": selectors.cost_rate_rows(), "form": form, "resource_form": resource_form}
     return render(request, "projects/cost_rate_list.html", context)
+
+
+@login_required
+@require_GET
+def time_entry_export(request):
+    """Approved hours of a period as Dynamics 365 msdyn_timeentry rows (CSV or XLSX)."""
+    if not request.user.has_perm("projects.export_time_entries"):
+        raise PermissionDenied
+    form = TimeEntryExportForm(request.GET or None)
+    if not form.is_valid():
+        return render(request, "projects/time_entry_export.html", {"form": form})
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    rows = selectors.approved_time_entry_rows(start=start, end=end)
+    filename = f"msdyn_timeentry-{start.isoformat()}-{end.isoformat()}"
+    if form.cleaned_data["format"] == "xlsx":
+        return xlsx_response(rows, filename=filename, title="msdyn_timeentry")
+    return csv_response(rows, filename=filename)

@@ -107,12 +107,14 @@ figures AS (
     WHERE p.id = ANY(%(ids)s)
 )
 SELECT project_id, bac, pv, ev, ac, labour,
-       round(LEAST(ev / NULLIF(pv, 0), 9999.999), 3) AS spi,
-       round(LEAST(ev / NULLIF(ac, 0), 9999.999), 3) AS cpi,
+       -- LEAST ignores NULLs: the zero divisors are caught first (the cap keeps the snapshot columns' range).
+       CASE WHEN pv = 0 THEN NULL ELSE round(LEAST(ev / pv, 9999.999), 3) END AS spi,
+       CASE WHEN ac = 0 THEN NULL ELSE round(LEAST(ev / ac, 9999.999), 3) END AS cpi,
        round(CASE WHEN ac = 0 THEN bac - ev + ac WHEN ev = 0 THEN NULL ELSE bac * ac / ev END, 2) AS eac,
        round(CASE WHEN ac = 0 THEN bac - ev WHEN ev = 0 THEN NULL ELSE bac * ac / ev - ac END, 2) AS etc,
        round(CASE WHEN ac = 0 THEN ev - ac WHEN ev = 0 THEN NULL ELSE bac - bac * ac / ev END, 2) AS vac,
-       round(GREATEST(LEAST((bac - ev) / NULLIF(bac - ac, 0), 9999.999), -9999.999), 3) AS tcpi
+       CASE WHEN bac = ac THEN NULL
+            ELSE round(GREATEST(LEAST((bac - ev) / (bac - ac), 9999.999), -9999.999), 3) END AS tcpi
 FROM figures
 """
 )

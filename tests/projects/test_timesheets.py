@@ -401,3 +401,17 @@ def test_no_reminder_for_a_submitted_week(team):
 
     assert services.timesheet_reminders_send(today=MONDAY + datetime.timedelta(days=7)) == 0
     assert mail.outbox == [] and not TimesheetReminder.objects.exists()
+
+
+def test_the_capacity_view_shows_booked_beside_planned_hours(client, team):
+    _book(team, team["install"], MONDAY, "7.5")
+    _book(team, team["admin"], MONDAY + datetime.timedelta(days=1), "2.25")
+    client.force_login(team["engineering_manager"])
+
+    response = client.get(reverse("projects:capacity"), {"week": WEEK})
+
+    row = next(row for row in response.context["rows"] if row.resource == team["resource"])
+    assert row.cells[0].booked == H("9.75") and row.cells[1].booked == 0
+    page = response.content.decode()
+    start = page.index("Booked on timesheets")
+    assert "9,75 h" in page[start : start + 80]  # Belgian decimals in every language of the app

@@ -215,3 +215,14 @@ def test_only_the_internal_highlight_report_shows_the_earned_value(
     assert "Valeur acquise (interne)" in texts["internal"]
     assert "1,667" in texts["internal"]  # the CPI of the worked example, written the French way
     assert "Valeur acquise" not in texts["customer"] and "CPI" not in texts["customer"]
+
+
+def test_nothing_planned_or_spent_gives_no_index_rather_than_a_huge_one():
+    project = ProjectFactory(phase=Phase.INITIATION, budget=D("5000.00"))
+    TaskFactory(project=project, kind=TaskKind.ADMINISTRATION, progress=40)  # no baseline: no PV
+
+    evm = evm_for_project(project=project, as_of=MONDAY)
+
+    assert (evm.pv, evm.ev, evm.ac) == (D("0.00"), D("2000.00"), D("0.00"))
+    assert evm.spi is None and evm.cpi is None
+    assert evm.eac == D("3000.00")  # nothing spent: AC + BAC - EV

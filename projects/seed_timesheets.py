@@ -1,0 +1,171 @@
+"""Seed step (issue 15): cost rates, two technicians who sign in, and booked weeks of every person.
+
+Runs before the reporting step so that the weekly snapshots carry approved labour in their EVM. Weeks
+before last week are approved, last week is submitted, this week is left open. Everything is bulk inserted
+(no per-row history: seed data has no author): scale L books about 300,000 entries.
+"""
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from pmo.models import User
+from pmo.seed import DEMO_PASSWORD
+from projects.models import (
+    Assignment,
+    CostRate,
+    Phase,
+    Resource,
+    ResourceKind,
+    Task,
+    TaskKind,
+    Timesheet,
+    TimesheetEntry,
+    TimesheetStatus,
+    approval_track_for,
+)
+from projects.selectors.plan import iso_week_start
+
+WEEKS = {"S": 6, "M": 20, "L": 100}
+TARGET_ENTRIES = {"S": None, "M": None, "L": 300_000}
+# Technicians of the demo (no role: they book hours, nothing else); README lists them.
+TECHNICIANS = [("tech", "Jan Maes", "nl"), ("tech2", "Julie Renard", "fr")]
+DAY_SPLITS = [
+    [Decimal("8")],
+    [Decimal("7.5")],
+    [Decimal("5"), Decimal("3")],
+    [Decimal("4.5"), Decimal("3.5")],
+]
+L_SPLITS = [[Decimal("3"), Decimal("3"), Decimal("2")], [Decimal("4"), Decimal("2.5"), Decimal("1.5")]]
+
+
+def seed_timesheets(context) -> None:
+    rng = context.rng
+    people = list(Resource.objects.filter(kind=ResourceKind.PERSON).order_by("pk"))
+    if not people:
+        return
+    _seed_cost_rates(rng, people)
+    _seed_technicians(context, people)
+    this_week = iso_week_start(timezone.localdate())
+    weeks = [this_week - timedelta(weeks=offset) for offset in range(WEEKS[context.scale], 0, -1)]
+    count = _seed_weeks(context, people, weeks, this_week)
+    context.log(f"  timesheets: {Timesheet.objects.count()} sheets, {count} entries")
+
+
+def _seed_cost_rates(rng, people) -> None:
+    rates = []
+    for person in people:
+        rate = Decimal(rng.choice(["58.00", "62.50", "68.00", "74.00", "81.50"]))
+        # A raise on 1 January of this year: the older rate is kept, with its period.
+        new_year = date(timezone.localdate().year, 1, 1)
+        rates.append(
+            CostRate(
+                resource=person,
+                hourly_rate=rate,
+                valid_from=date(2020, 1, 1),
+                valid_to=new_year - timedelta(days=1),
+            )
+        )
+        rates.append(CostRate(resource=person, hourly_rate=rate + Decimal("3.00"), valid_from=new_year))
+    CostRate.objects.bulk_create(rates, batch_size=5000, ignore_conflicts=True)
+
+
+def _seed_technicians(context, people) -> None:
+    """Two people of the plan sign in as technicians, each assigned to recent tasks of running projects."""
+    password = make_password(DEMO_PASSWORD)
+    today = timezone.localdate()
+    running = list(
+        Task.objects.filter(
+            project__phase=Phase.EXECUTION,
+            kind__in=(TaskKind.INSTALLATION, TaskKind.ENGINEERING),
+            planned_start__lte=today,
+            planned_end__gte=iso_week_start(today) - timedelta(weeks=WEEKS[context.scale]),
+        ).order_by("-planned_end", "project__code")[:4]
+    )
+    for (username, name, language), person in zip(TECHNICIANS, people, strict=False):
+        user, _created = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "email": f"{username}@pmo-desk.example",
+                "display_name": name,
+                "preferred_language": language,
+                "department": "Installation",
+                "password": password,
+            },
+        )
+        Resource.objects.filter(user=user).exclude(pk=person.pk).update(user=None)
+        Resource.objects.filter(pk=person.pk).update(user=user, name=name)
+        for task in running[:2]:
+            Assignment.objects.get_or_create(task=task, resource=person, defaults={"hours": Decimal("40")})
+        running = running[2:] + running[:2]
+
+
+def _seed_weeks(context, people, weeks, this_week) -> int:
+    rng = context.rng
+    target = TARGET_ENTRIES[context.scale]
+    first, last = weeks[0], weeks[-1] + timedelta(days=6)
+    tasks_of = defaultdict(list)
+    assigned = Assignment.objects.filter(resource__in=people).exclude(task__kind=TaskKind.MILESTONE)
+    if target is None:  # realistic: only the tasks whose dates meet the weeks booked
+        assigned = assigned.filter(task__planned_start__lte=last, task__planned_end__gte=first)
+    for assignment in assigned.select_related("task__project").order_by("pk"):
+        tasks_of[assignment.resource_id].append(assignment.task)
+    deciders = _deciders(context)
+    sheets, entries = {}, []
+    per_person = (target // max(len(tasks_of), 1)) if target else None
+    for person in people:
+        tasks = tasks_of.get(person.pk, [])
+        booked = 0
+        for week in weeks:
+            in_week = [
+                t for t in tasks if t.planned_start <= week + timedelta(days=4) and t.planned_end >= week
+            ]
+            pool = in_week or (tasks if target else [])
+            if not pool:
+                continue
+            for offset in range(5):
+                day = week + timedelta(days=offset)
+                splits = rng.choice(L_SPLITS if target else DAY_SPLITS)
+                for task, hours in zip(rng.sample(pool, min(len(splits), len(pool))), splits, strict=False):
+                    sheet = _sheet(sheets, person, task, week, this_week, deciders)
+                    entries.append(
+                        TimesheetEntry(timesheet=sheet, task=task, resource=person, day=day, hours=hours)
+                    )
+                    booked += 1
+            if per_person and booked >= per_person:
+                break
+    Timesheet.objects.bulk_create(list(sheets.values()), batch_size=5000)
+    for entry in entries:
+        entry.timesheet_id = entry.timesheet.pk
+    TimesheetEntry.objects.bulk_create(entries, batch_size=10000, ignore_conflicts=True)
+    return len(entries)
+
+
+def _deciders(context) -> dict:
+    users = context.data.get("users_by_role", {})
+    engineering = (users.get("engineering_manager") or [None])[0]
+    return {"engineering": engineering}
+
+
+def _sheet(sheets: dict, person, task, week, this_week, deciders) -> Timesheet:
+    track = approval_track_for(task.kind)
+    key = (person.pk, week, task.project_id, track)
+    if key not in sheets:
+        approved = week < this_week - timedelta(weeks=1)
+        decider = deciders["engineering"] if track == "engineering" else task.project.project_manager_id
+        decider = getattr(decider, "pk", decider)
+        moment = timezone.now() - (this_week - week)
+        sheets[key] = Timesheet(
+            resource=person,
+            project_id=task.project_id,
+            week_start=week,
+            track=track,
+            status=TimesheetStatus.APPROVED if approved else TimesheetStatus.SUBMITTED,
+            submitted_at=moment,
+            decided_at=moment if approved else None,
+            decided_by_id=decider if approved else None,
+        )
+    return sheets[key]
