@@ -1,4 +1,4 @@
-"""Purchase requisitions: requested by someone on the team, reviewed by the PMO or the PM, ordered by supplier."""
+"""Purchase requisitions: requested by the team, reviewed by the PMO or the PM, ordered by supplier."""
 
 from decimal import Decimal
 
