@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.forms import DateInput, DecimalField, Form, ModelForm
+from pmo.lib.forms import DateField, DateInput, DecimalField, Form, ModelForm
 from procurement.models import BudgetLine, PurchaseRequisition, RequestForQuotation, RfqLine, Supplier
 from procurement.services.requisitions import FIELDS as REQUISITION_FIELDS
 
@@ -120,7 +120,7 @@ class QuoteForm(Form):
     """A price per line of the request (empty: not offered), delivery time, validity, conditions, offer."""
 
     delivery_days = forms.IntegerField(label=_("Delivery time (working days)"), min_value=0, max_value=999)
-    valid_until = forms.DateField(label=_("Offer valid until"), required=False, widget=DateInput())
+    valid_until = DateField(label=_("Offer valid until"), required=False, widget=DateInput())
     conditions = forms.CharField(
         label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -133,7 +133,7 @@ def _pmo_accepts_and_asks_for_quotes(journey, number: str) -> str:
     assert PurchaseRequisition.objects.get(number=number).status == RequisitionStatus.ACCEPTED
     assert "Accepté" in page.inner_text("main")
     follow(page, r"/requisitions/order/$")
-    page.check(f"label:has-text('{number}') >> input")
+    page.check(f"input[name=requisitions][value='{PurchaseRequisition.objects.get(number=number).pk}']")
     submit(page, "button[name=tender]")
     rfq = RequestForQuotation.objects.get()
     assert rfq.lines.get().requisition.number == number
