@@ -131,8 +131,9 @@ class QuoteForm(Form):
         self.lines = list(lines)
         for line in self.lines:
             self.fields[f"price_{line.pk}"] = DecimalField(
-                label=line.description, max_digits=14, decimal_places=2, min_value=0, required=False
+                label=_("Unit price excl. VAT"), max_digits=14, decimal_places=2, min_value=0, required=False
             )
+            self.fields[f"price_{line.pk}"].widget.attrs["class"] = "form-control"
         if rate:
             self.fields["quality_score"] = forms.TypedChoiceField(
                 label=_("Quality score (1 to 5)"),
