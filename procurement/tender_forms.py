@@ -4,7 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pmo.lib.forms import DateField, DateInput, DecimalField, Form, ModelForm
-from procurement.models import BudgetLine, PurchaseRequisition, RequestForQuotation, RfqLine, Supplier
+from procurement.models import (
+    BudgetLine,
+    PurchaseRequisition,
+    RequestForQuotation,
+    RfqLine,
+    Supplier,
+    SupplierQuote,
+)
 from procurement.services.requisitions import FIELDS as REQUISITION_FIELDS
 
 
@@ -154,7 +161,9 @@ class QuoteForm(Form):
 
 
 class AwardForm(Form):
-    quote = forms.ModelChoiceField(label=_("Quote to award"), queryset=None, widget=forms.RadioSelect)
+    quote = forms.ModelChoiceField(
+        label=_("Quote to award"), queryset=SupplierQuote.objects.none(), widget=forms.RadioSelect
+    )
     justification = forms.CharField(
         label=_("Justification"),
         required=False,
