@@ -1,5 +1,7 @@
 """Forms of requisitions and requests for quotation: they validate input only; services decide."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -33,8 +35,12 @@ class RequisitionForm(ModelForm):
             "project", "category"
         )
         _budget_line_labels(self.fields["budget_line"])
+        self.fields["estimated_unit_price"].required = False  # "if you know it"
         if self.instance.pk:
             self.fields["project"].disabled = True
+
+    def clean_estimated_unit_price(self):
+        return self.cleaned_data["estimated_unit_price"] or Decimal("0.00")
 
 
 class ReasonForm(Form):
