@@ -75,7 +75,9 @@ class RequisitionCreateSerializer(StrictSerializer):
     description = serializers.CharField(max_length=300)
     quantity = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=Decimal("0.001"))
     unit = serializers.CharField(max_length=20, default="pcs")
-    estimated_unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
+    estimated_unit_price = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, default=Decimal("0.00")
+    )
     needed_by = serializers.DateField()
     suggested_supplier = serializers.PrimaryKeyRelatedField(
         queryset=Supplier.objects.filter(is_blocked=False), allow_null=True, default=None

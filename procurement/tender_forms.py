@@ -1,10 +1,19 @@
 """Forms of requisitions and requests for quotation: they validate input only; services decide."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.forms import DateInput, DecimalField, Form, ModelForm
-from procurement.models import BudgetLine, PurchaseRequisition, RequestForQuotation, RfqLine, Supplier
+from pmo.lib.forms import DateField, DateInput, DecimalField, Form, ModelForm
+from procurement.models import (
+    BudgetLine,
+    PurchaseRequisition,
+    RequestForQuotation,
+    RfqLine,
+    Supplier,
+    SupplierQuote,
+)
 from procurement.services.requisitions import FIELDS as REQUISITION_FIELDS
 
 
@@ -26,8 +35,12 @@ class RequisitionForm(ModelForm):
             "project", "category"
         )
         _budget_line_labels(self.fields["budget_line"])
+        self.fields["estimated_unit_price"].required = False  # "if you know it"
         if self.instance.pk:
             self.fields["project"].disabled = True
+
+    def clean_estimated_unit_price(self):
+        return self.cleaned_data["estimated_unit_price"] or Decimal("0.00")
 
 
 class ReasonForm(Form):
@@ -120,7 +133,7 @@ class QuoteForm(Form):
     """A price per line of the request (empty: not offered), delivery time, validity, conditions, offer."""
 
     delivery_days = forms.IntegerField(label=_("Delivery time (working days)"), min_value=0, max_value=999)
-    valid_until = forms.DateField(label=_("Offer valid until"), required=False, widget=DateInput())
+    valid_until = DateField(label=_("Offer valid until"), required=False, widget=DateInput())
     conditions = forms.CharField(
         label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -131,8 +144,9 @@ class QuoteForm(Form):
         self.lines = list(lines)
         for line in self.lines:
             self.fields[f"price_{line.pk}"] = DecimalField(
-                label=line.description, max_digits=14, decimal_places=2, min_value=0, required=False
+                label=_("Unit price excl. VAT"), max_digits=14, decimal_places=2, min_value=0, required=False
             )
+            self.fields[f"price_{line.pk}"].widget.attrs["class"] = "form-control"
         if rate:
             self.fields["quality_score"] = forms.TypedChoiceField(
                 label=_("Quality score (1 to 5)"),
@@ -153,7 +167,9 @@ class QuoteForm(Form):
 
 
 class AwardForm(Form):
-    quote = forms.ModelChoiceField(label=_("Quote to award"), queryset=None, widget=forms.RadioSelect)
+    quote = forms.ModelChoiceField(
+        label=_("Quote to award"), queryset=SupplierQuote.objects.none(), widget=forms.RadioSelect
+    )
     justification = forms.CharField(
         label=_("Justification"),
         required=False,

@@ -85,13 +85,18 @@ def rfq_list_for_user(*, user: User) -> QuerySet[RequestForQuotation]:
         .annotate(count=Count("pk"))
         .values("count")
     )
+    invited = (
+        RfqInvitation.objects.filter(rfq=OuterRef("pk"))
+        .order_by()
+        .values("rfq")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    # Subqueries, not a JOIN with GROUP BY: the count query of the paginator stays a plain count.
     return (
         RequestForQuotation.objects.filter(rfq_visibility_q(user))
         .select_related("project", "created_by", "purchase_order")
-        .annotate(
-            invited_count=Count("invitations", distinct=True),
-            quote_count=Coalesce(Subquery(quotes), 0),
-        )
+        .annotate(invited_count=Coalesce(Subquery(invited), 0), quote_count=Coalesce(Subquery(quotes), 0))
     )
 
 

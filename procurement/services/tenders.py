@@ -1,6 +1,7 @@
 """Requests for quotation: lines and invited suppliers, the quotes received, the award into an order."""
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -70,7 +71,7 @@ def rfq_create(
     actor: User,
     project,
     lines: list[dict],
-    requisitions: list[PurchaseRequisition] = (),
+    requisitions: Sequence[PurchaseRequisition] = (),
     budget_line: BudgetLine | None = None,
     **values,
 ) -> RequestForQuotation:
@@ -332,6 +333,6 @@ def rfq_award(
         fields=["awarded_quote", "award_justification", "purchase_order", "awarded_at"],
     )
     for line, order_line in zip(priced, order.lines.order_by("position", "pk"), strict=True):
-        if line.requisition_id:
+        if line.requisition is not None:
             requisition_link_to_order(requisition=line.requisition, order_line=order_line, actor=actor)
     return order

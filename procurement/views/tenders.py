@@ -113,7 +113,7 @@ def rfq_line_add(request, pk: int):
     form = RfqLineForm(request.POST, budget_lines=budget_lines, prefix="line")
     if not form.is_valid():
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(str(message) for message in error))
         return redirect(rfq)
     values = {name: form.cleaned_data[name] for name in LINE_FIELDS}
     return post_action(

@@ -1,4 +1,4 @@
-"""Purchase requisitions: requested by someone on the team, reviewed by the PMO or the PM, ordered by supplier."""
+"""Purchase requisitions: requested by the team, reviewed by the PMO or the PM, ordered by supplier."""
 
 from decimal import Decimal
 
@@ -51,6 +51,14 @@ def test_it_lets_an_engineer_on_the_team_request_with_an_attachment(
     assert [message.to for message in mail.outbox] == [[crew.pm.email]]  # the PM is told
     download = client.get(reverse("procurement:requisition-attachment", args=[requisition.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+
+
+def test_the_price_is_optional_for_the_requester(client):
+    crew = team()
+    client.force_login(crew.engineer)
+    response = client.post(reverse("procurement:requisition-create"), _form(crew, estimated_unit_price=""))
+    assert response.status_code == 302
+    assert PurchaseRequisition.objects.get().estimated_unit_price == Decimal("0.00")
 
 
 def test_it_refuses_a_disguised_attachment_and_saves_nothing(client):
