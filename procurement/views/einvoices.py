@@ -20,7 +20,7 @@ from procurement.selectors.einvoices import (
     einvoice_order_choices,
     finding_explained,
 )
-from procurement.services.einvoices import einvoice_match, einvoice_receive, einvoice_reject
+from procurement.services.einvoices import EInvoiceRefused, einvoice_match, einvoice_receive, einvoice_reject
 
 MAX_XML_BYTES = 10 * 1024 * 1024
 
@@ -33,7 +33,11 @@ def _receive_uploads(request) -> None:
         if not 0 < upload.size <= MAX_XML_BYTES or not upload.name.lower().endswith(".xml"):
             messages.error(request, _("%(name)s: not a UBL XML file.") % {"name": upload.name})
             continue
-        einvoice = einvoice_receive(xml=upload.read(), actor=request.user, file_name=upload.name)
+        try:
+            einvoice = einvoice_receive(xml=upload.read(), actor=request.user, file_name=upload.name)
+        except EInvoiceRefused as refusal:  # its twin arrived at the same moment
+            messages.error(request, f"{upload.name}: {refusal}")
+            continue
         messages.info(
             request,
             f"{upload.name}: {einvoice.get_status_display()} {' '.join(map(str, einvoice.problems))}",
