@@ -59,7 +59,6 @@ UNIT_LABELS = {
     "lot": pgettext_lazy("unit", "lot"),
     # UN/ECE Recommendation 20 codes, as Peppol documents carry them.
     "hur": pgettext_lazy("unit", "h"),
-    "day": pgettext_lazy("unit", "day"),
     "h87": pgettext_lazy("unit", "pcs"),
     "c62": pgettext_lazy("unit", "pcs"),
     "ea": pgettext_lazy("unit", "pcs"),

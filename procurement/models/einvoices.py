@@ -115,6 +115,15 @@ class EInvoice(models.Model):
         # Given to the Peppol access point's own account (see `manage.py einvoice_delivery_account`):
         # it may deliver e-invoices through the API and nothing else. Finance has it through the rules.
         permissions = [("deliver_einvoice", "Can deliver e-invoices (Peppol access point)")]
+        constraints = [
+            # Two deliveries of one document at the same moment: the database keeps one.
+            models.UniqueConstraint(
+                fields=["supplier", "number", "kind"],
+                condition=~models.Q(status__in=["refused", "rejected"]),
+                name="einvoice_one_live_number_per_supplier",
+                violation_error_message=_("This supplier already sent this number."),
+            )
+        ]
         indexes = [
             models.Index(fields=["status", "received_at"]),
             models.Index(fields=["supplier", "number"]),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
@@ -151,7 +151,18 @@ def einvoice_receive(
     pdf = _embedded_pdf(root)
     if pdf:
         einvoice.pdf.save(pdf[0], ContentFile(pdf[1]), save=False)
-    audited_save(einvoice, actor=actor)
+    try:
+        with transaction.atomic():
+            audited_save(einvoice, actor=actor)
+    except (IntegrityError, ValidationError) as error:
+        # A twin delivered at the same moment passed the duplicate check too; the constraint kept one.
+        if not _is_duplicate(einvoice):
+            raise
+        einvoice.problems = [
+            _("Duplicate: %(supplier)s already sent number %(number)s.")
+            % {"supplier": einvoice.supplier, "number": einvoice.number}
+        ]
+        raise EInvoiceRefused(einvoice, is_duplicate=True) from error  # nothing of this one is kept
     return einvoice
 
 

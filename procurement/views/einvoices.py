@@ -20,7 +20,7 @@ from procurement.selectors.einvoices import (
     einvoice_order_choices,
     finding_explained,
 )
-from procurement.services.einvoices import einvoice_match, einvoice_receive, einvoice_reject
+from procurement.services.einvoices import EInvoiceRefused, einvoice_match, einvoice_receive, einvoice_reject
 
 MAX_XML_BYTES = 10 * 1024 * 1024
 
@@ -30,10 +30,14 @@ def _receive_uploads(request) -> None:
     if not files:
         messages.error(request, _("Choose one or more UBL XML files."))
     for upload in files:
-        if upload.size > MAX_XML_BYTES or not upload.name.lower().endswith(".xml"):
+        if not 0 < upload.size <= MAX_XML_BYTES or not upload.name.lower().endswith(".xml"):
             messages.error(request, _("%(name)s: not a UBL XML file.") % {"name": upload.name})
             continue
-        einvoice = einvoice_receive(xml=upload.read(), actor=request.user, file_name=upload.name)
+        try:
+            einvoice = einvoice_receive(xml=upload.read(), actor=request.user, file_name=upload.name)
+        except EInvoiceRefused as refusal:  # its twin arrived at the same moment
+            messages.error(request, f"{upload.name}: {refusal}")
+            continue
         messages.info(
             request,
             f"{upload.name}: {einvoice.get_status_display()} {' '.join(map(str, einvoice.problems))}",
@@ -90,12 +94,18 @@ def einvoice_match_view(request, pk: int):
     return post_action(
         request,
         lambda: einvoice_match(einvoice=einvoice, order=form.cleaned_data["order"], actor=request.user),
-        success=lambda result: (
-            _("%(status)s: %(problems)s")
-            % {"status": result.get_status_display(), "problems": " ".join(result.problems) or "✓"}
-        ),
+        success=_match_message,
         target=einvoice,
     )
+
+
+def _match_message(einvoice) -> str:
+    if not einvoice.problems:
+        return _("Matched to order %(order)s.") % {"order": einvoice.order.number}
+    return _("%(status)s: %(problems)s") % {
+        "status": einvoice.get_status_display(),
+        "problems": " ".join(map(str, einvoice.problems)),
+    }
 
 
 @login_required

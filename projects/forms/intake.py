@@ -5,7 +5,7 @@ from pmo.lib.forms import DateInput, DecimalField, Form, ModelForm, model_choice
 from pmo.models import User
 from pmo.roles import Role
 from pmo.selectors import user_list_with_role
-from projects.models import Customer, Intake, IntakeTemplate
+from projects.models import Customer, DocumentCategory, Intake, IntakeTemplate
 from projects.services.intake import INTAKE_FIELDS
 
 
@@ -29,11 +29,57 @@ class IntakeForm(ModelForm):
             },
         }
 
+    # The form's sections, in the order a salesperson fills them in.
+    SECTIONS = (
+        (_("Customer"), ("customer", "new_customer_name", "new_customer_vat", "opportunity_reference")),
+        (_("Commercial"), ("template", "title", "sold_value", "cost_estimate")),
+        (
+            _("Scope and site"),
+            ("scope_summary", "in_scope", "out_of_scope", "site_addresses", "initial_risks"),
+        ),
+        (_("Dates"), ("requested_start", "requested_end")),
+        (_("Contacts"), ("customer_contacts",)),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        model_choice(self, "template").queryset = IntakeTemplate.objects.filter(is_active=True)
+        templates = IntakeTemplate.objects.filter(is_active=True)
+        model_choice(self, "template").queryset = templates
         model_choice(self, "customer").queryset = Customer.objects.filter(is_active=True)
         self.fields["customer"].required = False
+        self.template_choice = self._chosen_template(templates)
+        # Required before submission, not before a save: marked, never enforced here.
+        required = set(self.template_choice.required_fields) if self.template_choice else set()
+        for name in required & set(self.fields):
+            self.fields[name].widget.attrs["data-template-required"] = "true"
+
+    def _chosen_template(self, templates):
+        value = self.data.get("template") if self.is_bound else self.initial.get("template")
+        if value in (None, "") and self.instance.pk:
+            return self.instance.template
+        return next((template for template in templates if str(template.pk) == str(value)), None)
+
+    def sections(self):
+        """(title, [(bound field, required by the chosen project type)]) per section."""
+        required = set(self.template_choice.required_fields) if self.template_choice else set()
+        return [(title, [(self[name], name in required) for name in names]) for title, names in self.SECTIONS]
+
+    def attachment_labels(self) -> list[str]:
+        """The attachments the chosen project type requires, by their names."""
+        if self.template_choice is None:
+            return []
+        return self.template_requirements()[str(self.template_choice.pk)]["attachments"]
+
+    def template_requirements(self) -> dict:
+        """Per active project type, the fields and attachments it requires (the page marks them)."""
+        labels = dict(DocumentCategory.choices)
+        return {
+            str(template.pk): {
+                "fields": list(template.required_fields),
+                "attachments": [str(labels.get(c, c)) for c in template.required_attachments],
+            }
+            for template in self.fields["template"].queryset
+        }
 
     def clean(self):
         cleaned = super().clean()

@@ -104,6 +104,18 @@ def review_sections(*, review: Review) -> list[tuple[ChecklistSection, list[Revi
     return list(sections.values())
 
 
+@dataclass(frozen=True)
+class ReviewProgress:
+    answered: int
+    total: int
+
+
+def review_progress(*, sections: list[tuple[ChecklistSection, list[ReviewAnswer]]]) -> ReviewProgress:
+    """How many of the questions that apply (not waived for the project) have a rating."""
+    answers = [answer for _section, answers in sections for answer in answers if not answer.waiver]
+    return ReviewProgress(answered=sum(1 for answer in answers if answer.rating), total=len(answers))
+
+
 @dataclass
 class StatementLine:
     reference: str

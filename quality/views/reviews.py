@@ -163,6 +163,9 @@ def _review_page(request: AuthenticatedHttpRequest, review, typed=None, form=Non
     context = _answer_context(review, form) | {
         "project": review.project,
         "sections": sections,
+        "progress": selectors.review_progress(sections=selectors.review_sections(review=review))
+        if typed is not None
+        else selectors.review_progress(sections=sections),
         "can_answer": review.is_open and request.user.has_perm("quality.run_review", review.project),
         "failed_answer_pk": typed.pk if typed is not None else None,
         "history": history_for(obj=review),
@@ -203,6 +206,9 @@ def answer_update(request: AuthenticatedHttpRequest, pk: int):
         "answer": answer,
         "can_answer": True,
         "failed_answer_pk": answer.pk if refused else None,
+        # The progress bar is swapped out of band with the row (`hx-swap-oob`).
+        "progress": selectors.review_progress(sections=selectors.review_sections(review=review)),
+        "progress_out_of_band": True,
     }
     # 200 even on a refusal: htmx swaps only successful responses, and the row shows the error.
     return render(request, "quality/review_detail.html#answer-row", context)

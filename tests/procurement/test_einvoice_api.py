@@ -174,3 +174,21 @@ def test_over_real_http_an_official_example_arrives(live_server):
     )
     assert response.status_code == 201 and response.json()["status"] == "to_resolve"
     assert EInvoice.objects.get().file_name == "api"
+
+
+def test_the_database_keeps_one_live_e_invoice_per_supplier_and_number(access_point):
+    """Two deliveries racing past the duplicate check: the constraint refuses the second."""
+    from django.db import IntegrityError, transaction
+
+    order = order_for_vat_category_s()
+    assert _deliver(access_point, adapted_invoice(order)).status_code == 201
+    first = EInvoice.objects.get()
+    twin = EInvoice(
+        **{f.attname: getattr(first, f.attname) for f in EInvoice._meta.concrete_fields if not f.primary_key}
+    )
+    twin.invoice_id = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()
+    twin.status = EInvoiceStatus.REFUSED
+    twin.save()  # a refused twin is kept for the inbox
+    assert EInvoice.objects.count() == 2

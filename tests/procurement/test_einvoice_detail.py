@@ -71,6 +71,10 @@ def test_to_resolve_finance_assigns_the_order_and_it_matches(finance):
     assert einvoice.status == EInvoiceStatus.MATCHED and einvoice.order == order
     assert einvoice.invoice.amount == Decimal("6900.00") and einvoice.resolved_by is not None
     assert einvoice.history.first().history_change_reason == f"matched to {order.number}"
+    assert (
+        f"Rapprochée avec la commande {order.number}."
+        in finance.get(einvoice.get_absolute_url()).content.decode()
+    )
 
 
 def test_an_order_of_another_supplier_is_refused_and_nothing_changes(finance):

@@ -209,3 +209,11 @@ def test_a_file_that_is_not_ubl_is_refused_with_the_schema_message(finance):
     einvoice = EInvoice.objects.get()
     assert einvoice.status == EInvoiceStatus.REFUSED and "notes" in einvoice.problems[0]
     assert not SupplierInvoice.objects.exists()
+
+
+def test_an_empty_or_foreign_file_is_turned_away_before_the_rules(finance):
+    response = _upload(finance, ("empty.xml", b""), ("invoice.pdf", b"%PDF-1.7"))
+    assert response.status_code == 302
+    assert not EInvoice.objects.exists()
+    messages = [str(m) for m in finance.get("/procurement/einvoices/").context["messages"]]
+    assert any("empty.xml" in m for m in messages) and any("invoice.pdf" in m for m in messages)
