@@ -31,7 +31,6 @@ PROJECT_SORTS = {
 
 @login_required
 @require_GET
-@replica_view  # a read-only report: a replica may answer it (docs/scaling.md)
 def dashboard_home(request: AuthenticatedHttpRequest):
     """Send each reader to the dashboard of their role."""
     for permission, url_name in (

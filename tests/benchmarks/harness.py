@@ -204,7 +204,7 @@ FIGURES: list[Figure] = [
     ),
     Figure("order_list", "purchase order list", "finance", _fixed("/procurement/orders/"), **LIST),
     Figure("home_head", "home of the head of PM", "head", _fixed("/"), **LIST),
-    Figure("dashboard", "reporting dashboard", "head", _fixed("/reporting/"), **LIST),
+    Figure("my_dashboard", "dashboard of a project manager", "pm", _fixed("/reporting/mine/"), **LIST),
     Figure("portfolio", "portfolio dashboard", "head", _fixed("/reporting/portfolio/"), **LIST),
     Figure("finance_dashboard", "finance dashboard", "finance", _fixed("/reporting/finance/"), **LIST),
     Figure("portfolio_money", "portfolio money", "finance", _fixed("/procurement/portfolio/"), **LIST),

@@ -1,0 +1,76 @@
+"""Every list, dashboard and download of `make bench` runs an exact, pinned number of queries.
+
+The pages are those of the benchmark (tests/benchmarks/harness.py FIGURES), on the demo data (scale S);
+`make bench` checks that the same pages run the same number of queries at scale L. A page whose count
+changes fails here first: fix the N+1, or pin the new number with the reason in the commit.
+"""
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from pmo.models import User
+from pmo.seeding import run_seed
+from tests.benchmarks.harness import FIGURES
+
+# figure key -> queries (session, user, roles included)
+PINNED = {
+    "project_list": 7,
+    "project_list_pm": 9,
+    "customer_list": 5,
+    "register_portfolio": 8,
+    "issues_register": 7,
+    "risks_register": 17,
+    "actions_by_due": 7,
+    "entry_page": 11,
+    "project_page": 14,
+    "rest_100": 5,
+    "order_list": 9,
+    "home_head": 7,
+    "my_dashboard": 18,
+    "portfolio": 24,
+    "finance_dashboard": 11,
+    "portfolio_money": 5,
+    "csv_500": 5,
+    "csv_all": 5,
+    "xlsx_all": 5,
+}
+
+
+class _DjangoConnection:
+    """The harness's path resolvers expect psycopg's `conn.execute(...)`; inside the test's transaction."""
+
+    def execute(self, sql, params=()):
+        cursor = connection.cursor()
+        cursor.execute(sql, params)
+        return cursor
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        run_seed(scale="S", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("figure", FIGURES, ids=[figure.key for figure in FIGURES])
+def test_the_page_runs_its_pinned_number_of_queries(client, demo_data, figure):
+    path = figure.path(_DjangoConnection())
+    client.force_login(User.objects.get(username=figure.user))
+    client.get(path, secure=True)  # a first request fills the per-process caches (content types, ...)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, secure=True)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, path
+    print(f"PIN {figure.key}: {len(queries)}")
+    assert len(queries) == PINNED[figure.key], "\n".join(query["sql"][:200] for query in queries)
