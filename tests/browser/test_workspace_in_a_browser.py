@@ -85,7 +85,7 @@ def _check(page, path: str, width: int, problems: list[str], impacts: Counter) -
     if response.status >= 400:
         problems.append(f"{path} @{width}: HTTP {response.status}")
         return
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("load")
     document_width = page.evaluate("document.documentElement.scrollWidth")
     if document_width > width:
         problems.append(f"{path} @{width}: the document is {document_width} px wide")
