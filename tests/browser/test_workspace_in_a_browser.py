@@ -129,3 +129,28 @@ def test_every_page_a_role_reaches_fits_the_screen_and_passes_axe(browser, live_
         problems += [f"{role} {language} {problem}" for problem in role_problems]
         context.close()
     assert len(problems) == 0, "\n".join(problems)
+
+
+def test_the_check_fails_on_an_unlabelled_field_and_on_a_page_wider_than_the_screen(page, live_server):
+    from tests.browser.conftest import browser_user
+
+    browser_user("pm_support", "pmo")
+    sign_in(page, "pmo")
+    page.set_viewport_size({"width": 390, "height": 844})
+    problems: list[str] = []
+    page.goto("/")
+    _check(page, "/", 390, problems, Counter())
+    assert problems == []
+
+    # The same check after the page grows a field without a label and a row wider than the phone.
+    page.route("**/", lambda route: route.fulfill(response=route.fetch(), body=_broken(route.fetch().text())))
+    _check(page, "/", 390, problems, Counter())
+    assert any("axe label" in problem for problem in problems), problems
+    assert any("the document is" in problem for problem in problems), problems
+
+
+def _broken(html: str) -> str:
+    return html.replace(
+        '<main id="main"',
+        '<div class="d-flex"><input type="text"><span>' + "x" * 200 + '</span></div><main id="main"',
+    )
