@@ -30,6 +30,10 @@ class BudgetPort:
     category_name: Callable[..., str] = _missing
     # category_choices() -> [(code, name)]: the active cost categories, in their order.
     category_choices: Callable[[], list[tuple[str, str]]] = _missing
+    # budget_by_category(*, project) -> [{category, budget, committed, actual, forecast}] (cockpit chart).
+    budget_by_category: Callable[..., list[dict]] = _missing
+    # orders_awaiting_approval(*, project, limit) -> [{number, supplier, amount, url}], largest first.
+    orders_awaiting_approval: Callable[..., list[dict]] = _missing
 
     def register(self, **implementations: Callable[..., Any]) -> None:
         known = {field.name for field in fields(self)}

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import inlineformset_factory
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -14,6 +15,7 @@ from projects import selectors, services
 from projects.filters import CustomerFilter, ProjectFilter
 from projects.forms.core import CustomerContactForm, CustomerForm, ProjectForm
 from projects.models import Customer, CustomerContact
+from projects.selectors.cockpit import project_cockpit
 
 PROJECT_SORTS = {
     "code": "code",
@@ -46,12 +48,17 @@ def project_list(request: AuthenticatedHttpRequest):
 @login_required
 def project_detail(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk)
+    with_money = request.user.has_perm("procurement.view_money", project)
     return render(
         request,
         "projects/project_detail.html",
         {
             "project": project,
+            "cockpit": project_cockpit(project=project, with_money=with_money),
+            "with_money": with_money,
+            "today": timezone.localdate(),
             "can_change": request.user.has_perm("projects.change_project", project),
+            "can_view_documents": request.user.has_perm("projects.view_project_documents", project),
             "history": history_for(obj=project),
         },
     )

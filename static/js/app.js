@@ -64,13 +64,31 @@
     }
   }
 
-  function start() { wrapTables(document); }
+  // Main lists marked .table-stack become one card per row on a phone: each cell carries its header.
+  function labelStackedCells(root) {
+    root.querySelectorAll("table.table-stack").forEach(function (table) {
+      var headers = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (headers[index] && !cell.dataset.label) { cell.dataset.label = headers[index]; }
+        });
+      });
+    });
+  }
+
+  function start() { labelStackedCells(document); wrapTables(document); }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
     start();
   }
-  document.addEventListener("htmx:afterSettle", function (event) { wrapTables(event.target.closest("main") || document); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.target.closest("main") || document;
+    labelStackedCells(root);
+    wrapTables(root);
+  });
   window.addEventListener("resize", function () {
     document.querySelectorAll(".table-scroll").forEach(markScrollable);
   });
