@@ -23,6 +23,9 @@ class NavEntry:
     roles: frozenset[str]
     section: str = ""  # kept for the entries written before the menus; the active entry is found by URL
     group: str = ""  # the key of its menu in GROUPS; empty: a top-level link of its own
+    # Also for people who hold no role (technicians, engineers on a project's team): their own timesheet,
+    # their requisitions. The page itself still decides what they may see.
+    any_signed_in: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,8 @@ NAVIGATION: list[NavEntry] = [
 
 def navigation_for(user) -> list[NavEntry]:
     roles = user.roles if user.is_authenticated else frozenset()
-    return [entry for entry in NAVIGATION if entry.roles & roles]
+    signed_in = user.is_authenticated
+    return [entry for entry in NAVIGATION if entry.roles & roles or (signed_in and entry.any_signed_in)]
 
 
 def navigation_menus(user, path: str = "") -> list[NavItem]:
@@ -263,7 +267,15 @@ NAVIGATION += [
 # feature/timesheets (issue 15): everyone books their own week; approvers see their queue. People of the
 # project team without a role (technicians) reach their week from the home page link as well.
 NAVIGATION += [
-    NavEntry(_("My timesheet"), "projects:timesheet-week", "clock", EVERYONE, "timesheets", group="projects"),
+    NavEntry(
+        _("My timesheet"),
+        "projects:timesheet-week",
+        "clock",
+        EVERYONE,
+        "timesheets",
+        group="projects",
+        any_signed_in=True,
+    ),
     NavEntry(
         _("Timesheets to approve"),
         "projects:timesheet-approval-list",
@@ -302,6 +314,7 @@ NAVIGATION += [
         EVERYONE,
         "procurement",
         group="procurement",
+        any_signed_in=True,
     ),
     NavEntry(
         _("Tenders"),

@@ -31,7 +31,9 @@ def test_it_groups_entries_into_menus_in_the_order_of_the_groups():
     ]
     procurement = next(item for item in menus if item.key == "procurement")
     assert procurement.is_menu
-    assert [link.url for link in procurement.links] == ["/procurement/orders/", "/procurement/portfolio/"]
+    urls = [link.url for link in procurement.links]
+    assert urls[:2] == ["/procurement/orders/", "/procurement/portfolio/"]
+    assert "/procurement/requisitions/" in urls and "/procurement/rfqs/" in urls
 
 
 def test_a_menu_with_one_entry_for_the_role_is_a_plain_link(client):
@@ -50,7 +52,18 @@ def test_a_new_entry_only_needs_a_group(monkeypatch):
     menus = navigation_menus(user_with_role(Role.FINANCE))
 
     projects = next(item for item in menus if item.key == "projects")
-    assert [link.label for link in projects.links] == ["Projects", "Timesheets"]
+    labels = [link.label for link in projects.links]
+    assert labels[0] == "Projects" and labels[-1] == "Timesheets"
+
+
+def test_people_without_a_role_reach_their_timesheet_and_requisitions():
+    from pmo.models import User
+
+    technician = User.objects.create_user("tech-nav", password="x")
+
+    links = [link.url for item in navigation_menus(technician) for link in item.links]
+
+    assert links == ["/projects/timesheets/", "/procurement/requisitions/"]
 
 
 def test_the_longest_matching_link_is_active():
