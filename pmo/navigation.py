@@ -332,5 +332,6 @@ NAVIGATION += [  # feature/timesheets: approved hours for Dynamics 365 (msdyn_ti
         "download",
         frozenset({Role.FINANCE, Role.HEAD_OF_PM, Role.PM_SUPPORT}),
         "timesheets",
+        group="reporting",
     ),
 ]
