@@ -80,12 +80,40 @@ class Journey:
 ROLES = Role
 
 
+def _open_menu_of(link) -> bool:
+    """A top-bar link sits in a closed menu: open the menu the way a person does, by its button."""
+    toggle = link.locator("xpath=ancestor::*[contains(concat(' ', @class, ' '), ' dropdown ')][1]/button")
+    if toggle.count() and toggle.first.is_visible():
+        toggle.first.click()
+        link.wait_for(state="visible")
+        return True
+    return False
+
+
+def nav_click(page, selector: str) -> None:
+    """Click a link, opening its top-bar menu first when it is inside one."""
+    link = page.locator(selector).first
+    if not link.is_visible():
+        _open_menu_of(link)
+    link.click()
+    page.wait_for_load_state()
+
+
 def follow(page, href_pattern: str) -> None:
-    """Click the first visible link whose address matches `href_pattern` (a regular expression)."""
+    """Click the first visible link whose address matches `href_pattern` (a regular expression), opening
+    the top-bar menu that holds it when it is only there."""
     links = page.locator("a[href]")
+    hidden = []
     for index in range(links.count()):
         link = links.nth(index)
-        if re.search(href_pattern, link.get_attribute("href") or "") and link.is_visible():
+        if re.search(href_pattern, link.get_attribute("href") or ""):
+            if link.is_visible():
+                link.click()
+                page.wait_for_load_state()
+                return
+            hidden.append(link)
+    for link in hidden:
+        if _open_menu_of(link):
             link.click()
             page.wait_for_load_state()
             return

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from pmo.roles import Role
 from procurement.models import PurchaseOrder, PurchaseOrderStatus, SupplierInvoice
+from tests.browser.journey import nav_click
 
 S = PurchaseOrderStatus
 ORDERS = "a[href='/procurement/orders/']"
@@ -32,7 +33,7 @@ def order_steps(journey) -> None:
 def _raise_order(journey, *, project_code: str | None, price: str) -> str:
     page = journey.as_(Role.PROJECT_MANAGER)
     page.goto("/")
-    page.click(f"{ORDERS} >> nth=0")
+    nav_click(page, ORDERS)
     page.click("a[href='/procurement/orders/create/']")
     if project_code:
         option = page.locator("select[name=project] option", has_text=project_code).first
@@ -66,7 +67,7 @@ def _raise_order(journey, *, project_code: str | None, price: str) -> str:
 def _approve_as(journey, role: str, number: str, justification: str = "") -> None:
     page = journey.as_(role)
     page.goto("/")
-    page.click(f"{ORDERS} >> nth=0")
+    nav_click(page, ORDERS)
     page.click("a[href='/procurement/orders/awaiting/']")
     page.click(f"a:has-text('{number}') >> nth=0")
     page.wait_for_load_state()
@@ -96,7 +97,7 @@ def _pdf_holds(journey, role: str, number: str, text: str) -> None:
 
 def _order_page(page, number: str) -> None:
     page.goto("/")
-    page.click(f"{ORDERS} >> nth=0")
+    nav_click(page, ORDERS)
     page.click(f"a:has-text('{number}') >> nth=0")
     page.wait_for_load_state()
 
