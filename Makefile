@@ -79,7 +79,7 @@ test-fast: venv
 	DEBUG=1 DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(PY) -m pytest -x -q -m "not worker and not benchmark" $(PYTEST_ARGS)
 
 # Benchmarks seed scale L inside their own transactions, in a database the suite never uses.
-bench: venv
+bench: venv  # tests/benchmarks/test_http_table.py prints the issue-14 table (BENCH_SCALES, BENCH_REPEAT)
 	DEBUG=1 DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" TEST_DATABASE_NAME=test_pmo_desk_bench RUN_BENCHMARKS=1 TEST_REDIS_URL="$${TEST_REDIS_URL:-$(REDIS_URL)}" \
 	  $(PY) -m pytest tests/benchmarks -m benchmark -s -p no:xdist --create-db $(PYTEST_ARGS)
 
