@@ -120,6 +120,13 @@ def follow(page, href_pattern: str) -> None:
     raise AssertionError(f"no visible link to {href_pattern} on {page.url}")
 
 
+def open_phase_page(page, project) -> None:
+    """To the phase and gates page: from the project's cockpit, where it lives (the overview tab)."""
+    if not re.search(rf"/projects/{project.pk}/$", page.url):
+        follow(page, rf"/projects/{project.pk}/$")
+    follow(page, rf"/projects/{project.pk}/phase/$")
+
+
 def submit(page, button) -> None:
     """Click a submit button and wait for the page it leads to."""
     with page.expect_navigation():

@@ -7,7 +7,15 @@ from django.core import mail
 
 from projects.models import CLOSED_TASK_STATUSES, Lesson, Phase, Project, Risk, Task
 from quality.models import ClosureValidation, Handover, HandoverStatus, SafetyIncident, SatisfactionSurvey
-from tests.browser.journey import Journey, follow, messages_text, open_project, submit, upload_document
+from tests.browser.journey import (
+    Journey,
+    follow,
+    messages_text,
+    open_phase_page,
+    open_project,
+    submit,
+    upload_document,
+)
 
 
 def pm_finishes_the_work_and_opens_closing(journey: Journey) -> None:
@@ -37,7 +45,7 @@ def pm_finishes_the_work_and_opens_closing(journey: Journey) -> None:
     follow(page, rf"/projects/{project.pk}/$")
     follow(page, rf"/projects/{project.pk}/documents/$")
     upload_document(page, category="acceptance", title="Opleveringsattest", phase="handed_over")
-    follow(page, rf"/projects/{project.pk}/phase/$")
+    open_phase_page(page, project)
     gate = page.locator(".phase-gate[data-target=closing]")
     assert gate.locator(".gate-check[data-passed=no]").count() == 0, gate.inner_text()
     journey.shot(page, "gate-to-closing-open")

@@ -3,13 +3,21 @@
 from datetime import date
 
 from projects.models import Phase, PlanBaseline, Project, Task
-from tests.browser.journey import Journey, follow, messages_text, open_project, submit, upload_document
+from tests.browser.journey import (
+    Journey,
+    follow,
+    messages_text,
+    open_phase_page,
+    open_project,
+    submit,
+    upload_document,
+)
 
 
 def pm_files_the_kick_off_minutes_and_opens_planning(journey: Journey) -> None:
     page = journey.as_("project_manager")
     project = open_project(journey, page)
-    follow(page, rf"/projects/{project.pk}/phase/$")
+    open_phase_page(page, project)
     gate = page.locator(".phase-gate[data-target=planning]")
     assert gate.locator(".gate-check[data-passed=no]").count() >= 1  # the kick-off minutes are missing
     assert gate.locator(f"a[href='/projects/{project.pk}/documents/']").count() == 1
@@ -18,7 +26,7 @@ def pm_files_the_kick_off_minutes_and_opens_planning(journey: Journey) -> None:
     page.wait_for_load_state()
     assert page.locator("#required-documents .required-category").count() >= 3  # each line names its category
     upload_document(page, category="minutes", title="Verslag kick-off", phase="planning")
-    follow(page, rf"/projects/{project.pk}/phase/$")
+    open_phase_page(page, project)
     gate = page.locator(".phase-gate[data-target=planning]")
     assert gate.locator(".gate-check[data-passed=no]").count() == 0
     gate.locator("textarea[name=reason]").fill("Kick-off held")
@@ -74,7 +82,7 @@ def pm_takes_the_baseline_and_opens_execution(journey: Journey) -> None:
     assert baseline.rows.get(task_id=journey.state["tasks"]["second"]).planned_end == date(2027, 4, 19)
     follow(page, rf"/projects/{project.pk}/documents/$")
     upload_document(page, category="design", title="Beveiligingsontwerp", phase="execution")
-    follow(page, rf"/projects/{project.pk}/phase/$")
+    open_phase_page(page, project)
     gate = page.locator(".phase-gate[data-target=execution]")
     assert gate.locator(".gate-check[data-passed=no]").count() == 0, gate.inner_text()
     submit(page, gate.locator("button[type=submit]").first)
