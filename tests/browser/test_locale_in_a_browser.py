@@ -52,7 +52,7 @@ def test_the_gantt_speaks_dutch(page):
     assert "maart 2027" in page.locator(".gantt-header").text_content()
     assert "Vandaag" in page.locator(".gantt-legend").inner_text()
     label = page.locator(f'.gantt-bar[data-task-id="{design.pk}"]').get_attribute("aria-label")
-    assert "01/03/2027 – 05/03/2027" in label and "40 % klaar" in label
+    assert "01/03/2027 \u2013 05/03/2027" in label and "40 % klaar" in label
     assert "01/03/2027" in page.locator(".gantt-names").inner_text()
     shot(page, "gantt-nl")
     assert page.console_errors == []  # the chart is SVG attributes only: no inline style for the CSP to block
