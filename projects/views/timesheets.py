@@ -67,7 +67,11 @@ def _grid_context(request, resource, week_start: date) -> dict:
 @login_required
 @require_GET
 def timesheet_week(request):
-    resource = _own_resource(request)
+    try:
+        resource = _own_resource(request)
+    except PermissionDenied as refusal:
+        # Someone the top bar offers the page to but who books no hours (no resource): say why, no 403 page.
+        return render(request, "projects/timesheet_none.html", {"reason": str(refusal)})
     context = _grid_context(request, resource, _week(request.GET.get("week")))
     return render(request, "projects/timesheet_week.html", context)
 

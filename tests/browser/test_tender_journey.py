@@ -24,7 +24,7 @@ from procurement.models import (
     SupplierQuote,
 )
 from tests.browser.conftest import sign_in
-from tests.browser.journey import PDF, Journey, follow, messages_text, submit
+from tests.browser.journey import PDF, Journey, follow, messages_text, nav_click, submit
 from tests.factories import (
     AssignmentFactory,
     BudgetLineFactory,
@@ -236,7 +236,7 @@ def _compare_and_award(journey, rfq_number: str) -> str:
 def _pm_approves(journey, order_number: str) -> None:
     page = journey.as_(Role.PROJECT_MANAGER)
     page.goto("/")
-    page.click("a[href='/procurement/orders/'] >> nth=0")
+    nav_click(page, "a[href='/procurement/orders/']")  # in the Procurement menu of the top bar
     page.click("a[href='/procurement/orders/awaiting/']")
     page.click(f"a:has-text('{order_number}') >> nth=0")
     page.wait_for_load_state()

@@ -147,7 +147,13 @@ def test_it_refuses_a_cell_save_by_get(client, team):
 
 def test_a_user_without_a_resource_has_no_timesheet(client):
     client.force_login(user_with_role(Role.FINANCE))
-    assert client.get(reverse("projects:timesheet-week")).status_code == 403
+
+    page = client.get(reverse("projects:timesheet-week"))
+    save = client.post(reverse("projects:time-entry-save"), {"task": "1", "day": "2027-03-01", "hours": "2"})
+
+    # The page says why instead of a 403 (the top bar offers it to everyone); booking stays refused.
+    assert page.status_code == 200 and "no timesheet" in page.text
+    assert save.status_code == 403
 
 
 def test_it_copies_last_week_into_the_empty_days(client, team):
