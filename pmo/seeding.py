@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Protocol
 
+from pmo.reference_data import reference_data_install
+
 SCALES = {
     "S": {"projects": 25, "users": 0, "customers": 12},
     "M": {"projects": 400, "users": 60, "customers": 120},
@@ -43,6 +45,7 @@ class SeedContext:
 
 def run_seed(*, scale: str, stdout, seed: int = 2026) -> SeedContext:
     context = SeedContext(scale=scale, rng=random.Random(seed), stdout=stdout, sizes=SCALES[scale])
+    reference_data_install()  # a flushed database has the tables but not the shipped rows
     for step in SEED_STEPS:
         module_path, function_name = step.rsplit(".", 1)
         getattr(import_module(module_path), function_name)(context)

@@ -9,7 +9,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.utils import translation
+from pytest_django.plugin import blocking_manager_key
 
+from pmo.reference_data import reference_data_install
 from pmo.roles import Role
 from tests.factories import user_with_role
 
@@ -36,6 +38,37 @@ def require_or_skip(condition: bool, reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"CI=true: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test starts on an installation with its reference data (roles, risk bands, checklists...).
+
+    A transactional test (the browser, the Celery workers) empties every table when it ends, and
+    --reuse-db keeps a database a previous run left emptied; the tests that follow would otherwise meet
+    an installation where nothing counts as a high risk, and pass or fail by the order xdist hands out
+    the files.
+    """
+    with django_db_blocker.unblock():
+        reference_data_install()
+    yield
+
+
+def _empties_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        if _empties_the_database(item) and connection.settings_dict["NAME"].startswith("test"):
+            with item.config.stash[blocking_manager_key].unblock():
+                reference_data_install()
 
 
 @pytest.fixture(autouse=True)
