@@ -308,3 +308,15 @@ def money_totals_for_projects(*, projects: QuerySet) -> dict:
         "forecast": budget["forecast"],
         "margin": contract - budget["forecast"],
     }
+
+
+def order_actuals_by_project(*, project_ids: list[int]) -> dict[int, Decimal]:
+    """Received (not yet invoiced) plus invoiced on each project's order lines, cancelled orders left out."""
+    rows = (
+        PurchaseOrderLine.objects.filter(budget_line__project_id__in=project_ids)
+        .exclude(order__status=PurchaseOrderStatus.CANCELLED)
+        .order_by()
+        .values("budget_line__project_id")
+        .annotate(total=Sum(F("invoiced_amount") + F("uninvoiced_amount"), output_field=MONEY))
+    )
+    return {row["budget_line__project_id"]: row["total"] for row in rows}

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from projects.models import (
     Assignment,
@@ -287,3 +288,71 @@ def _booked_hours(*, resources: list[Resource], start: date, end: date) -> dict[
         .annotate(hours=Sum("hours"))
     )
     return {(row["resource_id"], row["week"]): row["hours"] for row in rows}
+
+
+# --- earned value inputs (issue 15): what reporting.selectors.evm needs where PostgreSQL does not compute it
+@dataclass(frozen=True)
+class WorkPackage:
+    """A leaf task EVM spreads the budget over, with its dates in the project's latest baseline."""
+
+    project_id: int
+    progress: int
+    hours: Decimal
+    planned_start: date
+    planned_end: date
+    baseline_start: date | None
+    baseline_end: date | None
+
+
+WORK_PACKAGE_COLUMNS = (
+    "project_id",
+    "progress",
+    "planned_hours",
+    "planned_start",
+    "planned_end",
+    "baseline_start",
+    "baseline_end",
+)
+
+
+def evm_work_packages(*, project_ids: list[int]) -> list[WorkPackage]:
+    """Leaf tasks, neither milestones nor cancelled, with planned hours and baseline dates (one query)."""
+    latest_baseline = PlanBaseline.objects.filter(project_id=OuterRef(OuterRef("project_id"))).order_by(
+        "-number"
+    )
+    in_baseline = PlanBaselineTask.objects.filter(
+        baseline_id=Subquery(latest_baseline.values("pk")[:1]), task_id=OuterRef("pk")
+    )
+    hours = (
+        Assignment.objects.filter(task_id=OuterRef("pk"))
+        .order_by()
+        .values("task_id")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    rows = (
+        Task.objects.filter(project_id__in=project_ids)
+        .exclude(status=TaskStatus.CANCELLED)
+        .exclude(kind=TaskKind.MILESTONE)
+        .exclude(Exists(Task.objects.filter(parent_id=OuterRef("pk"))))
+        .annotate(
+            planned_hours=Coalesce(Subquery(hours), Value(Decimal("0"))),
+            baseline_start=Subquery(in_baseline.values("planned_start")[:1]),
+            baseline_end=Subquery(in_baseline.values("planned_end")[:1]),
+        )
+        .order_by("pk")
+        .values_list(
+            "project_id",
+            "progress",
+            "planned_hours",
+            "planned_start",
+            "planned_end",
+            "baseline_start",
+            "baseline_end",
+        )
+    )
+    return [WorkPackage(*row) for row in rows]
+
+
+def project_budgets(*, project_ids: list[int]) -> dict[int, Decimal]:
+    return dict(Project.objects.filter(pk__in=project_ids).values_list("pk", "budget"))

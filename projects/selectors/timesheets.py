@@ -362,3 +362,15 @@ def approved_time_entry_rows(*, start: date, end: date):
             task[:100],
             f"PMO Desk {row['task__project__code']} {row['day'].isoformat()}"[:100],
         ]
+
+
+def labour_cost_by_project(*, project_ids: list[int], as_of) -> dict[int, Decimal]:
+    """Approved labour at cost per project, hours worked up to a day (hours without a rate cost nothing)."""
+    rows = (
+        approved_entries_at_cost()
+        .filter(task__project_id__in=project_ids, day__lte=as_of)
+        .order_by()
+        .values("task__project_id")
+        .annotate(total=Cast(Sum(ExpressionWrapper(F("hours") * F("rate"), output_field=MONEY)), MONEY))
+    )
+    return {row["task__project_id"]: row["total"] or Decimal("0") for row in rows}

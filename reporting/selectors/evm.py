@@ -24,10 +24,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from django.db import connection
+
+from procurement.selectors.budget import order_actuals_by_project
+from projects.selectors.plan import WorkPackage, evm_work_packages, project_budgets
+from projects.selectors.timesheets import labour_cost_by_project
 
 if TYPE_CHECKING:
     from projects.models import Project
@@ -158,12 +162,95 @@ class Evm:
 
 
 def evm_for_projects(*, project_ids: list[int], as_of: date) -> dict[int, Evm]:
-    """EVM figures of many projects at the end of a day, in one query."""
+    """EVM figures of many projects at the end of a day, in one query (five on other databases)."""
     if not project_ids:
         return {}
+    if connection.vendor != "postgresql":
+        return _evm_in_python(project_ids=list(project_ids), as_of=as_of)
     with connection.cursor() as cursor:
         cursor.execute(EVM_SQL, {"ids": list(project_ids), "as_of": as_of})
         return {row[0]: Evm(*row[1:]) for row in cursor.fetchall()}
+
+
+# --- The same rule in Python, for the SQLite of `make run` (tests/reporting/test_evm_python.py keeps the
+# two equal on PostgreSQL). Rounding as PostgreSQL's round(numeric): half away from zero.
+CAP = Decimal("9999.999")
+
+
+def _round(value: Decimal, places: str) -> Decimal:
+    return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def _elapsed_share(start: date, end: date, as_of: date) -> Decimal:
+    share = Decimal((as_of - start).days + 1) / Decimal((end - start).days + 1)
+    return min(max(share, Decimal(0)), Decimal(1))
+
+
+def _work_package_bac(*, project_ids: list[int]) -> dict[int, list[tuple[WorkPackage, Decimal]]]:
+    """Each project's work packages with their share of the budget (by planned hours, else by days)."""
+    budgets = project_budgets(project_ids=project_ids)
+    packages: dict[int, list[WorkPackage]] = {}
+    for package in evm_work_packages(project_ids=project_ids):
+        packages.setdefault(package.project_id, []).append(package)
+    shares: dict[int, list[tuple[WorkPackage, Decimal]]] = {}
+    for project_id, rows in packages.items():
+        by_hours = sum(row.hours for row in rows) > 0
+        weights = [
+            Decimal(row.hours) if by_hours else Decimal((row.planned_end - row.planned_start).days + 1)
+            for row in rows
+        ]
+        total = sum(weights)
+        shares[project_id] = [
+            (row, budgets[project_id] * weight / total if total else Decimal(0))
+            for row, weight in zip(rows, weights, strict=True)
+        ]
+    return shares
+
+
+def _planned_value(shares: list[tuple[WorkPackage, Decimal]], as_of: date) -> Decimal:
+    return sum(
+        (
+            bac * _elapsed_share(row.baseline_start, row.baseline_end, as_of)
+            for row, bac in shares
+            if row.baseline_start is not None and row.baseline_end is not None
+        ),
+        Decimal(0),
+    )
+
+
+def _evm_in_python(*, project_ids: list[int], as_of: date) -> dict[int, Evm]:
+    budgets = project_budgets(project_ids=project_ids)
+    shares = _work_package_bac(project_ids=project_ids)
+    labour = labour_cost_by_project(project_ids=project_ids, as_of=as_of)
+    orders = order_actuals_by_project(project_ids=project_ids)
+    figures = {}
+    for project_id, bac in budgets.items():
+        rows = shares.get(project_id, [])
+        pv = _round(_planned_value(rows, as_of), "0.01")
+        ev = _round(sum((bac_task * row.progress / 100 for row, bac_task in rows), Decimal(0)), "0.01")
+        project_labour = labour.get(project_id, Decimal(0))
+        ac = _round(project_labour + orders.get(project_id, Decimal(0)), "0.01")
+        if ac == 0:
+            eac, etc, vac = _round(bac - ev + ac, "0.01"), _round(bac - ev, "0.01"), _round(ev - ac, "0.01")
+        elif ev == 0:
+            eac = etc = vac = None
+        else:
+            eac = _round(bac * ac / ev, "0.01")
+            etc, vac = _round(bac * ac / ev - ac, "0.01"), _round(bac - bac * ac / ev, "0.01")
+        figures[project_id] = Evm(
+            bac=bac,
+            pv=pv,
+            ev=ev,
+            ac=ac,
+            labour=_round(project_labour, "0.01"),
+            spi=None if pv == 0 else _round(min(ev / pv, CAP), "0.001"),
+            cpi=None if ac == 0 else _round(min(ev / ac, CAP), "0.001"),
+            eac=eac,
+            etc=etc,
+            vac=vac,
+            tcpi=None if bac == ac else _round(max(min((bac - ev) / (bac - ac), CAP), -CAP), "0.001"),
+        )
+    return figures
 
 
 def evm_for_project(*, project: Project, as_of: date) -> Evm:
@@ -172,6 +259,10 @@ def evm_for_project(*, project: Project, as_of: date) -> Evm:
 
 def planned_value_curve(*, project: Project, first_week: date, last_week: date) -> list[tuple[date, Decimal]]:
     """PV at the end of every week from first to last (Mondays), from the current baseline, in one query."""
+    if connection.vendor != "postgresql":
+        shares = _work_package_bac(project_ids=[project.pk]).get(project.pk, [])
+        weeks = [first_week + timedelta(weeks=n) for n in range((last_week - first_week).days // 7 + 1)]
+        return [(week, _round(_planned_value(shares, week + timedelta(days=6)), "0.01")) for week in weeks]
     with connection.cursor() as cursor:
         cursor.execute(PV_CURVE_SQL, {"ids": [project.pk], "first": first_week, "last": last_week})
         return list(cursor.fetchall())

@@ -31,17 +31,9 @@ SKIPPED = re.compile(
 
 @pytest.fixture
 def demo_data(transactional_db):
-    """The demo of `seed_demo --scale S`, on the role groups and defaults the migrations create."""
-    import importlib
-
-    from django.apps import apps
-
+    """The demo of `seed_demo --scale S` (which installs the roles and defaults the migrations create)."""
     from pmo.seeding import run_seed
 
-    importlib.import_module("pmo.migrations.0002_role_groups").create_role_groups(apps, None)
-    importlib.import_module("procurement.migrations.0002_default_categories_and_rules").create_defaults(
-        apps, None
-    )
     run_seed(scale="S", stdout=io.StringIO())
 
 

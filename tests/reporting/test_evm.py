@@ -30,6 +30,10 @@ MONDAY = datetime.date(2027, 3, 1)
 
 @pytest.fixture
 def example():
+    return worked_example()
+
+
+def worked_example():
     """Budget 10,000; task A (40 h, 1-10 March) and B (60 h, 11-20 March) baselined; A half done;
     20 approved hours at 60 EUR on A in the first week."""
     project = ProjectFactory(
