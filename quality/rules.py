@@ -7,8 +7,22 @@ addressed to it.
 
 import rules
 
+from pmo.lib.visibility import has_role, through, user_is, value_in
+from pmo.roles import Role
 from pmo.rules import is_administrator, is_head_of_pm, is_portfolio_writer, is_project_manager, is_smo
-from projects.rules import can_change_project, can_view_project, manages_project
+from projects.rules import can_change_project, manages_project, project_visibility
+from quality.models.closure import HandoverStatus
+
+# Written once (pmo/lib/visibility.py): the permission below and the selectors' list filter.
+# The SMO a hand-over is addressed to sees it from its submission on, even on a project it cannot open;
+# while the PM drafts it, only those who see the project do.
+handover_visibility = through("project", project_visibility) | (
+    has_role(Role.SMO)
+    & user_is("smo_owner")
+    & value_in("status", [status for status in HandoverStatus.values if status != HandoverStatus.DRAFT])
+)
+# Corrective actions of visible projects, and those the user owns wherever they are.
+corrective_action_visibility = through("project", project_visibility) | user_is("owner")
 
 
 @rules.predicate
@@ -24,11 +38,6 @@ def manages_action_project(user, action) -> bool:
 @rules.predicate
 def addressed_to_user(user, handover) -> bool:
     return handover is not None and handover.smo_owner_id == user.pk
-
-
-@rules.predicate
-def can_view_handover_project(user, handover) -> bool:
-    return handover is not None and can_view_project(user, handover.project)
 
 
 @rules.predicate
@@ -49,7 +58,8 @@ rules.add_perm(
 )
 rules.add_perm("quality.verify_action", is_portfolio_writer)
 # On a hand-over.
-rules.add_perm("quality.view_handover", can_view_handover_project | (is_smo & addressed_to_user))
+rules.add_perm("quality.view_handover", handover_visibility.predicate)
+rules.add_perm("quality.view_correctiveaction", corrective_action_visibility.predicate)
 rules.add_perm("quality.change_handover", can_change_handover_project)
 rules.add_perm("quality.decide_handover", is_smo & addressed_to_user)
 # Checklist templates.

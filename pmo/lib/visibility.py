@@ -14,6 +14,7 @@ A rule is built from three terms and `|` / `&`:
   reader's filter is `Q()` and a user without any matching branch gets `Q(pk__in=[])`.
 - `user_is("project_manager")` compares a foreign key with the user (`project_manager_id == user.pk`).
 - `value_in("phase", values)` compares a field with fixed values.
+- `through("project", project_visibility)` applies another model's rule to a related object.
 Paths may cross relations with `__` (`user_is("project__project_manager")`); `q(user, prefix="order__")`
 filters a model that points at the rule's model. `tests/pmo/test_visibility.py` checks, role by role,
 that the queryset and the predicate of every rule agree.
@@ -120,6 +121,21 @@ class value_in(Rule):
 
     def decide(self, user: Any, prefix: str) -> Decided:
         return Q(**{f"{prefix}{self.field}__in": self.values})
+
+
+class through(Rule):
+    """Another model's rule, applied to the object at the end of `relation` (a hand-over's project)."""
+
+    def __init__(self, relation: str, rule: Rule) -> None:
+        self.relation, self.rule = relation, rule
+        self.name = f"through({relation}, {rule.name})"
+
+    def check(self, user: Any, obj: Any) -> bool:
+        related = _follow(obj, self.relation)
+        return related is not None and self.rule.check(user, related)
+
+    def decide(self, user: Any, prefix: str) -> Decided:
+        return self.rule.decide(user, f"{prefix}{self.relation}__")
 
 
 class AnyOf(Rule):

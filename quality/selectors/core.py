@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from pmo.lib.access import object_get_for_user
 from pmo.models import User
-from pmo.roles import Role
 from projects.selectors import project_get_for_user, project_queryset_for_user
 from projects.selectors.portfolio import project_as_queryset
 from quality.models import (
@@ -26,7 +25,6 @@ from quality.models import (
     Finding,
     Handover,
     HandoverEvent,
-    HandoverStatus,
     IncidentKind,
     IncidentStatus,
     LastMinuteRiskAnalysis,
@@ -39,6 +37,7 @@ from quality.models import (
     ToolboxMeeting,
     WorkedHours,
 )
+from quality.rules import corrective_action_visibility, handover_visibility
 from quality.selectors.coverage import answer_waiver, project_not_applicable, reference_list, references_cited
 
 if TYPE_CHECKING:
@@ -189,9 +188,9 @@ def finding_get_for_user(*, user: User, pk: int) -> Finding:
 
 def corrective_action_list_for_user(*, user: User) -> QuerySet[CorrectiveAction]:
     """Corrective actions of visible projects, plus those the user owns."""
-    return CorrectiveAction.objects.filter(
-        Q(project__in=_visible_projects(user)) | Q(owner=user)
-    ).select_related("project", "owner", "finding", "incident")
+    return CorrectiveAction.objects.filter(corrective_action_visibility.q(user)).select_related(
+        "project", "owner", "finding", "incident"
+    )
 
 
 def corrective_action_get_for_user(*, user: User, pk: int) -> CorrectiveAction:
@@ -359,11 +358,8 @@ def project_quality(*, project: Project) -> ProjectQuality:
 
 def handover_list_for_user(*, user: User) -> QuerySet[Handover]:
     """Hand-overs of visible projects; the SMO sees those addressed to it once submitted."""
-    visible = Q(project__in=_visible_projects(user))
-    if user.has_role(Role.SMO):
-        visible |= Q(smo_owner=user) & ~Q(status=HandoverStatus.DRAFT)
     return (
-        Handover.objects.filter(visible)
+        Handover.objects.filter(handover_visibility.q(user))
         .select_related("project", "project__customer", "smo_owner")
         .annotate(
             item_count=Count("configuration_items", distinct=True),

@@ -131,3 +131,50 @@ def test_the_predicate_refuses_without_an_object_or_a_signed_in_user():
     assert not project_visibility.predicate(user_with_role(Role.HEAD_OF_PM), None)
     assert not project_visibility.predicate(AnonymousUser(), project)
     assert project_visibility.q(AnonymousUser()) == Q(pk__in=[])
+
+
+@pytest.mark.parametrize("roles", USERS, ids="+".join)
+def test_the_handover_and_corrective_action_rules_agree_with_their_lists_and_permissions(roles):
+    from quality.models import CorrectiveAction, Handover, HandoverStatus
+    from quality.rules import corrective_action_visibility, handover_visibility
+    from quality.selectors.core import corrective_action_list_for_user, handover_list_for_user
+    from tests.factories import CorrectiveActionFactory, HandoverFactory
+
+    user = UserFactory(roles=roles)
+    statuses = HandoverStatus.values
+    handovers = [
+        HandoverFactory(
+            project=project,
+            status=statuses[(index // 2) % len(statuses)],
+            smo_owner=user if index % 2 else user_with_role(Role.SMO),
+        )
+        for index, project in enumerate(_projects(user) + _projects(UserFactory()))
+    ]
+    actions = [
+        CorrectiveActionFactory(owner=user if index % 3 == 0 else UserFactory())
+        for index in range(len(handovers))
+    ]
+    for action, handover in zip(actions, handovers, strict=True):
+        CorrectiveAction.objects.filter(pk=action.pk).update(project=handover.project)
+    actions = list(CorrectiveAction.objects.filter(pk__in=[action.pk for action in actions]))
+    handover_scope = Handover.objects.filter(pk__in=[handover.pk for handover in handovers])
+    action_scope = CorrectiveAction.objects.filter(pk__in=[action.pk for action in actions])
+
+    _agree(handover_visibility, handover_scope, handovers, user, "quality.view_handover")
+    _agree(corrective_action_visibility, action_scope, actions, user, "quality.view_correctiveaction")
+    assert set(handover_list_for_user(user=user).filter(pk__in=handover_scope)) == {
+        handover for handover in handovers if user.has_perm("quality.view_handover", handover)
+    }
+    assert set(corrective_action_list_for_user(user=user).filter(pk__in=action_scope)) == {
+        action for action in actions if user.has_perm("quality.view_correctiveaction", action)
+    }
+    if Role.SMO in roles:  # a draft addressed to the SMO stays with those who see its project
+        hidden_drafts = [
+            handover
+            for handover in handovers
+            if handover.smo_owner == user
+            and handover.status == HandoverStatus.DRAFT
+            and not user.has_perm("projects.view_project", handover.project)
+        ]
+        assert hidden_drafts
+        assert not any(user.has_perm("quality.view_handover", handover) for handover in hidden_drafts)
