@@ -440,6 +440,14 @@ def test_no_reminder_for_a_submitted_week(team):
     assert mail.outbox == [] and not TimesheetReminder.objects.exists()
 
 
+def test_no_reminder_is_recorded_as_sent_to_someone_without_an_email(team):
+    team["technician"].email = ""
+    team["technician"].save(update_fields=["email"])
+
+    assert services.timesheet_reminders_send(today=MONDAY + datetime.timedelta(days=7)) == 0
+    assert mail.outbox == [] and not TimesheetReminder.objects.exists()
+
+
 def test_the_capacity_view_shows_booked_beside_planned_hours(client, team):
     _book(team, team["install"], MONDAY, "7.5")
     _book(team, team["admin"], MONDAY + datetime.timedelta(days=1), "2.25")
