@@ -55,7 +55,8 @@ def test_it_shows_the_next_gate_status_progress_risks_and_what_is_overdue(client
     assert "rag-red" in page
     assert "Milestone 0" in page
     risk = project.risk_set.order_by("number").first()
-    assert f"{risk.reference} · " in page and ">20<" in page and ">6<" in page  # inherent 4 x 5, residual 2 x 3
+    # Inherent 4 x 5, residual 2 x 3.
+    assert f"{risk.reference} · " in page and ">20<" in page and ">6<" in page
     assert "Orders awaiting approval" in page and "PO-1999-" in page
     assert "Overdue actions" in page and "A-1 · " in page
     assert 'data-chart="chart-cockpit-budget"' in page and "Equipment" in page
