@@ -1,7 +1,7 @@
 """PMO Desk settings: one module, every value from the environment (django-environ)."""
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import environ
@@ -151,7 +151,7 @@ MEDIA_URL = "/media/"
 STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem")
 if STORAGE_BACKEND not in ("filesystem", "s3"):
     raise ImproperlyConfigured("STORAGE_BACKEND must be 'filesystem' or 's3'.")
-_DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+_DEFAULT_STORAGE: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 if STORAGE_BACKEND == "s3":
     _DEFAULT_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",

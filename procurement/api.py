@@ -8,12 +8,13 @@ from collections.abc import Mapping
 
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
+from django.utils.datastructures import MultiValueDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
-from rest_framework.parsers import BaseParser
+from rest_framework.parsers import BaseParser, DataAndFiles
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -397,11 +398,12 @@ class UBLParser(BaseParser):
 
     media_type = "application/xml"
 
-    def parse(self, stream, media_type=None, parser_context=None) -> bytes:
+    def parse(self, stream, media_type=None, parser_context=None) -> DataAndFiles:
+        # DRF takes raw data as well, but its stubs want a mapping or DataAndFiles; request.data is the bytes.
         data = stream.read(MAX_UBL_BYTES + 1) if stream is not None else b""
         if len(data) > MAX_UBL_BYTES:
             raise DocumentTooLarge
-        return data
+        return DataAndFiles(data, MultiValueDict())
 
 
 class TextUBLParser(UBLParser):

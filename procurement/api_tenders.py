@@ -4,6 +4,7 @@ through the services: a token sees and does what its user could on the pages."""
 
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
@@ -16,8 +17,10 @@ from pmo.lib.api import (
     ScopedObjectMixin,
     StrictModelSerializer,
     StrictSerializer,
+    request_user,
     service_call,
 )
+from pmo.models import User
 from procurement.filters import RequisitionFilter, RfqFilter
 from procurement.models import (
     BudgetLine,
@@ -68,10 +71,32 @@ class RequisitionSerializer(StrictModelSerializer):
         read_only_fields = fields
 
 
+def _caller_projects(field: serializers.Field) -> QuerySet[Project]:
+    request = field.context.get("request")
+    if request is None or not isinstance(request.user, User):
+        return Project.objects.none()
+    return projects_on_team_of(user=request.user)
+
+
+class _CallerProjectField(serializers.PrimaryKeyRelatedField):
+    """A project the caller works on (DRF asks get_queryset() for each request)."""
+
+    def get_queryset(self) -> QuerySet[Project]:
+        return _caller_projects(self)
+
+
+class _CallerBudgetLineField(serializers.PrimaryKeyRelatedField):
+    """A budget line of a project the caller works on."""
+
+    def get_queryset(self) -> QuerySet[BudgetLine]:
+        return BudgetLine.objects.filter(project__in=_caller_projects(self))
+
+
 class RequisitionCreateSerializer(StrictSerializer):
     """A requisition on a project the caller works on (attachments go through the page)."""
 
-    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
+    # The querysets tell the schema what the ids point to; get_queryset() narrows them to the caller's.
+    project = _CallerProjectField(queryset=Project.objects.none())
     description = serializers.CharField(max_length=300)
     quantity = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=Decimal("0.001"))
     unit = serializers.CharField(max_length=20, default="pcs")
@@ -82,19 +107,8 @@ class RequisitionCreateSerializer(StrictSerializer):
     suggested_supplier = serializers.PrimaryKeyRelatedField(
         queryset=Supplier.objects.filter(is_blocked=False), allow_null=True, default=None
     )
-    budget_line = serializers.PrimaryKeyRelatedField(
-        queryset=BudgetLine.objects.none(), allow_null=True, default=None
-    )
+    budget_line = _CallerBudgetLineField(queryset=BudgetLine.objects.none(), allow_null=True, default=None)
     justification = serializers.CharField(allow_blank=True, default="")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is None or not request.user.is_authenticated:
-            return
-        projects = projects_on_team_of(user=request.user)
-        self.fields["project"].queryset = projects
-        self.fields["budget_line"].queryset = BudgetLine.objects.filter(project__in=projects)
 
 
 class ReasonSerializer(StrictSerializer):
@@ -127,7 +141,7 @@ class RequisitionViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PurchaseRequisition.objects.none()
-        return selectors.requisition_list_for_user(user=self.request.user)
+        return selectors.requisition_list_for_user(user=request_user(self.request))
 
     @extend_schema(request=RequisitionCreateSerializer, responses={201: RequisitionSerializer})
     def create(self, request, *args, **kwargs):
@@ -139,7 +153,7 @@ class RequisitionViewSet(
         return self._detail(requisition.pk, status=201)
 
     def _detail(self, pk: int, status: int = 200) -> Response:
-        requisition = selectors.requisition_get_for_user(user=self.request.user, pk=pk)
+        requisition = selectors.requisition_get_for_user(user=request_user(self.request), pk=pk)
         return Response(
             RequisitionSerializer(requisition, context={"request": self.request}).data, status=status
         )
@@ -147,7 +161,7 @@ class RequisitionViewSet(
     def _readable(self, pk) -> PurchaseRequisition:
         # Reviewers need not be able to change it: the workflow checks who may review.
         try:
-            return selectors.requisition_get_for_user(user=self.request.user, pk=int(pk))
+            return selectors.requisition_get_for_user(user=request_user(self.request), pk=int(pk))
         except (TypeError, ValueError) as error:
             raise Http404 from error
 
@@ -257,11 +271,11 @@ class RfqDetailSerializer(RfqSerializer):
 
     @extend_schema_field(RfqLineSerializer(many=True))
     def get_lines(self, rfq) -> list:
-        return RfqLineSerializer(rfq.lines.order_by("position", "pk"), many=True).data
+        return [RfqLineSerializer(line).data for line in rfq.lines.order_by("position", "pk")]
 
     @extend_schema_field(RfqInvitationSerializer(many=True))
     def get_invitations(self, rfq) -> list:
-        return RfqInvitationSerializer(selectors.rfq_invitations(rfq=rfq), many=True).data
+        return [RfqInvitationSerializer(invitation).data for invitation in selectors.rfq_invitations(rfq=rfq)]
 
 
 class RfqViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -277,4 +291,4 @@ class RfqViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return RequestForQuotation.objects.none()
-        return selectors.rfq_list_for_user(user=self.request.user)
+        return selectors.rfq_list_for_user(user=request_user(self.request))

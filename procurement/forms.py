@@ -296,15 +296,17 @@ class SubstituteForm(Form):
         return cleaned
 
 
+class _OrderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PurchaseOrder) -> str:
+        return f"{obj.number} · {obj.supplier} · {obj.title}"
+
+
 class EInvoiceMatchForm(Form):
-    order = forms.ModelChoiceField(label=_("Order"), queryset=PurchaseOrder.objects.none())
+    order = _OrderChoiceField(label=_("Order"), queryset=PurchaseOrder.objects.none())
 
     def __init__(self, *args, orders, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["order"].queryset = orders
-        self.fields["order"].label_from_instance = lambda order: (
-            f"{order.number} · {order.supplier} · {order.title}"
-        )
+        model_choice(self, "order").queryset = orders
 
 
 class EInvoiceRejectForm(Form):

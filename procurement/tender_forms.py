@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.forms import DateField, DateInput, DecimalField, Form, ModelForm
+from pmo.lib.forms import DateField, DateInput, DecimalField, Form, ModelForm, model_choice
 from procurement.models import (
     BudgetLine,
     PurchaseRequisition,
@@ -17,24 +17,44 @@ from procurement.models import (
 from procurement.services.requisitions import FIELDS as REQUISITION_FIELDS
 
 
-def _budget_line_labels(field) -> None:
-    field.label_from_instance = lambda line: f"{line.project.code} · {line.category}"
+class _BudgetLineChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: BudgetLine) -> str:
+        return f"{obj.project.code} · {obj.category}"
+
+
+class _RequisitionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: PurchaseRequisition) -> str:
+        return (
+            f"{obj.number} · {obj.description} · {obj.quantity.normalize():f} "
+            f"{obj.unit} · {obj.suggested_supplier or '—'}"
+        )
+
+
+class _SupplierChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Supplier) -> str:
+        vca = _("VCA valid") if obj.is_vca_valid else _("no valid VCA")
+        return f"{obj.name} · {obj.get_kind_display()} · {vca}"
+
+
+class _QuoteChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: SupplierQuote) -> str:
+        return str(obj.invitation.supplier)
 
 
 class RequisitionForm(ModelForm):
     class Meta:
         model = PurchaseRequisition
         fields = ["project", *REQUISITION_FIELDS, "attachment"]
+        field_classes = {"budget_line": _BudgetLineChoiceField}
         widgets = {"needed_by": DateInput(), "justification": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, projects, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = projects
-        self.fields["suggested_supplier"].queryset = Supplier.objects.filter(is_blocked=False)
-        self.fields["budget_line"].queryset = BudgetLine.objects.filter(project__in=projects).select_related(
-            "project", "category"
-        )
-        _budget_line_labels(self.fields["budget_line"])
+        model_choice(self, "project").queryset = projects
+        model_choice(self, "suggested_supplier").queryset = Supplier.objects.filter(is_blocked=False)
+        model_choice(self, "budget_line").queryset = BudgetLine.objects.filter(
+            project__in=projects
+        ).select_related("project", "category")
         self.fields["estimated_unit_price"].required = False  # "if you know it"
         if self.instance.pk:
             self.fields["project"].disabled = True
@@ -48,7 +68,7 @@ class ReasonForm(Form):
 
 
 class RequisitionOrderForm(Form):
-    requisitions = forms.ModelMultipleChoiceField(
+    requisitions = _RequisitionChoiceField(
         label=_("Accepted requisitions"),
         queryset=PurchaseRequisition.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -58,21 +78,16 @@ class RequisitionOrderForm(Form):
         queryset=Supplier.objects.filter(is_blocked=False),
         required=False,
     )
-    budget_line = forms.ModelChoiceField(
+    budget_line = _BudgetLineChoiceField(
         label=_("Budget line for those without one"), queryset=BudgetLine.objects.none(), required=False
     )
 
     def __init__(self, *args, requisitions, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["requisitions"].queryset = requisitions
-        self.fields["requisitions"].label_from_instance = lambda requisition: (
-            f"{requisition.number} · {requisition.description} · {requisition.quantity.normalize():f} "
-            f"{requisition.unit} · {requisition.suggested_supplier or '—'}"
-        )
-        self.fields["budget_line"].queryset = BudgetLine.objects.filter(project=project).select_related(
-            "project", "category"
-        )
-        _budget_line_labels(self.fields["budget_line"])
+        model_choice(self, "requisitions").queryset = requisitions
+        model_choice(self, "budget_line").queryset = BudgetLine.objects.filter(
+            project=project
+        ).select_related("project", "category")
 
 
 class RfqForm(ModelForm):
@@ -96,33 +111,29 @@ class RfqForm(ModelForm):
 
     def __init__(self, *args, projects, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = projects
+        model_choice(self, "project").queryset = projects
 
 
 class RfqLineForm(ModelForm):
     class Meta:
         model = RfqLine
         fields = ["description", "quantity", "unit", "budget_line"]
+        field_classes = {"budget_line": _BudgetLineChoiceField}
 
     def __init__(self, *args, budget_lines, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["budget_line"].queryset = budget_lines
-        _budget_line_labels(self.fields["budget_line"])
+        model_choice(self, "budget_line").queryset = budget_lines
 
 
 class InviteForm(Form):
-    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=Supplier.objects.filter(is_blocked=False))
+    supplier = _SupplierChoiceField(label=_("Supplier"), queryset=Supplier.objects.filter(is_blocked=False))
 
     def __init__(self, *args, rfq, **kwargs):
         super().__init__(*args, **kwargs)
         invited = rfq.invitations.values("supplier")
-        self.fields["supplier"].queryset = Supplier.objects.filter(is_blocked=False).exclude(pk__in=invited)
-        self.fields["supplier"].label_from_instance = _supplier_label
-
-
-def _supplier_label(supplier: Supplier) -> str:
-    vca = _("VCA valid") if supplier.is_vca_valid else _("no valid VCA")
-    return f"{supplier.name} · {supplier.get_kind_display()} · {vca}"
+        model_choice(self, "supplier").queryset = Supplier.objects.filter(is_blocked=False).exclude(
+            pk__in=invited
+        )
 
 
 class DocumentForm(Form):
@@ -167,7 +178,7 @@ class QuoteForm(Form):
 
 
 class AwardForm(Form):
-    quote = forms.ModelChoiceField(
+    quote = _QuoteChoiceField(
         label=_("Quote to award"), queryset=SupplierQuote.objects.none(), widget=forms.RadioSelect
     )
     justification = forms.CharField(
@@ -179,5 +190,4 @@ class AwardForm(Form):
 
     def __init__(self, *args, quotes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quote"].queryset = quotes
-        self.fields["quote"].label_from_instance = lambda quote: str(quote.invitation.supplier)
+        model_choice(self, "quote").queryset = quotes

@@ -52,11 +52,16 @@ def _meeting(rng, project, meeting_type: MeetingType, days: int) -> Meeting:
     proposals = [proposal.key for proposal in meeting_agenda_proposals(meeting=meeting)][:3]
     services.agenda_items_add_proposed(meeting=meeting, actor=manager, keys=proposals)
     item = meeting.agenda_items.order_by("position").first()
-    services.agenda_item_minutes_record(item=item, actor=manager, discussion=discussion)
-    services.agenda_item_action_create(
-        item=item, actor=manager, title=action_title, owner=manager, due_date=start.date() + timedelta(days=7)
-    )
-    services.agenda_item_decision_create(item=item, actor=manager, title=decision_title)
+    if item is not None:  # none when the type has no standard agenda and the registers propose nothing
+        services.agenda_item_minutes_record(item=item, actor=manager, discussion=discussion)
+        services.agenda_item_action_create(
+            item=item,
+            actor=manager,
+            title=action_title,
+            owner=manager,
+            due_date=start.date() + timedelta(days=7),
+        )
+        services.agenda_item_decision_create(item=item, actor=manager, title=decision_title)
     return services.meeting_hold(meeting=meeting, actor=manager)
 
 

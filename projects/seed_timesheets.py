@@ -114,7 +114,9 @@ def _seed_weeks(context, people, weeks, this_week) -> int:
     for assignment in assigned.select_related("task__project").order_by("pk"):
         tasks_of[assignment.resource_id].append(assignment.task)
     deciders = _deciders(context)
-    sheets, entries = {}, []
+    # A sheet per (person, week, project, track), as _sheet() keys them.
+    sheets: dict[tuple[int, date, int, str], Timesheet] = {}
+    entries: list[TimesheetEntry] = []
     per_person = (target // max(len(tasks_of), 1)) if target else None
     for person in people:
         tasks = tasks_of.get(person.pk, [])
@@ -150,7 +152,9 @@ def _deciders(context) -> dict:
     return {"engineering": engineering}
 
 
-def _sheet(sheets: dict, person, task, week, this_week, deciders) -> Timesheet:
+def _sheet(
+    sheets: dict[tuple[int, date, int, str], Timesheet], person, task, week, this_week, deciders
+) -> Timesheet:
     track = approval_track_for(task.kind)
     key = (person.pk, week, task.project_id, track)
     if key not in sheets:

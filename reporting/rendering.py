@@ -151,7 +151,7 @@ def _trend_charts(report: HighlightReport) -> dict:
             pv=[snapshot.planned_value for snapshot in trend],
             ev=[snapshot.earned_value for snapshot in trend],
             ac=[snapshot.actual_cost for snapshot in trend],
-            bac=report.snapshot.budget,
+            bac=snapshot_now.budget,
             labels={"title": _("Earned value"), "bac": _("BAC"), "pv": _("PV"), "ev": _("EV"), "ac": _("AC")},
         ),
         "heat_map": charts.risk_heat_map(

@@ -16,15 +16,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.http import Http404
 from django.shortcuts import render
 from django.template import loader
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 LIMIT = 25  # options shown besides the chosen one
 SEARCH_SUFFIX = "_search"
@@ -79,15 +84,13 @@ class SearchSelect(forms.Select):
         chosen = next((item for item in value if item), None)
         source = OPTION_SOURCES[self.source]
         rows = option_matches(source=source, user=self.user, term=self.term, chosen=chosen)
-        return [
-            (
-                None,
-                search_select_options(
-                    field=self.choices.field, widget=self, name=name, rows=rows, chosen=chosen
-                ),
-                0,
-            )
-        ]
+        # The field's own empty label (None when it is required); a ModelChoiceField's choices know it.
+        choices = self.choices
+        empty_label = choices.field.empty_label if isinstance(choices, ModelChoiceIterator) else EMPTY_LABEL
+        options = search_select_options(
+            empty_label=empty_label, widget=self, name=name, rows=rows, chosen=chosen
+        )
+        return [(None, options, 0)]
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -110,9 +113,11 @@ def bind_search_selects(form: forms.Form, *, user) -> forms.Form:
     return form
 
 
-def search_select_options(*, field, widget: forms.Select, name: str, rows: list[Model], chosen) -> list[dict]:
-    """The option dicts of a searchable select: the empty choice, then `rows` labelled by the field."""
-    options = [widget.create_option(name, "", field.empty_label or "", not chosen, 0)]
+def search_select_options(
+    *, empty_label: "str | StrPromise | None", widget: forms.Select, name: str, rows: list[Model], chosen
+) -> list[dict]:
+    """The option dicts of a searchable select: the empty choice, then `rows` labelled by their source."""
+    options = [widget.create_option(name, "", str(empty_label or ""), not chosen, 0)]
     for index, row in enumerate(rows, start=1):
         label = OPTION_SOURCES[widget.source].label(row) if isinstance(widget, SearchSelect) else str(row)
         options.append(widget.create_option(name, str(row.pk), label, str(row.pk) == str(chosen), index))
@@ -134,9 +139,8 @@ def search_select_options_view(request, source: str):
     chosen = request.GET.get(name) or None
     rows = option_matches(source=option_source, user=request.user, term=term, chosen=chosen)
     widget = SearchSelect(source=source)
-    field = forms.ModelChoiceField(
-        queryset=option_source.queryset(request.user).none(), empty_label=EMPTY_LABEL
+    options = search_select_options(
+        empty_label=EMPTY_LABEL, widget=widget, name=name, rows=rows, chosen=chosen
     )
-    options = search_select_options(field=field, widget=widget, name=name, rows=rows, chosen=chosen)
     context = {"widget": {"optgroups": [(None, options, 0)]}}
     return render(request, "components/search_select.html#options", context)

@@ -94,7 +94,7 @@ def budget_line_figures(
     )
 
 
-def budget_lines_for_projects(*, project_ids) -> QuerySet[BudgetLine]:
+def budget_lines_for_projects(*, project_ids) -> "QuerySet[WithAnnotations[BudgetLine, BudgetLineFigures]]":
     """The budget lines of these projects with their figures and category, in category order."""
     return (
         budget_line_figures(BudgetLine.objects.filter(project__in=project_ids))

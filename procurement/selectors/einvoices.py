@@ -1,6 +1,7 @@
 """Reads of received e-invoices: the inbox, one document with its parties, totals and lines."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
@@ -25,6 +26,14 @@ def ubl_parse(xml: bytes):
 
 def ubl_text(node, path: str) -> str:
     return (node.findtext(path, namespaces=NS) or "").strip()
+
+
+def ubl_date(value: str) -> date | None:
+    """A UBL date (YYYY-MM-DD); None when missing or not a date, which the Peppol rules also refuse."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def ubl_decimal(value: str) -> Decimal:
@@ -156,7 +165,7 @@ def einvoice_document(*, einvoice: EInvoice) -> UBLDocument | None:
         for subtotal in root.iterfind("cac:TaxTotal/cac:TaxSubtotal", NS)
     ]
     document.lines = ubl_lines(root, einvoice.kind)
-    if einvoice.order_id:
+    if einvoice.order is not None:
         order_lines = list(einvoice.order.lines.order_by("position", "pk"))
         for line in document.lines:
             line.order_line = order_line_for(line, order_lines)

@@ -50,7 +50,9 @@ def export_lines(*, orders: QuerySet[PurchaseOrder]) -> Iterator[tuple]:
     order_ids = list(orders.order_by().values_list("pk", flat=True)[: SMALL_EXPORT_ORDERS + 1])
     small = len(order_ids) <= SMALL_EXPORT_ORDERS
     lines = (
-        PurchaseOrderLine.objects.filter(order__in=order_ids if small else orders.order_by().values("pk"))
+        PurchaseOrderLine.objects.filter(
+            order__in=order_ids if small else orders.order_by().values_list("pk", flat=True)
+        )
         .order_by("order__number", "position", "pk")
         .values_list(*[path for _header, path in EXPORT_COLUMNS])
     )

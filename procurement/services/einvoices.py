@@ -2,7 +2,6 @@
 duplicates, match to the order and its lines, then record them through the existing three-way match."""
 
 import base64
-from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -29,6 +28,7 @@ from procurement.selectors.einvoices import (
     NS,
     UBLLine,
     order_line_for,
+    ubl_date,
     ubl_decimal,
     ubl_lines,
     ubl_parse,
@@ -139,7 +139,7 @@ def einvoice_receive(
     root = ubl_parse(xml)
     party = "cac:AccountingSupplierParty/cac:Party/"
     einvoice.number = ubl_text(root, "cbc:ID")[:50]
-    einvoice.issue_date = date.fromisoformat(ubl_text(root, "cbc:IssueDate"))
+    einvoice.issue_date = ubl_date(ubl_text(root, "cbc:IssueDate"))
     einvoice.supplier_name = ubl_text(root, party + "cac:PartyLegalEntity/cbc:RegistrationName")[:200]
     einvoice.supplier_vat = ubl_text(root, party + "cac:PartyTaxScheme/cbc:CompanyID")[:30]
     einvoice.order_reference = ubl_text(root, "cac:OrderReference/cbc:ID")[:50]
@@ -227,6 +227,10 @@ def _route(einvoice: EInvoice, root, *, actor: User | None, order: PurchaseOrder
         einvoice.problems = _apply_credit_note(order, lines)
         einvoice.status = EInvoiceStatus.TO_RESOLVE if einvoice.problems else EInvoiceStatus.MATCHED
         return
+    if einvoice.issue_date is None:
+        einvoice.status = EInvoiceStatus.TO_RESOLVE
+        einvoice.problems = [_("No issue date: the invoice cannot be recorded.")]
+        return
     try:
         with transaction.atomic():
             einvoice.invoice = supplier_invoice_record(
@@ -235,9 +239,7 @@ def _route(einvoice: EInvoice, root, *, actor: User | None, order: PurchaseOrder
                 invoice_date=einvoice.issue_date,
                 lines=lines,
                 actor=actor or order.requester,
-                due_date=date.fromisoformat(ubl_text(root, "cbc:DueDate"))
-                if ubl_text(root, "cbc:DueDate")
-                else None,
+                due_date=ubl_date(ubl_text(root, "cbc:DueDate")),
             )
     except ValidationError as error:
         einvoice.status, einvoice.problems = EInvoiceStatus.TO_RESOLVE, error.messages

@@ -4,6 +4,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pmo.lib.audit import audited_save
+from pmo.lib.audit import audited_save, history_stamp
 from pmo.lib.uploads import upload_check
 from pmo.models import User
 from pmo.services import sequence_next
@@ -152,7 +153,7 @@ def rfq_supplier_invite(*, rfq: RequestForQuotation, supplier: Supplier, actor: 
 def rfq_supplier_remove(*, invitation: RfqInvitation, actor: User) -> None:
     """Take an invited supplier off a draft request."""
     _draft(invitation.rfq)
-    invitation._history_user = actor
+    history_stamp(invitation, actor=actor)
     invitation.delete()
 
 
@@ -194,7 +195,7 @@ def rfq_send(*, rfq: RequestForQuotation, actor: User) -> RequestForQuotation:
         invitation.expires_at = expires
         audited_save(invitation, actor=actor, update_fields=["token", "expires_at"], exclude=["token"])
         if invitation.supplier.email:
-            transaction.on_commit(lambda pk=invitation.pk: tasks.rfq_invitation_email_task.delay(pk))
+            transaction.on_commit(partial(tasks.rfq_invitation_email_task.delay, invitation.pk))
     return rfq
 
 

@@ -128,7 +128,7 @@ def einvoice_reject_view(request, pk: int):
 @require_GET
 def einvoice_pdf(request, pk: int):
     einvoice = einvoice_get_for_user(user=request.user, pk=pk)
-    if not einvoice.pdf:
+    if not einvoice.pdf.name:
         raise Http404
     name = einvoice.pdf.name.rsplit("/", 1)[-1]
     return FileResponse(einvoice.pdf.open("rb"), content_type="application/pdf", filename=name)

@@ -43,11 +43,11 @@ class IntakeForm(ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        templates = IntakeTemplate.objects.filter(is_active=True)
-        model_choice(self, "template").queryset = templates
+        self.templates = IntakeTemplate.objects.filter(is_active=True)
+        model_choice(self, "template").queryset = self.templates
         model_choice(self, "customer").queryset = Customer.objects.filter(is_active=True)
         self.fields["customer"].required = False
-        self.template_choice = self._chosen_template(templates)
+        self.template_choice = self._chosen_template(self.templates)
         # Required before submission, not before a save: marked, never enforced here.
         required = set(self.template_choice.required_fields) if self.template_choice else set()
         for name in required & set(self.fields):
@@ -78,7 +78,7 @@ class IntakeForm(ModelForm):
                 "fields": list(template.required_fields),
                 "attachments": [str(labels.get(c, c)) for c in template.required_attachments],
             }
-            for template in self.fields["template"].queryset
+            for template in self.templates
         }
 
     def clean(self):

@@ -249,17 +249,21 @@ class MeetingAttendee(models.Model):
     def __str__(self) -> str:
         return str(self.user or self.contact)
 
+    # An attendee is a user or a contact (the check constraint above); neither only before it is saved.
     @property
     def email(self) -> str:
-        return (self.user.email if self.user_id else self.contact.email) or ""
+        person = self.user or self.contact
+        return (person.email if person else "") or ""
 
     @property
     def language(self) -> str:
-        return self.user.preferred_language if self.user_id else self.contact.language
+        if self.user is not None:
+            return self.user.preferred_language
+        return self.contact.language if self.contact is not None else settings.LANGUAGE_CODE
 
     @property
     def organisation(self) -> str:
-        return self.contact.customer.name if self.contact_id else ""
+        return self.contact.customer.name if self.contact is not None else ""
 
 
 class AgendaItem(models.Model):

@@ -1,5 +1,6 @@
 """Reads of timesheets: the week grid of a person, the approval queue, and approved hours for other apps."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -134,7 +135,7 @@ def _latest_sheets(*, resource: Resource, week_start: date) -> dict[tuple[int, s
     return latest
 
 
-def week_grid(*, resource: Resource, week_start: date, extra_task_ids: list[int] = ()) -> WeekGrid:
+def week_grid(*, resource: Resource, week_start: date, extra_task_ids: Iterable[int] = ()) -> WeekGrid:
     """The week of a person: a row per task (assigned, booked, or added), a cell per day, in 5 queries."""
     days = week_days(week_start)
     booked = (

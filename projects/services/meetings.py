@@ -132,7 +132,9 @@ def agenda_items_add_proposed(*, meeting: Meeting, actor: User, keys: list[str])
         kind, _sep, pk = key.partition(":")
         model = SOURCE_MODELS.get(kind)
         entry = (
-            model.objects.filter(project=meeting.project, pk=pk).first() if model and pk.isdigit() else None
+            model._default_manager.filter(project=meeting.project, pk=pk).first()
+            if model and pk.isdigit()
+            else None
         )
         if entry is None:
             raise ValidationError(_("This entry belongs to another project."))
@@ -302,7 +304,7 @@ def meeting_ics(*, meeting: Meeting, attendees: list[MeetingAttendee] | None = N
             address = vCalAddress(f"mailto:{attendee.email}")
             address.params["cn"] = vText(str(attendee))
             address.params["role"] = vText("REQ-PARTICIPANT")
-            event.add("attendee", address, encode=0)
+            event.add("attendee", address, encode=False)
     calendar.add_component(event)
     return calendar.to_ical()
 

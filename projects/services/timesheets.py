@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pmo.lib.audit import audited_save
+from pmo.models import User
 from projects.models import (
     CostRate,
     Resource,
@@ -250,6 +251,9 @@ def timesheet_reminders_send(*, today: date | None = None) -> int:
     week_start = iso_week_start(today) - timedelta(days=7)
     sent = 0
     for resource in unsubmitted_week_resources(week_start=week_start):
+        user = resource.user
+        if user is None or not user.email:
+            continue  # nobody to write to: no reminder is recorded as sent
         reminder, _created = TimesheetReminder.objects.get_or_create(resource=resource, week_start=week_start)
         # Claim the row: a retry or a second worker finds it taken and sends nothing.
         claimed = TimesheetReminder.objects.filter(
@@ -258,7 +262,7 @@ def timesheet_reminders_send(*, today: date | None = None) -> int:
         if not claimed:
             continue
         try:
-            _reminder_mail(resource, week_start)
+            _reminder_mail(user, week_start)
         except Exception as error:
             # Back to the queue with the error: the task's retry claims it again.
             TimesheetReminder.objects.filter(pk=reminder.pk).update(
@@ -269,8 +273,7 @@ def timesheet_reminders_send(*, today: date | None = None) -> int:
     return sent
 
 
-def _reminder_mail(resource: Resource, week_start: date) -> None:
-    user = resource.user
+def _reminder_mail(user: User, week_start: date) -> None:
     with translation.override(user.preferred_language or "en"):
         week = date_format(week_start, "SHORT_DATE_FORMAT")
         subject = _("Your timesheet of the week of %(week)s is not submitted") % {"week": week}

@@ -93,7 +93,7 @@ def task_reschedule(request, pk: int):
         else:
             notice = _gantt_notice(task, moved)
     else:
-        error = " ".join(message for messages_ in form.errors.values() for message in messages_)
+        error = " ".join(str(message) for messages_ in form.errors.values() for message in messages_)
     context = _gantt_context(request, task.project, params=request.POST)
     context.update(notice=notice, error=error)
     return render(request, "projects/project_gantt.html#gantt-chart", context, status=400 if error else 200)

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,14 +26,27 @@ from projects.selectors.plan import iso_week_start
 from projects.services import timesheets as services
 
 
-def _week(value: str | None) -> date:
-    """The Monday of an ISO week like 2026-W49; this week when missing or malformed."""
-    this_week = iso_week_start(date.today())
+def _parsed_week(value: str | None) -> date | None:
+    """The Monday of an ISO week like 2026-W49; None when missing, malformed or far off."""
+    year, _separator, week = (value or "").partition("-W")
     try:
-        start = date.fromisocalendar(*(int(part) for part in value.split("-W")), 1) if value else this_week
-    except (ValueError, TypeError):
-        return this_week
-    return start if 2000 <= start.year <= 2100 else this_week
+        start = date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        return None
+    return start if 2000 <= start.year <= 2100 else None
+
+
+def _week(value: str | None) -> date:
+    """The week a page shows: the one asked for, or this week."""
+    return _parsed_week(value) or iso_week_start(date.today())
+
+
+def _posted_week(request) -> date:
+    """The week an action changes: never a fallback, which would change a week nobody chose."""
+    week_start = _parsed_week(request.POST.get("week"))
+    if week_start is None:
+        raise BadRequest("week: an ISO week like 2027-W09 is required")
+    return week_start
 
 
 def _iso(day: date) -> str:
@@ -100,7 +113,7 @@ def time_entry_save(request):
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
-        error = " ".join(message for messages in form.errors.values() for message in messages)
+        error = " ".join(str(message) for messages in form.errors.values() for message in messages)
     if not request.htmx:
         return redirect(_week_url(week_start))
     context = _grid_context(request, resource, week_start) | {"error": error, "cell": request.POST}
@@ -111,7 +124,7 @@ def time_entry_save(request):
 @require_POST
 def timesheet_week_submit(request):
     resource = _own_resource(request)
-    week_start = _week(request.POST.get("week"))
+    week_start = _posted_week(request)
     return post_action(
         request,
         lambda: services.timesheet_week_submit(resource=resource, week_start=week_start, actor=request.user),
@@ -124,7 +137,7 @@ def timesheet_week_submit(request):
 @require_POST
 def timesheet_week_copy(request):
     resource = _own_resource(request)
-    week_start = _week(request.POST.get("week"))
+    week_start = _posted_week(request)
     return post_action(
         request,
         lambda: services.timesheet_week_copy_previous(

@@ -318,8 +318,8 @@ def project_evm_card(*, project: Project, today: date, weeks_back: int = 26) -> 
         ).values("week_start", "earned_value", "actual_cost")
     }
     weeks = [week for week, _pv in curve]
-    ev = [snapshots.get(week, {}).get("earned_value") for week in weeks]
-    ac = [snapshots.get(week, {}).get("actual_cost") for week in weeks]
+    ev = [snapshots[week]["earned_value"] if week in snapshots else None for week in weeks]
+    ac = [snapshots[week]["actual_cost"] if week in snapshots else None for week in weeks]
     if this_week in weeks:
         ev[weeks.index(this_week)], ac[weeks.index(this_week)] = evm.ev, evm.ac
     labels = {"title": _("Earned value"), "bac": _("BAC"), "pv": _("PV"), "ev": _("EV"), "ac": _("AC")}

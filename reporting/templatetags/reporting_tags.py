@@ -1,6 +1,7 @@
 """Reporting's pieces of other apps' pages (the project cockpit), loaded by name: no app imports it."""
 
 from django import template
+from django.db import models
 
 from reporting.selectors.reports import progress_updates_for_project
 
@@ -16,10 +17,13 @@ def project_status_card(project):
     dimensions = []
     if update is not None:
         dimensions = [
-            {
-                "label": update._meta.get_field(f"rag_{name}").verbose_name,
-                "rag": getattr(update, f"rag_{name}"),
-            }
+            {"label": _field_label(update, f"rag_{name}"), "rag": getattr(update, f"rag_{name}")}
             for name in DIMENSIONS
         ]
     return {"project": project, "update": update, "dimensions": dimensions}
+
+
+def _field_label(instance: models.Model, name: str):
+    field = instance._meta.get_field(name)
+    # A reverse relation has no verbose name; the rag_* names are the model's own columns.
+    return field.verbose_name if isinstance(field, models.Field) else name

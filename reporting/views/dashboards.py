@@ -95,14 +95,15 @@ def finance(request: AuthenticatedHttpRequest):
     projects = selectors.finance_projects(user=request.user)
     project_filter = PortfolioFilter(request.GET, queryset=projects, request=request)
     rows, sort = sort_queryset(project_filter.qs, request.GET.get("sort"), PROJECT_SORTS, "code")
+    page = paginate(request, rows)
     context = {
         "filter": project_filter,
-        "page": paginate(request, rows),
+        "page": page,
         "sort": sort,
         "totals": selectors.finance_totals(projects=project_filter.qs),
         "sections": selectors.finance_sections(user=request.user),
+        "chart": _finance_chart(page.object_list),
     }
-    context["chart"] = _finance_chart(context["page"].object_list)
     return render(request, "reporting/finance.html", context)
 
 

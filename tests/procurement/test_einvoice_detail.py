@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pmo.roles import Role
 from procurement.models import EInvoice, EInvoiceStatus, PurchaseOrder, PurchaseOrderStatus, SupplierInvoice
-from procurement.services.einvoices import einvoice_receive
+from procurement.services.einvoices import einvoice_match, einvoice_receive
 from tests.factories import user_with_role
 from tests.procurement.einvoice_samples import adapted_invoice, order_for_vat_category_s, small_pdf
 from tests.procurement.helpers import make_order
@@ -97,6 +97,21 @@ def test_a_match_that_still_fails_keeps_it_to_resolve_with_the_new_problems(fina
     einvoice.refresh_from_db()
     assert einvoice.status == EInvoiceStatus.TO_RESOLVE and einvoice.order == order
     assert "item name" in einvoice.problems[0] and not SupplierInvoice.objects.exists()
+
+
+def test_a_match_without_an_issue_date_stays_to_resolve_and_says_why():
+    # The column is nullable: the match must not hand a missing date to the supplier invoice, whose
+    # validation answered only "This field cannot be null."
+    order = order_for_vat_category_s()
+    einvoice = _unknown_order(order)
+    EInvoice.objects.filter(pk=einvoice.pk).update(issue_date=None)
+
+    einvoice = einvoice_match(einvoice=einvoice, order=order, actor=user_with_role(Role.FINANCE))
+
+    assert einvoice.status == EInvoiceStatus.TO_RESOLVE
+    assert einvoice.problems == ["No issue date: the invoice cannot be recorded."]
+    assert not SupplierInvoice.objects.exists()
+    assert sorted(order.lines.values_list("invoiced_quantity", flat=True)) == [Decimal("0")] * 3
 
 
 def test_finance_rejects_with_a_reason(finance):

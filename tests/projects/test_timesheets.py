@@ -170,6 +170,37 @@ def test_it_copies_last_week_into_the_empty_days(client, team):
     assert this_week == {MONDAY: H("8"), MONDAY + datetime.timedelta(days=1): H("3")}
 
 
+@pytest.mark.parametrize("week", ["", "2027-W99", "2027", "2027-Wx", "2027-W09-W1", "1999-W01"])
+def test_the_grid_shows_this_week_when_the_week_asked_is_missing_or_malformed(client, team, week):
+    client.force_login(team["technician"])
+
+    response = client.get(reverse("projects:timesheet-week"), {"week": week})
+
+    assert response.status_code == 200
+    this_monday = datetime.date.today() - datetime.timedelta(days=datetime.date.today().weekday())
+    assert response.context["week"] == "{}-W{:02d}".format(*this_monday.isocalendar()[:2])
+
+
+@pytest.mark.parametrize("action", ["timesheet-week-submit", "timesheet-week-copy"])
+@pytest.mark.parametrize("week", [None, "", "2027-W99", "2027", "next week"])
+def test_a_week_action_with_a_missing_or_malformed_week_is_refused_and_changes_nothing(
+    client, team, action, week
+):
+    # Falling back to this week, as the grid does, would submit or fill a week nobody chose.
+    this_monday = datetime.date.today() - datetime.timedelta(days=datetime.date.today().weekday())
+    _book(team, team["install"], this_monday - datetime.timedelta(days=7), "8")
+    _book(team, team["admin"], this_monday, "2")
+    client.force_login(team["technician"])
+
+    response = client.post(reverse(f"projects:{action}"), {} if week is None else {"week": week})
+
+    assert response.status_code == 400
+    assert set(Timesheet.objects.values_list("status", flat=True)) == {TimesheetStatus.DRAFT}
+    assert list(TimesheetEntry.objects.filter(day__gte=this_monday).values_list("hours", flat=True)) == [
+        H("2")
+    ]
+
+
 def test_the_grid_keeps_a_constant_number_of_queries(client, team, django_assert_num_queries):
     for offset in range(5):
         _book(team, team["install"], MONDAY + datetime.timedelta(days=offset), "7")
@@ -404,6 +435,14 @@ def test_it_reminds_once_per_person_and_week_in_their_language(team):
 
 def test_no_reminder_for_a_submitted_week(team):
     _submitted_week(team)
+
+    assert services.timesheet_reminders_send(today=MONDAY + datetime.timedelta(days=7)) == 0
+    assert mail.outbox == [] and not TimesheetReminder.objects.exists()
+
+
+def test_no_reminder_is_recorded_as_sent_to_someone_without_an_email(team):
+    team["technician"].email = ""
+    team["technician"].save(update_fields=["email"])
 
     assert services.timesheet_reminders_send(today=MONDAY + datetime.timedelta(days=7)) == 0
     assert mail.outbox == [] and not TimesheetReminder.objects.exists()
