@@ -230,6 +230,9 @@ def _evm_in_python(*, project_ids: list[int], as_of: date) -> dict[int, Evm]:
         ev = _round(sum((bac_task * row.progress / 100 for row, bac_task in rows), Decimal(0)), "0.01")
         project_labour = labour.get(project_id, Decimal(0))
         ac = _round(project_labour + orders.get(project_id, Decimal(0)), "0.01")
+        eac: Decimal | None
+        etc: Decimal | None
+        vac: Decimal | None
         if ac == 0:
             eac, etc, vac = _round(bac - ev + ac, "0.01"), _round(bac - ev, "0.01"), _round(ev - ac, "0.01")
         elif ev == 0:
