@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from projects.models import Project
 
 
+# A hand-over past its draft: the SMO follows it on the waiting, returned or accepted card.
+HANDED_OVER_STATUSES = (HandoverStatus.SUBMITTED, HandoverStatus.RETURNED, HandoverStatus.ACCEPTED)
+
+
 def handovers_addressed_to(*, user: User, status: str) -> QuerySet[Handover]:
     """Hand-overs in this status whose service owner is the user, oldest submission first (one query)."""
     return (
@@ -62,14 +66,16 @@ def handover_status_label(status: str | None) -> str:
 
 
 def projects_closing_for_smo(*, user: User) -> QuerySet[Project]:
-    """Visible projects in their closing phase, with the state of their hand-over if one is drafted."""
+    """Visible projects in their closing phase whose hand-over is still to come: none yet, or a draft.
+
+    Hand-overs submitted, returned or accepted are on the SMO's other cards."""
     handover = Handover.objects.filter(project=OuterRef("pk"))
     return (
         project_list_for_user(user=user)
         .filter(phase=Phase.CLOSING)
+        .exclude(handover__status__in=HANDED_OVER_STATUSES)
         .annotate(
             handover_status=Subquery(handover.values("status")[:1]),
-            handover_pk=Subquery(handover.values("pk")[:1]),
         )
         .order_by("end_date", "code")
     )

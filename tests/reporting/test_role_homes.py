@@ -101,7 +101,9 @@ def test_the_smo_sees_what_waits_for_them_what_they_returned_and_accepted_and_wh
     assert last_month.service_name not in page
     closing_card = _section(page, "smo-closing")
     assert closing.name in closing_card and "No hand-over yet" in closing_card
-    assert waiting.project.code in closing_card  # its hand-over is submitted: the badge says so
+    assert waiting.project.code not in closing_card  # its hand-over is submitted: on the waiting card
+    drafted = _section(page, "smo-closing")
+    assert draft.project.code in drafted and "Hand-over: Draft" in drafted
     assert someone_elses.service_name not in page and draft.service_name not in _section(page, "smo-waiting")
     assert "Execution project" not in page
     # Not the other roles' cards.
