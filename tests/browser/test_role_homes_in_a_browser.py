@@ -131,3 +131,85 @@ def test_the_engineering_manager_finds_over_booked_weeks_work_starting_and_tasks
     page.wait_for_load_state()
     assert "Jan Peeters" in page.locator("main").inner_text()
     assert page.console_errors == []
+
+
+def test_sales_and_finance_find_their_homes(page):
+    from procurement.models import (
+        EInvoice,
+        EInvoiceStatus,
+        InvoiceStatus,
+        PurchaseOrderStatus,
+        SupplierInvoice,
+    )
+    from tests.factories import (
+        ProgressUpdateFactory,
+        PurchaseOrderFactory,
+        PurchaseOrderLineFactory,
+        QuotationFactory,
+        QuotationLineFactory,
+        SupplierFactory,
+    )
+
+    seller = _user(Role.SALES, "sam", "fr")
+    finance = _user(Role.FINANCE, "fien", "nl")
+    sold = ProjectFactory(account_manager=seller, phase=Phase.EXECUTION, name="Réseau campus Wavre")
+    ProgressUpdateFactory(project=sold, rag_overall="amber")
+    soon = timezone.localdate() + timedelta(days=12)
+    TaskFactory(
+        project=sold,
+        kind=TaskKind.MILESTONE,
+        name="Réception provisoire",
+        planned_start=soon,
+        planned_end=soon,
+    )
+    QuotationLineFactory(quotation=QuotationFactory(created_by=seller, title="Wi-Fi hôpital Namur"))
+    QuotationFactory(created_by=seller, status="accepted", title="Firewall Charleroi")
+    order = PurchaseOrderFactory(
+        status=PurchaseOrderStatus.APPROVED,
+        project=sold,
+        supplier=SupplierFactory(name="Elektro Verbruggen NV"),
+    )
+    PurchaseOrderLineFactory(order=order, quantity=Decimal("1"), unit_price=Decimal("12500.00"))
+    waiting = PurchaseOrderFactory(
+        status=PurchaseOrderStatus.SUBMITTED,
+        project=sold,
+        submitted_at=timezone.now(),
+        supplier=SupplierFactory(name="Kabel Claes BV"),
+    )
+    PurchaseOrderLineFactory(order=waiting, quantity=Decimal("3"), unit_price=Decimal("2400.00"))
+    SupplierInvoice.objects.create(
+        order=order,
+        supplier=order.supplier,
+        number="F-2026-118",
+        invoice_date=timezone.localdate(),
+        status=InvoiceStatus.MISMATCH,
+        recorded_by=finance,
+    )
+    EInvoice.objects.create(
+        kind="invoice",
+        status=EInvoiceStatus.TO_RESOLVE,
+        number="PEP-42",
+        supplier_name="Onbekend BV",
+        xml="<Invoice/>",
+        payable_amount=Decimal("1210.00"),
+    )
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, "sam")
+    page.goto("/")
+    projects = _card(page, "sales-projects").inner_text()
+    assert "Réseau campus Wavre" in projects and "Réception provisoire" in projects
+    quotations = _card(page, "sales-quotations").inner_text()
+    assert "Wi-Fi hôpital Namur" in quotations and "Firewall Charleroi" not in quotations
+    assert "1.800,00\xa0€" in quotations  # the house's money format in French (pmo.lib.money)
+    page.screenshot(path=str(SHOTS / "homes-sales.png"), full_page=True)
+
+    page.context.clear_cookies()
+    sign_in(page, "fien")
+    page.goto("/")
+    assert "12.500,00" in _card(page, "finance-commitments").inner_text()
+    invoices = _card(page, "finance-invoices").inner_text()
+    assert "F-2026-118" in invoices and "PEP-42" in invoices
+    assert "7.200,00" in _card(page, "finance-orders").inner_text()
+    page.screenshot(path=str(SHOTS / "homes-finance.png"), full_page=True)
+    assert page.console_errors == []
