@@ -12,6 +12,7 @@ from pmo.models import User
 from projects.choices import Phase
 from projects.selectors import project_list_for_user
 from quality.models import Handover, HandoverDecisionKind, HandoverEvent, HandoverStatus
+from quality.rules import handover_visibility
 
 if TYPE_CHECKING:
     from projects.models import Project
@@ -24,7 +25,7 @@ HANDED_OVER_STATUSES = (HandoverStatus.SUBMITTED, HandoverStatus.RETURNED, Hando
 def handovers_addressed_to(*, user: User, status: str) -> QuerySet[Handover]:
     """Hand-overs in this status whose service owner is the user, oldest submission first (one query)."""
     return (
-        Handover.objects.filter(smo_owner=user, status=status)
+        Handover.objects.filter(handover_visibility.q(user), smo_owner=user, status=status)
         .select_related("project", "project__customer")
         .order_by("submitted_at", "pk")
     )
