@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pmo import health, services
 from pmo.forms import CompanyProfileForm, LanguageForm, PasswordResetForm, ProfileForm
+from pmo.home import home_sections_for
 from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.roles import Role
 from pmo.selectors import company_profile_get, history_for
@@ -27,16 +28,18 @@ from projects.selectors.intake import INTAKE_REVIEWERS, intake_home_for_sales, i
 
 @login_required
 def home(request: AuthenticatedHttpRequest):
+    mine = Q(project_manager=request.user) | Q(support_officer=request.user)
+    if not request.user.has_role(Role.SALES):  # sales find the projects they sold in their own section
+        mine |= Q(account_manager=request.user)
     my_projects = (
         project_list_for_user(user=request.user)
-        .filter(
-            Q(project_manager=request.user)
-            | Q(support_officer=request.user)
-            | Q(account_manager=request.user)
-        )
+        .filter(mine)
         .exclude(phase__in=["handed_over", "cancelled"])[:10]
     )
-    context: dict[str, object] = {"my_projects": my_projects}
+    context: dict[str, object] = {
+        "my_projects": my_projects,
+        "sections": home_sections_for(user=request.user),
+    }
     if request.user.has_role(Role.SALES):
         context["my_intakes"] = intake_home_for_sales(user=request.user)
     if request.user.has_role(*INTAKE_REVIEWERS):

@@ -11,6 +11,7 @@ from projects.models import (
     Language,
     Level,
     Phase,
+    QuotationStatus,
     TaskKind,
     TaskStatus,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "Language",
     "Level",
     "Phase",
+    "QuotationStatus",
     "TaskKind",
     "TaskStatus",
 ]

@@ -12,3 +12,7 @@ class ReportingConfig(AppConfig):
         from reporting.connectors.pnl import d365_pnl_figures
 
         pnl_source_register(d365_pnl_figures)
+        # The role homes (issue 19): pmo.home draws the sections, reporting reads what they show.
+        from reporting import home
+
+        home.register()

@@ -23,3 +23,11 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = No
     """Return the requested page; out-of-range pages show the last one."""
     paginator = Paginator(queryset, per_page or settings.PAGINATE_BY)
     return paginator.get_page(request.GET.get("page"))
+
+
+def first_with_total(queryset: QuerySet, limit: int) -> tuple[list, int]:
+    """The first `limit` rows and how many there are in all, in one query (a window count before LIMIT)."""
+    from django.db.models import Count, Window
+
+    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:limit])
+    return rows, (rows[0].total_rows if rows else 0)

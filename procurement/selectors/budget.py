@@ -320,3 +320,23 @@ def order_actuals_by_project(*, project_ids: list[int]) -> dict[int, Decimal]:
         .annotate(total=Sum(F("invoiced_amount") + F("uninvoiced_amount"), output_field=MONEY))
     )
     return {row["budget_line__project_id"]: row["total"] for row in rows}
+
+
+# Orders whose value the company has promised to a supplier: approved and after, until closed.
+ORDERED_STATUSES = (*COMMITTED_STATUSES, PurchaseOrderStatus.RECEIVED, PurchaseOrderStatus.CLOSED)
+
+
+def order_commitment_totals(*, projects: QuerySet) -> dict:
+    """What was ordered on these projects, how much of it suppliers invoiced and what is received but
+    not invoiced yet (one query)."""
+    lines = PurchaseOrderLine.objects.filter(
+        budget_line__project__in=projects.order_by().values("pk"), order__status__in=ORDERED_STATUSES
+    )
+    totals = lines.aggregate(
+        ordered=Coalesce(Sum("amount"), ZERO),
+        invoiced=Coalesce(Sum("invoiced_amount"), ZERO),
+        received_not_invoiced=Coalesce(Sum("uninvoiced_amount"), ZERO),
+    )
+    totals["to_invoice"] = totals["ordered"] - totals["invoiced"]
+    totals["invoiced_percent"] = int(totals["invoiced"] * 100 / totals["ordered"]) if totals["ordered"] else 0
+    return totals

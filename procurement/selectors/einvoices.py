@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
 from pmo.models import User
-from procurement.models import EInvoice, EInvoiceKind, PurchaseOrder, PurchaseOrderLine
+from procurement.models import EInvoice, EInvoiceKind, EInvoiceStatus, PurchaseOrder, PurchaseOrderLine
 
 NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
@@ -229,3 +229,12 @@ def einvoice_order_choices(*, einvoice: EInvoice) -> QuerySet[PurchaseOrder]:
     if einvoice.supplier_id:
         orders = orders.filter(supplier_id=einvoice.supplier_id)
     return orders.order_by("-number")
+
+
+def einvoices_to_resolve(*, user: User) -> QuerySet[EInvoice]:
+    """Received e-invoices finance still has to match or refuse, oldest first (403 for anyone else)."""
+    return (
+        einvoice_list_for_user(user=user)
+        .filter(status=EInvoiceStatus.TO_RESOLVE)
+        .order_by("received_at", "pk")
+    )

@@ -198,3 +198,19 @@ def suppliers_by_pk(*, pks) -> dict[int, Supplier]:
 def suppliers_named(*, names) -> QuerySet[Supplier]:
     """The suppliers with one of these names."""
     return Supplier.objects.filter(name__in=names)
+
+
+def supplier_invoices_to_resolve(*, projects) -> QuerySet[SupplierInvoice]:
+    """Supplier invoices of these projects that do not match their order and receipt, oldest first."""
+    return (
+        SupplierInvoice.objects.filter(status=InvoiceStatus.MISMATCH, order__project__in=projects)
+        .select_related("supplier", "order")
+        .order_by("invoice_date", "pk")
+    )
+
+
+def purchase_orders_awaiting_by_amount(*, projects) -> QuerySet[PurchaseOrder]:
+    """Orders of these projects waiting for approval with their totals, the largest first."""
+    return purchase_order_with_totals(purchase_orders_submitted(projects=projects)).order_by(
+        "-total_excl", "submitted_at", "pk"
+    )

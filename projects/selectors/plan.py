@@ -5,10 +5,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from pmo.models import User
 from projects.models import (
+    CLOSED_TASK_STATUSES,
     Assignment,
     PlanBaseline,
     PlanBaselineTask,
@@ -19,6 +21,7 @@ from projects.models import (
     TaskKind,
     TaskStatus,
 )
+from projects.rules import project_visibility
 
 
 def baseline_list_for_project(*, project: Project) -> QuerySet[PlanBaseline]:
@@ -356,3 +359,70 @@ def evm_work_packages(*, project_ids: list[int]) -> list[WorkPackage]:
 
 def project_budgets(*, project_ids: list[int]) -> dict[int, Decimal]:
     return dict(Project.objects.filter(pk__in=project_ids).values_list("pk", "budget"))
+
+
+# The engineering manager's home (issue 19): where people are over-booked, what starts, what has nobody.
+FIELD_WORK_KINDS = (TaskKind.ENGINEERING, TaskKind.INSTALLATION)
+
+
+@dataclass
+class OverAllocation:
+    resource: Resource
+    week: date
+    load: Decimal
+    capacity: Decimal
+
+    @property
+    def iso_week(self) -> str:
+        """The week as the capacity page's `week=` parameter reads it (2027-W09)."""
+        year, week, _weekday = self.week.isocalendar()
+        return f"{year}-W{week:02d}"
+
+    @property
+    def percent(self) -> int:
+        return int(self.load * 100 / self.capacity) if self.capacity else 100
+
+
+def capacity_over_allocations(*, start: date, weeks: int) -> list[OverAllocation]:
+    """Every (active resource, ISO week) booked past its capacity in the window, by week then name.
+
+    Three queries whatever the number of resources: the resources, their loads (capacity_rows) and the
+    hours booked on timesheets.
+    """
+    resources = list(resource_list())
+    return sorted(
+        (
+            OverAllocation(row.resource, cell.week, cell.load, cell.capacity)
+            for row in capacity_rows(resources=resources, start=start, weeks=weeks)
+            for cell in row.cells
+            if cell.is_over
+        ),
+        key=lambda over: (over.week, over.resource.name, over.resource.pk),
+    )
+
+
+def _field_tasks_for(*, user: User) -> QuerySet[Task]:
+    visible = project_visibility.q(user, prefix="project__")
+    return Task.objects.filter(visible, kind__in=FIELD_WORK_KINDS).exclude(status__in=CLOSED_TASK_STATUSES)
+
+
+def tasks_starting(*, user: User, since: date, until: date) -> QuerySet[Task]:
+    """Open engineering and installation tasks of visible projects that start in [since, until], with
+    their project and assigned resources (two queries)."""
+    return (
+        _field_tasks_for(user=user)
+        .filter(planned_start__range=(since, until))
+        .select_related("project")
+        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("resource")))
+        .order_by("planned_start", "project__code", "sort_order", "pk")
+    )
+
+
+def tasks_without_resource(*, user: User, today: date) -> QuerySet[Task]:
+    """Open engineering and installation tasks of visible projects, not yet over, that nobody is on."""
+    return (
+        _field_tasks_for(user=user)
+        .filter(planned_end__gte=today, assignments__isnull=True)
+        .select_related("project")
+        .order_by("planned_start", "project__code", "sort_order", "pk")
+    )

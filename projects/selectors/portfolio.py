@@ -8,7 +8,7 @@ Each returns a queryset or a value built by one query; callers shape the rows.
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
 from pmo.models import User
 from projects.models import (
@@ -231,3 +231,16 @@ def register_entries_for_export(*, kind: str) -> QuerySet:
     """Every risk (`kind="risk"`) or issue (any other kind) with its project, oldest first."""
     entries = Risk.objects.all() if kind == "risk" else Issue.objects.all()
     return entries.select_related("project").order_by("pk")
+
+
+def project_next_milestone_annotate(*, projects: QuerySet[Project], today: date) -> QuerySet[Project]:
+    """These projects with the name and planned end of their next open milestone (two subqueries)."""
+    coming = (
+        Task.objects.filter(project=OuterRef("pk"), kind=TaskKind.MILESTONE, planned_end__gte=today)
+        .exclude(status__in=CLOSED_TASK_STATUSES)
+        .order_by("planned_end", "sort_order", "pk")
+    )
+    return projects.annotate(
+        next_milestone_name=Subquery(coming.values("name")[:1]),
+        next_milestone_end=Subquery(coming.values("planned_end")[:1]),
+    )

@@ -2,12 +2,12 @@
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from pmo.lib.access import object_get_for_user
 from pmo.models import User
-from projects.models import Quotation, QuotationLine
+from projects.models import Quotation, QuotationLine, QuotationStatus
 from projects.rules import quotation_visibility
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -54,4 +54,24 @@ def quotation_get_for_user(*, user: User, pk: int, write: bool = False) -> Quota
         view_perm="projects.view_quotation",
         change_perm="projects.change_quotation",
         write=write,
+    )
+
+
+def quotation_counts_by_status(*, user: User) -> dict[str, int]:
+    """How many of the quotations the user wrote are in each status (one query)."""
+    rows = (
+        Quotation.objects.filter(quotation_visibility_q(user), created_by=user)
+        .order_by()
+        .values("status")
+        .annotate(count=Count("pk"))
+    )
+    return {row["status"]: row["count"] for row in rows}
+
+
+def quotations_open_of(*, user: User) -> QuerySet[Quotation]:
+    """The user's quotations still to send or to be answered, with their totals, soonest valid-until first."""
+    return (
+        quotation_list_for_user(user=user)
+        .filter(created_by=user, status__in=(QuotationStatus.DRAFT, QuotationStatus.SENT))
+        .order_by("valid_until", "pk")
     )

@@ -45,6 +45,9 @@ def dashboard_home(request: AuthenticatedHttpRequest):
         return redirect("projects:intake-list")
     if request.user.has_role(Role.ENGINEERING_MANAGER):
         return redirect("projects:capacity")
+    # The service management office's dashboard is its home: hand-overs waiting, returned, accepted.
+    if request.user.has_role(Role.SMO):
+        return redirect("pmo:home")
     raise PermissionDenied
 
 

@@ -62,10 +62,19 @@ def test_the_dashboard_entry_sends_each_role_to_its_own(client, role, target):
     assert response["Location"] == target
 
 
-def test_the_dashboard_entry_refuses_roles_without_one(client):
-    client.force_login(user_with_role(Role.SMO))
+def test_the_dashboard_entry_refuses_people_without_a_dashboard(client):
+    from pmo.models import User
+
+    client.force_login(User.objects.create_user("technician-dashboard", password="x"))
 
     assert client.get("/reporting/").status_code == 403
+
+
+def test_the_dashboard_entry_sends_the_smo_to_its_home(client):
+    # The SMO's dashboard is its home (issue 19): hand-overs waiting, returned and accepted.
+    client.force_login(user_with_role(Role.SMO))
+
+    assert client.get("/reporting/")["Location"] == "/"
 
 
 def test_the_portfolio_shows_red_projects_and_missing_updates(client):
