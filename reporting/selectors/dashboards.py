@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from pmo.lib.listing import first_with_total
 from pmo.models import User
 from procurement.choices import InvoiceStatus
 from procurement.selectors.budget import money_totals_for_projects, project_money_annotate
@@ -176,9 +177,10 @@ class Section:
 
 
 def _section(key: str, queryset: QuerySet, limit: int = 5) -> Section:
-    items = list(queryset[: limit + 1])
-    count = len(items) if len(items) <= limit else queryset.count()
-    return Section(key=key, count=count, items=items[:limit])
+    """One query whatever the data: the window counts every matching row before the LIMIT keeps five
+    (a separate COUNT when there are more made a dashboard's queries grow with the portfolio)."""
+    items, count = first_with_total(queryset, limit)
+    return Section(key=key, count=count, items=items)
 
 
 def attention_sections(
