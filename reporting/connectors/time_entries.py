@@ -37,7 +37,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -57,6 +59,13 @@ from projects.selectors.timesheets import (
 from projects.services.timesheets import time_entry_import, time_entry_import_reverse
 from reporting.connectors.runs import RunRecorder
 from reporting.models import Connector, D365TimeEntry, RemoteLink
+
+if TYPE_CHECKING:
+    from projects.models import Resource, Task
+
+# What a counted row books: our resource and task, the day and the hours.
+Target = tuple["Resource", "Task", date, Decimal]
+Decision = tuple[str, Target | None, str]
 
 ENTITY = "msdyn_timeentries"
 OURS = "time_entries"  # the run log's name for what happened to our entries
@@ -85,7 +94,7 @@ class TimeEntryImport:
         live = time_entries_by_pk(pks=[row.entry_id for row in rows if row.entry_id])
         for row in rows:
             outcome, target, problem = targets[row.pk]
-            self._apply(row, outcome, target, problem, live.get(row.entry_id))
+            self._apply(row, outcome, target, problem, live.get(row.entry_id or 0))
 
     def retry_unmapped(self, *, seen: set[str]) -> None:
         """Rows that did not map before: a mapping added since makes them count without a remote change."""
@@ -101,47 +110,50 @@ class TimeEntryImport:
             chunk = counted[start : start + ID_FILTER_CHUNK]
             existing = fetch_existing([row.remote_id for row in chunk])
             for row in chunk:
-                if row.remote_id not in existing:
+                if row.remote_id not in existing and row.entry_id:
                     self._reverse_and_record(
                         row, Outcome.REMOVED, gettext("Deleted in Dynamics 365"), row.entry_id
                     )
 
     # --- deciding ------------------------------------------------------------------------------------------
-    def _map(self, rows: list[D365TimeEntry]) -> dict[int, tuple[str, tuple | None, str]]:
+    def _map(self, rows: list[D365TimeEntry]) -> dict[int, Decision]:
         """Per row: (outcome, (resource, task, day, hours) or None, the problem in words)."""
         counting = [row for row in rows if self._counts(row) and not self._is_own_export(row)]
         projects = self._projects(counting)
         resources = self._resources(counting)
         tasks = self._tasks(counting, projects)
-        decided = {}
+        decided: dict[int, Decision] = {}
         for row in rows:
             if not self._counts(row):
                 decided[row.pk] = (Outcome.NOT_COUNTED, None, "")
             elif self._is_own_export(row):
                 decided[row.pk] = (Outcome.OWN_EXPORT, None, "")
             else:
-                resource, task = resources.get(row.pk), tasks.get(row.pk)
-                missing = [
-                    what
-                    for what, found in (
-                        (
-                            gettext("project %(name)s") % {"name": row.project_name or "—"},
-                            projects.get(row.pk),
-                        ),
-                        (gettext("resource %(name)s") % {"name": row.resource_name or "—"}, resource),
-                        (gettext("task %(name)s") % {"name": row.task_name or "—"}, task),
-                    )
-                    if found is None
-                ]
-                if missing or row.day is None:
-                    problem = gettext("Not mapped to PMO Desk: %(missing)s.") % {
-                        "missing": ", ".join(missing) or gettext("date")
-                    }
-                    decided[row.pk] = (Outcome.UNMAPPED, None, problem)
-                else:
-                    target = (resource, task, row.day, hours_of(row.duration_minutes))
-                    decided[row.pk] = (Outcome.IMPORTED, target, "")
+                decided[row.pk] = self._decide(
+                    row, projects.get(row.pk), resources.get(row.pk), tasks.get(row.pk)
+                )
         return decided
+
+    @staticmethod
+    def _decide(
+        row: D365TimeEntry, project_id: int | None, resource: Resource | None, task: Task | None
+    ) -> Decision:
+        """A counting row: imported when its project, resource, task and day are known, else unmapped."""
+        if project_id and resource and task and row.day:
+            return (Outcome.IMPORTED, (resource, task, row.day, hours_of(row.duration_minutes)), "")
+        missing = [
+            text % {"name": name or "—"}
+            for text, name, found in (
+                (gettext("project %(name)s"), row.project_name, project_id),
+                (gettext("resource %(name)s"), row.resource_name, resource),
+                (gettext("task %(name)s"), row.task_name, task),
+            )
+            if not found
+        ]
+        problem = gettext("Not mapped to PMO Desk: %(missing)s.") % {
+            "missing": ", ".join(missing) or gettext("date")
+        }
+        return (Outcome.UNMAPPED, None, problem)
 
     @staticmethod
     def _counts(row: D365TimeEntry) -> bool:
@@ -178,16 +190,16 @@ class TimeEntryImport:
             ).values_list("remote_id", "local_id")
         )
 
-    def _resources(self, rows: list[D365TimeEntry]) -> dict[int, object]:
+    def _resources(self, rows: list[D365TimeEntry]) -> dict[int, Resource]:
         references = {row.resource_reference for row in rows if row.resource_reference}
         links = self._links(RESOURCES_TABLE, references)
         linked = resources_by_pk(pks=links.values())
         named = resources_by_name(
             names=[row.resource_name for row in rows if row.resource_reference not in links]
         )
-        found = {}
+        found: dict[int, Resource] = {}
         for row in rows:
-            resource = linked.get(links.get(row.resource_reference, 0))
+            resource: Resource | None = linked.get(links.get(row.resource_reference, 0))
             if resource is None and row.resource_reference:
                 candidates = named.get(row.resource_name.strip().lower(), [])
                 if len(candidates) == 1:
@@ -198,18 +210,18 @@ class TimeEntryImport:
                 found[row.pk] = resource
         return found
 
-    def _tasks(self, rows: list[D365TimeEntry], projects: dict[int, int]) -> dict[int, object]:
+    def _tasks(self, rows: list[D365TimeEntry], projects: dict[int, int]) -> dict[int, Task]:
         references = {row.task_reference for row in rows if row.task_reference}
         links = self._links(TASKS_TABLE, references)
         linked = tasks_by_pk(pks=links.values())
-        candidates: dict[tuple[int, str], list] = {}
-        for task in tasks_of_projects(project_ids=set(projects.values())):
-            for name in {f"{task.wbs_code} {task.name}"[:100], task.name}:
-                candidates.setdefault((task.project_id, name.strip().lower()), []).append(task)
-        found = {}
+        candidates: dict[tuple[int, str], list[Task]] = {}
+        for candidate in tasks_of_projects(project_ids=set(projects.values())):
+            for name in {f"{candidate.wbs_code} {candidate.name}"[:100], candidate.name}:
+                candidates.setdefault((candidate.project_id, name.strip().lower()), []).append(candidate)
+        found: dict[int, Task] = {}
         for row in rows:
             project_id = projects.get(row.pk)
-            task = linked.get(links.get(row.task_reference, 0))
+            task: Task | None = linked.get(links.get(row.task_reference, 0))
             if task is None and row.task_reference and project_id:
                 matches = candidates.get((project_id, row.task_name.strip().lower()), [])
                 if len({match.pk for match in matches}) == 1:
@@ -236,7 +248,9 @@ class TimeEntryImport:
             )
 
     # --- applying ------------------------------------------------------------------------------------------
-    def _apply(self, row: D365TimeEntry, outcome: str, target, problem: str, current) -> None:
+    def _apply(
+        self, row: D365TimeEntry, outcome: str, target: Target | None, problem: str, current: Any
+    ) -> None:
         if current is not None and current.is_reversed:
             current = None  # reversed by an earlier run that stopped before it recorded the row
         if outcome == Outcome.UNMAPPED:
@@ -268,7 +282,7 @@ class TimeEntryImport:
         self.recorder.count(OURS, "updated" if current is not None else "created")
 
     def _reverse_and_record(self, row: D365TimeEntry, outcome: str, reason: str, entry_id: int) -> None:
-        current = time_entries_by_pk(pks=[entry_id]).get(entry_id)
+        current: Any = time_entries_by_pk(pks=[entry_id]).get(entry_id)
         with transaction.atomic():
             if current is not None and not current.is_reversed:
                 time_entry_import_reverse(entry=current, reason=reason)
@@ -277,7 +291,7 @@ class TimeEntryImport:
             self._record(row, outcome, "", None)
 
     @staticmethod
-    def _same(entry, target) -> bool:
+    def _same(entry: Any, target: Target) -> bool:
         resource, task, day, hours = target
         return (entry.resource_id, entry.task_id, entry.day, entry.hours) == (
             resource.pk,
