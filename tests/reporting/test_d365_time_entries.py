@@ -81,8 +81,10 @@ def entry_row(number: int, *, minutes: int = 480, day: str = "2027-03-01", modif
     return dataverse_time_entry(**(values | overrides))
 
 
-def pull() -> SyncRun:
-    run = sync_run_create(connector=Connector.DYNAMICS365, direction=SyncRun.Direction.PULL)
+def pull(dry_run: bool = False) -> SyncRun:
+    run = sync_run_create(
+        connector=Connector.DYNAMICS365, direction=SyncRun.Direction.PULL, is_dry_run=dry_run
+    )
     return sync_run_execute(run_id=run.pk)
 
 
@@ -155,6 +157,16 @@ def test_it_pages_with_next_links_and_asks_for_the_documented_columns_only(plan,
     assert "%24skiptoken=2" in pages[1] and "%24skiptoken=4" in pages[2]
     assert "_msdyn_bookableresource_value" in pages[0] and "msdyn_duration" in pages[0]
     assert sorted(imported_hours()) == [H("1.00"), H("2.00"), H("3.00"), H("4.00"), H("5.00")]
+
+
+def test_a_dry_run_says_what_it_would_pull_and_books_nothing(plan, time_dataverse):
+    time_dataverse.tables["msdyn_timeentries"] = [entry_row(1)]
+
+    run = pull(dry_run=True)
+
+    assert run.status == SyncRun.Status.SUCCEEDED
+    assert f"create msdyn_timeentries {entry_row(1)['msdyn_timeentryid']}" in run.details["planned"]
+    assert not D365TimeEntry.objects.exists() and not TimesheetEntry.objects.exists()
 
 
 def test_a_second_pull_changes_nothing(plan, time_dataverse):
