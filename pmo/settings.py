@@ -380,6 +380,9 @@ DYNAMICS365 = {
     # purchase order statuses it adds), field_service (Field Service purchase orders). See
     # reporting/connectors/README.md for the tables and columns of each.
     "EDITION": env.list("D365_EDITION", default=["project_operations"]),
+    # Also pull approved time entries (msdyn_timeentry) as approved hours (reporting.connectors.time_entries);
+    # the Time actuals then stay out of the P&L, being the cost of those same hours.
+    "TIME_ENTRIES": env.bool("D365_TIME_ENTRIES", default=False),
     # Our cost category per Dynamics figure: "actual:<msdyn_transactionclassification value>" and
     # "purchase_order"; a JSON object in D365_COST_CATEGORIES replaces these defaults.
     "COST_CATEGORIES": env.json(

@@ -8,6 +8,7 @@ from reporting.models import (
     D365Actual,
     D365Opportunity,
     D365PurchaseOrder,
+    D365TimeEntry,
     D365Vendor,
     FieldMapping,
     RemoteLink,
@@ -66,3 +67,21 @@ class SyncCursorAdmin(admin.ModelAdmin):
 class D365RecordAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "remote_id", "modified_on", "pulled_at"]
     search_fields = ["remote_id"]
+
+
+@admin.register(D365TimeEntry)
+class D365TimeEntryAdmin(ReadOnlyAdmin):
+    """Pulled time entries and what they became. An unmapped one is mapped with a remote link (above),
+    bookableresources → projects.resource or msdyn_projecttasks → projects.task: the next run imports it."""
+
+    list_display = [
+        "remote_id",
+        "resource_name",
+        "task_name",
+        "day",
+        "duration_minutes",
+        "outcome",
+        "problem",
+    ]
+    list_filter = ["outcome", "entry_status"]
+    search_fields = ["remote_id", "resource_name", "task_name", "project_name"]

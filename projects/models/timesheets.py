@@ -30,6 +30,13 @@ MAX_HOURS_PER_DAY = Decimal("24")
 class ApprovalTrack(models.TextChoices):
     ENGINEERING = "engineering", _("Engineering manager")
     PROJECT = "project", _("Project manager")
+    # Hours approved in Dynamics 365 Project Operations, pulled (reporting.connectors.time_entries):
+    # their sheets are created approved, are never booked, submitted or corrected here, and never exported.
+    DYNAMICS365 = "dynamics365", _("Dynamics 365")
+
+
+# The tracks people book on in PMO Desk; an imported track's hours stay out of the week grid and its edits.
+BOOKED_TRACKS = (ApprovalTrack.ENGINEERING, ApprovalTrack.PROJECT)
 
 
 def approval_track_for(kind: str) -> str:
@@ -153,7 +160,11 @@ class Timesheet(models.Model):
 
     @property
     def is_correction(self) -> bool:
-        return self.revision > 1
+        return self.revision > 1 and not self.is_imported
+
+    @property
+    def is_imported(self) -> bool:
+        return self.track == ApprovalTrack.DYNAMICS365
 
 
 class TimesheetEntry(models.Model):

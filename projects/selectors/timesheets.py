@@ -19,7 +19,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Lower
 
 from pmo.lib.access import object_get_for_user
 from pmo.roles import Role
@@ -37,6 +37,7 @@ from projects.models import (
     TimesheetStatus,
     approval_track_for,
 )
+from projects.models.timesheets import BOOKED_TRACKS
 
 # People book on projects that are being planned, executed or closed.
 BOOKABLE_PHASES = (Phase.PLANNING, Phase.EXECUTION, Phase.CLOSING)
@@ -127,9 +128,9 @@ def week_days(week_start: date) -> list[date]:
 def _latest_sheets(*, resource: Resource, week_start: date) -> dict[tuple[int, str], Timesheet]:
     """The newest revision of each of the week's sheets, by (project, track)."""
     latest: dict[tuple[int, str], Timesheet] = {}
-    sheets = Timesheet.objects.filter(resource=resource, week_start=week_start).select_related(
-        "project", "decided_by"
-    )
+    sheets = Timesheet.objects.filter(
+        resource=resource, week_start=week_start, track__in=BOOKED_TRACKS
+    ).select_related("project", "decided_by")
     for sheet in sheets.order_by("revision"):
         latest[(sheet.project_id, sheet.track)] = sheet
     return latest
@@ -138,8 +139,11 @@ def _latest_sheets(*, resource: Resource, week_start: date) -> dict[tuple[int, s
 def week_grid(*, resource: Resource, week_start: date, extra_task_ids: Iterable[int] = ()) -> WeekGrid:
     """The week of a person: a row per task (assigned, booked, or added), a cell per day, in 5 queries."""
     days = week_days(week_start)
+    # The grid is what the person books here; hours pulled from Dynamics 365 are on their own sheets.
     booked = (
-        TimesheetEntry.objects.filter(resource=resource, day__gte=days[0], day__lte=days[-1])
+        TimesheetEntry.objects.filter(
+            resource=resource, day__gte=days[0], day__lte=days[-1], timesheet__track__in=BOOKED_TRACKS
+        )
         .values("task_id", "day")
         .annotate(hours=Sum("hours"))
     )
@@ -337,6 +341,10 @@ MSDYN_TIMEENTRY_COLUMNS = [
 ]
 MSDYN_TYPE_WORK = 192350000
 MSDYN_ENTRY_STATUS_APPROVED = 192350002
+# Every exported row's external comments start with this: when the file has been imported into Dynamics
+# and the pull reads the rows back, they are recognised as ours and not counted a second time
+# (reporting.connectors.time_entries). Hours pulled from Dynamics are never exported (they came from there).
+EXPORT_MARKER = "PMO Desk"
 
 
 def approved_time_entry_rows(*, start: date, end: date):
@@ -344,7 +352,7 @@ def approved_time_entry_rows(*, start: date, end: date):
     yield MSDYN_TIMEENTRY_COLUMNS
     rows = (
         approved_entries()
-        .filter(day__gte=start, day__lte=end)
+        .filter(day__gte=start, day__lte=end, timesheet__track__in=BOOKED_TRACKS)
         .values("day", "resource__name", "task__project__code", "task__wbs_code", "task__name")
         .annotate(total=Sum("hours"))
         .filter(total__gt=0)
@@ -361,7 +369,7 @@ def approved_time_entry_rows(*, start: date, end: date):
             task[:100],
             row["resource__name"],
             task[:100],
-            f"PMO Desk {row['task__project__code']} {row['day'].isoformat()}"[:100],
+            f"{EXPORT_MARKER} {row['task__project__code']} {row['day'].isoformat()}"[:100],
         ]
 
 
@@ -375,3 +383,41 @@ def labour_cost_by_project(*, project_ids: list[int], as_of) -> dict[int, Decima
         .annotate(total=Cast(Sum(ExpressionWrapper(F("hours") * F("rate"), output_field=MONEY)), MONEY))
     )
     return {row["task__project_id"]: row["total"] or Decimal("0") for row in rows}
+
+
+# --- reads of the Dynamics 365 time entry pull (reporting.connectors.time_entries) --------------------------
+def resources_by_pk(*, pks) -> dict[int, Resource]:
+    return Resource.objects.in_bulk(list(pks))
+
+
+def resources_by_name(*, names) -> dict[str, list[Resource]]:
+    """Active resources whose name is one of these, by case-folded name (a list: names can repeat)."""
+    wanted = {name.strip().lower() for name in names if name and name.strip()}
+    found: dict[str, list[Resource]] = {}
+    rows = Resource.objects.annotate(folded=Lower("name")).filter(is_active=True, folded__in=wanted)
+    for resource in rows.order_by("pk"):
+        found.setdefault(resource.name.strip().lower(), []).append(resource)
+    return found
+
+
+def tasks_by_pk(*, pks) -> dict[int, Task]:
+    return Task.objects.select_related("project").in_bulk(list(pks))
+
+
+def tasks_of_projects(*, project_ids) -> list[Task]:
+    """The tasks of these projects that hours can be booked on (no milestones, not cancelled)."""
+    return list(
+        Task.objects.filter(project_id__in=list(project_ids))
+        .exclude(kind=TaskKind.MILESTONE)
+        .exclude(status=TaskStatus.CANCELLED)
+        .select_related("project")
+        .order_by("pk")
+    )
+
+
+def time_entries_by_pk(*, pks) -> dict[int, TimesheetEntry]:
+    """Entries with whether they are reversed already (`is_reversed`)."""
+    rows = TimesheetEntry.objects.filter(pk__in=list(pks)).annotate(
+        is_reversed=Exists(TimesheetEntry.objects.filter(reverses=OuterRef("pk")))
+    )
+    return {entry.pk: entry for entry in rows}

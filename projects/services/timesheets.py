@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from pmo.lib.audit import audited_save
 from pmo.models import User
 from projects.models import (
+    ApprovalTrack,
     CostRate,
     Resource,
     Task,
@@ -24,7 +25,7 @@ from projects.models import (
     TimesheetStatus,
     approval_track_for,
 )
-from projects.models.timesheets import MAX_HOURS_PER_DAY
+from projects.models.timesheets import BOOKED_TRACKS, MAX_HOURS_PER_DAY
 from projects.selectors.plan import iso_week_start
 from projects.selectors.timesheets import bookable_task_q, unsubmitted_week_resources
 
@@ -68,7 +69,10 @@ def time_entry_set(*, resource: Resource, task: Task, day: date, hours: Decimal 
         raise ValidationError(_("You cannot book hours on this task."))
     Resource.objects.select_for_update().filter(pk=resource.pk).first()  # one booking of a person at a time
     sheet = _open_sheet(resource=resource, task=task, week_start=iso_week_start(day), actor=actor)
-    cell = TimesheetEntry.objects.filter(task=task, resource=resource, day=day)
+    # Hours pulled from Dynamics 365 are not this person's booking here: never reversed by it.
+    cell = TimesheetEntry.objects.filter(
+        task=task, resource=resource, day=day, timesheet__track__in=BOOKED_TRACKS
+    )
     cell.filter(timesheet=sheet).delete()  # history keeps what the draft held
     approved = cell.filter(timesheet__status=TimesheetStatus.APPROVED, reverses__isnull=True)
     approved = approved.exclude(reversed_by__isnull=False)
@@ -193,6 +197,8 @@ def timesheet_correction_open(*, timesheet: Timesheet, actor) -> Timesheet:
     _check_booker(resource=sheet.resource, actor=actor)
     if not sheet.is_approved:
         raise ValidationError(_("Only approved hours need a correction; change the draft instead."))
+    if sheet.is_imported:
+        raise ValidationError(_("These hours come from Dynamics 365: correct them there."))
     try:
         with transaction.atomic():
             correction = Timesheet(
@@ -214,7 +220,9 @@ def timesheet_week_copy_previous(*, resource: Resource, week_start: date, actor)
     _check_booker(resource=resource, actor=actor)
     previous = week_start - timedelta(days=7)
     last_week = (
-        TimesheetEntry.objects.filter(resource=resource, day__gte=previous, day__lt=week_start)
+        TimesheetEntry.objects.filter(
+            resource=resource, day__gte=previous, day__lt=week_start, timesheet__track__in=BOOKED_TRACKS
+        )
         .values("task_id", "day")
         .annotate(hours=Sum("hours"))
         .filter(hours__gt=0)
@@ -282,6 +290,70 @@ def _reminder_mail(user: User, week_start: date) -> None:
             "url": f"{settings.SITE_URL}{_week_url(week_start)}",
         }
     send_mail(subject, body, None, [user.email])
+
+
+def _import_sheet(*, resource: Resource, task: Task, day: date) -> Timesheet:
+    """The approved Dynamics 365 sheet of the week that has no hours yet on this task and day."""
+    key = {
+        "resource": resource,
+        "project_id": task.project_id,
+        "week_start": iso_week_start(day),
+        "track": ApprovalTrack.DYNAMICS365,
+    }
+    sheets = list(Timesheet.objects.select_for_update().filter(**key).order_by("revision"))
+    taken = set(
+        TimesheetEntry.objects.filter(
+            timesheet__in=sheets, task=task, day=day, reverses__isnull=True
+        ).values_list("timesheet_id", flat=True)
+    )
+    free = next((sheet for sheet in sheets if sheet.pk not in taken), None)
+    if free:
+        return free
+    # Dynamics keeps several entries per person, task and day, and a changed one is booked again: each
+    # needs a sheet where that cell is free (one booking per task and day and sheet).
+    sheet = Timesheet(
+        **key,
+        revision=(sheets[-1].revision + 1) if sheets else 1,
+        status=TimesheetStatus.APPROVED,
+        decided_at=timezone.now(),
+    )
+    audited_save(sheet, actor=None, reason=_("Imported from Dynamics 365"))
+    return sheet
+
+
+@transaction.atomic
+def time_entry_import(
+    *, resource: Resource, task: Task, day: date, hours: Decimal, note: str
+) -> TimesheetEntry:
+    """Book hours approved in Dynamics 365 on an approved sheet of the Dynamics 365 track."""
+    if hours <= 0 or hours > MAX_HOURS_PER_DAY:
+        raise ValidationError(_("Hours of a day are between 0 and 24."))
+    Resource.objects.select_for_update().filter(pk=resource.pk).first()
+    sheet = _import_sheet(resource=resource, task=task, day=day)
+    entry = TimesheetEntry(
+        timesheet=sheet, task=task, resource=resource, day=day, hours=hours, note=note[:200]
+    )
+    audited_save(entry, actor=None, reason=_("Imported from Dynamics 365"))
+    return entry
+
+
+@transaction.atomic
+def time_entry_import_reverse(*, entry: TimesheetEntry, reason: str) -> TimesheetEntry:
+    """Cancel imported hours with a reversing entry on their sheet; the imported entry stays as it was."""
+    entry = TimesheetEntry.objects.select_for_update().select_related("timesheet").get(pk=entry.pk)
+    if not entry.timesheet.is_imported or entry.reverses_id or hasattr(entry, "reversed_by"):
+        raise ValidationError(_("Only imported hours that still count can be reversed here."))
+    reversal = TimesheetEntry(
+        timesheet=entry.timesheet,
+        task_id=entry.task_id,
+        resource_id=entry.resource_id,
+        day=entry.day,
+        hours=-entry.hours,
+        reverses=entry,
+        note=entry.note,
+    )
+    audited_save(reversal, actor=None, reason=reason)
+    return reversal
 
 
 @transaction.atomic

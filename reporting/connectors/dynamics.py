@@ -1,4 +1,5 @@
-"""Dynamics 365 pull through the Dataverse Web API: opportunities, vendors, purchase orders, actuals.
+"""Dynamics 365 pull through the Dataverse Web API: opportunities, vendors, purchase orders, actuals,
+and (settings.DYNAMICS365["TIME_ENTRIES"]) approved time entries (reporting.connectors.time_entries).
 
 Incremental by `modifiedon` (a cursor per entity set), paged with `Prefer: odata.maxpagesize` and
 `@odata.nextLink`, idempotent: a row equal to the stored one is skipped. Projects are matched first: a
@@ -27,11 +28,13 @@ from projects.selectors.portfolio import project_ids_by_code
 from reporting.connectors.http import MappingRefused, OAuthToken, RemoteError, RestClient
 from reporting.connectors.mapping import mapping_for
 from reporting.connectors.runs import RunRecorder
+from reporting.connectors.time_entries import TimeEntryImport
 from reporting.models import (
     Connector,
     D365Actual,
     D365Opportunity,
     D365PurchaseOrder,
+    D365TimeEntry,
     D365Vendor,
     RemoteLink,
     SyncCursor,
@@ -63,6 +66,10 @@ class Entity:
     resolves_project: bool = False
     money_fields: tuple[str, ...] = field(default=())
     date_fields: tuple[str, ...] = field(default=())
+    # DateOnly columns with the UserLocal behaviour come as the UTC instant of the user's midnight
+    # (2026-11-15T23:00:00Z for the 16th in Brussels): read as the date in our time zone.
+    local_date_fields: tuple[str, ...] = field(default=())
+    integer_fields: tuple[str, ...] = field(default=())
 
 
 # Default columns per entity set; reporting/connectors/README.md cites the entity reference of each.
@@ -162,6 +169,31 @@ ACTUALS = Entity(
     date_fields=("document_date",),
 )
 
+# msdyn_timeentry (reporting.connectors.time_entries cites the entity reference of each column). No
+# $filter on the status: a row that leaves Approved must be read to reverse what it counted.
+TIME_ENTRIES = Entity(
+    "msdyn_timeentries",
+    "msdyn_timeentry",
+    "msdyn_timeentryid",
+    D365TimeEntry,
+    {
+        "day": "msdyn_date",
+        "duration_minutes": "msdyn_duration",
+        "entry_status": "msdyn_entrystatus",
+        "entry_type": "msdyn_type",
+        "resource_reference": "_msdyn_bookableresource_value",
+        "resource_name": f"_msdyn_bookableresource_value{FORMATTED}",
+        "project_reference": "_msdyn_project_value",
+        "project_name": f"_msdyn_project_value{FORMATTED}",
+        "task_reference": "_msdyn_projecttask_value",
+        "task_name": f"_msdyn_projecttask_value{FORMATTED}",
+        "description": "msdyn_description",
+        "external_description": "msdyn_externaldescription",
+    },
+    local_date_fields=("day",),
+    integer_fields=("duration_minutes",),
+)
+
 
 def edition() -> frozenset[str]:
     configured = frozenset(part.strip() for part in settings.DYNAMICS365.get("EDITION", []) if part.strip())
@@ -198,6 +230,8 @@ def entities_for(apps: frozenset[str]) -> list[Entity]:
         chosen.append(purchase_orders_entity(apps))
     if PROJECT_OPERATIONS in apps:
         chosen.append(ACTUALS)
+        if settings.DYNAMICS365.get("TIME_ENTRIES"):
+            chosen.append(TIME_ENTRIES)
     return chosen
 
 
@@ -271,6 +305,10 @@ def _convert(row: dict, mapping: dict[str, str], entity: Entity) -> dict:
             value = _money(value)
         elif local in entity.date_fields:
             value = _date(value)
+        elif local in entity.local_date_fields:
+            value = _local_date(value)
+        elif local in entity.integer_fields:
+            value = None if value is None or value == "" else int(value)
         elif local == "quantity":
             value = None if value is None else Decimal(str(value))
         else:
@@ -292,6 +330,16 @@ def _date(value) -> date | None:
     if not value:
         return None
     return parse_date(str(value)[:10])
+
+
+def _local_date(value) -> date | None:
+    if not value:
+        return None
+    text = str(value)
+    instant = parse_datetime(text) if len(text) > 10 else None
+    if instant is None:
+        return parse_date(text[:10])
+    return timezone.localtime(instant).date() if timezone.is_aware(instant) else instant.date()
 
 
 def _modified(value) -> datetime | None:
@@ -385,17 +433,23 @@ class DynamicsPull:
             connector=Connector.DYNAMICS365, entity=entity.entity_set
         )
         latest = cursor.modified_since
-        if entity.resolves_project or entity is PROJECTS:
+        if entity.resolves_project or entity in (PROJECTS, TIME_ENTRIES):
             self.project_links = dict(
                 RemoteLink.objects.filter(
                     connector=Connector.DYNAMICS365, remote_table=PROJECTS.entity_set
                 ).values_list("remote_id", "local_id")
             )
+        time_entries = TimeEntryImport(recorder=self.recorder, project_links=self.project_links)
+        seen: set[str] = set()
         for rows in entity_rows(self.client, entity, mapping, cursor.modified_since):
             if entity is PROJECTS:
                 self.link_projects(rows, mapping)
             else:
                 self.store(entity, rows, mapping)
+            if entity is TIME_ENTRIES and not self.dry_run:
+                page_ids = [str(row[entity.key]) for row in rows]
+                time_entries.reconcile(page_ids)
+                seen.update(page_ids)
             if entity.model is D365Vendor:
                 self.match_suppliers(entity, [str(row[entity.key]) for row in rows])
             if entity.model is D365PurchaseOrder:
@@ -403,9 +457,20 @@ class DynamicsPull:
             modified = [m for m in (_modified(row.get("modifiedon")) for row in rows) if m]
             if modified:
                 latest = max([latest, *modified]) if latest else max(modified)
+        if entity is TIME_ENTRIES and not self.dry_run:
+            time_entries.retry_unmapped(seen=seen)
+            time_entries.reverse_deleted(self.existing_time_entries)
         if not self.dry_run and latest != cursor.modified_since:
             cursor.modified_since = latest
             cursor.save(update_fields=["modified_since", "updated_at"])
+
+    def existing_time_entries(self, remote_ids: list[str]) -> set[str]:
+        """Which of these msdyn_timeentry ids Dynamics still has (an approved entry deleted there is gone)."""
+        condition = " or ".join(f"{TIME_ENTRIES.key} eq {remote_id}" for remote_id in remote_ids)
+        found: set[str] = set()
+        for rows in entity_rows(self.client, TIME_ENTRIES, {}, None, condition=condition):
+            found.update(str(row[TIME_ENTRIES.key]) for row in rows)
+        return found
 
     def pull_vendor_accounts(self, order_ids: list[str]) -> None:
         """The accounts these orders buy from: stored as vendors, matched to suppliers, set on the orders."""

@@ -4,7 +4,9 @@ Procurement owns the P&L and imports nothing from reporting: this module registe
 (reporting.apps). Cost categories come from settings.DYNAMICS365["COST_CATEGORIES"]
 ("actual:<msdyn_transactionclassification value>" and "purchase_order" → our cost category code).
 A pulled order that is also one of our own orders (its name carries our order number) is left out: our
-order already counts, with its receipts and invoices.
+order already counts, with its receipts and invoices. When the pull imports approved time entries
+(settings.DYNAMICS365["TIME_ENTRIES"]), the Time actuals (msdyn_transactionclassification 192350000) are
+left out too: they are the cost of those same hours, which count as our approved hours at our cost rates.
 """
 
 from collections import defaultdict
@@ -23,6 +25,7 @@ DEFAULT_COST_CATEGORIES = {
     "actual:192350002": "equipment",
     "purchase_order": "equipment",
 }
+TIME_CLASSIFICATION = "192350000"
 DEFAULT_IGNORED_STATUSES = ("690970000", "690970002")  # Field Service: Draft, Canceled
 ZERO = Decimal("0.00")
 
@@ -41,20 +44,30 @@ def d365_pnl_figures(*, project) -> list[ExternalFigure]:
 
 
 def _actual_figures(project, categories: dict[str, str]) -> list[ExternalFigure]:
-    totals: dict[str, list] = defaultdict(lambda: [ZERO, 0])
+    totals: dict[str, list] = defaultdict(lambda: [ZERO, 0, 0])
     rows = (
         D365Actual.objects.filter(project=project)
         .order_by()
         .values("classification_code")
         .annotate(total=Sum("amount"), count=Count("pk"))
     )
+    hours_imported = bool(settings.DYNAMICS365.get("TIME_ENTRIES"))
     for row in rows:
         category = categories.get(f"actual:{row['classification_code']}", "")
+        if hours_imported and row["classification_code"] == TIME_CLASSIFICATION:
+            totals[category][2] += row["count"]
+            continue
         totals[category][0] += row["total"] or ZERO
         totals[category][1] += row["count"]
     return [
-        ExternalFigure(category_code=code, source=_("Dynamics 365 actuals"), actual=total, records=count)
-        for code, (total, count) in sorted(totals.items())
+        ExternalFigure(
+            category_code=code,
+            source=_("Dynamics 365 actuals"),
+            actual=total,
+            records=count,
+            left_out=left_out,
+        )
+        for code, (total, count, left_out) in sorted(totals.items())
     ]
 
 

@@ -16,6 +16,7 @@ __all__ = [
     "D365Actual",
     "D365Opportunity",
     "D365PurchaseOrder",
+    "D365TimeEntry",
     "D365Vendor",
     "FieldMapping",
     "RemoteLink",
@@ -327,3 +328,51 @@ class D365Actual(D365Record):
 
     def __str__(self) -> str:
         return f"{self.project_reference} {self.amount}"
+
+
+class D365TimeEntry(D365Record):
+    """A time entry of Dynamics 365 Project Operations (msdyn_timeentry) and what the pull made of it.
+
+    The row as Dynamics has it now, and the time entry of ours that counts it (`entry`, none when the row
+    does not count): reporting.connectors.time_entries says which rows count and how they map.
+    """
+
+    class Outcome(models.TextChoices):
+        IMPORTED = "imported", _("Imported")
+        NOT_COUNTED = "not_counted", _("Not counted: not approved work")
+        OWN_EXPORT = "own_export", _("Exported from PMO Desk: already counted")
+        UNMAPPED = "unmapped", _("Not mapped")
+        REFUSED = "refused", _("Refused")
+        REMOVED = "removed", _("Deleted in Dynamics 365")
+
+    day = models.DateField(_("day"), null=True, blank=True)
+    duration_minutes = models.IntegerField(_("duration (minutes)"), null=True, blank=True)
+    entry_status = models.CharField(_("entry status"), max_length=20, blank=True)
+    entry_type = models.CharField(_("type"), max_length=20, blank=True)
+    resource_reference = models.CharField(_("bookable resource id"), max_length=64, blank=True)
+    resource_name = models.CharField(_("bookable resource"), max_length=200, blank=True)
+    project_reference = models.CharField(_("project reference"), max_length=64, blank=True)
+    project_name = models.CharField(_("Dynamics 365 project"), max_length=200, blank=True)
+    task_reference = models.CharField(_("project task id"), max_length=64, blank=True)
+    task_name = models.CharField(_("project task"), max_length=200, blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    external_description = models.CharField(_("external comments"), max_length=200, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    problem = models.CharField(_("problem"), max_length=300, blank=True)
+    entry = models.ForeignKey(
+        "projects.TimesheetEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("time entry"),
+    )
+
+    class Meta:
+        verbose_name = _("Dynamics 365 time entry")
+        verbose_name_plural = _("Dynamics 365 time entries")
+        ordering = ["-day", "pk"]
+        indexes = [models.Index(fields=["outcome"])]
+
+    def __str__(self) -> str:
+        return f"{self.resource_name} {self.day} {self.duration_minutes} min"

@@ -20,7 +20,11 @@ query-metadata-web-api.md, api-limits.md):
 - every entity set has metadata (`fake.metadata`); `$select` and `$filter` are checked against it
   whether or not the table has rows; a lookup is read only as `_<name>_value`;
 - `EntityDefinitions(LogicalName='…')/Attributes` answers from the same metadata;
-- OData error bodies `{"error": {"code", "message"}}`, `@odata.nextLink` paging with maxpagesize.
+- OData error bodies `{"error": {"code", "message"}}`, `@odata.nextLink` paging with maxpagesize;
+- msdyn_timeentries rows (`dataverse_time_entry`) as the service returns them: msdyn_duration an integer of
+  minutes (never negative: MinValue 0), msdyn_date the UTC instant of the user's local midnight
+  (DateOnly/UserLocal), option sets and lookups with their formatted values; a served row whose duration is
+  not a whole number is a bug of the test, not something Dataverse could answer (the fake raises).
 """
 
 import base64
@@ -211,7 +215,82 @@ DATAVERSE_METADATA: dict[str, dict] = {
         | _attributes("Money", "msdyn_amount")
         | _attributes("Picklist", "msdyn_transactiontypecode msdyn_transactionclassification"),
     },
+    # msdyn_timeentry entity reference (Project Service / Project Operations; writable and read attributes).
+    "msdyn_timeentries": {
+        "logical": "msdyn_timeentry",
+        "attributes": COMMON
+        | {"msdyn_timeentryid": "Uniqueidentifier", "msdyn_date": "DateTime", "msdyn_duration": "Integer"}
+        | _attributes("String", "msdyn_description msdyn_externaldescription msdyn_relateditemid")
+        | _attributes(
+            "Picklist", "msdyn_entrystatus msdyn_targetentrystatus msdyn_type msdyn_relateditemtype"
+        )
+        | _attributes(
+            "Lookup",
+            "msdyn_bookableresource msdyn_project msdyn_projecttask msdyn_manager msdyn_resourcecategory "
+            "msdyn_transactioncategory msdyn_resourceorganizationalunitid",
+        ),
+    },
 }
+ENTRY_STATUS_LABELS = {
+    192350000: "Draft",
+    192350001: "Returned",
+    192350002: "Approved",
+    192350003: "Submitted",
+    192350004: "Recall Requested",
+}
+TIME_TYPE_LABELS = {192350000: "Work", 192350001: "Absence", 192350002: "Vacation"}
+FORMATTED_VALUE = "@OData.Community.Display.V1.FormattedValue"
+
+
+def dataverse_time_entry(
+    *,
+    entry_id: str,
+    day: str,
+    minutes: int,
+    modified: str,
+    resource: tuple[str, str],
+    project: tuple[str, str],
+    task: tuple[str, str] | None,
+    status: int = 192350002,
+    entry_type: int = 192350000,
+    description: str = "",
+    external_description: str = "",
+) -> dict:
+    """An msdyn_timeentry row as the Web API returns it: lookups as _x_value with their record's name,
+    option sets with their label, the duration an integer number of minutes, and msdyn_date (DateOnly,
+    UserLocal) as the UTC instant of the user's midnight in Brussels (CET in winter: 23:00 the day before)."""
+    if not isinstance(minutes, int) or minutes < 0:
+        raise ValueError("msdyn_duration is a whole number of minutes, MinValue 0")
+    year, month, date_day = (int(part) for part in day.split("-"))
+    from datetime import date as date_type
+    from datetime import timedelta
+
+    midnight_utc = date_type(year, month, date_day) - timedelta(days=1)
+    row = {
+        "@odata.etag": f'W/"{abs(hash((entry_id, modified))) % 10**8}"',
+        "msdyn_timeentryid": entry_id,
+        "msdyn_date": f"{midnight_utc.isoformat()}T23:00:00Z",
+        "msdyn_duration": minutes,
+        f"msdyn_duration{FORMATTED_VALUE}": f"{minutes / 60:g} hours",
+        "msdyn_entrystatus": status,
+        f"msdyn_entrystatus{FORMATTED_VALUE}": ENTRY_STATUS_LABELS[status],
+        "msdyn_type": entry_type,
+        f"msdyn_type{FORMATTED_VALUE}": TIME_TYPE_LABELS[entry_type],
+        "msdyn_description": description or None,
+        "msdyn_externaldescription": external_description or None,
+        "modifiedon": modified,
+    }
+    for name, value in (
+        ("msdyn_bookableresource", resource),
+        ("msdyn_project", project),
+        ("msdyn_projecttask", task),
+    ):
+        row[f"_{name}_value"] = value[0] if value else None
+        if value:
+            row[f"_{name}_value{FORMATTED_VALUE}"] = value[1]
+    return row
+
+
 # Added to msdyn_purchaseorders by the Supply Chain Management dual-write map (PurchaseOrderHeadersV2).
 SUPPLY_CHAIN_PURCHASE_ORDER_ATTRIBUTES = {
     "msdyn_purchaseorderstatus": "Picklist",
@@ -517,6 +596,10 @@ class DataverseHandler(JsonHandler):
         rows = self.select(resource, self.fake.tables.get(resource, []), query)
         if rows is None:
             return None
+        if resource == "msdyn_timeentries":
+            for row in rows:
+                minutes = row.get("msdyn_duration", 0)
+                assert isinstance(minutes, int) and minutes >= 0, "msdyn_duration is whole minutes"
         page_size = self.max_page_size()
         skip = int(query.get("$skiptoken", "0"))
         body = {
