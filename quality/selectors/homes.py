@@ -63,7 +63,7 @@ def handovers_accepted_since(*, user: User, since: date) -> QuerySet[Handover]:
 
 def handover_status_label(status: str | None) -> str:
     """The words for a hand-over status (empty when there is no hand-over yet)."""
-    return HandoverStatus(status).label if status else ""
+    return str(HandoverStatus(status).label) if status else ""
 
 
 def projects_closing_for_smo(*, user: User) -> QuerySet[Project]:
