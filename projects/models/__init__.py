@@ -6,6 +6,7 @@ from projects.models.core import (
     Language,
     Level,
     Phase,
+    ProgressMethod,
     Project,
 )
 
@@ -17,6 +18,7 @@ __all__ = [
     "Language",
     "Level",
     "Phase",
+    "ProgressMethod",
     "Project",
 ]
 

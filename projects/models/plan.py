@@ -50,6 +50,10 @@ class Task(models.Model):
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress %"), default=0)
+    # Empty: planned hours less approved hours, as MS Project keeps remaining work until someone sets it.
+    remaining_hours = models.DecimalField(
+        _("remaining work (hours)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -70,6 +74,10 @@ class Task(models.Model):
                 name="task_actual_end_after_start",
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="task_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(remaining_hours__isnull=True) | Q(remaining_hours__gte=0),
+                name="task_remaining_hours_not_negative",
+            ),
             models.CheckConstraint(
                 condition=~Q(kind="milestone") | Q(planned_end=F("planned_start")),
                 name="task_milestone_is_one_day",

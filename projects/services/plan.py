@@ -18,6 +18,7 @@ from projects.models import (
     Assignment,
     PlanBaseline,
     PlanBaselineTask,
+    ProgressMethod,
     Project,
     Resource,
     Task,
@@ -25,6 +26,7 @@ from projects.models import (
     TaskKind,
     TaskStatus,
 )
+from projects.selectors.timesheets import tasks_with_progress_to_derive
 
 
 @transaction.atomic
@@ -65,6 +67,7 @@ TASK_FIELDS = (
     "actual_start",
     "actual_end",
     "progress",
+    "remaining_hours",
 )
 
 
@@ -132,6 +135,8 @@ def task_update(*, task: Task, actor: User, **values) -> tuple[Task, list[MovedT
     if not changed:
         return locked, []
     _save_task(locked, actor=actor)
+    task_progress_derive(project_id=locked.project_id, actor=actor)
+    locked.refresh_from_db(fields=["progress", "updated_at"])
     moved = (
         reschedule_successors(task=locked, actor=actor)
         if {"planned_start", "planned_end", "kind"} & set(changed)
@@ -277,12 +282,14 @@ def assignment_set(*, task: Task, resource: Resource, hours: Decimal, actor: Use
         if existing:
             history_stamp(existing, actor=actor)
             existing.delete()
+            task_progress_derive(project_id=task.project_id, actor=actor)
         return None
     assignment = existing or Assignment(task=task, resource=resource)
     assignment.hours = hours
     history_stamp(assignment, actor=actor)
     assignment.full_clean()
     assignment.save()
+    task_progress_derive(project_id=task.project_id, actor=actor)  # planned hours are remaining work
     return assignment
 
 
@@ -304,3 +311,50 @@ def _descendant_count(task: Task) -> int:
         count += len(children)
         parents = children
     return count
+
+
+# --- remaining work and progress derived from hours (issue 15) ------------------------------------------
+def task_progress_derive(*, project_id: int, actor: User | None) -> int:
+    """Store approved ÷ (approved + remaining) hours as the progress of the project's tasks, when it derives.
+
+    EVM, the Gantt and the portfolio read `Task.progress`: keeping it here, whenever approved hours, planned
+    hours or remaining work change, lets them all show the derived figure. One SELECT finds the tasks
+    whose figure moved, one UPDATE stores them and one INSERT writes their history; a project whose
+    progress is entered by hand is not touched. Returns the number of tasks changed."""
+    tasks = list(tasks_with_progress_to_derive(project_id=project_id))
+    if not tasks:
+        return 0
+    now = timezone.now()
+    for task in tasks:
+        task.progress, task.updated_at = task.derived_progress, now
+    bulk_update_with_history(
+        tasks,
+        Task,
+        ["progress", "updated_at"],
+        default_user=actor,
+        default_change_reason=_("Progress derived from hours"),
+    )
+    return len(tasks)
+
+
+@transaction.atomic
+def task_remaining_set(*, task: Task, remaining_hours: Decimal | None, actor: User) -> Task:
+    """Set the work left on a task (blank: planned less approved hours); derived progress follows."""
+    if remaining_hours is not None and remaining_hours < 0:
+        raise ValidationError({"remaining_hours": _("Remaining work cannot be negative.")})
+    if task.is_milestone:
+        raise ValidationError(_("A milestone takes no work."))
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    if locked.remaining_hours != remaining_hours:
+        locked.remaining_hours = remaining_hours
+        audited_save(locked, actor=actor, update_fields=["remaining_hours", "updated_at"])
+        task_progress_derive(project_id=locked.project_id, actor=actor)
+        locked.refresh_from_db(fields=["progress", "updated_at"])
+    return locked
+
+
+def project_progress_method_changed(*, project: Project, actor: User) -> int:
+    """After a switch to derived progress, bring every task's progress in line with its hours at once."""
+    if project.progress_method != ProgressMethod.HOURS:
+        return 0  # back to hand entry: each task keeps its last figure, to be typed from now on
+    return task_progress_derive(project_id=project.pk, actor=actor)

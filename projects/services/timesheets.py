@@ -26,6 +26,7 @@ from projects.models import (
 from projects.models.timesheets import MAX_HOURS_PER_DAY
 from projects.selectors.plan import iso_week_start
 from projects.selectors.timesheets import bookable_task_q, unsubmitted_week_resources
+from projects.services.plan import task_progress_derive
 
 ZERO = Decimal("0")
 
@@ -130,6 +131,7 @@ def timesheet_approve(*, timesheet: Timesheet, actor) -> Timesheet:
     Timesheet.workflow.move(
         sheet, TimesheetStatus.APPROVED, actor=actor, user=actor, fields=["decided_by", "decided_at"]
     )
+    task_progress_derive(project_id=sheet.project_id, actor=actor)  # a correction's sheet comes here too
     return sheet
 
 

@@ -22,6 +22,7 @@ from projects.forms.plan import (
     PlanImportForm,
     ResourceForm,
     TaskForm,
+    TaskRemainingForm,
     TaskRescheduleForm,
 )
 from projects.models import Resource, ResourceKind, Task
@@ -59,6 +60,30 @@ def project_plan(request: AuthenticatedHttpRequest, pk: int):
     context["progress"] = selectors.plan_progress(project=project)
     context["baseline_form"] = BaselineForm()
     return render(request, "projects/project_plan.html", context)
+
+
+@login_required
+@require_POST
+def task_remaining_set(request: AuthenticatedHttpRequest, pk: int):
+    """Remaining work typed in a plan row; htmx gets the row back, a plain post the plan page."""
+    task = _task_get_for_user(request.user, pk, write=True)
+    form = TaskRemainingForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.task_remaining_set(task=task, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = " ".join(message for field_errors in form.errors.values() for message in field_errors)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("projects:project-plan", pk=task.project_id)
+    context = _plan_context(request, task.project)
+    context["row"] = selectors.plan_row(task_pk=task.pk, baseline=context["baseline"])
+    context["error"] = error
+    return render(request, "projects/project_plan.html#plan-row", context, status=400 if error else 200)
 
 
 def _gantt_context(request, project, *, params) -> dict:
