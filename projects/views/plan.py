@@ -56,8 +56,10 @@ def _plan_context(request: AuthenticatedHttpRequest, project) -> dict:
 def project_plan(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk)
     context = _plan_context(request, project)
-    context["rows"] = selectors.plan_rows(project=project, baseline=context["baseline"])
     context["progress"] = selectors.plan_progress(project=project)
+    if request.htmx and request.GET.get("part") == "summary":
+        return render(request, "projects/project_plan.html#plan-summary", context)
+    context["rows"] = selectors.plan_rows(project=project, baseline=context["baseline"])
     context["baseline_form"] = BaselineForm()
     return render(request, "projects/project_plan.html", context)
 
@@ -83,7 +85,11 @@ def task_remaining_set(request: AuthenticatedHttpRequest, pk: int):
     context = _plan_context(request, task.project)
     context["row"] = selectors.plan_row(task_pk=task.pk, baseline=context["baseline"])
     context["error"] = error
-    return render(request, "projects/project_plan.html#plan-row", context, status=400 if error else 200)
+    # 200 with the error in the row: htmx swaps no 4xx answer, so the user would see nothing (as quality's rows)
+    response = render(request, "projects/project_plan.html#plan-row", context)
+    if not error:
+        response["HX-Trigger"] = "plan-changed"  # the summary above the table redraws its progress
+    return response
 
 
 def _gantt_context(request, project, *, params) -> dict:

@@ -219,6 +219,15 @@ def test_the_pm_sets_remaining_work_in_a_plan_row(client, team):
     assert row.lstrip().startswith("<tr") and f'id="task-row-{team["install"].pk}"' in row
     assert 'value="2,5"' in row and "75 %" in row and "7,5" in row  # the PM reads French
     assert Task.objects.get(pk=team["install"].pk).remaining_hours == H("2.5")
+    assert response["HX-Trigger"] == "plan-changed"
+    summary = client.get(
+        reverse("projects:project-plan", args=[team["project"].pk]),
+        {"part": "summary"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert (
+        summary.lstrip().startswith('<div class="small text-muted" id="plan-summary"') and "50 %" in summary
+    )
 
 
 def test_the_plan_shows_approved_and_remaining_hours(client, team):
@@ -241,7 +250,8 @@ def test_a_plain_post_redirects_to_the_plan_and_a_bad_figure_is_refused(client, 
     assert response.status_code == 302 and response.url.endswith(f"/{team['project'].pk}/plan/")
 
     response = client.post(url, {"remaining_hours": "-3"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 400
+    assert response.status_code == 200  # htmx swaps the row with its error; it swaps no 4xx answer
+    assert "is-invalid" in response.content.decode() and "HX-Trigger" not in response
     assert Task.objects.get(pk=team["install"].pk).remaining_hours == H("4")
 
 
