@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalproject',
             name='progress_method',
-            field=models.CharField(choices=[('manual', 'Entered by hand'), ('hours', 'Derived from booked and remaining hours')], default='manual', help_text="Derived: each task's progress is its approved hours divided by approved plus remaining hours.", max_length=10, verbose_name='task progress'),
+            field=models.CharField(choices=[('manual', 'Entered by hand'), ('hours', 'Derived from approved and remaining hours')], default='manual', help_text="Derived: each task's progress is its approved hours divided by approved plus remaining hours.", max_length=10, verbose_name='task progress'),
         ),
         migrations.AddField(
             model_name='historicaltask',
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='project',
             name='progress_method',
-            field=models.CharField(choices=[('manual', 'Entered by hand'), ('hours', 'Derived from booked and remaining hours')], default='manual', help_text="Derived: each task's progress is its approved hours divided by approved plus remaining hours.", max_length=10, verbose_name='task progress'),
+            field=models.CharField(choices=[('manual', 'Entered by hand'), ('hours', 'Derived from approved and remaining hours')], default='manual', help_text="Derived: each task's progress is its approved hours divided by approved plus remaining hours.", max_length=10, verbose_name='task progress'),
         ),
         migrations.AddField(
             model_name='task',

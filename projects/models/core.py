@@ -125,7 +125,7 @@ class ProgressMethod(models.TextChoices):
     """How the progress of a project's tasks is measured (issue 15)."""
 
     MANUAL = "manual", _("Entered by hand")
-    HOURS = "hours", _("Derived from booked and remaining hours")
+    HOURS = "hours", _("Derived from approved and remaining hours")
 
 
 class Project(models.Model):

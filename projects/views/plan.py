@@ -85,7 +85,7 @@ def task_remaining_set(request: AuthenticatedHttpRequest, pk: int):
     context = _plan_context(request, task.project)
     context["row"] = selectors.plan_row(task_pk=task.pk, baseline=context["baseline"])
     context["error"] = error
-    # 200 with the error in the row: htmx swaps no 4xx answer, so the user would see nothing (as quality's rows)
+    # 200 with the error in the row: htmx swaps no 4xx answer (as the review rows of quality)
     response = render(request, "projects/project_plan.html#plan-row", context)
     if not error:
         response["HX-Trigger"] = "plan-changed"  # the summary above the table redraws its progress
