@@ -128,6 +128,7 @@ def task_create(*, project: Project, actor: User, **values) -> Task:
 @transaction.atomic
 def task_update(*, task: Task, actor: User, **values) -> tuple[Task, list[MovedTask]]:
     """Change a task; when its dates move, its successors are re-scheduled (returned as moved)."""
+    _lock_project_before_tasks(task)
     locked = Task.objects.select_for_update().get(pk=task.pk)
     changed = [f for f in TASK_FIELDS if f in values and getattr(locked, f) != values[f]]
     for field in changed:
@@ -143,6 +144,12 @@ def task_update(*, task: Task, actor: User, **values) -> tuple[Task, list[MovedT
         else []
     )
     return locked, moved
+
+
+def _lock_project_before_tasks(task: Task) -> None:
+    # Deriving progress locks the project, then writes its tasks: whoever locks a task first takes the
+    # project too, in that order, or an approval and a task edit could wait for each other forever.
+    Project.objects.select_for_update().filter(pk=task.project_id).values_list("pk", flat=True).first()
 
 
 def _shifted(day: date, days: int, task: Task) -> date:
@@ -321,6 +328,12 @@ def task_progress_derive(*, project_id: int, actor: User | None) -> int:
     hours or remaining work change, lets them all show the derived figure. One SELECT finds the tasks
     whose figure moved, one UPDATE stores them and one INSERT writes their history; a project whose
     progress is entered by hand is not touched. Returns the number of tasks changed."""
+    # The project's row serialises derivations: a second one waits and then reads the first one's hours.
+    method = (
+        Project.objects.select_for_update().filter(pk=project_id).values_list("progress_method", flat=True)
+    )
+    if method.first() != ProgressMethod.HOURS:
+        return 0
     tasks = list(tasks_with_progress_to_derive(project_id=project_id))
     if not tasks:
         return 0
@@ -344,6 +357,7 @@ def task_remaining_set(*, task: Task, remaining_hours: Decimal | None, actor: Us
         raise ValidationError({"remaining_hours": _("Remaining work cannot be negative.")})
     if task.is_milestone:
         raise ValidationError(_("A milestone takes no work."))
+    _lock_project_before_tasks(task)
     locked = Task.objects.select_for_update().get(pk=task.pk)
     if locked.remaining_hours != remaining_hours:
         locked.remaining_hours = remaining_hours

@@ -8,7 +8,8 @@ The rule (issue 15), as implemented in EVM_SQL:
 - PV(t), planned value = sum of BAC_task x the elapsed share of the task's dates in the **current
   baseline** (the latest one) at the end of day t, linear over calendar days: 0 before the baseline start,
   1 after its end. Tasks added after the baseline have no planned value until the next baseline.
-- EV, earned value = sum of BAC_task x the task's % complete.
+- EV, earned value = sum of BAC_task x the task's % complete (`Task.progress`: typed by hand, or derived
+  from approved ÷ (approved + remaining) hours when the project says so; projects.services.plan keeps it).
 - AC(t), actual cost = approved timesheet hours worked up to t x the person's cost rate of that day, plus
   what was received (not yet invoiced) and invoiced on the project's purchase-order lines (not cancelled).
 - SPI = EV / PV, CPI = EV / AC, EAC = BAC / CPI (AC + BAC - EV while nothing is spent), ETC = EAC - AC,

@@ -3,6 +3,7 @@ derived from approved hours ÷ (approved + remaining hours); the project manager
 date on the plan, and EVM reads the derived figure."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -299,3 +300,49 @@ def test_only_who_may_change_the_project_switches_its_progress_method(client, te
     assert response.status_code == 403
     team["project"].refresh_from_db()
     assert team["project"].progress_method == ProgressMethod.MANUAL
+
+
+def test_the_task_form_takes_remaining_work_and_ignores_a_typed_progress_when_derived(client, team):
+    _derive(team)
+    _approve_week(team)
+    install = team["install"]
+    client.force_login(team["pm"])
+
+    response = client.post(
+        reverse("projects:task-update", args=[install.pk]),
+        {
+            "wbs_code": install.wbs_code,
+            "name": install.name,
+            "kind": install.kind,
+            "status": "in_progress",
+            "planned_start": "2027-03-01",
+            "planned_end": "2027-03-12",
+            "progress": "90",
+            "remaining_hours": "22,5",
+        },
+    )
+
+    assert response.status_code == 200
+    install.refresh_from_db()
+    assert install.remaining_hours == H("22.5") and install.progress == 25  # 7.5 / (7.5 + 22.5)
+    (progress_input,) = re.findall(r'<input[^>]*name="progress"[^>]*>', response.text)
+    assert "disabled" in progress_input
+
+
+def test_the_plan_keeps_its_number_of_queries_whatever_its_rows(client, team):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _approve_week(team)
+    client.force_login(team["pm"])
+    url = reverse("projects:project-plan", args=[team["project"].pk])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for number in range(20):
+        task = TaskFactory(project=team["project"], wbs_code=f"9.{number}")
+        AssignmentFactory(task=task, resource=team["resource"], hours=H("4"))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+
+    assert response.status_code == 200 and response.text.count('name="remaining_hours"') == 22
+    assert len(many) == len(few)
