@@ -157,6 +157,7 @@ urlpatterns += [
     path("timesheets/<int:pk>/return/", timesheet_views.timesheet_return, name="timesheet-return"),
     path("timesheets/<int:pk>/correct/", timesheet_views.timesheet_correct, name="timesheet-correct"),
     path("cost-rates/", timesheet_views.cost_rate_list, name="cost-rate-list"),
+    path("cost-rates/roles/create/", timesheet_views.role_cost_rate_create, name="role-cost-rate-create"),
     path("timesheets/export/", timesheet_views.time_entry_export, name="time-entry-export"),
 ]
 # Meetings and minutes (issue 16, branch feature/meetings).

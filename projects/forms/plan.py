@@ -114,4 +114,13 @@ class PlanImportForm(Form):
 class ResourceForm(ModelForm):
     class Meta:
         model = Resource
-        fields = ["name", "kind", "user", "department", "skills", "weekly_capacity_hours", "is_active"]
+        fields = [
+            "name",
+            "kind",
+            "user",
+            "department",
+            "role",
+            "skills",
+            "weekly_capacity_hours",
+            "is_active",
+        ]

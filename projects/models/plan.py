@@ -137,6 +137,21 @@ class ResourceKind(models.TextChoices):
     SUBCONTRACTOR = "subcontractor", _("Subcontractor crew")
 
 
+class ResourceRole(models.Model):
+    """A job role (senior engineer, technician…): its cost rate counts for people without their own."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("resource role")
+        verbose_name_plural = _("resource roles")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Resource(models.Model):
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(
@@ -151,6 +166,15 @@ class Resource(models.Model):
         verbose_name=_("user"),
     )
     department = models.CharField(_("department"), max_length=100, blank=True)
+    role = models.ForeignKey(
+        ResourceRole,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("role"),
+        help_text=_("Its cost rate applies on days the resource has no rate of its own."),
+    )
     skills = models.CharField(_("skills"), max_length=300, blank=True)
     weekly_capacity_hours = models.DecimalField(
         _("weekly capacity (hours)"), max_digits=5, decimal_places=1, default=38

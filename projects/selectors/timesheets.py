@@ -32,6 +32,7 @@ from projects.models import (
     Phase,
     ProgressMethod,
     Resource,
+    RoleCostRate,
     Task,
     TaskKind,
     TaskStatus,
@@ -248,12 +249,20 @@ def unsubmitted_week_resources(*, week_start: date) -> QuerySet[Resource]:
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
-def rate_on_day_subquery(resource_ref: str = "resource_id", day_ref: str = "day") -> Subquery:
-    """The hourly cost rate of the row's resource on the row's day (NULL when none is set)."""
-    rates = CostRate.objects.filter(
-        resource_id=OuterRef(resource_ref), valid_from__lte=OuterRef(day_ref)
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef(day_ref)))
-    return Subquery(rates.order_by("-valid_from").values("hourly_rate")[:1], output_field=MONEY)
+def rate_on_day_subquery(resource_ref: str = "resource_id", day_ref: str = "day") -> Coalesce:
+    """The hourly cost rate of the row's resource on the row's day, else its role's (NULL when neither).
+
+    EVM_SQL in reporting.selectors.evm spells the same rule in its labour CTE; keep them alike."""
+    on_day = Q(valid_from__lte=OuterRef(day_ref)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef(day_ref))
+    )
+    own = CostRate.objects.filter(on_day, resource_id=OuterRef(resource_ref))
+    of_role = RoleCostRate.objects.filter(on_day, role__resources=OuterRef(resource_ref))
+    return Coalesce(
+        Subquery(own.order_by("-valid_from").values("hourly_rate")[:1], output_field=MONEY),
+        Subquery(of_role.order_by("-valid_from").values("hourly_rate")[:1], output_field=MONEY),
+        output_field=MONEY,
+    )
 
 
 def approved_entries_at_cost() -> QuerySet[TimesheetEntry]:
@@ -302,6 +311,15 @@ def cost_rate_list(*, resource: Resource) -> QuerySet[CostRate]:
 def cost_rate_rows() -> QuerySet[CostRate]:
     """Every cost rate with its resource, newest first per resource (one query)."""
     return CostRate.objects.select_related("resource").order_by("resource__name", "-valid_from")
+
+
+def role_cost_rate_rows() -> QuerySet[RoleCostRate]:
+    """Every rate per role with its role and how many active people it covers, newest first (one query)."""
+    return (
+        RoleCostRate.objects.select_related("role")
+        .annotate(people=Count("role__resources", filter=Q(role__resources__is_active=True)))
+        .order_by("role__name", "-valid_from")
+    )
 
 
 def time_entry_list_for_user(*, user) -> QuerySet[TimesheetEntry]:

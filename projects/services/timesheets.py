@@ -16,6 +16,8 @@ from pmo.lib.audit import audited_save
 from projects.models import (
     CostRate,
     Resource,
+    ResourceRole,
+    RoleCostRate,
     Task,
     Timesheet,
     TimesheetEntry,
@@ -294,5 +296,26 @@ def cost_rate_create(
     if overlapping.exists():
         raise ValidationError(_("This period overlaps another cost rate of the resource."))
     rate = CostRate(resource=resource, hourly_rate=hourly_rate, valid_from=valid_from, valid_to=valid_to)
+    audited_save(rate, actor=actor)
+    return rate
+
+
+@transaction.atomic
+def role_cost_rate_create(
+    *, role_name: str, hourly_rate: Decimal, valid_from: date, valid_to: date | None, actor
+) -> RoleCostRate:
+    """Add a rate to a role (created on its first rate); it may not overlap another rate of the role."""
+    name = " ".join(role_name.split())
+    if not name:
+        raise ValidationError({"role_name": _("Name the role.")})
+    role = ResourceRole.objects.filter(name__iexact=name).first()
+    if role is None:
+        role = ResourceRole(name=name)
+        audited_save(role, actor=actor)
+    ResourceRole.objects.select_for_update().filter(pk=role.pk).first()
+    overlapping = RoleCostRate.objects.filter(role=role, valid_from__lte=valid_to or date.max)
+    if overlapping.exclude(valid_to__lt=valid_from).exists():
+        raise ValidationError(_("This period overlaps another cost rate of the role."))
+    rate = RoleCostRate(role=role, hourly_rate=hourly_rate, valid_from=valid_from, valid_to=valid_to)
     audited_save(rate, actor=actor)
     return rate

@@ -117,6 +117,13 @@ BUILDERS = {
     # feature/progress (issue 15)
     "TaskForm": lambda: _task_form(),
     "TaskRemainingForm": lambda: {"initial": {"remaining_hours": Decimal("1234.5")}},
+    "RoleCostRateForm": lambda: {
+        "initial": {
+            "role_name": "Technician",
+            "hourly_rate": Decimal("1234.56"),
+            "valid_from": datetime.date(2027, 1, 1),
+        }
+    },
     "CostRateForm": lambda: {
         "initial": {
             "hourly_rate": Decimal("1234.56"),
