@@ -66,6 +66,7 @@ def test_the_pm_switches_to_progress_from_hours_and_updates_remaining_work_in_du
 
     page.goto(f"/projects/{project.pk}/update/")
     page.locator("#id_progress_method").select_option(ProgressMethod.HOURS)
+    page.screenshot(path=str(SCREENSHOTS / "0-project-form-nl.png"), full_page=True)
     page.locator("main form.col-lg-8").get_by_role("button", name="Opslaan").click()
     page.wait_for_load_state()
     project.refresh_from_db()
