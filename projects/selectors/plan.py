@@ -54,8 +54,8 @@ class PlanRow:
 
 def task_queryset_with_baseline(*, project: Project, baseline: PlanBaseline | None) -> QuerySet[Task]:
     """The project's tasks with their resources, approved and remaining hours, and baseline dates."""
-    tasks = project.tasks.annotate(assignment_count=Count("assignments"))
-    tasks = tasks_with_hours(tasks).order_by("sort_order", "pk")
+    counted = project.tasks.annotate(assignment_count=Count("assignments"))
+    tasks = tasks_with_hours(counted).order_by("sort_order", "pk")
     if baseline is None:
         return tasks
     rows = PlanBaselineTask.objects.filter(baseline=baseline, task=OuterRef("pk"))

@@ -339,7 +339,7 @@ def task_progress_derive(*, project_id: int, actor: User | None) -> int:
         return 0
     now = timezone.now()
     for task in tasks:
-        task.progress, task.updated_at = task.derived_progress, now
+        task.progress, task.updated_at = task.derived_progress, now  # type: ignore[attr-defined]
     bulk_update_with_history(
         tasks,
         Task,

@@ -77,7 +77,7 @@ def task_remaining_set(request: AuthenticatedHttpRequest, pk: int):
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
-        error = " ".join(message for field_errors in form.errors.values() for message in field_errors)
+        error = " ".join(str(message) for field_errors in form.errors.values() for message in field_errors)
     if not request.htmx:
         if error:
             messages.error(request, error)
