@@ -385,7 +385,7 @@ def _iso(day: date) -> str:
 def resource_list(request: AuthenticatedHttpRequest):
     if not request.user.has_perm("projects.view_capacity"):
         raise PermissionDenied
-    page = paginate(request, Resource.objects.select_related("user").order_by("department", "name"))
+    page = paginate(request, Resource.objects.select_related("user", "role").order_by("department", "name"))
     can_change = request.user.has_perm("projects.change_resource")
     return render(request, "projects/resource_list.html", {"page": page, "can_change": can_change})
 

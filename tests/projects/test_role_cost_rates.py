@@ -133,3 +133,19 @@ def test_a_role_rate_is_not_added_by_get(client, finance):
     client.force_login(finance)
 
     assert client.get(reverse("projects:role-cost-rate-create")).status_code == 405
+
+
+def test_the_engineering_manager_gives_a_resource_its_role(client, team, finance):  # noqa: F811
+    role = _role_rate(finance).role
+    manager = user_with_role(Role.ENGINEERING_MANAGER)
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("projects:resource-update", args=[team["resource"].pk]),
+        {"name": "Jan Peeters", "kind": "person", "role": role.pk, "weekly_capacity_hours": "38"},
+    )
+
+    assert response.status_code == 302
+    team["resource"].refresh_from_db()
+    assert team["resource"].role == role and team["resource"].history.first().history_user == manager
+    assert "<td>Technician</td>" in client.get(reverse("projects:resource-list")).content.decode()
