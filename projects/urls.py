@@ -54,6 +54,7 @@ urlpatterns += [
     path("<int:pk>/plan/export/", plan_views.plan_export, name="plan-export"),
     path("tasks/<int:pk>/update/", plan_views.task_update, name="task-update"),
     path("tasks/<int:pk>/reschedule/", plan_views.task_reschedule, name="task-reschedule"),
+    path("tasks/<int:pk>/remaining/", plan_views.task_remaining_set, name="task-remaining-set"),
     path(
         "tasks/<int:pk>/dependencies/create/",
         plan_views.task_dependency_create,
@@ -156,6 +157,7 @@ urlpatterns += [
     path("timesheets/<int:pk>/return/", timesheet_views.timesheet_return, name="timesheet-return"),
     path("timesheets/<int:pk>/correct/", timesheet_views.timesheet_correct, name="timesheet-correct"),
     path("cost-rates/", timesheet_views.cost_rate_list, name="cost-rate-list"),
+    path("cost-rates/roles/create/", timesheet_views.role_cost_rate_create, name="role-cost-rate-create"),
     path("timesheets/export/", timesheet_views.time_entry_export, name="time-entry-export"),
 ]
 # Meetings and minutes (issue 16, branch feature/meetings).

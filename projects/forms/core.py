@@ -5,7 +5,7 @@ from pmo.lib.forms import DateInput, ModelForm, model_choice
 from pmo.lib.identifiers import normalize_eu_vat
 from pmo.roles import Role
 from pmo.selectors import user_list_with_role
-from projects.models import Customer, CustomerContact, Project
+from projects.models import Customer, CustomerContact, ProgressMethod, Project
 from projects.services.core import PROJECT_FIELDS
 
 
@@ -48,9 +48,13 @@ class ProjectForm(ModelForm):
         model_choice(self, "project_manager").queryset = user_list_with_role(role=Role.PROJECT_MANAGER)
         model_choice(self, "support_officer").queryset = user_list_with_role(role=Role.PM_SUPPORT)
         model_choice(self, "account_manager").queryset = user_list_with_role(role=Role.SALES)
+        # A post without the choice (older clients, scripts) keeps the project's method.
+        self.fields["progress_method"].required = False
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("progress_method"):
+            cleaned["progress_method"] = self.instance.progress_method or ProgressMethod.MANUAL
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))

@@ -19,6 +19,7 @@ class TaskForm(ModelForm):
             "actual_start",
             "actual_end",
             "progress",
+            "remaining_hours",
         ]
         widgets = {
             name: DateInput() for name in ("planned_start", "planned_end", "actual_start", "actual_end")
@@ -31,6 +32,11 @@ class TaskForm(ModelForm):
             parents = parents.exclude(pk=self.instance.pk)
         model_choice(self, "parent").queryset = parents
         self.fields["progress"].widget.attrs.update(min=0, max=100)
+        self.fields["remaining_hours"].help_text = _("Empty: planned hours less approved hours.")
+        if project.has_derived_progress:
+            # The hours give the progress: a typed figure would be overwritten at the next approval.
+            self.fields["progress"].disabled = True
+            self.fields["progress"].help_text = _("Derived from approved and remaining hours.")
         self.instance.project = project
 
     def clean(self):
@@ -45,6 +51,19 @@ class TaskForm(ModelForm):
     def validate_unique(self):
         # The service checks the full model, unique WBS code included.
         pass
+
+
+class TaskRemainingForm(Form):
+    """The work left on a task, typed in the plan's row (7,5 in fr/nl); blank goes back to the plan."""
+
+    remaining_hours = DecimalField(
+        label=_("Remaining work (hours)"),
+        max_digits=7,
+        decimal_places=2,
+        min_value=0,
+        max_value=99999,
+        required=False,
+    )
 
 
 class TaskRescheduleForm(Form):
@@ -95,4 +114,13 @@ class PlanImportForm(Form):
 class ResourceForm(ModelForm):
     class Meta:
         model = Resource
-        fields = ["name", "kind", "user", "department", "skills", "weekly_capacity_hours", "is_active"]
+        fields = [
+            "name",
+            "kind",
+            "user",
+            "department",
+            "role",
+            "skills",
+            "weekly_capacity_hours",
+            "is_active",
+        ]

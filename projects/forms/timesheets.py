@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pmo.lib.forms import DateField, DecimalField, Form, ModelForm
-from projects.models import CostRate, Resource, ResourceKind
+from projects.models import CostRate, Resource, ResourceKind, RoleCostRate
 
 
 class TimeEntryForm(Form):
@@ -26,6 +26,19 @@ class CostRateForm(ModelForm):
     class Meta:
         model = CostRate
         fields = ["hourly_rate", "valid_from", "valid_to"]
+
+
+class RoleCostRateForm(ModelForm):
+    """A rate per role; the role is typed, and created with its first rate."""
+
+    prefix = "role"  # beside the form of a person's rate, on the same page
+    role_name = forms.CharField(label=_("role"), max_length=100)
+
+    class Meta:
+        model = RoleCostRate
+        fields = ["hourly_rate", "valid_from", "valid_to"]
+
+    field_order = ["role_name", "hourly_rate", "valid_from", "valid_to"]
 
 
 class CostRateResourceForm(Form):

@@ -6,6 +6,7 @@ from projects.models.core import (
     Language,
     Level,
     Phase,
+    ProgressMethod,
     Project,
 )
 
@@ -17,6 +18,7 @@ __all__ = [
     "Language",
     "Level",
     "Phase",
+    "ProgressMethod",
     "Project",
 ]
 
@@ -43,6 +45,7 @@ from projects.models.plan import (
     PlanBaselineTask,
     Resource,
     ResourceKind,
+    ResourceRole,
     Task,
     TaskDependency,
     TaskKind,
@@ -67,6 +70,7 @@ __all__ += [
     "RequiredDocument",
     "Resource",
     "ResourceKind",
+    "ResourceRole",
     "Task",
     "TaskDependency",
     "TaskKind",
@@ -123,6 +127,7 @@ from projects.models.timesheets import (  # noqa: E402
     EDITABLE_TIMESHEET_STATUSES,
     ApprovalTrack,
     CostRate,
+    RoleCostRate,
     Timesheet,
     TimesheetEntry,
     TimesheetReminder,
@@ -134,6 +139,7 @@ __all__ += [
     "EDITABLE_TIMESHEET_STATUSES",
     "ApprovalTrack",
     "CostRate",
+    "RoleCostRate",
     "Timesheet",
     "TimesheetEntry",
     "TimesheetReminder",

@@ -121,6 +121,13 @@ class Level(models.IntegerChoices):
     LEVEL_3 = 3, _("Level 3 (above 1,000,000 EUR)")
 
 
+class ProgressMethod(models.TextChoices):
+    """How the progress of a project's tasks is measured (issue 15)."""
+
+    MANUAL = "manual", _("Entered by hand")
+    HOURS = "hours", _("Derived from approved and remaining hours")
+
+
 class Project(models.Model):
     code = models.CharField(_("code"), max_length=12, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
@@ -167,6 +174,15 @@ class Project(models.Model):
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.INITIATION)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    progress_method = models.CharField(
+        _("task progress"),
+        max_length=10,
+        choices=ProgressMethod.choices,
+        default=ProgressMethod.MANUAL,
+        help_text=_(
+            "Derived: each task's progress is its approved hours divided by approved plus remaining hours."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["level"])
@@ -200,6 +216,10 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:project-detail", args=[self.pk])
+
+    @property
+    def has_derived_progress(self) -> bool:
+        return self.progress_method == ProgressMethod.HOURS
 
     @property
     def is_before_execution(self) -> bool:

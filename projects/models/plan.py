@@ -50,6 +50,10 @@ class Task(models.Model):
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress %"), default=0)
+    # Empty: planned hours less approved hours, as MS Project keeps remaining work until someone sets it.
+    remaining_hours = models.DecimalField(
+        _("remaining work (hours)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -70,6 +74,10 @@ class Task(models.Model):
                 name="task_actual_end_after_start",
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="task_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(remaining_hours__isnull=True) | Q(remaining_hours__gte=0),
+                name="task_remaining_hours_not_negative",
+            ),
             models.CheckConstraint(
                 condition=~Q(kind="milestone") | Q(planned_end=F("planned_start")),
                 name="task_milestone_is_one_day",
@@ -129,6 +137,21 @@ class ResourceKind(models.TextChoices):
     SUBCONTRACTOR = "subcontractor", _("Subcontractor crew")
 
 
+class ResourceRole(models.Model):
+    """A job role (senior engineer, technician…): its cost rate counts for people without their own."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("resource role")
+        verbose_name_plural = _("resource roles")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Resource(models.Model):
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(
@@ -143,6 +166,15 @@ class Resource(models.Model):
         verbose_name=_("user"),
     )
     department = models.CharField(_("department"), max_length=100, blank=True)
+    role = models.ForeignKey(
+        ResourceRole,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("role"),
+        help_text=_("Its cost rate applies on days the resource has no rate of its own."),
+    )
     skills = models.CharField(_("skills"), max_length=300, blank=True)
     weekly_capacity_hours = models.DecimalField(
         _("weekly capacity (hours)"), max_digits=5, decimal_places=1, default=38

@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from pmo.lib.money import MoneyField
 from pmo.lib.transitions import Transition, Workflow, permission
 from projects.models.core import Project
-from projects.models.plan import Resource, Task, TaskKind
+from projects.models.plan import Resource, ResourceRole, Task, TaskKind
 
 # Hours the engineering manager approves; the project manager approves the rest.
 ENGINEERING_TASK_KINDS = (TaskKind.ENGINEERING, TaskKind.INSTALLATION)
@@ -246,6 +246,35 @@ class CostRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource}: {self.hourly_rate} from {self.valid_from.isoformat()}"
+
+
+class RoleCostRate(models.Model):
+    """The hourly cost of a role from `valid_from` until `valid_to`, for its people without their own rate."""
+
+    role = models.ForeignKey(
+        ResourceRole, on_delete=models.PROTECT, related_name="cost_rates", verbose_name=_("role")
+    )
+    hourly_rate = MoneyField(_("hourly cost rate"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("role cost rate")
+        verbose_name_plural = _("role cost rates")
+        ordering = ["role", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hourly_rate__gte=0), name="role_cost_rate_not_negative"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="role_cost_rate_ends_after_start",
+            ),
+            models.UniqueConstraint(fields=["role", "valid_from"], name="unique_role_cost_rate_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.hourly_rate} from {self.valid_from.isoformat()}"
 
 
 class TimesheetReminder(models.Model):

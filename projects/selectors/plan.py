@@ -22,6 +22,7 @@ from projects.models import (
     TaskStatus,
 )
 from projects.rules import project_visibility
+from projects.selectors.timesheets import tasks_with_hours
 
 
 def baseline_list_for_project(*, project: Project) -> QuerySet[PlanBaseline]:
@@ -55,7 +56,9 @@ class PlanRow:
 
 
 def task_queryset_with_baseline(*, project: Project, baseline: PlanBaseline | None) -> QuerySet[Task]:
-    tasks = project.tasks.annotate(assignment_count=Count("assignments")).order_by("sort_order", "pk")
+    """The project's tasks with their resources, approved and remaining hours, and baseline dates."""
+    counted = project.tasks.annotate(assignment_count=Count("assignments"))
+    tasks = tasks_with_hours(counted).order_by("sort_order", "pk")
     if baseline is None:
         return tasks
     rows = PlanBaselineTask.objects.filter(baseline=baseline, task=OuterRef("pk"))
@@ -81,6 +84,17 @@ def plan_rows(*, project: Project, baseline: PlanBaseline | None) -> list[PlanRo
         )
         for task in task_queryset_with_baseline(project=project, baseline=baseline)
     ]
+
+
+def plan_row(*, task_pk: int, baseline: PlanBaseline | None) -> PlanRow:
+    """One row of the plan, as `plan_rows` builds it, to redraw after an edit (predecessors left out)."""
+    task = Task.objects.select_related("project").get(pk=task_pk)
+    task = task_queryset_with_baseline(project=task.project, baseline=baseline).get(pk=task_pk)
+    return PlanRow(
+        task=task,
+        baseline_start=getattr(task, "baseline_start", None),
+        baseline_end=getattr(task, "baseline_end", None),
+    )
 
 
 def milestone_list_for_project(*, project: Project, baseline: PlanBaseline | None) -> list[PlanRow]:

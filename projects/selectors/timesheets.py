@@ -6,11 +6,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -18,8 +20,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Cast, Coalesce, Lower
+from django.db.models.functions import Cast, Coalesce, Floor, Greatest, Least, Lower
 
 from pmo.lib.access import object_get_for_user
 from pmo.roles import Role
@@ -28,7 +31,9 @@ from projects.models import (
     Assignment,
     CostRate,
     Phase,
+    ProgressMethod,
     Resource,
+    RoleCostRate,
     Task,
     TaskKind,
     TaskStatus,
@@ -249,12 +254,20 @@ def unsubmitted_week_resources(*, week_start: date) -> QuerySet[Resource]:
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
-def rate_on_day_subquery(resource_ref: str = "resource_id", day_ref: str = "day") -> Subquery:
-    """The hourly cost rate of the row's resource on the row's day (NULL when none is set)."""
-    rates = CostRate.objects.filter(
-        resource_id=OuterRef(resource_ref), valid_from__lte=OuterRef(day_ref)
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef(day_ref)))
-    return Subquery(rates.order_by("-valid_from").values("hourly_rate")[:1], output_field=MONEY)
+def rate_on_day_subquery(resource_ref: str = "resource_id", day_ref: str = "day") -> Coalesce:
+    """The hourly cost rate of the row's resource on the row's day, else its role's (NULL when neither).
+
+    EVM_SQL in reporting.selectors.evm spells the same rule in its labour CTE; keep them alike."""
+    on_day = Q(valid_from__lte=OuterRef(day_ref)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef(day_ref))
+    )
+    own = CostRate.objects.filter(on_day, resource_id=OuterRef(resource_ref))
+    of_role = RoleCostRate.objects.filter(on_day, role__resources=OuterRef(resource_ref))
+    return Coalesce(
+        Subquery(own.order_by("-valid_from").values("hourly_rate")[:1], output_field=MONEY),
+        Subquery(of_role.order_by("-valid_from").values("hourly_rate")[:1], output_field=MONEY),
+        output_field=MONEY,
+    )
 
 
 def approved_entries_at_cost() -> QuerySet[TimesheetEntry]:
@@ -303,6 +316,15 @@ def cost_rate_list(*, resource: Resource) -> QuerySet[CostRate]:
 def cost_rate_rows() -> QuerySet[CostRate]:
     """Every cost rate with its resource, newest first per resource (one query)."""
     return CostRate.objects.select_related("resource").order_by("resource__name", "-valid_from")
+
+
+def role_cost_rate_rows() -> QuerySet[RoleCostRate]:
+    """Every rate per role with its role and how many active people it covers, newest first (one query)."""
+    return (
+        RoleCostRate.objects.select_related("role")
+        .annotate(people=Count("role__resources", filter=Q(role__resources__is_active=True)))
+        .order_by("role__name", "-valid_from")
+    )
 
 
 def time_entry_list_for_user(*, user) -> QuerySet[TimesheetEntry]:
@@ -421,3 +443,51 @@ def time_entries_by_pk(*, pks) -> dict[int, TimesheetEntry]:
         is_reversed=Exists(TimesheetEntry.objects.filter(reverses=OuterRef("pk")))
     )
     return {entry.pk: entry for entry in rows}
+# --- remaining work and progress derived from hours (issue 15) ------------------------------------------
+HOURS = DecimalField(max_digits=12, decimal_places=2)
+NO_HOURS = Value(Decimal("0"), output_field=HOURS)
+
+
+def _task_sum(queryset, column: str) -> Coalesce:
+    total = queryset.filter(task_id=OuterRef("pk")).order_by().values("task_id").annotate(total=Sum(column))
+    return Coalesce(Subquery(total.values("total"), output_field=HOURS), NO_HOURS, output_field=HOURS)
+
+
+def tasks_with_hours(queryset: QuerySet[Task]) -> QuerySet[Task]:
+    """Annotate approved (`booked_hours`), planned and remaining hours and the progress they give.
+
+    Remaining work is what the project manager set; until then, planned less approved hours (not below
+    zero), as MS Project and OpenProject do. Progress is approved ÷ (approved + remaining), rounded down so
+    that a task reaches 100 % only when nothing remains; a done task is 100 %. All in SQL, no query per row.
+    """
+    tasks = queryset.annotate(
+        booked_hours=_task_sum(approved_entries(), "hours"),
+        planned_hours=_task_sum(Assignment.objects.all(), "hours"),
+    )
+    tasks = tasks.annotate(
+        remaining_work=Coalesce(
+            F("remaining_hours"),
+            Greatest(F("planned_hours") - F("booked_hours"), NO_HOURS),
+            output_field=HOURS,
+        )
+    )
+    tasks = tasks.annotate(work_hours=ExpressionWrapper(F("booked_hours") + F("remaining_work"), HOURS))
+    return tasks.annotate(
+        derived_progress=Case(
+            When(status=TaskStatus.DONE, then=Value(100)),
+            When(work_hours__lte=0, then=Value(0)),
+            default=Least(Value(100), Cast(Floor(F("booked_hours") * 100 / F("work_hours")), IntegerField())),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def tasks_with_progress_to_derive(*, project_id: int) -> QuerySet[Task]:
+    """Tasks of a project that derives progress whose stored progress differs from their hours' figure.
+
+    Milestones and cancelled tasks are left alone, and so are tasks with no hours at all (summary tasks,
+    work not yet planned): there is nothing to derive their progress from."""
+    tasks = Task.objects.filter(project_id=project_id, project__progress_method=ProgressMethod.HOURS)
+    tasks = tasks.exclude(kind=TaskKind.MILESTONE).exclude(status=TaskStatus.CANCELLED)
+    tasks = tasks_with_hours(tasks).filter(Q(work_hours__gt=0) | Q(status=TaskStatus.DONE))
+    return tasks.exclude(progress=F("derived_progress")).order_by("pk")

@@ -56,6 +56,8 @@ from projects.services.plan import (  # noqa: E402
     task_create,
     task_dependency_create,
     task_dependency_delete,
+    task_progress_derive,
+    task_remaining_set,
     task_update,
 )
 from projects.services.plan_import import plan_export_rows, plan_export_xlsx, plan_import  # noqa: E402
@@ -73,6 +75,8 @@ __all__ += [
     "task_create",
     "task_dependency_create",
     "task_dependency_delete",
+    "task_progress_derive",
+    "task_remaining_set",
     "task_update",
 ]
 from projects.services.intake import intake_templates_install  # noqa: E402

@@ -13,7 +13,8 @@ from pmo.lib.identifiers import normalize_eu_vat
 from pmo.models import User
 from pmo.roles import Role
 from pmo.services import sequence_next
-from projects.models import Customer, CustomerContact, Project
+from projects.models import Customer, CustomerContact, ProgressMethod, Project
+from projects.services.plan import project_progress_method_changed
 
 CUSTOMER_FIELDS = ("name", "vat_number", "street", "postal_code", "city", "country", "language", "is_active")
 PROJECT_FIELDS = (
@@ -27,6 +28,7 @@ PROJECT_FIELDS = (
     "budget",
     "start_date",
     "end_date",
+    "progress_method",
 )
 
 
@@ -103,6 +105,7 @@ def project_create(
     description: str = "",
     start_date: date | None = None,
     end_date: date | None = None,
+    progress_method: str = ProgressMethod.MANUAL,
 ) -> Project:
     """Create a project in initiation with the next free code of this year."""
     values = dict(
@@ -116,6 +119,7 @@ def project_create(
         account_manager=account_manager,
         start_date=start_date,
         end_date=end_date,
+        progress_method=progress_method,
     )
     _check_project_people(values)
     project = Project(**values)
@@ -138,4 +142,6 @@ def project_update(*, project: Project, actor: User, **values) -> Project:
     if changed:
         audited_save(locked, actor=actor, update_fields=[*changed, "updated_at"])
         locked.refresh_from_db(fields=["level"])
+    if "progress_method" in changed:
+        project_progress_method_changed(project=locked, actor=actor)
     return locked

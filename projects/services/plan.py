@@ -18,6 +18,7 @@ from projects.models import (
     Assignment,
     PlanBaseline,
     PlanBaselineTask,
+    ProgressMethod,
     Project,
     Resource,
     Task,
@@ -25,6 +26,7 @@ from projects.models import (
     TaskKind,
     TaskStatus,
 )
+from projects.selectors.timesheets import tasks_with_progress_to_derive
 
 
 @transaction.atomic
@@ -65,6 +67,7 @@ TASK_FIELDS = (
     "actual_start",
     "actual_end",
     "progress",
+    "remaining_hours",
 )
 
 
@@ -125,6 +128,7 @@ def task_create(*, project: Project, actor: User, **values) -> Task:
 @transaction.atomic
 def task_update(*, task: Task, actor: User, **values) -> tuple[Task, list[MovedTask]]:
     """Change a task; when its dates move, its successors are re-scheduled (returned as moved)."""
+    _lock_project_before_tasks(task)
     locked = Task.objects.select_for_update().get(pk=task.pk)
     changed = [f for f in TASK_FIELDS if f in values and getattr(locked, f) != values[f]]
     for field in changed:
@@ -132,12 +136,20 @@ def task_update(*, task: Task, actor: User, **values) -> tuple[Task, list[MovedT
     if not changed:
         return locked, []
     _save_task(locked, actor=actor)
+    task_progress_derive(project_id=locked.project_id, actor=actor)
+    locked.refresh_from_db(fields=["progress", "updated_at"])
     moved = (
         reschedule_successors(task=locked, actor=actor)
         if {"planned_start", "planned_end", "kind"} & set(changed)
         else []
     )
     return locked, moved
+
+
+def _lock_project_before_tasks(task: Task) -> None:
+    # Deriving progress locks the project, then writes its tasks: whoever locks a task first takes the
+    # project too, in that order, or an approval and a task edit could wait for each other forever.
+    Project.objects.select_for_update().filter(pk=task.project_id).values_list("pk", flat=True).first()
 
 
 def _shifted(day: date, days: int, task: Task) -> date:
@@ -277,12 +289,14 @@ def assignment_set(*, task: Task, resource: Resource, hours: Decimal, actor: Use
         if existing:
             history_stamp(existing, actor=actor)
             existing.delete()
+            task_progress_derive(project_id=task.project_id, actor=actor)
         return None
     assignment = existing or Assignment(task=task, resource=resource)
     assignment.hours = hours
     history_stamp(assignment, actor=actor)
     assignment.full_clean()
     assignment.save()
+    task_progress_derive(project_id=task.project_id, actor=actor)  # planned hours are remaining work
     return assignment
 
 
@@ -304,3 +318,57 @@ def _descendant_count(task: Task) -> int:
         count += len(children)
         parents = children
     return count
+
+
+# --- remaining work and progress derived from hours (issue 15) ------------------------------------------
+def task_progress_derive(*, project_id: int, actor: User | None) -> int:
+    """Store approved ÷ (approved + remaining) hours as the progress of the project's tasks, when it derives.
+
+    EVM, the Gantt and the portfolio read `Task.progress`: keeping it here, whenever approved hours, planned
+    hours or remaining work change, lets them all show the derived figure. One SELECT finds the tasks
+    whose figure moved, one UPDATE stores them and one INSERT writes their history; a project whose
+    progress is entered by hand is not touched. Returns the number of tasks changed."""
+    # The project's row serialises derivations: a second one waits and then reads the first one's hours.
+    method = (
+        Project.objects.select_for_update().filter(pk=project_id).values_list("progress_method", flat=True)
+    )
+    if method.first() != ProgressMethod.HOURS:
+        return 0
+    tasks = list(tasks_with_progress_to_derive(project_id=project_id))
+    if not tasks:
+        return 0
+    now = timezone.now()
+    for task in tasks:
+        task.progress, task.updated_at = task.derived_progress, now  # type: ignore[attr-defined]
+    bulk_update_with_history(
+        tasks,
+        Task,
+        ["progress", "updated_at"],
+        default_user=actor,
+        default_change_reason=_("Progress derived from hours"),
+    )
+    return len(tasks)
+
+
+@transaction.atomic
+def task_remaining_set(*, task: Task, remaining_hours: Decimal | None, actor: User) -> Task:
+    """Set the work left on a task (blank: planned less approved hours); derived progress follows."""
+    if remaining_hours is not None and remaining_hours < 0:
+        raise ValidationError({"remaining_hours": _("Remaining work cannot be negative.")})
+    if task.is_milestone:
+        raise ValidationError(_("A milestone takes no work."))
+    _lock_project_before_tasks(task)
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    if locked.remaining_hours != remaining_hours:
+        locked.remaining_hours = remaining_hours
+        audited_save(locked, actor=actor, update_fields=["remaining_hours", "updated_at"])
+        task_progress_derive(project_id=locked.project_id, actor=actor)
+        locked.refresh_from_db(fields=["progress", "updated_at"])
+    return locked
+
+
+def project_progress_method_changed(*, project: Project, actor: User) -> int:
+    """After a switch to derived progress, bring every task's progress in line with its hours at once."""
+    if project.progress_method != ProgressMethod.HOURS:
+        return 0  # back to hand entry: each task keeps its last figure, to be typed from now on
+    return task_progress_derive(project_id=project.pk, actor=actor)

@@ -18,6 +18,8 @@ from projects.models import (
     ApprovalTrack,
     CostRate,
     Resource,
+    ResourceRole,
+    RoleCostRate,
     Task,
     Timesheet,
     TimesheetEntry,
@@ -28,6 +30,7 @@ from projects.models import (
 from projects.models.timesheets import BOOKED_TRACKS, MAX_HOURS_PER_DAY
 from projects.selectors.plan import iso_week_start
 from projects.selectors.timesheets import bookable_task_q, unsubmitted_week_resources
+from projects.services.plan import task_progress_derive
 
 ZERO = Decimal("0")
 
@@ -135,6 +138,7 @@ def timesheet_approve(*, timesheet: Timesheet, actor) -> Timesheet:
     Timesheet.workflow.move(
         sheet, TimesheetStatus.APPROVED, actor=actor, user=actor, fields=["decided_by", "decided_at"]
     )
+    task_progress_derive(project_id=sheet.project_id, actor=actor)  # a correction's sheet comes here too
     return sheet
 
 
@@ -367,5 +371,26 @@ def cost_rate_create(
     if overlapping.exists():
         raise ValidationError(_("This period overlaps another cost rate of the resource."))
     rate = CostRate(resource=resource, hourly_rate=hourly_rate, valid_from=valid_from, valid_to=valid_to)
+    audited_save(rate, actor=actor)
+    return rate
+
+
+@transaction.atomic
+def role_cost_rate_create(
+    *, role_name: str, hourly_rate: Decimal, valid_from: date, valid_to: date | None, actor
+) -> RoleCostRate:
+    """Add a rate to a role (created on its first rate); it may not overlap another rate of the role."""
+    name = " ".join(role_name.split())
+    if not name:
+        raise ValidationError({"role_name": _("Name the role.")})
+    role = ResourceRole.objects.filter(name__iexact=name).first()
+    if role is None:
+        role = ResourceRole(name=name)
+        audited_save(role, actor=actor)
+    ResourceRole.objects.select_for_update().filter(pk=role.pk).first()
+    overlapping = RoleCostRate.objects.filter(role=role, valid_from__lte=valid_to or date.max)
+    if overlapping.exclude(valid_to__lt=valid_from).exists():
+        raise ValidationError(_("This period overlaps another cost rate of the role."))
+    rate = RoleCostRate(role=role, hourly_rate=hourly_rate, valid_from=valid_from, valid_to=valid_to)
     audited_save(rate, actor=actor)
     return rate

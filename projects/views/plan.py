@@ -22,6 +22,7 @@ from projects.forms.plan import (
     PlanImportForm,
     ResourceForm,
     TaskForm,
+    TaskRemainingForm,
     TaskRescheduleForm,
 )
 from projects.models import Resource, ResourceKind, Task
@@ -55,10 +56,40 @@ def _plan_context(request: AuthenticatedHttpRequest, project) -> dict:
 def project_plan(request: AuthenticatedHttpRequest, pk: int):
     project = selectors.project_get_for_user(user=request.user, pk=pk)
     context = _plan_context(request, project)
-    context["rows"] = selectors.plan_rows(project=project, baseline=context["baseline"])
     context["progress"] = selectors.plan_progress(project=project)
+    if request.htmx and request.GET.get("part") == "summary":
+        return render(request, "projects/project_plan.html#plan-summary", context)
+    context["rows"] = selectors.plan_rows(project=project, baseline=context["baseline"])
     context["baseline_form"] = BaselineForm()
     return render(request, "projects/project_plan.html", context)
+
+
+@login_required
+@require_POST
+def task_remaining_set(request: AuthenticatedHttpRequest, pk: int):
+    """Remaining work typed in a plan row; htmx gets the row back, a plain post the plan page."""
+    task = _task_get_for_user(request.user, pk, write=True)
+    form = TaskRemainingForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.task_remaining_set(task=task, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = " ".join(str(message) for field_errors in form.errors.values() for message in field_errors)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("projects:project-plan", pk=task.project_id)
+    context = _plan_context(request, task.project)
+    context["row"] = selectors.plan_row(task_pk=task.pk, baseline=context["baseline"])
+    context["error"] = error
+    # 200 with the error in the row: htmx swaps no 4xx answer (as the review rows of quality)
+    response = render(request, "projects/project_plan.html#plan-row", context)
+    if not error:
+        response["HX-Trigger"] = "plan-changed"  # the summary above the table redraws its progress
+    return response
 
 
 def _gantt_context(request, project, *, params) -> dict:
@@ -354,7 +385,7 @@ def _iso(day: date) -> str:
 def resource_list(request: AuthenticatedHttpRequest):
     if not request.user.has_perm("projects.view_capacity"):
         raise PermissionDenied
-    page = paginate(request, Resource.objects.select_related("user").order_by("department", "name"))
+    page = paginate(request, Resource.objects.select_related("user", "role").order_by("department", "name"))
     can_change = request.user.has_perm("projects.change_resource")
     return render(request, "projects/resource_list.html", {"page": page, "can_change": can_change})
 

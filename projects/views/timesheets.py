@@ -16,6 +16,7 @@ from pmo.lib.views import post_action
 from projects.forms.timesheets import (
     CostRateForm,
     CostRateResourceForm,
+    RoleCostRateForm,
     TimeEntryExportForm,
     TimeEntryForm,
     TimesheetReturnForm,
@@ -225,8 +226,36 @@ def cost_rate_list(request):
         else:
             messages.success(request, _("Cost rate saved."))
             return redirect("projects:cost-rate-list")
-    context = {"rows": selectors.cost_rate_rows(), "form": form, "resource_form": resource_form}
-    return render(request, "projects/cost_rate_list.html", context)
+    return _cost_rate_page(request, form=form, resource_form=resource_form)
+
+
+def _cost_rate_page(request, *, form=None, resource_form=None, role_form=None, status=200):
+    context = {
+        "rows": selectors.cost_rate_rows(),
+        "role_rows": selectors.role_cost_rate_rows(),
+        "form": form or CostRateForm(),
+        "resource_form": resource_form or CostRateResourceForm(),
+        "role_form": role_form or RoleCostRateForm(),
+    }
+    return render(request, "projects/cost_rate_list.html", context, status=status)
+
+
+@login_required
+@require_POST
+def role_cost_rate_create(request):
+    """Add a rate per role: it costs the hours of the role's people who have no rate of their own."""
+    if not request.user.has_perm("projects.change_cost_rate"):
+        raise PermissionDenied
+    role_form = RoleCostRateForm(request.POST)
+    if role_form.is_valid():
+        try:
+            services.role_cost_rate_create(actor=request.user, **role_form.cleaned_data)
+        except ValidationError as error:
+            role_form.add_error(None, error)
+        else:
+            messages.success(request, _("Cost rate saved."))
+            return redirect("projects:cost-rate-list")
+    return _cost_rate_page(request, role_form=role_form, status=400)
 
 
 @login_required

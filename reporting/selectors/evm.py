@@ -8,9 +8,11 @@ The rule (issue 15), as implemented in EVM_SQL:
 - PV(t), planned value = sum of BAC_task x the elapsed share of the task's dates in the **current
   baseline** (the latest one) at the end of day t, linear over calendar days: 0 before the baseline start,
   1 after its end. Tasks added after the baseline have no planned value until the next baseline.
-- EV, earned value = sum of BAC_task x the task's % complete.
-- AC(t), actual cost = approved timesheet hours worked up to t x the person's cost rate of that day, plus
-  what was received (not yet invoiced) and invoiced on the project's purchase-order lines (not cancelled).
+- EV, earned value = sum of BAC_task x the task's % complete (`Task.progress`: typed by hand, or derived
+  from approved ÷ (approved + remaining) hours when the project says so; projects.services.plan keeps it).
+- AC(t), actual cost = approved timesheet hours worked up to t x the person's cost rate of that day (else
+  their role's rate of that day), plus what was received (not yet invoiced) and invoiced on the project's
+  purchase-order lines (not cancelled).
 - SPI = EV / PV, CPI = EV / AC, EAC = BAC / CPI (AC + BAC - EV while nothing is spent), ETC = EAC - AC,
   VAC = BAC - EAC, TCPI = (BAC - EV) / (BAC - AC). A ratio whose divisor is zero is empty.
 
@@ -79,11 +81,17 @@ pv AS (
 ),
 ev AS (SELECT project_id, sum(bac * progress / 100.0) AS ev FROM task_bac GROUP BY project_id),
 labour AS (
-    SELECT t.project_id, sum(e.hours * (
+    -- The person's rate of the day, else their role's (projects.selectors.timesheets.rate_on_day_subquery).
+    SELECT t.project_id, sum(e.hours * COALESCE((
         SELECT r.hourly_rate FROM projects_costrate r
         WHERE r.resource_id = e.resource_id AND r.valid_from <= e.day
           AND (r.valid_to IS NULL OR r.valid_to >= e.day)
-        ORDER BY r.valid_from DESC LIMIT 1)) AS cost
+        ORDER BY r.valid_from DESC LIMIT 1), (
+        SELECT rr.hourly_rate FROM projects_rolecostrate rr
+        JOIN projects_resource res ON res.role_id = rr.role_id
+        WHERE res.id = e.resource_id AND rr.valid_from <= e.day
+          AND (rr.valid_to IS NULL OR rr.valid_to >= e.day)
+        ORDER BY rr.valid_from DESC LIMIT 1))) AS cost
     FROM projects_timesheetentry e
     JOIN projects_timesheet s ON s.id = e.timesheet_id AND s.status = 'approved'
     JOIN projects_task t ON t.id = e.task_id

@@ -114,6 +114,16 @@ BUILDERS = {
     "TimeEntryForm": lambda: {
         "initial": {"task": 1, "day": datetime.date(2027, 3, 1), "hours": Decimal("7.25")}
     },
+    # feature/progress (issue 15)
+    "TaskForm": lambda: _task_form(),
+    "TaskRemainingForm": lambda: {"initial": {"remaining_hours": Decimal("1234.5")}},
+    "RoleCostRateForm": lambda: {
+        "initial": {
+            "role_name": "Technician",
+            "hourly_rate": Decimal("1234.56"),
+            "valid_from": datetime.date(2027, 1, 1),
+        }
+    },
     "CostRateForm": lambda: {
         "initial": {
             "hourly_rate": Decimal("1234.56"),
@@ -122,6 +132,11 @@ BUILDERS = {
         }
     },
 }
+
+
+def _task_form():
+    task = factories.TaskFactory(progress=40, remaining_hours=Decimal("1234.5"))
+    return _model(task, project=task.project)
 
 
 def _risk_like(entry):
