@@ -443,6 +443,8 @@ def time_entries_by_pk(*, pks) -> dict[int, TimesheetEntry]:
         is_reversed=Exists(TimesheetEntry.objects.filter(reverses=OuterRef("pk")))
     )
     return {entry.pk: entry for entry in rows}
+
+
 # --- remaining work and progress derived from hours (issue 15) ------------------------------------------
 HOURS = DecimalField(max_digits=12, decimal_places=2)
 NO_HOURS = Value(Decimal("0"), output_field=HOURS)
