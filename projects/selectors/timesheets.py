@@ -27,6 +27,7 @@ from django.db.models.functions import Cast, Coalesce, Floor, Greatest, Least, L
 from pmo.lib.access import object_get_for_user
 from pmo.roles import Role
 from projects.models import (
+    CLOSED_TASK_STATUSES,
     ApprovalTrack,
     Assignment,
     CostRate,
@@ -467,9 +468,14 @@ def tasks_with_hours(queryset: QuerySet[Task]) -> QuerySet[Task]:
         planned_hours=_task_sum(Assignment.objects.all(), "hours"),
     )
     tasks = tasks.annotate(
-        remaining_work=Coalesce(
-            F("remaining_hours"),
-            Greatest(F("planned_hours") - F("booked_hours"), NO_HOURS),
+        remaining_work=Case(
+            # a task closed without a figure from the PM has nothing left to do
+            When(status__in=CLOSED_TASK_STATUSES, remaining_hours__isnull=True, then=NO_HOURS),
+            default=Coalesce(
+                F("remaining_hours"),
+                Greatest(F("planned_hours") - F("booked_hours"), NO_HOURS),
+                output_field=HOURS,
+            ),
             output_field=HOURS,
         )
     )

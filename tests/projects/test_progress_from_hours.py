@@ -176,6 +176,19 @@ def test_a_task_without_hours_keeps_its_progress_and_a_done_task_is_complete(tea
     assert _progress(team["admin"]) == 100
 
 
+def test_a_done_task_has_nothing_remaining_unless_the_pm_says_otherwise(team):
+    from projects.selectors.timesheets import tasks_with_hours
+
+    task_update(task=team["admin"], actor=team["pm"], status="done")
+    rows = {task.pk: task for task in tasks_with_hours(Task.objects.filter(project=team["project"]))}
+    assert rows[team["admin"].pk].remaining_work == 0  # 8 h planned, none approved, but done
+    assert rows[team["install"].pk].remaining_work == H("40")
+
+    task_remaining_set(task=Task.objects.get(pk=team["admin"].pk), remaining_hours=H("3"), actor=team["pm"])
+    rows = {task.pk: task for task in tasks_with_hours(Task.objects.filter(project=team["project"]))}
+    assert rows[team["admin"].pk].remaining_work == H("3")
+
+
 def test_negative_remaining_work_is_refused(team):
     _derive(team)
 
