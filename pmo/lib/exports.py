@@ -1,19 +1,25 @@
 """One way to export rows as CSV or XLSX, whatever the page.
 
 CSV is what Excel opens correctly in Belgium: UTF-8 with a BOM, `;` between fields, a decimal comma,
-ISO dates; it is streamed, so memory stays flat for any number of rows. XLSX is written by openpyxl in
-write-only mode to a temporary file and streamed from there. In both, a text that a spreadsheet would run
-as a formula (it starts with = + - @ or a tab/carriage return) is prefixed with an apostrophe.
+ISO dates; it is streamed, so memory stays flat for any number of rows. On PostgreSQL a large export can
+have its cells formatted by the query (`CsvText`, the same texts as `csv_cell`), and Python only writes
+them. XLSX is written by openpyxl in write-only mode to a temporary file and streamed from there. In both,
+a text that a spreadsheet would run as a formula (it starts with = + - @ or a tab/carriage return) is
+prefixed with an apostrophe.
 """
 
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
+from django.conf import settings
+from django.db.models import Func, TextField
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -82,28 +88,36 @@ def _cell_formats() -> dict[type, Callable[[Any], str]]:
     }
 
 
-def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
-    """The CSV text, BOM first, in chunks of BATCH rows (the same cells as csv_cell, in a tight loop)."""
+def _formatted(rows: Iterable[Iterable[Any]]) -> Iterator[list[str]]:
     formats = _cell_formats()
+    for row in rows:
+        yield [formats.get(type(value), csv_cell)(value) for value in row]
+
+
+def csv_lines(rows: Iterable[Iterable[Any]], *, formatted: bool = False) -> Iterator[str]:
+    """The CSV text, BOM first, in chunks of BATCH rows (the same cells as csv_cell, in a tight loop).
+
+    With `formatted`, the rows already hold their cells' texts (None for an empty cell), as CsvText
+    writes them in SQL, and are written as they are.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     yield "\ufeff"
-    batch: list[list[str]] = []
-    for row in rows:
-        batch.append([formats.get(type(value), csv_cell)(value) for value in row])
-        if len(batch) == BATCH:
-            writer.writerows(batch)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            batch = []
-    writer.writerows(batch)
-    yield buffer.getvalue()
+    remaining = iter(rows) if formatted else _formatted(rows)
+    while batch := list(islice(remaining, BATCH)):
+        writer.writerows(batch)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
 
 
-def csv_response(rows: Iterable[Iterable[Any]], *, filename: str) -> StreamingHttpResponse:
-    """Stream `rows` (the header first) as `filename`.csv."""
-    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+def csv_response(
+    rows: Iterable[Iterable[Any]], *, filename: str, formatted: bool = False
+) -> StreamingHttpResponse:
+    """Stream `rows` (the header first) as `filename`.csv; `formatted`: see csv_lines."""
+    response = StreamingHttpResponse(
+        csv_lines(rows, formatted=formatted), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
@@ -122,3 +136,75 @@ def xlsx_response(rows: Iterable[Iterable[Any]], *, filename: str, title: str) -
     return FileResponse(
         handle, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_CONTENT_TYPE
     )
+
+
+def _sql_text(column: str) -> str:
+    starts = ", ".join(f"chr({ord(char)})" for char in FORMULA_STARTS)
+    return f"CASE WHEN left({column}, 1) IN ({starts}) THEN chr(39) || {column} ELSE {column} END"
+
+
+def _sql_local_datetime(column: str, zone: str) -> str:
+    """ISO 8601 to the second in `zone` with its UTC offset, as datetime.isoformat(timespec="seconds").
+
+    (Offsets of whole minutes: the local mean times of the 19th century, with seconds, are not written.)
+    """
+    local = f"({column} AT TIME ZONE {zone})"
+    offset = f"({local} - ({column} AT TIME ZONE 'UTC'))"
+    return (
+        f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN {offset} < interval '0'"
+        f" THEN '-' || to_char(-{offset}, 'HH24:MI') ELSE '+' || to_char({offset}, 'HH24:MI') END"
+    )
+
+
+def _sql_number(column: str) -> str:
+    return f"replace({column}::text, '.', ',')"
+
+
+_SQL_CELLS: dict[str, Callable[[str], str]] = {
+    **dict.fromkeys(("CharField", "TextField", "EmailField", "SlugField", "URLField"), _sql_text),
+    **dict.fromkeys(
+        (
+            "DecimalField",
+            "IntegerField",
+            "BigIntegerField",
+            "SmallIntegerField",
+            "PositiveIntegerField",
+            "PositiveSmallIntegerField",
+            "PositiveBigIntegerField",
+            "AutoField",
+            "BigAutoField",
+        ),
+        _sql_number,
+    ),
+    "BooleanField": lambda column: f"CASE WHEN {column} THEN '1' WHEN NOT {column} THEN '0' END",
+    "DateField": lambda column: f"to_char({column}, 'YYYY-MM-DD')",
+}
+
+
+class CsvText(Func):
+    """A column as the text of its CSV cell, written by PostgreSQL exactly as csv_cell writes it.
+
+    Formatting 50,000 rows in the query costs PostgreSQL little and spares Python a call per cell (and
+    psycopg its Decimal and datetime objects). PostgreSQL only: other databases export through csv_cell.
+    """
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotImplementedError("CsvText is PostgreSQL only: export through csv_cell elsewhere")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        (source,) = self.get_source_expressions()
+        column, params = compiler.compile(source)
+        if params:  # a column reference has none, and the templates repeat the column
+            raise ValueError("CsvText takes a column, not an expression with parameters")
+        kind = source.output_field.get_internal_type()
+        if kind != "DateTimeField":
+            return _SQL_CELLS[kind](column), []
+        zone = timezone.get_current_timezone_name()
+        if not settings.USE_TZ or not _ZONE_NAME.fullmatch(zone):
+            raise ValueError(f"CsvText cannot write local times in {zone!r}")
+        return _sql_local_datetime(column, f"'{zone}'"), []
+
+
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_/+-]+")

@@ -5,9 +5,11 @@ The column layout is documented in procurement/README.md (Dynamics 365 import).
 
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from pmo.lib.exports import CsvText
 from procurement.models import PurchaseOrder, PurchaseOrderLine
 
 # (header, value path) in export order; headers are fixed English keys so imports do not depend on language.
@@ -43,16 +45,20 @@ CHUNK = 2000
 SMALL_EXPORT_ORDERS = 400
 
 
-def export_lines(*, orders: QuerySet[PurchaseOrder]) -> Iterator[tuple]:
-    """Yield the export rows of the lines of `orders` (already filtered and scoped to the user)."""
+def export_lines(*, orders: QuerySet[PurchaseOrder], as_csv_text: bool = False) -> Iterator[tuple]:
+    """Yield the export rows of the lines of `orders` (already filtered and scoped to the user).
+
+    With `as_csv_text` (PostgreSQL only), PostgreSQL writes each cell's CSV text (CsvText).
+    """
     # Filter first: with the order ids in hand the planner reads only their lines through the order_id
     # index, instead of joining all 50,000 lines before the semi-join that a subquery makes it plan.
     order_ids = list(orders.order_by().values_list("pk", flat=True)[: SMALL_EXPORT_ORDERS + 1])
     small = len(order_ids) <= SMALL_EXPORT_ORDERS
+    paths = [path for _header, path in EXPORT_COLUMNS]
     lines = (
         PurchaseOrderLine.objects.filter(order__in=order_ids if small else orders.order_by().values("pk"))
         .order_by("order__number", "position", "pk")
-        .values_list(*[path for _header, path in EXPORT_COLUMNS])
+        .values_list(*([CsvText(F(path)) for path in paths] if as_csv_text else paths))
     )
     if small:
         yield from lines
@@ -60,3 +66,8 @@ def export_lines(*, orders: QuerySet[PurchaseOrder]) -> Iterator[tuple]:
         # The cursor reads every row: cursor_tuple_fraction=1 (settings) keeps PostgreSQL from planning
         # for the first 10 % of them.
         yield from lines.iterator(chunk_size=CHUNK)
+
+
+def export_csv_text_available() -> bool:
+    """Whether the database writes the CSV cells itself (CsvText)."""
+    return connection.vendor == "postgresql"

@@ -9,7 +9,7 @@ from pmo.lib.http import AuthenticatedHttpRequest
 from procurement.filters import PurchaseOrderFilter
 from procurement.models import PurchaseOrder
 from procurement.selectors import purchase_order_visibility_q
-from procurement.selectors.exports import EXPORT_HEADERS, export_lines
+from procurement.selectors.exports import EXPORT_HEADERS, export_csv_text_available, export_lines
 
 
 def _filtered_orders(request: AuthenticatedHttpRequest):
@@ -25,12 +25,14 @@ def _filename() -> str:
 @permission_required("procurement.export_purchaseorder", raise_exception=True)
 @require_GET
 def purchase_order_export_csv(request: AuthenticatedHttpRequest):
-    return csv_response(_rows(_filtered_orders(request)), filename=_filename())
+    as_text = export_csv_text_available()
+    rows = _rows(_filtered_orders(request), as_csv_text=as_text)
+    return csv_response(rows, filename=_filename(), formatted=as_text)
 
 
-def _rows(orders):
+def _rows(orders, *, as_csv_text: bool = False):
     yield EXPORT_HEADERS
-    yield from export_lines(orders=orders)
+    yield from export_lines(orders=orders, as_csv_text=as_csv_text)
 
 
 @login_required

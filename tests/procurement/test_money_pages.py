@@ -291,7 +291,14 @@ def _pinned_orders():
     return winter, summer
 
 
-def test_the_csv_export_writes_exactly_these_bytes(client):
+@pytest.mark.parametrize("small_export_orders", [400, 0])  # 0: the server-side cursor
+@pytest.mark.parametrize("in_sql", [True, False], ids=["cells-in-sql", "cells-in-python"])
+def test_the_csv_export_writes_exactly_these_bytes(client, monkeypatch, small_export_orders, in_sql):
+    from procurement.selectors import exports
+    from procurement.views import exports as views
+
+    monkeypatch.setattr(exports, "SMALL_EXPORT_ORDERS", small_export_orders)
+    monkeypatch.setattr(views, "export_csv_text_available", lambda: in_sql)
     winter, summer = _pinned_orders()
     supplier = winter.supplier
     finance = login(client, user_with_role(Role.FINANCE))
