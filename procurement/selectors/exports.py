@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.exports import CsvText
+from pmo.lib.exports import CsvText, xlsx_value
 from procurement.models import PurchaseOrder, PurchaseOrderLine
 
 # (header, value path) in export order; headers are fixed English keys so imports do not depend on language.
@@ -45,10 +45,11 @@ CHUNK = 2000
 SMALL_EXPORT_ORDERS = 400
 
 
-def export_lines(*, orders: QuerySet[PurchaseOrder], as_csv_text: bool = False) -> Iterator[tuple]:
+def export_lines(*, orders: QuerySet[PurchaseOrder], cells: str = "") -> Iterator[tuple]:
     """Yield the export rows of the lines of `orders` (already filtered and scoped to the user).
 
-    With `as_csv_text` (PostgreSQL only), PostgreSQL writes each cell's CSV text (CsvText).
+    On PostgreSQL (export_cells_in_sql), cells="csv" has the query write each cell's CSV text (CsvText),
+    cells="xlsx" its spreadsheet value (local times, floats); otherwise the values are the fields'.
     """
     # Filter first: with the order ids in hand the planner reads only their lines through the order_id
     # index, instead of joining all 50,000 lines before the semi-join that a subquery makes it plan.
@@ -58,7 +59,7 @@ def export_lines(*, orders: QuerySet[PurchaseOrder], as_csv_text: bool = False) 
     lines = (
         PurchaseOrderLine.objects.filter(order__in=order_ids if small else orders.order_by().values("pk"))
         .order_by("order__number", "position", "pk")
-        .values_list(*([CsvText(F(path)) for path in paths] if as_csv_text else paths))
+        .values_list(*_selected(paths, cells))
     )
     if small:
         yield from lines
@@ -68,6 +69,21 @@ def export_lines(*, orders: QuerySet[PurchaseOrder], as_csv_text: bool = False) 
         yield from lines.iterator(chunk_size=CHUNK)
 
 
-def export_csv_text_available() -> bool:
-    """Whether the database writes the CSV cells itself (CsvText)."""
+def export_cells_in_sql() -> bool:
+    """Whether the database writes the cells itself (CsvText, xlsx_value): PostgreSQL does."""
     return connection.vendor == "postgresql"
+
+
+def _selected(paths: list[str], cells: str) -> list:
+    if cells == "csv":
+        return [CsvText(F(path)) for path in paths]
+    if cells == "xlsx":
+        return [xlsx_value(path, _field(PurchaseOrderLine, path)) for path in paths]
+    return paths
+
+
+def _field(model, path: str):
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)

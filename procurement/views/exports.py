@@ -9,7 +9,7 @@ from pmo.lib.http import AuthenticatedHttpRequest
 from procurement.filters import PurchaseOrderFilter
 from procurement.models import PurchaseOrder
 from procurement.selectors import purchase_order_visibility_q
-from procurement.selectors.exports import EXPORT_HEADERS, export_csv_text_available, export_lines
+from procurement.selectors.exports import EXPORT_HEADERS, export_cells_in_sql, export_lines
 
 
 def _filtered_orders(request: AuthenticatedHttpRequest):
@@ -25,18 +25,19 @@ def _filename() -> str:
 @permission_required("procurement.export_purchaseorder", raise_exception=True)
 @require_GET
 def purchase_order_export_csv(request: AuthenticatedHttpRequest):
-    as_text = export_csv_text_available()
-    rows = _rows(_filtered_orders(request), as_csv_text=as_text)
-    return csv_response(rows, filename=_filename(), formatted=as_text)
+    in_sql = export_cells_in_sql()
+    rows = _rows(_filtered_orders(request), cells="csv" if in_sql else "")
+    return csv_response(rows, filename=_filename(), formatted=in_sql)
 
 
-def _rows(orders, *, as_csv_text: bool = False):
+def _rows(orders, *, cells: str):
     yield EXPORT_HEADERS
-    yield from export_lines(orders=orders, as_csv_text=as_csv_text)
+    yield from export_lines(orders=orders, cells=cells)
 
 
 @login_required
 @permission_required("procurement.export_purchaseorder", raise_exception=True)
 @require_GET
 def purchase_order_export_xlsx(request: AuthenticatedHttpRequest):
-    return xlsx_response(_rows(_filtered_orders(request)), filename=_filename(), title="lines")
+    rows = _rows(_filtered_orders(request), cells="xlsx" if export_cells_in_sql() else "")
+    return xlsx_response(rows, filename=_filename(), title="lines")

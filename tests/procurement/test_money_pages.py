@@ -298,7 +298,7 @@ def test_the_csv_export_writes_exactly_these_bytes(client, monkeypatch, small_ex
     from procurement.views import exports as views
 
     monkeypatch.setattr(exports, "SMALL_EXPORT_ORDERS", small_export_orders)
-    monkeypatch.setattr(views, "export_csv_text_available", lambda: in_sql)
+    monkeypatch.setattr(views, "export_cells_in_sql", lambda: in_sql)
     winter, summer = _pinned_orders()
     supplier = winter.supplier
     finance = login(client, user_with_role(Role.FINANCE))
@@ -326,8 +326,13 @@ def test_the_csv_export_writes_exactly_these_bytes(client, monkeypatch, small_ex
     assert content == ("\ufeff" + "\r\n".join([header, *rows]) + "\r\n").encode()
 
 
-def test_the_xlsx_export_writes_exactly_these_cells(client):
+@pytest.mark.parametrize("in_sql", [True, False], ids=["values-in-sql", "values-in-python"])
+def test_the_xlsx_export_writes_exactly_these_cells(client, monkeypatch, in_sql):
     from datetime import datetime
+
+    from procurement.views import exports as views
+
+    monkeypatch.setattr(views, "export_cells_in_sql", lambda: in_sql)
 
     winter, summer = _pinned_orders()
     finance = login(client, user_with_role(Role.FINANCE))
