@@ -6,10 +6,10 @@ The column layout is documented in procurement/README.md (Dynamics 365 import).
 from collections.abc import Iterator
 
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.exports import CsvText, xlsx_value
+from pmo.lib.exports import csv_text_rows, xlsx_value
 from procurement.models import PurchaseOrder, PurchaseOrderLine
 
 # (header, value path) in export order; headers are fixed English keys so imports do not depend on language.
@@ -48,7 +48,7 @@ SMALL_EXPORT_ORDERS = 400
 def export_lines(*, orders: QuerySet[PurchaseOrder], cells: str = "") -> Iterator[tuple]:
     """Yield the export rows of the lines of `orders` (already filtered and scoped to the user).
 
-    On PostgreSQL (export_cells_in_sql), cells="csv" has the query write each cell's CSV text (CsvText),
+    On PostgreSQL (export_cells_in_sql), cells="csv" has the query write each cell's CSV text,
     cells="xlsx" its spreadsheet value (local times, floats); otherwise the values are the fields'.
     """
     # Filter first: with the order ids in hand the planner reads only their lines through the order_id
@@ -61,7 +61,10 @@ def export_lines(*, orders: QuerySet[PurchaseOrder], cells: str = "") -> Iterato
         .order_by("order__number", "position", "pk")
         .values_list(*_selected(paths, cells))
     )
-    if small:
+    if cells == "csv":
+        # The cursor reads every row: cursor_tuple_fraction=1 (settings), as below.
+        yield from csv_text_rows(lines, server_side=not small, chunk_size=CHUNK)
+    elif small:
         yield from lines
     else:
         # The cursor reads every row: cursor_tuple_fraction=1 (settings) keeps PostgreSQL from planning
@@ -70,13 +73,11 @@ def export_lines(*, orders: QuerySet[PurchaseOrder], cells: str = "") -> Iterato
 
 
 def export_cells_in_sql() -> bool:
-    """Whether the database writes the cells itself (CsvText, xlsx_value): PostgreSQL does."""
+    """Whether the database writes the cells itself (csv_text_rows, xlsx_value): PostgreSQL does."""
     return connection.vendor == "postgresql"
 
 
 def _selected(paths: list[str], cells: str) -> list:
-    if cells == "csv":
-        return [CsvText(F(path)) for path in paths]
     if cells == "xlsx":
         return [xlsx_value(path, _field(PurchaseOrderLine, path)) for path in paths]
     return paths
