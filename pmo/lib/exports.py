@@ -240,7 +240,7 @@ class LocalDateTime(Func):
 
     output_field = DateTimeField()
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
         raise NotImplementedError("LocalDateTime is PostgreSQL only: export through xlsx_cell elsewhere")
 
     def as_postgresql(self, compiler, connection, **extra_context):
