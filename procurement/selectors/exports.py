@@ -5,9 +5,11 @@ The column layout is documented in procurement/README.md (Dynamics 365 import).
 
 from collections.abc import Iterator
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from pmo.lib.exports import xlsx_value
 from procurement.models import PurchaseOrder, PurchaseOrderLine
 
 # (header, value path) in export order; headers are fixed English keys so imports do not depend on language.
@@ -43,22 +45,51 @@ CHUNK = 2000
 SMALL_EXPORT_ORDERS = 400
 
 
-def export_lines(*, orders: QuerySet[PurchaseOrder]) -> Iterator[tuple]:
-    """Yield the export rows of the lines of `orders` (already filtered and scoped to the user)."""
+def export_lines_query(*, orders: QuerySet[PurchaseOrder], cells: str = "") -> tuple[QuerySet, bool]:
+    """The export rows of the lines of `orders` (filtered and scoped to the user), and whether they are many.
+
+    On PostgreSQL (export_cells_in_sql), cells="xlsx" selects the spreadsheet values (local times,
+    floats); otherwise the values are the fields'.
+    """
     # Filter first: with the order ids in hand the planner reads only their lines through the order_id
     # index, instead of joining all 50,000 lines before the semi-join that a subquery makes it plan.
     order_ids = list(orders.order_by().values_list("pk", flat=True)[: SMALL_EXPORT_ORDERS + 1])
     small = len(order_ids) <= SMALL_EXPORT_ORDERS
+    paths = [path for _header, path in EXPORT_COLUMNS]
     lines = (
         PurchaseOrderLine.objects.filter(
             order__in=order_ids if small else orders.order_by().values_list("pk", flat=True)
         )
         .order_by("order__number", "position", "pk")
-        .values_list(*[path for _header, path in EXPORT_COLUMNS])
+        .values_list(*_selected(paths, cells))
     )
-    if small:
-        yield from lines
-    else:
+    return lines, not small
+
+
+def export_lines(*, orders: QuerySet[PurchaseOrder], cells: str = "") -> Iterator[tuple]:
+    """Yield the export rows of the lines of `orders` (export_lines_query), streamed when they are many."""
+    lines, many = export_lines_query(orders=orders, cells=cells)
+    if many:
         # The cursor reads every row: cursor_tuple_fraction=1 (settings) keeps PostgreSQL from planning
         # for the first 10 % of them.
         yield from lines.iterator(chunk_size=CHUNK)
+    else:
+        yield from lines
+
+
+def export_cells_in_sql() -> bool:
+    """Whether the database writes the cells itself (csv_query_lines, xlsx_value): PostgreSQL does."""
+    return connection.vendor == "postgresql"
+
+
+def _selected(paths: list[str], cells: str) -> list:
+    if cells == "xlsx":
+        return [xlsx_value(path, _field(PurchaseOrderLine, path)) for path in paths]
+    return paths
+
+
+def _field(model, path: str):
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)

@@ -270,3 +270,90 @@ def test_a_small_and_a_large_export_write_the_same_rows(client, monkeypatch, sma
     assert sorted(row[0] for row in rows[1:]) == sorted([first.number, second.number])
     declared = [query["sql"] for query in queries.captured_queries if "DECLARE" in query["sql"]]
     assert bool(declared) == (small_export_orders == 0)  # a cursor only for large exports
+
+
+def _pinned_orders():
+    """Two orders whose every exported value is known: winter and summer times, a tricky description."""
+    from datetime import UTC, date, datetime
+
+    from procurement.models import PurchaseOrder, PurchaseOrderLine
+
+    supplier = Supplier.objects.create(name='=Acme; "Tools" BV', vat_number="BE0403170701", peppol_id="")
+    winter = submitted_order(supplier=supplier, amount=Decimal("1234.5"))
+    summer = make_order(supplier=supplier, project=None, amount=Decimal("0.1"))
+    PurchaseOrder.objects.filter(pk=winter.pk).update(
+        created_at=datetime(2026, 1, 15, 23, 30, 5, 123456, tzinfo=UTC),
+        approved_at=datetime(2026, 1, 16, 8, 0, tzinfo=UTC),
+        delivery_date=date(2026, 2, 1),
+    )
+    PurchaseOrder.objects.filter(pk=summer.pk).update(created_at=datetime(2026, 7, 15, 22, 0, tzinfo=UTC))
+    PurchaseOrderLine.objects.filter(order=summer).update(description='Cable "Cat 6"\nper metre; 3 m')
+    return winter, summer
+
+
+@pytest.mark.parametrize("small_export_orders", [400, 0])  # 0: the server-side cursor
+@pytest.mark.parametrize("in_sql", [True, False], ids=["cells-in-sql", "cells-in-python"])
+def test_the_csv_export_writes_exactly_these_bytes(client, monkeypatch, small_export_orders, in_sql):
+    from procurement.selectors import exports
+    from procurement.views import exports as views
+
+    monkeypatch.setattr(exports, "SMALL_EXPORT_ORDERS", small_export_orders)
+    monkeypatch.setattr(views, "export_cells_in_sql", lambda: in_sql)
+    winter, summer = _pinned_orders()
+    supplier = winter.supplier
+    finance = login(client, user_with_role(Role.FINANCE))
+
+    content = b"".join(
+        finance.get(f"/procurement/orders/export.csv?supplier={supplier.pk}").streaming_content
+    )
+
+    header = (
+        "order_number;order_status;order_date;approved_at;project_code;supplier_name;supplier_vat;"
+        "supplier_peppol_id;line_number;description;cost_category;quantity;unit;unit_price;vat_code;"
+        "amount_excl_vat;vat_amount;received_quantity;invoiced_quantity;invoiced_amount;delivery_date;requester"
+    )
+    first = (
+        f"{winter.number};submitted;2026-01-16T00:30:05+01:00;2026-01-16T09:00:00+01:00;{winter.project.code};"
+        '"\'=Acme; ""Tools"" BV";BE0403170701;;1;Switch 48 ports;equipment;1,000;pcs;1234,50;21;'
+        f"1234,50;259,25;0,000;0,000;0,00;2026-02-01;{winter.requester.email}"
+    )
+    second = (
+        f"{summer.number};draft;2026-07-16T00:00:00+02:00;;;"
+        '"\'=Acme; ""Tools"" BV";BE0403170701;;1;"Cable ""Cat 6""\nper metre; 3 m";;1,000;pcs;0,10;21;'
+        f"0,10;0,02;0,000;0,000;0,00;;{summer.requester.email}"
+    )
+    rows = sorted([first, second])  # by order number
+    assert content == ("\ufeff" + "\r\n".join([header, *rows]) + "\r\n").encode()
+
+
+@pytest.mark.parametrize("in_sql", [True, False], ids=["values-in-sql", "values-in-python"])
+def test_the_xlsx_export_writes_exactly_these_cells(client, monkeypatch, in_sql):
+    from datetime import datetime
+
+    from procurement.views import exports as views
+
+    monkeypatch.setattr(views, "export_cells_in_sql", lambda: in_sql)
+
+    winter, summer = _pinned_orders()
+    finance = login(client, user_with_role(Role.FINANCE))
+
+    response = finance.get(f"/procurement/orders/export.xlsx?supplier={winter.supplier.pk}")
+
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"].startswith('attachment; filename="purchase-order-lines-')
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert sheet.title == "lines"
+    assert rows[0][:3] == ("order_number", "order_status", "order_date") and len(rows[0]) == 22
+    by_number = {row[0]: row for row in rows[1:]}
+    assert len(rows) == 3
+    assert by_number[winter.number] == (
+        winter.number, "submitted", datetime(2026, 1, 16, 0, 30, 5, 123000), datetime(2026, 1, 16, 9, 0),
+        winter.project.code, "'=Acme; \"Tools\" BV", "BE0403170701", None, 1, "Switch 48 ports", "equipment",
+        1, "pcs", 1234.5, "21", 1234.5, 259.25, 0, 0, 0, datetime(2026, 2, 1), winter.requester.email,
+    )  # fmt: skip
+    assert by_number[summer.number] == (
+        summer.number, "draft", datetime(2026, 7, 16, 0, 0), None, None, "'=Acme; \"Tools\" BV",
+        "BE0403170701", None, 1, 'Cable "Cat 6"\nper metre; 3 m', None, 1, "pcs", 0.1, "21", 0.1, 0.02, 0, 0,
+        0, None, summer.requester.email,
+    )  # fmt: skip
