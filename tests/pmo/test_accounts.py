@@ -177,3 +177,29 @@ def test_session_age_lockout_and_token_ttl_come_from_the_environment():
     )
 
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [600, 3, 1800.0, 7, False]
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("fr", "Le formulaire a expiré"), ("nl", "Het formulier is verlopen")]
+)
+def test_a_form_sent_without_its_csrf_token_gets_our_page_in_the_users_language(person, language, title):
+    """Django's own CSRF page styles itself inline, which the production CSP blocks (seen with DEBUG off)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from pmo.models import User
+
+    User.objects.filter(pk=person.pk).update(preferred_language=language)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(person)
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "n3w-Passw0rd!", "new_password2": "n3w-Passw0rd!"},
+    )
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert title in page and "<style" not in page and 'style="' not in page
+    person.refresh_from_db()
+    assert person.check_password(PASSWORD)  # nothing changed
