@@ -346,6 +346,7 @@ SPECTACULAR_SETTINGS = {
         "PurchaseOrderStatusEnum": "procurement.models.orders.PurchaseOrderStatus",
         "SyncRunStatusEnum": "reporting.models.connectors.SyncRun.Status",
         "RiskKindEnum": "projects.models.registers.Risk.Kind",
+        "RfqStatusEnum": "procurement.models.tenders.RfqStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -34,6 +34,13 @@ def test_the_openapi_schema_describes_the_endpoints(client):
     assert "knoxApiToken" in schema["components"]["securitySchemes"]
 
 
+def test_the_schema_is_generated_without_a_warning(tmp_path):
+    """A warning fails `manage.py check --deploy` in production (an enum name collision did once)."""
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "schema.yaml"))
+
+    assert "RfqStatusEnum:" in (tmp_path / "schema.yaml").read_text()
+
+
 def test_the_schema_and_its_viewers_need_a_login(client):
     for url in ("/api/schema/", "/api/schema/swagger/", "/api/schema/redoc/"):
         assert client.get(url).status_code in (401, 403)
