@@ -11,47 +11,25 @@ from reporting.selectors import homes
 
 PARTIALS = "reporting/home_sections.html"
 
+
+def _section(key: str, role: str, load) -> HomeSection:
+    """A card for one role, drawn by the partial of the same name."""
+    return HomeSection(key, frozenset({role}), f"{PARTIALS}#{key}", load)
+
+
 SECTIONS = [
-    HomeSection("smo-waiting", frozenset({Role.SMO}), f"{PARTIALS}#smo-waiting", homes.smo_waiting),
-    HomeSection("smo-returned", frozenset({Role.SMO}), f"{PARTIALS}#smo-returned", homes.smo_returned),
-    HomeSection("smo-accepted", frozenset({Role.SMO}), f"{PARTIALS}#smo-accepted", homes.smo_accepted),
-    HomeSection("smo-closing", frozenset({Role.SMO}), f"{PARTIALS}#smo-closing", homes.smo_closing),
-    HomeSection(
-        "engineering-over-allocated",
-        frozenset({Role.ENGINEERING_MANAGER}),
-        f"{PARTIALS}#engineering-over-allocated",
-        homes.engineering_over_allocated,
-    ),
-    HomeSection(
-        "engineering-starting",
-        frozenset({Role.ENGINEERING_MANAGER}),
-        f"{PARTIALS}#engineering-starting",
-        homes.engineering_starting,
-    ),
-    HomeSection(
-        "engineering-unassigned",
-        frozenset({Role.ENGINEERING_MANAGER}),
-        f"{PARTIALS}#engineering-unassigned",
-        homes.engineering_unassigned,
-    ),
-    HomeSection(
-        "sales-projects", frozenset({Role.SALES}), f"{PARTIALS}#sales-projects", homes.sales_projects
-    ),
-    HomeSection(
-        "sales-quotations", frozenset({Role.SALES}), f"{PARTIALS}#sales-quotations", homes.sales_quotations
-    ),
-    HomeSection(
-        "finance-commitments",
-        frozenset({Role.FINANCE}),
-        f"{PARTIALS}#finance-commitments",
-        homes.finance_commitments,
-    ),
-    HomeSection(
-        "finance-invoices", frozenset({Role.FINANCE}), f"{PARTIALS}#finance-invoices", homes.finance_invoices
-    ),
-    HomeSection(
-        "finance-orders", frozenset({Role.FINANCE}), f"{PARTIALS}#finance-orders", homes.finance_orders
-    ),
+    _section("smo-waiting", Role.SMO, homes.smo_waiting),
+    _section("smo-returned", Role.SMO, homes.smo_returned),
+    _section("smo-accepted", Role.SMO, homes.smo_accepted),
+    _section("smo-closing", Role.SMO, homes.smo_closing),
+    _section("engineering-over-allocated", Role.ENGINEERING_MANAGER, homes.engineering_over_allocated),
+    _section("engineering-starting", Role.ENGINEERING_MANAGER, homes.engineering_starting),
+    _section("engineering-unassigned", Role.ENGINEERING_MANAGER, homes.engineering_unassigned),
+    _section("sales-projects", Role.SALES, homes.sales_projects),
+    _section("sales-quotations", Role.SALES, homes.sales_quotations),
+    _section("finance-commitments", Role.FINANCE, homes.finance_commitments),
+    _section("finance-invoices", Role.FINANCE, homes.finance_invoices),
+    _section("finance-orders", Role.FINANCE, homes.finance_orders),
 ]
 
 

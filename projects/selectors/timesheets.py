@@ -255,6 +255,11 @@ def unsubmitted_week_resources(*, week_start: date) -> QuerySet[Resource]:
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
+def _labour_cost_sum() -> Cast:
+    """Approved hours x the rate of their day, summed as money (rows from approved_entries_at_cost)."""
+    return Cast(Sum(ExpressionWrapper(F("hours") * F("rate"), output_field=MONEY)), MONEY)
+
+
 def rate_on_day_subquery(resource_ref: str = "resource_id", day_ref: str = "day") -> Coalesce:
     """The hourly cost rate of the row's resource on the row's day, else its role's (NULL when neither).
 
@@ -281,7 +286,7 @@ def project_labour(*, project) -> dict:
     figures = rows.aggregate(
         total_hours=Coalesce(Sum("hours"), Value(Decimal("0"), output_field=DecimalField())),
         total_cost=Coalesce(
-            Cast(Sum(ExpressionWrapper(F("hours") * F("rate"), output_field=MONEY)), MONEY),
+            _labour_cost_sum(),
             Value(Decimal("0.00"), output_field=MONEY),
         ),
         total_unrated=Coalesce(
@@ -304,7 +309,7 @@ def project_labour_cost_subquery(project_ref: str = "pk") -> Coalesce:
         .filter(task__project_id=OuterRef(project_ref))
         .order_by()
         .values("task__project_id")
-        .annotate(total=Cast(Sum(ExpressionWrapper(F("hours") * F("rate"), output_field=MONEY)), MONEY))
+        .annotate(total=_labour_cost_sum())
         .values("total")
     )
     return Coalesce(Subquery(cost, output_field=MONEY), Value(Decimal("0.00"), output_field=MONEY))
@@ -403,7 +408,7 @@ def labour_cost_by_project(*, project_ids: list[int], as_of) -> dict[int, Decima
         .filter(task__project_id__in=project_ids, day__lte=as_of)
         .order_by()
         .values("task__project_id")
-        .annotate(total=Cast(Sum(ExpressionWrapper(F("hours") * F("rate"), output_field=MONEY)), MONEY))
+        .annotate(total=_labour_cost_sum())
     )
     return {row["task__project_id"]: row["total"] or Decimal("0") for row in rows}
 

@@ -194,11 +194,10 @@ def _elapsed_share(start: date, end: date, as_of: date) -> Decimal:
     return min(max(share, Decimal(0)), Decimal(1))
 
 
-def _work_package_bac(*, project_ids: list[int]) -> dict[int, list[tuple[WorkPackage, Decimal]]]:
+def _work_package_bac(*, budgets: dict[int, Decimal]) -> dict[int, list[tuple[WorkPackage, Decimal]]]:
     """Each project's work packages with their share of the budget (by planned hours, else by days)."""
-    budgets = project_budgets(project_ids=project_ids)
     packages: dict[int, list[WorkPackage]] = {}
-    for package in evm_work_packages(project_ids=project_ids):
+    for package in evm_work_packages(project_ids=list(budgets)):
         packages.setdefault(package.project_id, []).append(package)
     shares: dict[int, list[tuple[WorkPackage, Decimal]]] = {}
     for project_id, rows in packages.items():
@@ -228,7 +227,7 @@ def _planned_value(shares: list[tuple[WorkPackage, Decimal]], as_of: date) -> De
 
 def _evm_in_python(*, project_ids: list[int], as_of: date) -> dict[int, Evm]:
     budgets = project_budgets(project_ids=project_ids)
-    shares = _work_package_bac(project_ids=project_ids)
+    shares = _work_package_bac(budgets=budgets)
     labour = labour_cost_by_project(project_ids=project_ids, as_of=as_of)
     orders = order_actuals_by_project(project_ids=project_ids)
     figures = {}
@@ -271,7 +270,7 @@ def evm_for_project(*, project: Project, as_of: date) -> Evm:
 def planned_value_curve(*, project: Project, first_week: date, last_week: date) -> list[tuple[date, Decimal]]:
     """PV at the end of every week from first to last (Mondays), from the current baseline, in one query."""
     if connection.vendor != "postgresql":
-        shares = _work_package_bac(project_ids=[project.pk]).get(project.pk, [])
+        shares = _work_package_bac(budgets={project.pk: project.budget}).get(project.pk, [])
         weeks = [first_week + timedelta(weeks=n) for n in range((last_week - first_week).days // 7 + 1)]
         return [(week, _round(_planned_value(shares, week + timedelta(days=6)), "0.01")) for week in weeks]
     with connection.cursor() as cursor:
