@@ -8,7 +8,7 @@ ones (negative hours pointing at the entry they reverse) and book the right figu
 like any other sheet, so the history of what was approved is never rewritten.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -219,59 +219,76 @@ class TimesheetEntry(models.Model):
         return f"{self.task} {self.day.isoformat()}: {self.hours} h"
 
 
-class CostRate(models.Model):
-    """The internal hourly cost of a resource from `valid_from` until `valid_to` (open when empty)."""
+class DatedRateQuerySet(models.QuerySet):
+    def on_day(self, day) -> "DatedRateQuerySet":
+        """Rates valid on `day` (a date or an expression such as OuterRef("day"))."""
+        return self.filter(Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day)))
 
-    resource = models.ForeignKey(
-        Resource, on_delete=models.PROTECT, related_name="cost_rates", verbose_name=_("resource")
-    )
+    def overlapping(self, valid_from, valid_to) -> "DatedRateQuerySet":
+        """Rates sharing at least one day with valid_from … valid_to (open-ended when valid_to is None)."""
+        return self.filter(valid_from__lte=valid_to or date.max).exclude(valid_to__lt=valid_from)
+
+
+class DatedRate(models.Model):
+    """An hourly cost valid from `valid_from` until `valid_to` (open when empty), owned by a subclass's FK.
+
+    A resource's own rate (CostRate) and its role's (RoleCostRate) are the same shape; the owner differs,
+    and the rate of a day is the owner's rate whose period holds it (`on_day`)."""
+
     hourly_rate = MoneyField(_("hourly cost rate"))
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = DatedRateQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+def dated_rate_constraints(*, prefix: str, owner: str) -> list:
+    """The rules every dated rate keeps, named after its table (the names are in the migrations)."""
+    return [
+        models.CheckConstraint(condition=Q(hourly_rate__gte=0), name=f"{prefix}_not_negative"),
+        models.CheckConstraint(
+            condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+            name=f"{prefix}_ends_after_start",
+        ),
+        models.UniqueConstraint(fields=[owner, "valid_from"], name=f"unique_{prefix}_start"),
+    ]
+
+
+class CostRate(DatedRate):
+    """The internal hourly cost of one resource over a period."""
+
+    resource = models.ForeignKey(
+        Resource, on_delete=models.PROTECT, related_name="cost_rates", verbose_name=_("resource")
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("cost rate")
         verbose_name_plural = _("cost rates")
         ordering = ["resource", "-valid_from"]
-        constraints = [
-            models.CheckConstraint(condition=Q(hourly_rate__gte=0), name="cost_rate_not_negative"),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="cost_rate_ends_after_start",
-            ),
-            models.UniqueConstraint(fields=["resource", "valid_from"], name="unique_cost_rate_start"),
-        ]
+        constraints = dated_rate_constraints(prefix="cost_rate", owner="resource")
 
     def __str__(self) -> str:
         return f"{self.resource}: {self.hourly_rate} from {self.valid_from.isoformat()}"
 
 
-class RoleCostRate(models.Model):
-    """The hourly cost of a role from `valid_from` until `valid_to`, for its people without their own rate."""
+class RoleCostRate(DatedRate):
+    """The hourly cost of a role over a period, for its people without their own rate."""
 
     role = models.ForeignKey(
         ResourceRole, on_delete=models.PROTECT, related_name="cost_rates", verbose_name=_("role")
     )
-    hourly_rate = MoneyField(_("hourly cost rate"))
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid until"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("role cost rate")
         verbose_name_plural = _("role cost rates")
         ordering = ["role", "-valid_from"]
-        constraints = [
-            models.CheckConstraint(condition=Q(hourly_rate__gte=0), name="role_cost_rate_not_negative"),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="role_cost_rate_ends_after_start",
-            ),
-            models.UniqueConstraint(fields=["role", "valid_from"], name="unique_role_cost_rate_start"),
-        ]
+        constraints = dated_rate_constraints(prefix="role_cost_rate", owner="role")
 
     def __str__(self) -> str:
         return f"{self.role}: {self.hourly_rate} from {self.valid_from.isoformat()}"

@@ -264,11 +264,8 @@ def rate_on_day_subquery(resource_ref: str = "resource_id", day_ref: str = "day"
     """The hourly cost rate of the row's resource on the row's day, else its role's (NULL when neither).
 
     EVM_SQL in reporting.selectors.evm spells the same rule in its labour CTE; keep them alike."""
-    on_day = Q(valid_from__lte=OuterRef(day_ref)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef(day_ref))
-    )
-    own = CostRate.objects.filter(on_day, resource_id=OuterRef(resource_ref))
-    of_role = RoleCostRate.objects.filter(on_day, role__resources=OuterRef(resource_ref))
+    own = CostRate.objects.on_day(OuterRef(day_ref)).filter(resource_id=OuterRef(resource_ref))
+    of_role = RoleCostRate.objects.on_day(OuterRef(day_ref)).filter(role__resources=OuterRef(resource_ref))
     return Coalesce(
         Subquery(own.order_by("-valid_from").values("hourly_rate")[:1], output_field=MONEY),
         Subquery(of_role.order_by("-valid_from").values("hourly_rate")[:1], output_field=MONEY),

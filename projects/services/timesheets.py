@@ -366,9 +366,7 @@ def cost_rate_create(
 ) -> CostRate:
     """Add a cost rate; it may not overlap another rate of the same resource."""
     Resource.objects.select_for_update().filter(pk=resource.pk).first()
-    overlapping = CostRate.objects.filter(resource=resource, valid_from__lte=valid_to or date.max)
-    overlapping = overlapping.exclude(valid_to__lt=valid_from)
-    if overlapping.exists():
+    if CostRate.objects.filter(resource=resource).overlapping(valid_from, valid_to).exists():
         raise ValidationError(_("This period overlaps another cost rate of the resource."))
     rate = CostRate(resource=resource, hourly_rate=hourly_rate, valid_from=valid_from, valid_to=valid_to)
     audited_save(rate, actor=actor)
@@ -388,8 +386,7 @@ def role_cost_rate_create(
         role = ResourceRole(name=name)
         audited_save(role, actor=actor)
     ResourceRole.objects.select_for_update().filter(pk=role.pk).first()
-    overlapping = RoleCostRate.objects.filter(role=role, valid_from__lte=valid_to or date.max)
-    if overlapping.exclude(valid_to__lt=valid_from).exists():
+    if RoleCostRate.objects.filter(role=role).overlapping(valid_from, valid_to).exists():
         raise ValidationError(_("This period overlaps another cost rate of the role."))
     rate = RoleCostRate(role=role, hourly_rate=hourly_rate, valid_from=valid_from, valid_to=valid_to)
     audited_save(rate, actor=actor)
