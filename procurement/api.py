@@ -4,10 +4,7 @@ Every read goes through the procurement selectors and every change through its s
 sees and does exactly what its user could on the pages.
 """
 
-from collections.abc import Mapping
-
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
-from django.http import Http404
 from django.utils.datastructures import MultiValueDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
@@ -20,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pmo.lib.api import (
+    CallerScopedField,
     CreatePermission,
     ScopedObjectMixin,
     StrictBooleanField,
@@ -134,26 +132,17 @@ class PurchaseOrderDetailSerializer(PurchaseOrderSerializer):
         read_only_fields = fields
 
 
-def _orderable_projects(context: Mapping[str, object]) -> QuerySet[Project]:
+def _orderable_projects(user: User) -> QuerySet[Project]:
     """The projects the API caller may order for: all they see, or only their own without the
-    permission to order anywhere; none when there is no signed-in caller (the schema generator)."""
-    request = context.get("request")
-    if not isinstance(request, Request) or not isinstance(request.user, User):
-        return Project.objects.none()
-    projects = project_list_for_user(user=request.user)
-    if not request.user.has_perm("procurement.add_purchaseorder_anywhere"):
-        projects = projects.filter(project_manager=request.user)
+    permission to order anywhere."""
+    projects = project_list_for_user(user=user)
+    if not user.has_perm("procurement.add_purchaseorder_anywhere"):
+        projects = projects.filter(project_manager=user)
     return projects
 
 
-class _CallerProjectField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self) -> QuerySet[Project]:
-        return _orderable_projects(self.context)
-
-
-class _CallerBudgetLineField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self) -> QuerySet[BudgetLine]:
-        return BudgetLine.objects.filter(project__in=_orderable_projects(self.context))
+def _orderable_budget_lines(user: User) -> QuerySet[BudgetLine]:
+    return BudgetLine.objects.filter(project__in=_orderable_projects(user))
 
 
 class LineInputSerializer(StrictSerializer):
@@ -162,14 +151,16 @@ class LineInputSerializer(StrictSerializer):
     unit = serializers.CharField(max_length=20, default="pcs")
     unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     vat_rate = serializers.ChoiceField(choices=VatRate.choices)
-    budget_line = _CallerBudgetLineField(queryset=BudgetLine.objects.none(), allow_null=True)
+    budget_line = CallerScopedField(
+        scope=_orderable_budget_lines, queryset=BudgetLine.objects.none(), allow_null=True
+    )
     is_service = StrictBooleanField(default=False)
 
 
 class PurchaseOrderCreateSerializer(StrictSerializer):
     """A draft order with its lines; the projects and budget lines offered are the caller's."""
 
-    project = _CallerProjectField(queryset=Project.objects.none(), allow_null=True)
+    project = CallerScopedField(scope=_orderable_projects, queryset=Project.objects.none(), allow_null=True)
     supplier = serializers.PrimaryKeyRelatedField(queryset=Supplier.objects.filter(is_blocked=False))
     title = serializers.CharField(max_length=200)
     delivery_address = serializers.CharField(allow_blank=True, default="")
@@ -205,7 +196,10 @@ class PurchaseOrderViewSet(
 
     permission_classes = [IsAuthenticated, CreatePermission]
     create_perm = "procurement.add_purchaseorder"
+    queryset = PurchaseOrder.objects.none()
+    list_selector = staticmethod(selectors.purchase_order_list_for_user)
     object_getter = staticmethod(selectors.purchase_order_get_for_user)
+    detail_serializer_class = PurchaseOrderDetailSerializer
     filterset_class = PurchaseOrderFilter
     ordering_fields = ["number", "status", "created_at", "delivery_date", "total_excl"]
     ordering = ["-number", "-pk"]
@@ -221,18 +215,13 @@ class PurchaseOrderViewSet(
             return RejectionSerializer
         return PurchaseOrderDetailSerializer
 
-    def get_queryset(self) -> QuerySet[PurchaseOrder]:
-        if getattr(self, "swagger_fake_view", False):
-            return PurchaseOrder.objects.none()
-        return selectors.purchase_order_list_for_user(user=request_user(self.request))
-
     def get_object(self):
         order = super().get_object()
         if self.action == "retrieve":
-            order = self._with_details(order)
+            order = self.detail_object(order)
         return order
 
-    def _with_details(self, order: PurchaseOrder) -> PurchaseOrder:
+    def detail_object(self, order):
         lines = Prefetch("lines", queryset=PurchaseOrderLine.objects.order_by("position", "pk"))
         approvals = Prefetch("approvals", queryset=Approval.objects.select_related("approver").order_by("pk"))
         order.__dict__.pop("_prefetched_objects_cache", None)  # forget what the selector prefetched
@@ -245,15 +234,7 @@ class PurchaseOrderViewSet(
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         order = service_call(services.purchase_order_create, actor=request.user, **values)
-        return self._detail(order.pk, status=201)
-
-    def _detail(self, pk: int, status: int = 200) -> Response:
-        order = self._with_details(
-            selectors.purchase_order_get_for_user(user=request_user(self.request), pk=pk)
-        )
-        return Response(
-            PurchaseOrderDetailSerializer(order, context={"request": self.request}).data, status=status
-        )
+        return self.detail_response(order.pk, status=201)
 
     @extend_schema(request=None, responses=PurchaseOrderDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -261,13 +242,13 @@ class PurchaseOrderViewSet(
         """Submit a draft for approval; the approval matrix decides who is asked."""
         order = self.get_object()
         service_call(services.purchase_order_submit, order=order, actor=request.user)
-        return self._detail(order.pk)
+        return self.detail_response(order.pk)
 
     @extend_schema(request=DecisionSerializer, responses=PurchaseOrderDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk=None):
         """Record the caller's approval (a justification when the matrix asks for one)."""
-        order = self._readable_order(pk)
+        order = self.scoped_object(pk)
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         service_call(
@@ -276,13 +257,13 @@ class PurchaseOrderViewSet(
             approver=request.user,
             justification=serializer.validated_data["justification"],
         )
-        return self._detail(order.pk)
+        return self.detail_response(order.pk)
 
     @extend_schema(request=RejectionSerializer, responses=PurchaseOrderDetailSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk=None):
         """Reject a submitted order with a reason."""
-        order = self._readable_order(pk)
+        order = self.scoped_object(pk)
         serializer = RejectionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         service_call(
@@ -291,14 +272,7 @@ class PurchaseOrderViewSet(
             approver=request.user,
             reason=serializer.validated_data["reason"],
         )
-        return self._detail(order.pk)
-
-    def _readable_order(self, pk) -> PurchaseOrder:
-        # Approvers need not be able to change the order: the service checks the approval matrix.
-        try:
-            return selectors.purchase_order_get_for_user(user=request_user(self.request), pk=int(pk))
-        except (TypeError, ValueError) as error:
-            raise Http404 from error
+        return self.detail_response(order.pk)
 
 
 class BudgetLineSerializer(StrictModelSerializer):

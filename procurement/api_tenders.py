@@ -5,19 +5,18 @@ through the services: a token sees and does what its user could on the pages."""
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.response import Response
 
 from pmo.lib.api import (
+    CallerScopedField,
     CreatePermission,
+    ScopedListMixin,
     ScopedObjectMixin,
     StrictModelSerializer,
     StrictSerializer,
-    request_user,
     service_call,
 )
 from pmo.models import User
@@ -71,32 +70,19 @@ class RequisitionSerializer(StrictModelSerializer):
         read_only_fields = fields
 
 
-def _caller_projects(field: serializers.Field) -> QuerySet[Project]:
-    request = field.context.get("request")
-    if request is None or not isinstance(request.user, User):
-        return Project.objects.none()
-    return projects_on_team_of(user=request.user)
+def _caller_projects(user: User) -> QuerySet[Project]:
+    return projects_on_team_of(user=user)
 
 
-class _CallerProjectField(serializers.PrimaryKeyRelatedField):
-    """A project the caller works on (DRF asks get_queryset() for each request)."""
-
-    def get_queryset(self) -> QuerySet[Project]:
-        return _caller_projects(self)
-
-
-class _CallerBudgetLineField(serializers.PrimaryKeyRelatedField):
-    """A budget line of a project the caller works on."""
-
-    def get_queryset(self) -> QuerySet[BudgetLine]:
-        return BudgetLine.objects.filter(project__in=_caller_projects(self))
+def _caller_budget_lines(user: User) -> QuerySet[BudgetLine]:
+    return BudgetLine.objects.filter(project__in=_caller_projects(user))
 
 
 class RequisitionCreateSerializer(StrictSerializer):
     """A requisition on a project the caller works on (attachments go through the page)."""
 
     # The querysets tell the schema what the ids point to; get_queryset() narrows them to the caller's.
-    project = _CallerProjectField(queryset=Project.objects.none())
+    project = CallerScopedField(scope=_caller_projects, queryset=Project.objects.none())
     description = serializers.CharField(max_length=300)
     quantity = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=Decimal("0.001"))
     unit = serializers.CharField(max_length=20, default="pcs")
@@ -107,7 +93,9 @@ class RequisitionCreateSerializer(StrictSerializer):
     suggested_supplier = serializers.PrimaryKeyRelatedField(
         queryset=Supplier.objects.filter(is_blocked=False), allow_null=True, default=None
     )
-    budget_line = _CallerBudgetLineField(queryset=BudgetLine.objects.none(), allow_null=True, default=None)
+    budget_line = CallerScopedField(
+        scope=_caller_budget_lines, queryset=BudgetLine.objects.none(), allow_null=True, default=None
+    )
     justification = serializers.CharField(allow_blank=True, default="")
 
 
@@ -126,7 +114,10 @@ class RequisitionViewSet(
 
     permission_classes = [IsAuthenticated, CreatePermission]
     create_perm = "procurement.add_purchaserequisition"
+    queryset = PurchaseRequisition.objects.none()
+    list_selector = staticmethod(selectors.requisition_list_for_user)
     object_getter = staticmethod(selectors.requisition_get_for_user)
+    detail_serializer_class = RequisitionSerializer
     filterset_class = RequisitionFilter
     ordering_fields = ["number", "status", "needed_by", "created_at"]
     ordering = ["-number", "-pk"]
@@ -138,11 +129,6 @@ class RequisitionViewSet(
             return ReasonSerializer
         return RequisitionSerializer
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return PurchaseRequisition.objects.none()
-        return selectors.requisition_list_for_user(user=request_user(self.request))
-
     @extend_schema(request=RequisitionCreateSerializer, responses={201: RequisitionSerializer})
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -150,34 +136,21 @@ class RequisitionViewSet(
         requisition = service_call(
             services.requisition_submit, actor=request.user, **serializer.validated_data
         )
-        return self._detail(requisition.pk, status=201)
-
-    def _detail(self, pk: int, status: int = 200) -> Response:
-        requisition = selectors.requisition_get_for_user(user=request_user(self.request), pk=pk)
-        return Response(
-            RequisitionSerializer(requisition, context={"request": self.request}).data, status=status
-        )
-
-    def _readable(self, pk) -> PurchaseRequisition:
-        # Reviewers need not be able to change it: the workflow checks who may review.
-        try:
-            return selectors.requisition_get_for_user(user=request_user(self.request), pk=int(pk))
-        except (TypeError, ValueError) as error:
-            raise Http404 from error
+        return self.detail_response(requisition.pk, status=201)
 
     @extend_schema(request=None, responses=RequisitionSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """Accept a submitted requisition (the PMO or the project's PM)."""
-        requisition = self._readable(pk)
+        requisition = self.scoped_object(pk)
         service_call(services.requisition_accept, requisition=requisition, actor=request.user)
-        return self._detail(requisition.pk)
+        return self.detail_response(requisition.pk)
 
     @extend_schema(request=ReasonSerializer, responses=RequisitionSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         """Return a submitted requisition to its requester with what to change."""
-        requisition = self._readable(pk)
+        requisition = self.scoped_object(pk)
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         service_call(
@@ -186,13 +159,13 @@ class RequisitionViewSet(
             actor=request.user,
             reason=serializer.validated_data["reason"],
         )
-        return self._detail(requisition.pk)
+        return self.detail_response(requisition.pk)
 
     @extend_schema(request=ReasonSerializer, responses=RequisitionSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Reject a requisition with a reason."""
-        requisition = self._readable(pk)
+        requisition = self.scoped_object(pk)
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         service_call(
@@ -201,7 +174,7 @@ class RequisitionViewSet(
             actor=request.user,
             reason=serializer.validated_data["reason"],
         )
-        return self._detail(requisition.pk)
+        return self.detail_response(requisition.pk)
 
 
 class RfqLineSerializer(StrictModelSerializer):
@@ -278,17 +251,14 @@ class RfqDetailSerializer(RfqSerializer):
         return [RfqInvitationSerializer(invitation).data for invitation in selectors.rfq_invitations(rfq=rfq)]
 
 
-class RfqViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RfqViewSet(ScopedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Requests for quotation the caller may see, with their lines, invited suppliers and quote totals."""
 
+    queryset = RequestForQuotation.objects.none()
+    list_selector = staticmethod(selectors.rfq_list_for_user)
     filterset_class = RfqFilter
     ordering_fields = ["number", "status", "deadline", "created_at"]
     ordering = ["-number", "-pk"]
 
     def get_serializer_class(self):
         return RfqSerializer if self.action == "list" else RfqDetailSerializer
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return RequestForQuotation.objects.none()
-        return selectors.rfq_list_for_user(user=request_user(self.request))

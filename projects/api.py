@@ -7,7 +7,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pmo.lib.api import CreatePermission, ScopedObjectMixin, StrictModelSerializer, request_user, service_call
+from pmo.lib.api import (
+    CreatePermission,
+    ScopedListMixin,
+    ScopedObjectMixin,
+    StrictModelSerializer,
+    request_user,
+    service_call,
+)
 from pmo.models import User
 from pmo.roles import PORTFOLIO_READERS
 from projects import selectors, services
@@ -23,6 +30,7 @@ from projects.models import (
     Task,
     TimesheetEntry,
 )
+from projects.selectors.timesheets import time_entry_list_for_user
 from projects.services import registers as register_services
 from projects.services.registers import RISK_FIELDS
 
@@ -102,15 +110,12 @@ class CustomerViewSet(
     serializer_class = CustomerSerializer
     permission_classes = [IsAuthenticated, CreatePermission]
     create_perm = "projects.add_customer"
+    queryset = Customer.objects.none()
+    list_selector = staticmethod(selectors.customer_list_for_user)
     object_getter = staticmethod(selectors.customer_get_for_user)
     filterset_class = CustomerFilter
     ordering_fields = ["name", "city", "created_at"]
     ordering = ["name", "pk"]
-
-    def get_queryset(self) -> QuerySet[Customer]:
-        if getattr(self, "swagger_fake_view", False):
-            return Customer.objects.none()
-        return selectors.customer_list_for_user(user=request_user(self.request))
 
     def perform_create(self, serializer) -> None:
         serializer.instance = service_call(
@@ -139,15 +144,12 @@ class ProjectViewSet(
     serializer_class = ProjectSerializer
     permission_classes = [IsAuthenticated, CreatePermission]
     create_perm = "projects.add_project"
+    queryset = Project.objects.none()
+    list_selector = staticmethod(selectors.project_list_for_user)
     object_getter = staticmethod(selectors.project_get_for_user)
     filterset_class = ProjectFilter
     ordering_fields = ["code", "name", "customer__name", "phase", "level", "budget", "start_date", "end_date"]
     ordering = ["-code", "-pk"]
-
-    def get_queryset(self) -> QuerySet[Project]:
-        if getattr(self, "swagger_fake_view", False):
-            return Project.objects.none()
-        return selectors.project_list_for_user(user=request_user(self.request))
 
     def perform_create(self, serializer) -> None:
         serializer.instance = service_call(
@@ -176,15 +178,12 @@ class IntakeViewSet(
     """Intakes: sales see the ones they wrote, the PMO every submitted one."""
 
     serializer_class = IntakeSerializer
+    queryset = Intake.objects.none()
+    list_selector = staticmethod(selectors.intake_list_for_user)
     object_getter = staticmethod(selectors.intake_get_for_user)
     filterset_fields = ["status", "customer", "template"]
     ordering_fields = ["number", "created_at", "submitted_at", "sold_value"]
     ordering = ["-number", "-pk"]
-
-    def get_queryset(self) -> QuerySet[Intake]:
-        if getattr(self, "swagger_fake_view", False):
-            return Intake.objects.none()
-        return selectors.intake_list_for_user(user=request_user(self.request))
 
 
 class ProjectScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -340,20 +339,17 @@ class TimeEntrySerializer(StrictModelSerializer):
         read_only_fields = fields
 
 
-class TimeEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TimeEntryViewSet(
+    ScopedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Time entries the caller may read: their own, their projects' (PM), all (PMO, finance)."""
 
     serializer_class = TimeEntrySerializer
     filterset_fields = ["task", "resource", "day", "timesheet"]
     ordering_fields = ["day", "id"]
     ordering = ["day", "id"]
-
-    def get_queryset(self) -> QuerySet:
-        if getattr(self, "swagger_fake_view", False):
-            return TimesheetEntry.objects.none()
-        from projects.selectors.timesheets import time_entry_list_for_user
-
-        return time_entry_list_for_user(user=self.request.user)
+    queryset = TimesheetEntry.objects.none()
+    list_selector = staticmethod(time_entry_list_for_user)
 
 
 ROUTES = [

@@ -15,6 +15,7 @@ from rest_framework.exceptions import NotAuthenticated
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from pmo.models import User
@@ -152,22 +153,74 @@ def service_call(function, **kwargs):
         raise serializers.ValidationError(detail) from error
 
 
-class ScopedObjectMixin(_ViewBase):
-    """Fetch the object through the app's `*_get_for_user` selector: 404 invisible, 403 read-only."""
+class ScopedListMixin(_ViewBase):
+    """Rows through the app's `list_selector` (user= → what the caller may see), as the pages list them.
 
-    # A selector taking user=, pk=, write= (wrap it in staticmethod).
+    The viewset also declares an empty `queryset` of its model, for the schema generator (no caller)."""
+
+    # Selectors are plain functions: wrap them in staticmethod so they are not bound to the view.
+    list_selector: Callable[..., models.QuerySet] | None = None
+
+    def get_queryset(self):
+        if self.list_selector is None or getattr(self, "swagger_fake_view", False):
+            return super().get_queryset()
+        return self.list_selector(user=request_user(self.request))
+
+
+class ScopedObjectMixin(ScopedListMixin):
+    """One object through the app's `object_getter` selector (user=, pk=, write=): 404 invisible, 403
+    read-only; `detail_serializer_class` is what the viewset's actions answer after a change."""
+
     object_getter: Callable[..., models.Model]
+    detail_serializer_class: type[serializers.BaseSerializer] | None = None
 
     def get_object(self):
-        pk = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        write = self.request.method not in ("GET", "HEAD", "OPTIONS")
+        obj = self.scoped_object(self.kwargs[self.lookup_url_kwarg or self.lookup_field], write=write)
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def scoped_object(self, pk, *, write: bool = False) -> models.Model:
+        """The object the caller may see (or change, with write=True); a malformed id is a 404.
+
+        Actions whose rule is the service's (approve, review) read with write=False: an approver need
+        not be able to change the order, the service checks who may decide."""
         try:
             pk = int(pk)
         except (TypeError, ValueError) as error:
             raise Http404 from error
-        write = self.request.method not in ("GET", "HEAD", "OPTIONS")
-        obj = self.object_getter(user=request_user(self.request), pk=pk, write=write)
-        self.check_object_permissions(self.request, obj)
+        return self.object_getter(user=request_user(self.request), pk=pk, write=write)
+
+    def detail_object(self, obj: models.Model) -> models.Model:
+        """The object as its detail answer shows it (prefetch what the detail serializer reads)."""
         return obj
+
+    def detail_response(self, pk: int, *, status: int = 200):
+        """The object as the caller now sees it, re-read after a change, in the detail serializer."""
+        assert self.detail_serializer_class is not None, f"{type(self).__name__} names no detail serializer"
+        obj = self.detail_object(self.scoped_object(pk))
+        serializer = self.detail_serializer_class(obj, context=self.get_serializer_context())
+        return Response(serializer.data, status=status)
+
+
+class CallerScopedField(serializers.PrimaryKeyRelatedField):
+    """The id of a row among those the caller may pick: `scope(user)` narrows them on each request.
+
+    The declared `queryset` only tells the schema what the ids point to; without a signed-in caller
+    (the schema generator) nothing may be picked."""
+
+    def __init__(self, *, scope: Callable[[User], models.QuerySet], **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> models.QuerySet:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if not isinstance(user, User):
+            declared = super().get_queryset()
+            assert declared is not None, "declare queryset=<Model>.objects.none() for the schema"
+            return declared.none()
+        return self.scope(user)
 
 
 def request_user(request: Request) -> User:
