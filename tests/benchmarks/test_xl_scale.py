@@ -18,9 +18,7 @@ from tests.benchmarks.harness import LIGHT, RESULTS_DIR, run_scale
 
 pytestmark = [
     pytest.mark.benchmark,
-    pytest.mark.skipif(
-        os.environ.get("BENCH_XL") != "1", reason="scale XL is `make bench-xl` (BENCH_XL=1): a 6 GB seed"
-    ),
+    pytest.mark.skipif(os.environ.get("BENCH_XL") != "1", reason="scale XL is `make bench-xl` (BENCH_XL=1)"),
 ]
 FACTOR = float(os.environ.get("BENCH_XL_FACTOR", "1.5"))
 NOISE_MS = float(os.environ.get("BENCH_XL_NOISE_MS", "5"))
