@@ -17,7 +17,7 @@ PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 $(wildcard $(HOME)/.pyenv/v
 find_python = $(firstword $(foreach c,$(PYTHON_CANDIDATES),$(shell command -v $(c) >/dev/null 2>&1 && \
 	$(c) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && command -v $(c))))
 
-.PHONY: help run test test-fast bench worker beat messages lint lint-imports typecheck format check-deploy clean browser prod-check backup restore
+.PHONY: help run test test-fast bench bench-xl worker beat messages lint lint-imports typecheck format check-deploy clean browser prod-check backup restore
 
 help:
 	@echo "make run      - set up and serve the demo on http://$(HOST):$(PORT) (SQLite, in-process tasks)"
@@ -25,6 +25,7 @@ help:
 	@echo "make worker   - a Celery worker (needs CELERY_BROKER_URL)"
 	@echo "make beat     - the Celery beat scheduler"
 	@echo "make bench    - benchmarks at scale (tests/benchmarks)"
+	@echo "make bench-xl - seed scale XL (20,000 projects, 500,000 order lines) and compare every page with L"
 	@echo "make messages - refresh and compile the French and Dutch catalogs"
 	@echo "make lint     - ruff check and format check"
 	@echo "make lint-imports - the import rules between the apps (import-linter, ARCHITECTURE.md)"
@@ -82,6 +83,11 @@ test-fast: venv
 bench: venv  # tests/benchmarks/test_http_table.py prints the issue-14 table (BENCH_SCALES, BENCH_REPEAT)
 	DEBUG=1 DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" TEST_DATABASE_NAME=test_pmo_desk_bench RUN_BENCHMARKS=1 TEST_REDIS_URL="$${TEST_REDIS_URL:-$(REDIS_URL)}" \
 	  $(PY) -m pytest tests/benchmarks -m benchmark -s -p no:xdist --create-db $(PYTEST_ARGS)
+
+# Scale XL (10x L): the light figures at L and at XL through gunicorn; XL's database is kept for reuse.
+bench-xl: venv  # tests/benchmarks/test_xl_scale.py (BENCH_REPEAT, BENCH_RESEED=1, BENCH_XL_FACTOR)
+	DEBUG=1 DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" TEST_DATABASE_NAME="$${TEST_DATABASE_NAME:-test_pmo_desk_bench}" RUN_BENCHMARKS=1 BENCH_XL=1 TEST_REDIS_URL="$${TEST_REDIS_URL:-$(REDIS_URL)}" \
+	  $(PY) -m pytest tests/benchmarks/test_xl_scale.py -m benchmark -s -p no:xdist --create-db $(PYTEST_ARGS)
 
 worker: venv
 	CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$(REDIS_URL)}" $(VENV)/bin/celery -A pmo worker --loglevel=INFO

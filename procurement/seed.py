@@ -3,6 +3,7 @@
 Scale L makes 10,000 orders with 50,000 lines (bulk inserts, a few seconds).
 """
 
+import json
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from importlib import import_module
@@ -35,6 +36,7 @@ SIZES = {
     "S": {"suppliers": 14, "orders": 80},
     "M": {"suppliers": 120, "orders": 2000},
     "L": {"suppliers": 300, "orders": 10000},
+    "XL": {"suppliers": 1000, "orders": 100_000},  # 500,000 lines: written by PostgreSQL itself (below)
 }
 LINES_PER_ORDER = 5
 BUDGET_SHARES = {
@@ -239,6 +241,14 @@ def seed_procurement(context) -> None:
     sizes = SIZES[context.scale]
     projects = context.data["projects"]
     suppliers = _suppliers(context, sizes["suppliers"])
+    if context.scale == "XL":
+        counts = _seed_in_sql(context, suppliers, sizes["orders"])
+        context.data["suppliers"] = suppliers
+        analyze_tables()
+        context.log(
+            "  suppliers: {}, purchase orders: {}, order lines: {} (in SQL)".format(len(suppliers), *counts)
+        )
+        return
     budget_lines = _budget_lines(context, projects)
     orders = _orders(context, projects, suppliers, budget_lines, sizes["orders"])
     lines = []
@@ -348,3 +358,155 @@ def analyze_tables() -> None:
     with connection.cursor() as cursor:
         for model in (BudgetLine, PurchaseOrder, PurchaseOrderLine, Approval, SupplierInvoice):
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+
+
+def _seed_in_sql(context, suppliers, count: int) -> tuple[int, int]:
+    """Scale XL: the same shapes as `_orders` and `_order_lines`, computed by INSERT ... SELECT.
+
+    Building 500,000 line objects in Python takes minutes; PostgreSQL writes them in seconds. The
+    choices the Python path draws from context.rng come from arithmetic on the row numbers instead, so XL
+    stays deterministic. Orders get no history rows (seed data has no author to record).
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    people = context.data["users_by_role"]
+    year = date.today().year
+    params = {
+        "year": year,
+        "count": count,
+        "tz": settings.TIME_ZONE,
+        "statuses": [str(status) for status in STATUS_MIX],
+        "approved": [str(status) for status in APPROVED_STATUSES],
+        "titles": TITLES,
+        "suppliers": [supplier.pk for supplier in suppliers],
+        "buyers": [user.pk for user in people[Role.PM_SUPPORT]],
+        "heads": [user.pk for user in people[Role.HEAD_OF_PM]],
+        "finance": [user.pk for user in people[Role.FINANCE]],
+        "codes": list(BUDGET_SHARES),
+        "shares": [str(share) for share in BUDGET_SHARES.values()],
+        "items": json.dumps(ITEMS),
+    }
+    statements = [
+        # Five budget lines per project, each a share of its budget with a forecast around it.
+        """INSERT INTO procurement_budgetline (budget, forecast, updated_at, project_id, category_id)
+        SELECT b.budget,
+               round(b.budget * (ARRAY[0.92, 0.97, 1.00, 1.04, 1.12])[1 + (b.pid * 7 + b.k) %% 5], 2),
+               now(), b.pid, b.cid
+        FROM (SELECT p.id AS pid, c.id AS cid, s.k, round(p.budget * s.share, 2) AS budget
+              FROM projects_project p
+              CROSS JOIN unnest(%(codes)s::text[], %(shares)s::numeric[]) WITH ORDINALITY AS s(code, share, k)
+              JOIN procurement_costcategory c ON c.code = s.code) b
+        ORDER BY b.pid, b.k""",
+        """WITH p AS (SELECT array_agg(id ORDER BY id) AS ids FROM projects_project),
+        g AS (
+            SELECT n, (%(statuses)s::text[])[1 + n %% cardinality(%(statuses)s::text[])] AS status,
+                   CASE WHEN n %% 40 = 0 THEN NULL ELSE p.ids[1 + (n * 13) %% cardinality(p.ids)] END AS pid,
+                   ((make_date(%(year)s, 1, 1) + (n * 7919) %% 321) + time '09:00')
+                       AT TIME ZONE %(tz)s AS created
+            FROM generate_series(1, %(count)s) AS n, p
+        )
+        INSERT INTO procurement_purchaseorder (
+            number, status, title, delivery_address, delivery_date, notes, approval_round, rejection_reason,
+            submitted_at, approved_at, sent_at, closed_at, cancelled_at, created_at, updated_at, project_id,
+            requester_id, supplier_id, awaiting_roles)
+        SELECT 'PO-' || %(year)s || '-' || CASE WHEN n < 100000 THEN lpad(n::text, 5, '0') ELSE n::text END,
+               g.status,
+               coalesce(pr.code, 'OPS') || ' · '
+                   || (%(titles)s::text[])[1 + (n * 31) %% cardinality(%(titles)s::text[])],
+               CASE WHEN pr.id IS NULL THEN 'Head office' ELSE concat_ws(', ', nullif(cu.street, ''),
+                   nullif(trim(cu.postal_code || ' ' || cu.city), '')) END,
+               g.created::date + 10 + (n * 17) %% 51, '', 1,
+               CASE WHEN g.status = 'rejected' THEN 'Budget line to confirm' ELSE '' END,
+               CASE WHEN g.status <> 'draft' THEN g.created + interval '3 hours' END,
+               CASE WHEN g.status = ANY(%(approved)s) THEN g.created + interval '2 days' END,
+               CASE WHEN g.status = ANY(%(approved)s) AND g.status <> 'approved'
+                    THEN g.created + interval '3 days' END,
+               CASE WHEN g.status = 'closed' THEN g.created + interval '32 days' END,
+               CASE WHEN g.status = 'cancelled' THEN g.created + interval '1 day' END,
+               CASE WHEN g.status <> 'draft' THEN g.created ELSE now() END, now(), pr.id,
+               (%(buyers)s::bigint[])[1 + n %% cardinality(%(buyers)s::bigint[])],
+               (%(suppliers)s::bigint[])[1 + n %% cardinality(%(suppliers)s::bigint[])],
+               CASE WHEN g.status <> 'submitted' THEN '[]'::jsonb
+                    WHEN pr.id IS NULL THEN '["head_of_pm"]'::jsonb ELSE '["project_manager"]'::jsonb END
+        FROM g LEFT JOIN projects_project pr ON pr.id = g.pid
+        LEFT JOIN projects_customer cu ON cu.id = pr.customer_id
+        ORDER BY n""",
+        # Five lines an order, on the project's budget lines; received and invoiced as the status says.
+        """WITH l AS (
+            SELECT o.id AS oid, o.status, pos, s.language,
+                   bl.id AS blid, coalesce(c.code, 'equipment') AS code,
+                   (1 + (o.id * 3 + pos * 7) %% 12)::numeric AS quantity,
+                   (40 + (o.id * 37 + pos * 101) %% 1761)
+                       + (ARRAY[0.00, 0.50, 0.95])[1 + (o.id + pos) %% 3] AS unit_price
+            FROM procurement_purchaseorder o
+            JOIN procurement_supplier s ON s.id = o.supplier_id
+            CROSS JOIN generate_series(1, 5) AS pos
+            LEFT JOIN procurement_costcategory c
+                   ON o.project_id IS NOT NULL
+                  AND c.code = (%(codes)s::text[])[1 + (o.id * 11 + pos * 3) %% 5]
+            LEFT JOIN procurement_budgetline bl ON bl.project_id = o.project_id AND bl.category_id = c.id
+        ), r AS (
+            SELECT l.*,
+                   CASE WHEN status IN ('received', 'closed') THEN quantity
+                        WHEN status = 'partially_received' THEN floor(quantity / 2) ELSE 0 END AS received
+            FROM l
+        )
+        INSERT INTO procurement_purchaseorderline (
+            position, description, quantity, unit, unit_price, vat_rate, is_service, received_quantity,
+            invoiced_quantity, invoiced_amount, budget_line_id, order_id)
+        SELECT pos,
+               (%(items)s::jsonb -> code -> language) ->> ((oid + pos)
+                   %% jsonb_array_length(%(items)s::jsonb -> code -> language))::int,
+               quantity, CASE WHEN code = 'internal_labour' THEN 'day' ELSE 'pcs' END, unit_price,
+               CASE WHEN code = 'subcontracting' THEN 'rc' ELSE '21' END,
+               code IN ('subcontracting', 'internal_labour'), received,
+               CASE WHEN status IN ('received', 'closed') THEN received ELSE 0 END,
+               CASE WHEN status IN ('received', 'closed') THEN round(received * unit_price, 2) ELSE 0 END,
+               blid, oid
+        FROM r ORDER BY oid, pos""",
+        """INSERT INTO procurement_approval (
+            approval_round, role, decision, justification, reasons, amount, decided_at, approver_id, order_id,
+            taken_over)
+        SELECT 1, CASE WHEN o.project_id IS NULL THEN 'head_of_pm' ELSE 'project_manager' END, 'approved',
+               CASE WHEN o.project_id IS NULL THEN 'Office infrastructure, outside any project.' ELSE '' END,
+               CASE WHEN o.project_id IS NULL THEN '["outside_project"]'::jsonb ELSE '["amount"]'::jsonb END,
+               (SELECT round(sum(quantity * unit_price), 2) FROM procurement_purchaseorderline
+                WHERE order_id = o.id),
+               now(),
+               coalesce(p.project_manager_id,
+                        (%(heads)s::bigint[])[1 + o.id %% cardinality(%(heads)s::bigint[])]),
+               o.id, false
+        FROM procurement_purchaseorder o LEFT JOIN projects_project p ON p.id = o.project_id
+        WHERE o.status = ANY(%(approved)s) ORDER BY o.id""",
+        """INSERT INTO procurement_goodsreceipt (received_on, note, created_at, received_by_id, order_id)
+        SELECT approved_at::date + 10, '', now(), requester_id, id FROM procurement_purchaseorder
+        WHERE status IN ('partially_received', 'received', 'closed') ORDER BY id""",
+        """INSERT INTO procurement_goodsreceiptline (quantity, receipt_id, order_line_id)
+        SELECT l.received_quantity, r.id, l.id FROM procurement_goodsreceipt r
+        JOIN procurement_purchaseorderline l ON l.order_id = r.order_id
+        WHERE l.received_quantity > 0 ORDER BY l.id""",
+        """INSERT INTO procurement_supplierinvoice (
+            number, invoice_date, due_date, structured_communication, amount, vat_amount, status, mismatches,
+            resolution_note, created_at, order_id, recorded_by_id, supplier_id)
+        SELECT 'INV-' || substr(o.number, 4), o.approved_at::date + 15,
+               o.approved_at::date + 15 + s.payment_terms_days, '',
+               (SELECT sum(invoiced_amount) FROM procurement_purchaseorderline WHERE order_id = o.id),
+               (SELECT coalesce(sum(round(invoiced_amount * 0.21, 2)), 0) FROM procurement_purchaseorderline
+                WHERE order_id = o.id AND vat_rate = '21'),
+               'matched', '[]'::jsonb, '', now(), o.id,
+               (%(finance)s::bigint[])[1 + o.id %% cardinality(%(finance)s::bigint[])], o.supplier_id
+        FROM procurement_purchaseorder o JOIN procurement_supplier s ON s.id = o.supplier_id
+        WHERE o.status IN ('received', 'closed') ORDER BY o.id""",
+        """INSERT INTO procurement_supplierinvoiceline (quantity, unit_price, invoice_id, order_line_id)
+        SELECT l.invoiced_quantity, l.unit_price, i.id, l.id FROM procurement_supplierinvoice i
+        JOIN procurement_purchaseorderline l ON l.order_id = i.order_id
+        WHERE l.invoiced_quantity > 0 ORDER BY l.id""",
+    ]
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement, params)
+        cursor.execute("SELECT count(*) FROM procurement_purchaseorderline")
+        lines = cursor.fetchone()[0]
+    NumberSequence.objects.update_or_create(series="PO", year=year, defaults={"last_value": count})
+    return count, lines

@@ -28,6 +28,7 @@ SIZES = {
     "S": {"requisitions": 40, "rfqs": 6},
     "M": {"requisitions": 1500, "rfqs": 150},
     "L": {"requisitions": 6000, "rfqs": 600},
+    "XL": {"requisitions": 6000, "rfqs": 600},
 }
 ITEMS = [
     ("Patchkabels Cat6A 2 m", "pcs", "4.50"),
@@ -77,7 +78,7 @@ def _requesters(context, engineer) -> dict[int, list[User]]:
         Assignment.objects.filter(resource__user=engineer).values_list("task__project_id", flat=True)
     )
     team = {}
-    for project in context.data["projects"]:
+    for project in context.detailed_projects:
         people = [project.project_manager, project.support_officer]
         if project.pk in assigned:
             people = [engineer, engineer, *people]
@@ -87,7 +88,7 @@ def _requesters(context, engineer) -> dict[int, list[User]]:
 
 def _requisitions(context, engineer, suppliers, budget_lines) -> list[PurchaseRequisition]:
     rng, year, today = context.rng, timezone.localdate().year, timezone.localdate()
-    projects = context.data["projects"]
+    projects = context.detailed_projects
     team = _requesters(context, engineer)
     reviewer = context.data["users_by_role"][Role.PM_SUPPORT][0]
     engineer_projects = [project for project in projects if engineer in team[project.pk]]
@@ -126,7 +127,7 @@ def _requisitions(context, engineer, suppliers, budget_lines) -> list[PurchaseRe
 
 def _rfqs(context, suppliers, budget_lines) -> int:
     rng, year, today = context.rng, timezone.localdate().year, timezone.localdate()
-    projects = [project for project in context.data["projects"] if budget_lines.get(project.pk)]
+    projects = [project for project in context.detailed_projects if budget_lines.get(project.pk)]
     buyer = context.data["users_by_role"][Role.PM_SUPPORT][0]
     rfqs = []
     for number in range(1, SIZES[context.scale]["rfqs"] + 1):
@@ -220,7 +221,8 @@ def seed_tenders(context) -> None:
     engineer = _engineer(context)
     suppliers = list(Supplier.objects.filter(is_blocked=False).order_by("pk"))
     budget_lines: dict[int, list[BudgetLine]] = {}
-    for line in BudgetLine.objects.order_by("pk"):
+    detailed = [project.pk for project in context.detailed_projects]
+    for line in BudgetLine.objects.filter(project_id__in=detailed).order_by("pk"):
         budget_lines.setdefault(line.project_id, []).append(line)
     requisitions = _requisitions(context, engineer, suppliers, budget_lines)
     rfq_count = _rfqs(context, suppliers, budget_lines)

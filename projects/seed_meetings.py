@@ -14,7 +14,7 @@ from projects.models import Meeting, MeetingStatus, MeetingType, MinutesDistribu
 from projects.selectors.meetings import meeting_agenda_proposals
 from projects.services import meetings as services
 
-MEETINGS = {"S": 6, "M": 30, "L": 80}
+MEETINGS = {"S": 6, "M": 30, "L": 80, "XL": 80}
 MINUTES = {
     "en": ("Agreed as proposed.", "Follow up with the supplier", "Planning approved"),
     "fr": ("Accord sur la proposition.", "Relancer le fournisseur", "Planning approuvé"),
@@ -101,7 +101,7 @@ def seed_meetings(context) -> None:
     rng = context.rng
     projects = [
         project
-        for project in context.data["projects"]
+        for project in context.detailed_projects
         if project.phase not in (Phase.INITIATION, Phase.CANCELLED) and project.project_manager_id
     ][: MEETINGS[context.scale]]
     types = {meeting_type.code: meeting_type for meeting_type in MeetingType.objects.all()}

@@ -39,9 +39,9 @@ from projects.models.intake import translated
 from projects.services.intake import intake_templates_install
 
 TASKS_PER_PROJECT = 20
-RESOURCES = {"S": 16, "M": 80, "L": 250}
-OPEN_INTAKES = {"S": 12, "M": 60, "L": 300}
-DOCUMENTS = {"S": 100, "M": 1000, "L": 5000}
+RESOURCES = {"S": 16, "M": 80, "L": 250, "XL": 250}
+OPEN_INTAKES = {"S": 12, "M": 60, "L": 300, "XL": 300}
+DOCUMENTS = {"S": 100, "M": 1000, "L": 5000, "XL": 5000}
 DEPARTMENTS = ["Networks", "Datacenter", "Security", "Installation"]
 ENGINEER_NAMES = [
     "Jan",
@@ -101,7 +101,7 @@ DEMO_PDF = (
 def seed_intakes_documents_plans(context) -> None:
     templates = intake_templates_install()
     resources = _seed_resources(context)
-    projects = context.data["projects"]
+    projects = context.detailed_projects
     _seed_intakes(context, templates, projects)
     _seed_required_documents(templates, projects)
     tasks_by_project = _seed_tasks(context, projects)

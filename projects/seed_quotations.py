@@ -9,7 +9,7 @@ from pmo.models import NumberSequence
 from pmo.roles import Role
 from projects.models import Quotation, QuotationLine, QuotationStatus
 
-SIZES = {"S": 12, "M": 200, "L": 1000}
+SIZES = {"S": 12, "M": 200, "L": 1000, "XL": 1000}
 ITEMS = {
     "en": [("Wi-Fi site survey", "day"), ("Access point, installed", "pcs"), ("Switch 24 ports", "pcs")],
     "fr": [

@@ -22,7 +22,7 @@ from projects.models import (
     RiskCategory,
 )
 
-ENTRIES = {"S": 300, "M": 4000, "L": 20000}
+ENTRIES = {"S": 300, "M": 4000, "L": 20000, "XL": 20000}
 # Share of each kind in the registers (sums to 100).
 MIX = {"risk": 38, "issue": 14, "change_request": 6, "decision": 12, "action": 20, "lesson": 10}
 PROBABILITY_PERCENT = {1: 5, 2: 20, 3: 40, 4: 60, 5: 85}
@@ -250,7 +250,7 @@ def _risk(rng, project, number, categories, now):
 
 def seed_registers(context) -> None:
     rng = context.rng
-    projects = [p for p in context.data["projects"] if p.phase != Phase.INITIATION] or context.data[
+    projects = [p for p in context.detailed_projects if p.phase != Phase.INITIATION] or context.data[
         "projects"
     ]
     _LANGUAGES.update(

@@ -29,8 +29,8 @@ from projects.models import (
 )
 from projects.selectors.plan import iso_week_start
 
-WEEKS = {"S": 6, "M": 20, "L": 100}
-TARGET_ENTRIES = {"S": None, "M": None, "L": 300_000}
+WEEKS = {"S": 6, "M": 20, "L": 100, "XL": 100}
+TARGET_ENTRIES = {"S": None, "M": None, "L": 300_000, "XL": 300_000}
 # Technicians of the demo (no role: they book hours, nothing else); README lists them.
 TECHNICIANS = [("tech", "Jan Maes", "nl"), ("tech2", "Julie Renard", "fr")]
 DAY_SPLITS = [

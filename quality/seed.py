@@ -193,7 +193,7 @@ def seed_quality(context) -> None:
     items = defaultdict(list)
     for item in ChecklistItem.objects.select_related("section").order_by("section__position", "position"):
         items[item.section.template_id].append(item)
-    projects = [p for p in context.data["projects"] if p.phase in REVIEWED_PHASES]
+    projects = [p for p in context.detailed_projects if p.phase in REVIEWED_PHASES]
     counter = _Counter()
 
     reviews = _seed_reviews(rng, projects, templates, officers, today)

@@ -23,8 +23,8 @@ from reporting.selectors import INACTIVE_PHASES, project_figures, tolerance_valu
 from reporting.services import rag_suggest
 
 # How many weeks of history, and how many highlight report rows, per scale.
-WEEKS = {"S": 8, "M": 3, "L": 2}
-REPORTS = {"S": 60, "M": 800, "L": 4000}
+WEEKS = {"S": 8, "M": 3, "L": 2, "XL": 2}
+REPORTS = {"S": 60, "M": 800, "L": 4000, "XL": 4000}
 
 NARRATIVE = {
     "nl": (
@@ -186,6 +186,7 @@ def seed_reporting(context) -> None:
 
     projects = list(
         project_list_excluding_phases(phases=INACTIVE_PHASES)
+        .filter(pk__in=[project.pk for project in context.detailed_projects])
         .prefetch_related("customer__contacts")
         .order_by("pk")
     )

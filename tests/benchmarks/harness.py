@@ -266,8 +266,11 @@ def _manage(args: list[str], env: dict) -> None:
     subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def ensure_seeded(scale: str, env: dict) -> None:
-    """Create, migrate and seed the scale's database unless it already holds that scale's projects."""
+def ensure_seeded(scale: str, env: dict) -> float | None:
+    """Create, migrate and seed the scale's database unless it already holds that scale's projects.
+
+    Returns the seed's wall-clock seconds, or None when an already seeded database was reused.
+    """
     url = env["DATABASE_URL"]
     name = urllib.parse.urlsplit(url).path.lstrip("/")
     reseed = os.environ.get("BENCH_RESEED") == "1"
@@ -284,11 +287,13 @@ def ensure_seeded(scale: str, env: dict) -> None:
     if projects == 0:
         started = time.monotonic()
         _manage(["seed_demo", "--scale", scale], env)
-        _log(f"seeded {name} at scale {scale} in {time.monotonic() - started:.0f} s")
-    elif projects < SCALE_PROJECTS[scale]:
+        seconds = time.monotonic() - started
+        _log(f"seeded {name} at scale {scale} in {seconds:.0f} s")
+        return seconds
+    if projects < SCALE_PROJECTS[scale]:
         raise SystemExit(f"{name} holds {projects} projects, not scale {scale}: rerun with BENCH_RESEED=1")
-    else:
-        _log(f"reusing {name} ({projects} projects)")
+    _log(f"reusing {name} ({projects} projects)")
+    return None
 
 
 def production_env(scale: str, tmp: Path) -> dict:
@@ -509,7 +514,7 @@ def run_scale(scale: str, *, repeat: int, only: set[str] | None = None, pdf: boo
     tmp = Path(tempfile.mkdtemp(prefix=f"pmo-bench-{scale.lower()}-"))
     (tmp / "capture").mkdir()
     env = production_env(scale, tmp)
-    ensure_seeded(scale, env)
+    seed_seconds = ensure_seeded(scale, env)
     with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
         conn.execute("ANALYZE")  # the planner's statistics as seed_demo leaves them, whatever ran before
         paths = {figure.key: figure.path(conn) for figure in FIGURES if not only or figure.key in only}
@@ -547,6 +552,8 @@ def run_scale(scale: str, *, repeat: int, only: set[str] | None = None, pdf: boo
         "repeat": repeat,
         "figures": [asdict(result) for result in results],
         "memory": memory,
+        "seed_seconds": seed_seconds,
+        "only": sorted(only) if only else None,
     }
     if pdf and not only:
         document["pdf"] = pdf_figure(env, repeat=max(5, repeat // 2))
