@@ -26,8 +26,16 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = No
 
 
 def first_with_total(queryset: QuerySet, limit: int) -> tuple[list, int]:
-    """The first `limit` rows and how many there are in all, in one query (a window count before LIMIT)."""
-    from django.db.models import Count, Window
+    """The first `limit` rows and how many there are in all, in one query.
 
-    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:limit])
+    The total is an uncorrelated scalar subquery over the rows' keys (PostgreSQL runs it once, as an
+    InitPlan), not a window: `COUNT(*) OVER ()` makes the database compute every row's columns, with
+    their correlated sums, before LIMIT keeps a few (0.5 s for 11,000 orders waiting at scale XL)."""
+    from django.db.models import Count, IntegerField, Subquery, Value
+
+    keys = queryset.model._default_manager.filter(pk__in=queryset.order_by().values("pk"))
+    counted = (
+        keys.order_by().annotate(all_rows=Value(1)).values("all_rows").annotate(n=Count("pk")).values("n")
+    )
+    rows = list(queryset.annotate(total_rows=Subquery(counted, output_field=IntegerField()))[:limit])
     return rows, (rows[0].total_rows if rows else 0)

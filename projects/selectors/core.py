@@ -1,6 +1,7 @@
 """Reads of customers and projects, scoped to what the user may see."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from pmo.lib.access import object_get_for_user
 from pmo.models import User
@@ -39,9 +40,20 @@ def project_get_for_user(*, user: User, pk: int, write: bool = False) -> Project
 
 
 def customer_list_for_user(*, user: User) -> QuerySet[Customer]:
-    """Customers with their number of projects visible to the user."""
+    """Customers with their number of projects visible to the user.
+
+    The count is a correlated subquery, not a GROUP BY over every project: PostgreSQL then counts only the
+    customers of the page it returns (a join counted all 20,000 projects before paginating at scale XL)."""
+    counted = (
+        project_queryset_for_user(user=user)
+        .filter(customer=OuterRef("pk"))
+        .order_by()
+        .values("customer")
+        .annotate(count=Count("pk", distinct=True))  # a visibility join may repeat a project
+        .values("count")
+    )
     return Customer.objects.annotate(
-        project_count=Count("projects", filter=Q(projects__in=project_queryset_for_user(user=user)))
+        project_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
     )
 
 
