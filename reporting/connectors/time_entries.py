@@ -26,7 +26,10 @@ The rule:
   (the name our export writes); to our task through a RemoteLink msdyn_projecttasks ↔ projects.task, else
   the one bookable task of that project named like our export writes it ("<WBS> <name>") or by its name.
   A match by name is stored as a link, so a later rename does not break it. A row that does not map is a
-  failure line of the run naming what is missing, and is tried again on every run until it maps.
+  failure line of the run naming what is missing, and is tried again on every run until it maps. The
+  unmatched time entries screen (reporting.selectors.time_entry_mapping) groups those rows by the remote
+  record they wait on; an administrator maps it there (reporting.services.time_entry_mapping), and the
+  waiting rows go through `reconcile` at once.
 - Idempotent on msdyn_timeentryid: a row whose counted figure equals our entry changes nothing; a changed
   row reverses our entry (a negative entry pointing at it) and books the new figure; a row that no longer
   counts, or that is deleted in Dynamics (checked each run for the rows we count), is reversed. Our

@@ -81,6 +81,24 @@ def test_mapping_a_resource_books_the_waiting_hours_once_and_the_next_pull_chang
     assert unmatched_time_entry_groups() == []
 
 
+def test_while_a_pull_runs_the_mapping_is_kept_and_the_pull_books_the_rows(waiting):
+    SyncRun.objects.create(
+        connector=Connector.DYNAMICS365, direction=SyncRun.Direction.PULL, status=SyncRun.Status.RUNNING
+    )
+
+    result = time_entry_remote_link_create(
+        kind="resource",
+        remote_id=STRANGER,
+        target=waiting["resource"],
+        actor=user_with_role(Role.ADMINISTRATOR),
+    )
+
+    assert result.is_deferred and imported_hours() == []  # booking now could count the hours twice
+    SyncRun.objects.filter(status=SyncRun.Status.RUNNING).update(status=SyncRun.Status.FAILED)
+    pull()
+    assert sorted(imported_hours()) == [H("4.50"), H("8.00")]
+
+
 def test_it_refuses_a_resource_already_linked_to_another_remote_record_and_changes_nothing(waiting):
     RemoteLink.objects.create(
         connector=Connector.DYNAMICS365,
@@ -294,3 +312,14 @@ def test_the_run_links_its_unmapped_failure_lines_and_the_runs_page_links_the_sc
 
     assert detail.text.count(f'href="{LIST_URL}"') == 2  # one per unmapped row's failure line
     assert f'href="{LIST_URL}"' in listing.text and "2 time entries pulled from Dynamics 365" in listing.text
+
+
+def test_without_javascript_find_narrows_the_choices_and_maps_nothing(client, waiting):
+    ResourceFactory(name="Piet Janssens")
+    client.force_login(user_with_role(Role.ADMINISTRATOR))
+
+    response = client.post(map_url("resource", STRANGER), {"find": "1", "target_search": "Peeters"})
+
+    assert response.status_code == 200
+    assert "Jan Peeters" in response.text and "Piet Janssens" not in response.text
+    assert not RemoteLink.objects.filter(remote_id=STRANGER).exists() and imported_hours() == []
