@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
@@ -72,6 +72,16 @@ def time_entry_remote_link_create(*, kind: str, remote_id: str, target: Model, a
     _check_free(mapping=mapping, remote_id=remote_id, target=target)
     if kind == "task":
         _check_task_project(rows=waiting, task=target)
+    link = _link_save(mapping=mapping, remote_id=remote_id, target=target, actor=actor)
+    if sync_run_in_progress(connector=Connector.DYNAMICS365):
+        # The running pull books them when it retries the unmapped rows; booking here too could count twice.
+        return MappingResult(link, 0, Decimal("0.00"), len(waiting), True)
+    importer = TimeEntryImport(recorder=MemoryRecorder(), project_links=project_links())
+    importer.reconcile(row.remote_id for row in waiting)
+    return _result(link, rows=waiting)
+
+
+def _link_save(*, mapping: MappingKind, remote_id: str, target: Model, actor: User) -> RemoteLink:
     link = RemoteLink(
         connector=Connector.DYNAMICS365,
         remote_table=mapping.remote_table,
@@ -79,13 +89,13 @@ def time_entry_remote_link_create(*, kind: str, remote_id: str, target: Model, a
         local_model=mapping.local_model,
         local_id=target.pk,
     )
-    audited_save(link, actor=actor, reason=_("Mapped for the unmatched time entries"))
-    if sync_run_in_progress(connector=Connector.DYNAMICS365):
-        # The running pull books them when it retries the unmapped rows; booking here too could count twice.
-        return MappingResult(link, 0, Decimal("0.00"), len(waiting), True)
-    importer = TimeEntryImport(recorder=MemoryRecorder(), project_links=project_links())
-    importer.reconcile(row.remote_id for row in waiting)
-    return _result(link, rows=waiting)
+    try:
+        with transaction.atomic():
+            audited_save(link, actor=actor, reason=_("Mapped for the unmatched time entries"))
+    except IntegrityError as error:  # the unique constraints, when another administrator was quicker
+        message = _("Someone linked one of these records a moment ago: reload the page.")
+        raise ValidationError(message) from error
+    return link
 
 
 def _check_free(*, mapping: MappingKind, remote_id: str, target: Model) -> None:

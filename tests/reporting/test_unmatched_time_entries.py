@@ -5,12 +5,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.urls import reverse
 
 from pmo.roles import Role
 from projects.models import Phase, TaskKind, TimesheetEntry
 from reporting.models import Connector, D365TimeEntry, RemoteLink, SyncRun
 from reporting.selectors.time_entry_mapping import unmatched_time_entry_groups
+from reporting.services import time_entry_mapping as mapping_services
 from reporting.services.time_entry_mapping import time_entry_remote_link_create
 from tests.factories import ProjectFactory, ResourceFactory, TaskFactory, user_with_role
 from tests.reporting.fake_remotes import D365_PROJECT, D365_TASK
@@ -118,6 +120,24 @@ def test_it_refuses_a_resource_already_linked_to_another_remote_record_and_chang
         )
 
     assert RemoteLink.objects.count() == links
+    assert imported_hours() == []
+    assert set(D365TimeEntry.objects.values_list("outcome", flat=True)) == {Outcome.UNMAPPED}
+
+
+def test_a_link_made_at_the_same_moment_by_someone_else_is_a_message_and_books_nothing(waiting, monkeypatch):
+    def quicker_colleague(*args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint unique_remote_link_remote")
+
+    monkeypatch.setattr(mapping_services, "audited_save", quicker_colleague)
+
+    with pytest.raises(ValidationError, match="a moment ago"):
+        time_entry_remote_link_create(
+            kind="resource",
+            remote_id=STRANGER,
+            target=waiting["resource"],
+            actor=user_with_role(Role.ADMINISTRATOR),
+        )
+
     assert imported_hours() == []
     assert set(D365TimeEntry.objects.values_list("outcome", flat=True)) == {Outcome.UNMAPPED}
 
