@@ -101,7 +101,7 @@ def test_an_administrator_maps_a_resource_and_sees_the_hours_booked_in_dutch(bro
     context.close()
 
 
-def test_the_map_page_without_javascript_passes_axe_in_dutch(browser, live_server):
+def test_the_list_and_the_map_page_fit_a_phone_and_pass_axe_in_dutch(browser, live_server):
     waiting_rows()
     admin = browser_user(Role.ADMINISTRATOR, "beheerder")
     admin.preferred_language = "nl"
@@ -113,13 +113,11 @@ def test_the_map_page_without_javascript_passes_axe_in_dutch(browser, live_serve
     sign_in(page, admin.username)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 844})
-        _check(
-            page,
+        for path in (
+            "/reporting/sync-runs/unmatched-time-entries/",
             f"/reporting/sync-runs/unmatched-time-entries/resource/{STRANGER}/map/",
-            width,
-            problems,
-            Counter(),
-        )
+        ):
+            _check(page, path, width, problems, Counter())
 
     assert problems == []
     assert page.get_by_role("heading", name="Subcontractor X koppelen").is_visible()
