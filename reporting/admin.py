@@ -3,6 +3,7 @@
 # --- Connectors (ServiceNow, Dynamics 365) ---------------------------------------------------------
 from django.contrib import admin
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from reporting.models import (
     D365Actual,
@@ -50,7 +51,7 @@ class SyncRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RemoteLink)
-class RemoteLinkAdmin(admin.ModelAdmin):
+class RemoteLinkAdmin(SimpleHistoryAdmin):
     list_display = ["connector", "remote_table", "remote_id", "local_model", "local_id", "synced_at"]
     list_filter = ["connector", "remote_table"]
     search_fields = ["remote_id"]

@@ -1,16 +1,33 @@
-"""Pages of the connectors: the runs, one run with its failures, and "run now" for the administrator."""
+"""Pages of the connectors: the runs, one run with its failures, "run now" for the administrator, and the
+Dynamics 365 time entries that do not map, with the form that maps what they wait on."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate
+from projects.selectors.core import project_get_for_user
+from reporting.connector_forms import RemoteLinkForm
 from reporting.connectors import permissions  # noqa: F401  (registers the permissions)
 from reporting.connectors.runs import sync_run_in_progress, sync_run_queue
+from reporting.connectors.time_entries import ENTITY
 from reporting.models import Connector, SyncRun
+from reporting.selectors.time_entry_mapping import (
+    KIND_LABELS,
+    unmatched_references,
+    unmatched_time_entry_count,
+    unmatched_time_entry_group_get,
+    unmatched_time_entry_groups,
+)
+from reporting.services.time_entry_mapping import MappingResult, time_entry_remote_link_create
 
 
 @login_required
@@ -22,11 +39,13 @@ def sync_run_list(request: AuthenticatedHttpRequest):
     if connector in Connector.values:
         runs = runs.filter(connector=connector)
     page = paginate(request, runs)
-    return render(
-        request,
-        "reporting/sync_run_list.html",
-        {"page": page, "connectors": Connector.choices, "connector": connector},
-    )
+    context = {
+        "page": page,
+        "connectors": Connector.choices,
+        "connector": connector,
+        "unmatched_count": unmatched_time_entry_count(),
+    }
+    return render(request, "reporting/sync_run_list.html", context)
 
 
 @login_required
@@ -34,9 +53,10 @@ def sync_run_list(request: AuthenticatedHttpRequest):
 @require_GET
 def sync_run_detail(request: AuthenticatedHttpRequest, pk: int):
     run = get_object_or_404(SyncRun.objects.select_related("requested_by"), pk=pk)
-    return render(
-        request, "reporting/sync_run_detail.html", {"run": run, "failures": run.failures.all()[:500]}
-    )
+    failures = list(run.failures.all()[:500])
+    waiting = unmatched_references(references=[f.reference for f in failures if f.entity == ENTITY])
+    context = {"run": run, "failures": failures, "waiting": waiting}
+    return render(request, "reporting/sync_run_detail.html", context)
 
 
 @login_required
@@ -55,3 +75,81 @@ def sync_run_start(request: AuthenticatedHttpRequest):
     )
     messages.success(request, _("The run is queued."))
     return redirect(run)
+
+
+@login_required
+@permission_required("reporting.view_syncrun", raise_exception=True)
+@require_GET
+def unmatched_time_entry_list(request: AuthenticatedHttpRequest):
+    return render(
+        request, "reporting/unmatched_time_entry_list.html", {"groups": unmatched_time_entry_groups()}
+    )
+
+
+@login_required
+@permission_required("reporting.add_remotelink", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def unmatched_time_entry_map(request: AuthenticatedHttpRequest, kind: str, remote_id: str):
+    if kind not in KIND_LABELS:
+        raise Http404
+    group = unmatched_time_entry_group_get(kind=kind, remote_id=remote_id)
+    form = RemoteLinkForm(
+        request.POST if request.method == "POST" else None,
+        kind=kind,
+        user=request.user,
+        project_id=group.project_id,
+        auto_id=f"map-{kind}-{remote_id}-%s",
+    )
+    if request.method == "POST" and "find" not in request.POST and form.is_valid():
+        target = form.cleaned_data["target"]
+        _check_target_rights(request.user, kind, target)
+        try:
+            result = time_entry_remote_link_create(
+                kind=kind, remote_id=remote_id, target=target, actor=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _mapped_message(result))
+            if request.htmx:
+                return _list_instead(request)
+            return redirect("reporting:unmatched-time-entry-list")
+    template = "reporting/unmatched_time_entry_map.html"
+    context = {"group": group, "form": form, "kind": kind}
+    return render(request, f"{template}#map-form" if request.htmx else template, context)
+
+
+def _check_target_rights(user, kind: str, target) -> None:
+    """Object rights on what the hours will be booked on: write on its project, or the resources'."""
+    if kind == "resource":
+        if not user.has_perm("projects.change_resource"):
+            raise PermissionDenied
+        return
+    project_get_for_user(user=user, pk=target.pk if kind == "project" else target.project_id, write=True)
+
+
+def _list_instead(request: AuthenticatedHttpRequest):
+    """After an htmx mapping: the whole list again (the mapped rows have left it), with the message."""
+    response = render(
+        request,
+        "reporting/unmatched_time_entry_list.html#unmatched",
+        {"groups": unmatched_time_entry_groups()},
+    )
+    return reswap(retarget(response, "#unmatched"), "outerHTML")
+
+
+def _mapped_message(result: MappingResult) -> str:
+    if result.is_deferred:
+        return _("Mapped. A Dynamics 365 pull is running: it books the waiting hours.")
+    text = ngettext(
+        "Mapped: %(count)s time entry booked (%(hours)s h).",
+        "Mapped: %(count)s time entries booked (%(hours)s h).",
+        result.booked,
+    ) % {"count": result.booked, "hours": number_format(result.hours, decimal_pos=2)}
+    if result.still_waiting:
+        text += " " + ngettext(
+            "%(count)s still waits on another mapping.",
+            "%(count)s still wait on another mapping.",
+            result.still_waiting,
+        ) % {"count": result.still_waiting}
+    return text

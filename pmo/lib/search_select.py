@@ -8,7 +8,8 @@ without it, the search box is part of the GET form: submitting it narrows the op
 picks one and filters again.
 
 Each option source is registered once (`register_option_source`) by the app that owns the data; the
-endpoint looks it up by key, so `pmo` imports no app.
+endpoint looks it up by key, so `pmo` imports no app. A source with a `scope_param` narrows its rows by one
+more value (the tasks of one project): the widget sends it along, and its queryset receives it.
 """
 
 import re
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -41,9 +43,13 @@ class OptionSource:
     """Where a searchable select takes its options: the rows a user may pick, and the fields searched."""
 
     key: str
-    queryset: Callable[[object], QuerySet]  # (user) -> rows
+    queryset: Callable[..., QuerySet]  # (user) -> rows, or (user, scope) -> rows with a scope_param
     search_fields: tuple[str, ...]
     label: Callable[[Model], str] = str
+    scope_param: str = ""
+
+    def rows(self, user, scope: str | None = None) -> QuerySet:
+        return self.queryset(user, scope) if self.scope_param else self.queryset(user)
 
 
 OPTION_SOURCES: dict[str, OptionSource] = {}
@@ -54,9 +60,11 @@ def register_option_source(source: OptionSource) -> OptionSource:
     return source
 
 
-def option_matches(*, source: OptionSource, user, term: str, chosen: str | None = None) -> list[Model]:
+def option_matches(
+    *, source: OptionSource, user, term: str, chosen: str | None = None, scope: str | None = None
+) -> list[Model]:
     """The chosen row (if the user may still pick it) and the first LIMIT matches of `term`, in one query."""
-    rows = source.queryset(user)
+    rows = source.rows(user, scope)
     term = term.strip()
     wanted = reduce(or_, (Q(**{f"{f}__icontains": term}) for f in source.search_fields)) if term else Q()
     chosen_pk = int(chosen) if chosen and str(chosen).isdigit() else None
@@ -74,16 +82,17 @@ class SearchSelect(forms.Select):
 
     template_name = "components/search_select.html"
 
-    def __init__(self, *, source: str, attrs=None):
+    def __init__(self, *, source: str, attrs=None, scope: str | None = None):
         super().__init__(attrs)
         self.source = source
+        self.scope = scope
         self.user = None
         self.term = ""
 
     def optgroups(self, name, value, attrs=None):
         chosen = next((item for item in value if item), None)
         source = OPTION_SOURCES[self.source]
-        rows = option_matches(source=source, user=self.user, term=self.term, chosen=chosen)
+        rows = option_matches(source=source, user=self.user, term=self.term, chosen=chosen, scope=self.scope)
         # The field's own empty label (None when it is required); a ModelChoiceField's choices know it.
         choices = self.choices
         empty_label = choices.field.empty_label if isinstance(choices, ModelChoiceIterator) else EMPTY_LABEL
@@ -94,8 +103,13 @@ class SearchSelect(forms.Select):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
+        scope_param = OPTION_SOURCES[self.source].scope_param
         context["widget"].update(
-            source=self.source, search_name=f"{name}{SEARCH_SUFFIX}", term=self.term, limit=LIMIT
+            source=self.source,
+            search_name=f"{name}{SEARCH_SUFFIX}",
+            term=self.term,
+            limit=LIMIT,
+            scope_query=urlencode({scope_param: self.scope}) if scope_param and self.scope else "",
         )
         return context
 
@@ -137,8 +151,11 @@ def search_select_options_view(request, source: str):
         raise Http404
     term = request.GET.get(f"{name}{SEARCH_SUFFIX}", "")[:100]
     chosen = request.GET.get(name) or None
-    rows = option_matches(source=option_source, user=request.user, term=term, chosen=chosen)
-    widget = SearchSelect(source=source)
+    scope = request.GET.get(option_source.scope_param) if option_source.scope_param else None
+    if option_source.scope_param and not (scope or "").isdigit():
+        raise Http404
+    rows = option_matches(source=option_source, user=request.user, term=term, chosen=chosen, scope=scope)
+    widget = SearchSelect(source=source, scope=scope)
     options = search_select_options(
         empty_label=EMPTY_LABEL, widget=widget, name=name, rows=rows, chosen=chosen
     )

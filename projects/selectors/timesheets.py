@@ -429,15 +429,19 @@ def tasks_by_pk(*, pks) -> dict[int, Task]:
     return Task.objects.select_related("project").in_bulk(list(pks))
 
 
-def tasks_of_projects(*, project_ids) -> list[Task]:
+def task_queryset_of_projects(*, project_ids) -> QuerySet[Task]:
     """The tasks of these projects that hours can be booked on (no milestones, not cancelled)."""
-    return list(
+    return (
         Task.objects.filter(project_id__in=list(project_ids))
         .exclude(kind=TaskKind.MILESTONE)
         .exclude(status=TaskStatus.CANCELLED)
         .select_related("project")
-        .order_by("pk")
     )
+
+
+def tasks_of_projects(*, project_ids) -> list[Task]:
+    """The tasks of these projects that hours can be booked on, as a list."""
+    return list(task_queryset_of_projects(project_ids=project_ids).order_by("pk"))
 
 
 def time_entries_by_pk(*, pks) -> dict[int, TimesheetEntry]:

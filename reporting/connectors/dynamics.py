@@ -28,7 +28,7 @@ from projects.selectors.portfolio import project_ids_by_code
 from reporting.connectors.http import MappingRefused, OAuthToken, RemoteError, RestClient
 from reporting.connectors.mapping import mapping_for
 from reporting.connectors.runs import RunRecorder
-from reporting.connectors.time_entries import TimeEntryImport
+from reporting.connectors.time_entries import TimeEntryImport, project_links
 from reporting.models import (
     Connector,
     D365Actual,
@@ -434,11 +434,7 @@ class DynamicsPull:
         )
         latest = cursor.modified_since
         if entity.resolves_project or entity in (PROJECTS, TIME_ENTRIES):
-            self.project_links = dict(
-                RemoteLink.objects.filter(
-                    connector=Connector.DYNAMICS365, remote_table=PROJECTS.entity_set
-                ).values_list("remote_id", "local_id")
-            )
+            self.project_links = project_links()
         time_entries = TimeEntryImport(recorder=self.recorder, project_links=self.project_links)
         seen: set[str] = set()
         for rows in entity_rows(self.client, entity, mapping, cursor.modified_since):

@@ -8,6 +8,7 @@ goes, and only the holder may finish it.
 import logging
 from collections import defaultdict
 from datetime import timedelta
+from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -62,6 +63,34 @@ def sync_run_in_progress(*, connector: str) -> bool:
 def sync_run_claim(*, run_id: int, holder: str) -> SyncRun | None:
     """Move a queued run to running; None when another worker has it already or it is finished."""
     return SyncRun.objects.get(pk=run_id) if SyncRun.claim(run_id, holder=holder) else None
+
+
+class Recorder(Protocol):
+    """What a connector's code reports while it works: a run's recorder, or a MemoryRecorder."""
+
+    def count(self, entity: str, outcome: str, number: int = 1) -> None: ...
+
+    def skip(self, entity: str) -> None: ...
+
+    def fail(self, entity: str, reference: str, error: RemoteError | Exception) -> None: ...
+
+
+class MemoryRecorder:
+    """Counts and failures kept in memory: rows applied again outside a run (a mapping just made)."""
+
+    def __init__(self) -> None:
+        self.entities: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.failures: list[tuple[str, str, str]] = []
+
+    def count(self, entity: str, outcome: str, number: int = 1) -> None:
+        self.entities[entity][outcome] += number
+
+    def skip(self, entity: str) -> None:
+        self.count(entity, "skipped")
+
+    def fail(self, entity: str, reference: str, error: RemoteError | Exception) -> None:
+        self.count(entity, "failed")
+        self.failures.append((entity, reference, str(error)))
 
 
 class RunRecorder:

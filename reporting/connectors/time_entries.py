@@ -26,7 +26,10 @@ The rule:
   (the name our export writes); to our task through a RemoteLink msdyn_projecttasks ↔ projects.task, else
   the one bookable task of that project named like our export writes it ("<WBS> <name>") or by its name.
   A match by name is stored as a link, so a later rename does not break it. A row that does not map is a
-  failure line of the run naming what is missing, and is tried again on every run until it maps.
+  failure line of the run naming what is missing, and is tried again on every run until it maps. The
+  unmatched time entries screen (reporting.selectors.time_entry_mapping) groups those rows by the remote
+  record they wait on; an administrator maps it there (reporting.services.time_entry_mapping), and the
+  waiting rows go through `reconcile` at once.
 - Idempotent on msdyn_timeentryid: a row whose counted figure equals our entry changes nothing; a changed
   row reverses our entry (a negative entry pointing at it) and books the new figure; a row that no longer
   counts, or that is deleted in Dynamics (checked each run for the rows we count), is reversed. Our
@@ -57,7 +60,7 @@ from projects.selectors.timesheets import (
     time_entries_by_pk,
 )
 from projects.services.timesheets import time_entry_import, time_entry_import_reverse
-from reporting.connectors.runs import RunRecorder
+from reporting.connectors.runs import Recorder
 from reporting.models import Connector, D365TimeEntry, RemoteLink
 
 if TYPE_CHECKING:
@@ -69,7 +72,7 @@ Decision = tuple[str, Target | None, str]
 
 ENTITY = "msdyn_timeentries"
 OURS = "time_entries"  # the run log's name for what happened to our entries
-RESOURCES_TABLE, TASKS_TABLE = "bookableresources", "msdyn_projecttasks"
+RESOURCES_TABLE, TASKS_TABLE, PROJECTS_TABLE = "bookableresources", "msdyn_projecttasks", "msdyn_projects"
 PROJECT_CODE = re.compile(r"\bP-\d{4}-\d{4,}\b")
 ID_FILTER_CHUNK = 40  # ids per $filter (…or…): keeps the URL short
 Outcome = D365TimeEntry.Outcome
@@ -79,12 +82,25 @@ def hours_of(minutes: int | None) -> Decimal:
     return (Decimal(minutes or 0) / 60).quantize(Decimal("0.01"))
 
 
+def project_links() -> dict[str, int]:
+    """Dynamics project id → our project id, as the project pull (or an administrator) linked them."""
+    return dict(
+        RemoteLink.objects.filter(connector=Connector.DYNAMICS365, remote_table=PROJECTS_TABLE).values_list(
+            "remote_id", "local_id"
+        )
+    )
+
+
 class TimeEntryImport:
     """Make our entries agree with the pulled rows: book, rebook with a reversal, or reverse."""
 
-    def __init__(self, *, recorder: RunRecorder, project_links: dict[str, int]):
+    def __init__(
+        self, *, recorder: Recorder, project_links: dict[str, int], links_by_name: bool = True
+    ) -> None:
         self.recorder = recorder
         self.project_links = project_links
+        # Reading what rows wait on (the unmatched time entries screen) must not write the name matches.
+        self.links_by_name = links_by_name
 
     def reconcile(self, remote_ids: Iterable[str]) -> None:
         rows = list(D365TimeEntry.objects.filter(remote_id__in=list(remote_ids)).order_by("pk"))
@@ -114,6 +130,13 @@ class TimeEntryImport:
                     self._reverse_and_record(
                         row, Outcome.REMOVED, gettext("Deleted in Dynamics 365"), row.entry_id
                     )
+
+    def waiting_on(self, rows: list[D365TimeEntry]) -> dict[int, tuple[int | None, bool, bool]]:
+        """Per unmapped row: our project id (None: not mapped), whether its resource and its task map."""
+        projects = self._projects(rows)
+        resources = self._resources(rows)
+        tasks = self._tasks(rows, projects)
+        return {row.pk: (projects.get(row.pk), row.pk in resources, row.pk in tasks) for row in rows}
 
     # --- deciding ------------------------------------------------------------------------------------------
     def _map(self, rows: list[D365TimeEntry]) -> dict[int, Decision]:
@@ -204,8 +227,9 @@ class TimeEntryImport:
                 candidates = named.get(row.resource_name.strip().lower(), [])
                 if len(candidates) == 1:
                     resource = candidates[0]
-                    links[row.resource_reference] = resource.pk
-                    self._link(RESOURCES_TABLE, row.resource_reference, "projects.resource", resource.pk)
+                    if self.links_by_name:
+                        links[row.resource_reference] = resource.pk
+                        self._link(RESOURCES_TABLE, row.resource_reference, "projects.resource", resource.pk)
             if resource is not None:
                 found[row.pk] = resource
         return found
@@ -226,8 +250,9 @@ class TimeEntryImport:
                 matches = candidates.get((project_id, row.task_name.strip().lower()), [])
                 if len({match.pk for match in matches}) == 1:
                     task = matches[0]
-                    links[row.task_reference] = task.pk
-                    self._link(TASKS_TABLE, row.task_reference, "projects.task", task.pk)
+                    if self.links_by_name:
+                        links[row.task_reference] = task.pk
+                        self._link(TASKS_TABLE, row.task_reference, "projects.task", task.pk)
             # A linked task of another project than the entry's is not this entry's task.
             if task is not None and task.project_id == project_id:
                 found[row.pk] = task

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from pmo.lib.jobs import Job, JobStates
 from pmo.lib.money import MoneyField
@@ -140,6 +141,8 @@ class RemoteLink(models.Model):
     # A hash of what we last sent: an unchanged record is skipped, not sent again.
     payload_hash = models.CharField(_("payload hash"), max_length=64, blank=True)
     synced_at = models.DateTimeField(_("synced at"), auto_now=True)
+    # Who mapped a Dynamics 365 record to one of ours (the unmatched time entries screen), and when.
+    history = HistoricalRecords(excluded_fields=["payload_hash", "synced_at"])
 
     class Meta:
         verbose_name = _("remote link")

@@ -1,7 +1,18 @@
 import pytest
 
+from pmo.roles import Role
+from projects.models import Phase, TaskKind
 from reporting.connectors.http import RestClient
+from tests.factories import (
+    AssignmentFactory,
+    ProjectFactory,
+    ResourceFactory,
+    TaskFactory,
+    UserFactory,
+    user_with_role,
+)
 from tests.reporting.fake_remotes import (
+    D365_PROJECT,
     SUPPLY_CHAIN_PURCHASE_ORDER_ATTRIBUTES,
     DataverseHandler,
     FakeServer,
@@ -65,3 +76,31 @@ def dataverse(settings):
             "EDITION": ["project_operations", "supply_chain"],
         }
         yield fake
+
+
+@pytest.fixture
+def time_dataverse(dataverse, settings):
+    """The Dataverse fake with time entries pulled and the other entity sets empty."""
+    settings.DYNAMICS365 = {**settings.DYNAMICS365, "TIME_ENTRIES": True}
+    for entity_set in ("opportunities", "msdyn_vendors", "msdyn_purchaseorders", "msdyn_actuals"):
+        dataverse.tables[entity_set] = []
+    return dataverse
+
+
+@pytest.fixture
+def plan(time_dataverse):
+    """A project of ours linked to a Dynamics project, a person and a task known on both sides by name."""
+    pm = user_with_role(Role.PROJECT_MANAGER)
+    project = ProjectFactory(phase=Phase.EXECUTION, project_manager=pm)
+    technician = UserFactory()
+    resource = ResourceFactory(user=technician, name="Jan Peeters")
+    task = TaskFactory(project=project, kind=TaskKind.INSTALLATION, name="Install switches", wbs_code="1.2")
+    AssignmentFactory(task=task, resource=resource)
+    time_dataverse.tables["msdyn_projects"] = [
+        {
+            "msdyn_projectid": D365_PROJECT,
+            "msdyn_subject": f"{project.code} Campus refresh",
+            "modifiedon": "2027-02-01T10:00:00Z",
+        }
+    ]
+    return {"project": project, "resource": resource, "task": task, "technician": technician, "pm": pm}

@@ -242,6 +242,12 @@ TIME_TYPE_LABELS = {192350000: "Work", 192350001: "Absence", 192350002: "Vacatio
 FORMATTED_VALUE = "@OData.Community.Display.V1.FormattedValue"
 
 
+# The Dynamics 365 records of the time entry tests: a project, a bookable resource and a task.
+D365_PROJECT = "9b1c0000-0000-0000-0000-0000000000aa"
+BOOKABLE = "b0000000-0000-0000-0000-000000000001"
+D365_TASK = "7a000000-0000-0000-0000-000000000001"
+
+
 def dataverse_time_entry(
     *,
     entry_id: str,

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from pmo.roles import Role
-from projects.models import ApprovalTrack, Phase, TaskKind, Timesheet, TimesheetEntry, TimesheetStatus
+from projects.models import ApprovalTrack, Timesheet, TimesheetEntry, TimesheetStatus
 from projects.selectors.timesheets import approved_time_entry_rows, project_labour
 from projects.services import timesheets as timesheet_services
 from reporting.connectors.http import RemoteError
@@ -16,20 +16,12 @@ from reporting.connectors.pnl import d365_pnl_figures
 from reporting.connectors.runs import sync_run_create, sync_run_execute
 from reporting.models import Connector, D365Actual, D365TimeEntry, FieldMapping, RemoteLink, SyncRun
 from tests.factories import (
-    AssignmentFactory,
-    ProjectFactory,
-    ResourceFactory,
-    TaskFactory,
-    UserFactory,
     user_with_role,
 )
-from tests.reporting.fake_remotes import dataverse_time_entry
+from tests.reporting.fake_remotes import BOOKABLE, D365_PROJECT, D365_TASK, dataverse_time_entry
 
 pytestmark = pytest.mark.django_db
 
-D365_PROJECT = "9b1c0000-0000-0000-0000-0000000000aa"
-BOOKABLE = "b0000000-0000-0000-0000-000000000001"
-D365_TASK = "7a000000-0000-0000-0000-000000000001"
 MONDAY = datetime.date(2027, 3, 1)
 H = Decimal
 Outcome = D365TimeEntry.Outcome
@@ -38,33 +30,6 @@ Outcome = D365TimeEntry.Outcome
 @pytest.fixture(autouse=True)
 def fresh_token_cache():
     cache.clear()
-
-
-@pytest.fixture
-def time_dataverse(dataverse, settings):
-    settings.DYNAMICS365 = {**settings.DYNAMICS365, "TIME_ENTRIES": True}
-    for entity_set in ("opportunities", "msdyn_vendors", "msdyn_purchaseorders", "msdyn_actuals"):
-        dataverse.tables[entity_set] = []
-    return dataverse
-
-
-@pytest.fixture
-def plan(time_dataverse):
-    """A project of ours linked to a Dynamics project, a person and a task known on both sides by name."""
-    pm = user_with_role(Role.PROJECT_MANAGER)
-    project = ProjectFactory(phase=Phase.EXECUTION, project_manager=pm)
-    technician = UserFactory()
-    resource = ResourceFactory(user=technician, name="Jan Peeters")
-    task = TaskFactory(project=project, kind=TaskKind.INSTALLATION, name="Install switches", wbs_code="1.2")
-    AssignmentFactory(task=task, resource=resource)
-    time_dataverse.tables["msdyn_projects"] = [
-        {
-            "msdyn_projectid": D365_PROJECT,
-            "msdyn_subject": f"{project.code} Campus refresh",
-            "modifiedon": "2027-02-01T10:00:00Z",
-        }
-    ]
-    return {"project": project, "resource": resource, "task": task, "technician": technician, "pm": pm}
 
 
 def entry_row(number: int, *, minutes: int = 480, day: str = "2027-03-01", modified: str = "", **overrides):

@@ -1,0 +1,125 @@
+"""An administrator maps a Dynamics 365 record to ours; the time entries that waited on it are booked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from pmo.lib.audit import audited_save
+from reporting.connectors.runs import MemoryRecorder, sync_run_in_progress
+from reporting.connectors.time_entries import (
+    PROJECTS_TABLE,
+    RESOURCES_TABLE,
+    TASKS_TABLE,
+    TimeEntryImport,
+    hours_of,
+    project_links,
+)
+from reporting.models import Connector, D365TimeEntry, RemoteLink
+
+if TYPE_CHECKING:
+    from pmo.models import User
+
+__all__ = ["MappingResult", "time_entry_remote_link_create"]
+
+Outcome = D365TimeEntry.Outcome
+
+
+@dataclass(frozen=True)
+class MappingKind:
+    remote_table: str
+    local_model: str
+    column: str  # the D365TimeEntry column holding the remote record's id
+
+
+MAPPING_KINDS = {
+    "resource": MappingKind(RESOURCES_TABLE, "projects.resource", "resource_reference"),
+    "task": MappingKind(TASKS_TABLE, "projects.task", "task_reference"),
+    "project": MappingKind(PROJECTS_TABLE, "projects.project", "project_reference"),
+}
+
+
+@dataclass(frozen=True)
+class MappingResult:
+    link: RemoteLink
+    booked: int  # rows now counted as approved hours
+    hours: Decimal
+    still_waiting: int  # rows that still wait on another mapping
+    is_deferred: bool  # a pull was running: it books the rows, not this request
+
+
+@transaction.atomic
+def time_entry_remote_link_create(*, kind: str, remote_id: str, target: Model, actor: User) -> MappingResult:
+    """Link a Dynamics 365 record to ours, then book the waiting rows through the pull's own import."""
+    mapping = MAPPING_KINDS.get(kind)
+    if not actor.has_perm("reporting.add_remotelink"):
+        raise ValidationError(_("You may not map Dynamics 365 records."))
+    if mapping is None or target._meta.label_lower != mapping.local_model:
+        raise ValidationError(_("Choose a record of the right kind."))
+    waiting = list(
+        D365TimeEntry.objects.select_for_update()
+        .filter(outcome=Outcome.UNMAPPED, **{mapping.column: remote_id})
+        .order_by("pk")
+    )
+    if not waiting:
+        raise ValidationError(_("No time entry waits on this Dynamics 365 record any more."))
+    _check_free(mapping=mapping, remote_id=remote_id, target=target)
+    if kind == "task":
+        _check_task_project(rows=waiting, task=target)
+    link = _link_save(mapping=mapping, remote_id=remote_id, target=target, actor=actor)
+    if sync_run_in_progress(connector=Connector.DYNAMICS365):
+        # The running pull books them when it retries the unmapped rows; booking here too could count twice.
+        return MappingResult(link, 0, Decimal("0.00"), len(waiting), True)
+    importer = TimeEntryImport(recorder=MemoryRecorder(), project_links=project_links())
+    importer.reconcile(row.remote_id for row in waiting)
+    return _result(link, rows=waiting)
+
+
+def _link_save(*, mapping: MappingKind, remote_id: str, target: Model, actor: User) -> RemoteLink:
+    link = RemoteLink(
+        connector=Connector.DYNAMICS365,
+        remote_table=mapping.remote_table,
+        remote_id=remote_id,
+        local_model=mapping.local_model,
+        local_id=target.pk,
+    )
+    try:
+        with transaction.atomic():
+            audited_save(link, actor=actor, reason=_("Mapped for the unmatched time entries"))
+    except IntegrityError as error:  # the unique constraints, when another administrator was quicker
+        message = _("Someone linked one of these records a moment ago: reload the page.")
+        raise ValidationError(message) from error
+    return link
+
+
+def _check_free(*, mapping: MappingKind, remote_id: str, target: Model) -> None:
+    links = RemoteLink.objects.filter(connector=Connector.DYNAMICS365, remote_table=mapping.remote_table)
+    if links.filter(remote_id=remote_id).exists():
+        raise ValidationError(_("This Dynamics 365 record is already mapped to a record of PMO Desk."))
+    if links.filter(local_model=mapping.local_model, local_id=target.pk).exists():
+        raise ValidationError(
+            _("%(target)s is already linked to another Dynamics 365 record.") % {"target": target}
+        )
+
+
+def _check_task_project(*, rows: list[D365TimeEntry], task) -> None:
+    importer = TimeEntryImport(recorder=MemoryRecorder(), project_links=project_links(), links_by_name=False)
+    projects = {project_id for project_id, _resource, _task in importer.waiting_on(rows).values()}
+    if task.project_id not in projects:
+        raise ValidationError(_("Choose a task of the project these hours are booked on."))
+
+
+def _result(link: RemoteLink, *, rows: list[D365TimeEntry]) -> MappingResult:
+    outcomes = dict(
+        D365TimeEntry.objects.filter(pk__in=[row.pk for row in rows]).values_list("pk", "outcome")
+    )
+    booked = [row for row in rows if outcomes.get(row.pk) == Outcome.IMPORTED]
+    hours = sum((hours_of(row.duration_minutes) for row in booked), Decimal("0.00"))
+    still = sum(1 for row in rows if outcomes.get(row.pk) == Outcome.UNMAPPED)
+    return MappingResult(link, len(booked), hours, still, False)
