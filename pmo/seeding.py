@@ -5,6 +5,7 @@ and must be deterministic (use context.rng) and use bulk inserts at scale L.
 """
 
 import random
+import time
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Protocol
@@ -48,7 +49,9 @@ def run_seed(*, scale: str, stdout, seed: int = 2026) -> SeedContext:
     reference_data_install()  # a flushed database has the tables but not the shipped rows
     for step in SEED_STEPS:
         module_path, function_name = step.rsplit(".", 1)
+        started = time.monotonic()
         getattr(import_module(module_path), function_name)(context)
+        context.log(f"  step {function_name}: {time.monotonic() - started:.1f} s")
     analyze_database(context)
     return context
 

@@ -499,8 +499,14 @@ def tasks_with_progress_to_derive(*, project_id: int) -> QuerySet[Task]:
     """Tasks of a project that derives progress whose stored progress differs from their hours' figure.
 
     Milestones and cancelled tasks are left alone, and so are tasks with no hours at all (summary tasks,
-    work not yet planned): there is nothing to derive their progress from."""
+    work not yet planned): there is nothing to derive their progress from. `first_booked_day` is the first
+    day of approved work, the actual start of a task that starts by its hours."""
     tasks = Task.objects.filter(project_id=project_id, project__progress_method=ProgressMethod.HOURS)
     tasks = tasks.exclude(kind=TaskKind.MILESTONE).exclude(status=TaskStatus.CANCELLED)
     tasks = tasks_with_hours(tasks).filter(Q(work_hours__gt=0) | Q(status=TaskStatus.DONE))
-    return tasks.exclude(progress=F("derived_progress")).order_by("pk")
+    first_day = approved_entries().filter(task_id=OuterRef("pk"), hours__gt=0).order_by("day").values("day")
+    return (
+        tasks.exclude(progress=F("derived_progress"))
+        .annotate(first_booked_day=Subquery(first_day[:1]))
+        .order_by("pk")
+    )
