@@ -5,6 +5,7 @@ before last week are approved, last week is submitted, this week is left open. E
 (no per-row history: seed data has no author): scale L books about 300,000 entries.
 """
 
+import bisect
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -104,7 +105,6 @@ def _seed_technicians(context, people) -> None:
 
 
 def _seed_weeks(context, people, weeks, this_week) -> int:
-    rng = context.rng
     target = TARGET_ENTRIES[context.scale]
     first, last = weeks[0], weeks[-1] + timedelta(days=6)
     tasks_of = defaultdict(list)
@@ -116,34 +116,86 @@ def _seed_weeks(context, people, weeks, this_week) -> int:
     deciders = _deciders(context)
     # A sheet per (person, week, project, track), as _sheet() keys them.
     sheets: dict[tuple[int, date, int, str], Timesheet] = {}
-    entries: list[TimesheetEntry] = []
-    per_person = (target // max(len(tasks_of), 1)) if target else None
-    for person in people:
-        tasks = tasks_of.get(person.pk, [])
-        booked = 0
-        for week in weeks:
-            in_week = [
-                t for t in tasks if t.planned_start <= week + timedelta(days=4) and t.planned_end >= week
-            ]
-            pool = in_week or (tasks if target else [])
-            if not pool:
-                continue
-            for offset in range(5):
-                day = week + timedelta(days=offset)
-                splits = rng.choice(L_SPLITS if target else DAY_SPLITS)
-                for task, hours in zip(rng.sample(pool, min(len(splits), len(pool))), splits, strict=False):
-                    sheet = _sheet(sheets, person, task, week, this_week, deciders)
-                    entries.append(
-                        TimesheetEntry(timesheet=sheet, task=task, resource=person, day=day, hours=hours)
-                    )
-                    booked += 1
-            if per_person and booked >= per_person:
-                break
+    if target:
+        reports = _site_reports({task.project_id for tasks in tasks_of.values() for task in tasks})
+        entries = _full_weeks(context, people, tasks_of, reports, weeks, this_week, deciders, sheets)
+    else:
+        entries = _demo_weeks(context, people, tasks_of, weeks, this_week, deciders, sheets)
     Timesheet.objects.bulk_create(list(sheets.values()), batch_size=5000)
     for entry in entries:
         entry.timesheet_id = entry.timesheet.pk
     TimesheetEntry.objects.bulk_create(entries, batch_size=10000, ignore_conflicts=True)
     return len(entries)
+
+
+def _demo_weeks(context, people, tasks_of, weeks, this_week, deciders, sheets) -> list[TimesheetEntry]:
+    """Scale S: each day of a week on the person's tasks of that week (the demo the tests read)."""
+    rng = context.rng
+    entries: list[TimesheetEntry] = []
+    for person in people:
+        tasks = tasks_of.get(person.pk, [])
+        for week in weeks:
+            pool = [t for t in tasks if t.planned_start <= week + timedelta(days=4) and t.planned_end >= week]
+            if not pool:
+                continue
+            for offset in range(5):
+                day = week + timedelta(days=offset)
+                splits = rng.choice(DAY_SPLITS)
+                for task, hours in zip(rng.sample(pool, min(len(splits), len(pool))), splits, strict=False):
+                    sheet = _sheet(sheets, person, task, week, this_week, deciders)
+                    entries.append(
+                        TimesheetEntry(timesheet=sheet, task=task, resource=person, day=day, hours=hours)
+                    )
+    return entries
+
+
+def _site_reports(project_ids) -> dict[int, Task]:
+    """An administration task per project (the first): where Friday's site report is booked."""
+    reports: dict[int, Task] = {}
+    tasks = Task.objects.filter(project_id__in=project_ids, kind=TaskKind.ADMINISTRATION).order_by("pk")
+    for task in tasks.select_related("project"):
+        reports.setdefault(task.project_id, task)
+    return reports
+
+
+def _full_weeks(
+    context, people, tasks_of, reports, weeks, this_week, deciders, sheets
+) -> list[TimesheetEntry]:
+    """Scale L: everyone books 40 hours every week, on three tasks of at most three projects.
+
+    The week's tasks are those whose dates meet it, topped up with the person's tasks planned closest to
+    it (plans slip; people book where the work is); on Fridays the last part of the day is the site report
+    (an administration task, so the project manager approves it). 15 entries and two to four sheets a
+    person-week: L's 200 people over 100 weeks give ~300,000 entries, as a real firm's timesheets look
+    (not a sheet per entry)."""
+    rng = context.rng
+    entries: list[TimesheetEntry] = []
+    for person in people:
+        tasks = sorted(tasks_of.get(person.pk, []), key=lambda t: (t.planned_start, t.pk))
+        if not tasks:
+            continue
+        starts = [task.planned_start for task in tasks]
+        for week in weeks:
+            friday = week + timedelta(days=4)
+            in_week = [t for t in tasks if t.planned_start <= friday and t.planned_end >= week]
+            focus = rng.sample(in_week, min(3, len(in_week)))
+            if len(focus) < 3:  # the tasks planned nearest to the week, on both sides
+                at = bisect.bisect_left(starts, week)
+                near = [t for t in tasks[max(at - 3, 0) : at + 3] if t not in focus]
+                near.sort(key=lambda t: (abs((t.planned_start - week).days), t.pk))
+                focus += near[: 3 - len(focus)]
+            for offset in range(5):
+                day = week + timedelta(days=offset)
+                splits = rng.choice(L_SPLITS)
+                day_tasks = rng.sample(focus, len(focus))
+                if offset == 4 and focus[0].project_id in reports:
+                    day_tasks = [*day_tasks[: len(splits) - 1], reports[focus[0].project_id]]
+                for task, hours in zip(day_tasks, splits, strict=False):
+                    sheet = _sheet(sheets, person, task, week, this_week, deciders)
+                    entries.append(
+                        TimesheetEntry(timesheet=sheet, task=task, resource=person, day=day, hours=hours)
+                    )
+    return entries
 
 
 def _deciders(context) -> dict:
