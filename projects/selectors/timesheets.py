@@ -195,7 +195,7 @@ def timesheet_approval_list_for_user(*, user) -> list[Timesheet]:
     if user.has_role(Role.ENGINEERING_MANAGER):
         mine |= Q(track=ApprovalTrack.ENGINEERING)
     waiting = Timesheet.objects.filter(mine, status=TimesheetStatus.SUBMITTED).exclude(resource__user=user)
-    sheets = list(
+    sheets: list[Timesheet] = list(
         waiting.select_related("resource__user", "project__project_manager")
         .annotate(total_hours=Sum("entries__hours"))
         .order_by("week_start", "resource__name", "project__code")
