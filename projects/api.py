@@ -1,6 +1,7 @@
 """REST API of customers and projects: the same selectors, services and object rules as the pages."""
 
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
@@ -218,20 +219,50 @@ class TaskSerializer(StrictModelSerializer):
             "actual_start",
             "actual_end",
             "progress",
+            "remaining_hours",
             "sort_order",
             "updated_at",
         ]
         read_only_fields = fields
 
 
+class TaskRemainingSerializer(StrictModelSerializer):
+    """The one thing a client sets on a task: the work left, in hours (null: planned less approved)."""
+
+    class Meta:
+        model = Task
+        fields = ["remaining_hours"]
+        extra_kwargs = {"remaining_hours": {"required": True, "allow_null": True, "min_value": 0}}
+
+
 class TaskViewSet(ProjectScopedReadViewSet):
-    """The work breakdown of the projects the caller sees."""
+    """The work breakdown of the projects the caller sees; PATCH sets a task's remaining work."""
 
     model = Task
     serializer_class = TaskSerializer
     filterset_fields = ["project", "kind", "status"]
     ordering_fields = ["planned_start", "planned_end", "sort_order", "wbs_code"]
     ordering = ["project", "sort_order", "pk"]
+
+    @extend_schema(request=TaskRemainingSerializer, responses={200: TaskSerializer})
+    def partial_update(self, request: Request, *args, **kwargs):
+        task = self.get_object()
+        user = request_user(request)
+        # The same rule as the plan page: who may change the project sets remaining work (403 otherwise).
+        selectors.project_get_for_user(user=user, pk=task.project_id, write=True)
+        serializer = TaskRemainingSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        unknown = set(request.data) - {"remaining_hours"} if isinstance(request.data, dict) else set()
+        if unknown:
+            message = _("Only remaining_hours can be changed through the API.")
+            raise serializers.ValidationError({field: [message] for field in sorted(unknown)})
+        task = service_call(
+            services.task_remaining_set,
+            task=task,
+            actor=user,
+            remaining_hours=serializer.validated_data["remaining_hours"],
+        )
+        return Response(self.get_serializer(task).data)
 
 
 def _register_serializer(register_model, excluded: tuple[str, ...] = ()) -> type[serializers.ModelSerializer]:

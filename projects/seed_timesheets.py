@@ -5,11 +5,13 @@ before last week are approved, last week is submitted, this week is left open. E
 (no per-row history: seed data has no author): scale L books about 300,000 entries.
 """
 
+import bisect
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
+from django.db import connection
 from django.utils import timezone
 
 from pmo.models import User
@@ -104,7 +106,6 @@ def _seed_technicians(context, people) -> None:
 
 
 def _seed_weeks(context, people, weeks, this_week) -> int:
-    rng = context.rng
     target = TARGET_ENTRIES[context.scale]
     first, last = weeks[0], weeks[-1] + timedelta(days=6)
     tasks_of = defaultdict(list)
@@ -114,36 +115,160 @@ def _seed_weeks(context, people, weeks, this_week) -> int:
     for assignment in assigned.select_related("task__project").order_by("pk"):
         tasks_of[assignment.resource_id].append(assignment.task)
     deciders = _deciders(context)
+    if target:
+        reports = _site_reports({task.project_id for tasks in tasks_of.values() for task in tasks})
+        sheet_rows, entry_rows = _full_weeks(context, people, tasks_of, reports, weeks, this_week, deciders)
+        _insert_full_weeks(sheet_rows, entry_rows)
+        return len(entry_rows)
     # A sheet per (person, week, project, track), as _sheet() keys them.
     sheets: dict[tuple[int, date, int, str], Timesheet] = {}
-    entries: list[TimesheetEntry] = []
-    per_person = (target // max(len(tasks_of), 1)) if target else None
-    for person in people:
-        tasks = tasks_of.get(person.pk, [])
-        booked = 0
-        for week in weeks:
-            in_week = [
-                t for t in tasks if t.planned_start <= week + timedelta(days=4) and t.planned_end >= week
-            ]
-            pool = in_week or (tasks if target else [])
-            if not pool:
-                continue
-            for offset in range(5):
-                day = week + timedelta(days=offset)
-                splits = rng.choice(L_SPLITS if target else DAY_SPLITS)
-                for task, hours in zip(rng.sample(pool, min(len(splits), len(pool))), splits, strict=False):
-                    sheet = _sheet(sheets, person, task, week, this_week, deciders)
-                    entries.append(
-                        TimesheetEntry(timesheet=sheet, task=task, resource=person, day=day, hours=hours)
-                    )
-                    booked += 1
-            if per_person and booked >= per_person:
-                break
+    entries = _demo_weeks(context, people, tasks_of, weeks, this_week, deciders, sheets)
     Timesheet.objects.bulk_create(list(sheets.values()), batch_size=5000)
     for entry in entries:
         entry.timesheet_id = entry.timesheet.pk
     TimesheetEntry.objects.bulk_create(entries, batch_size=10000, ignore_conflicts=True)
     return len(entries)
+
+
+def _demo_weeks(context, people, tasks_of, weeks, this_week, deciders, sheets) -> list[TimesheetEntry]:
+    """Scale S: each day of a week on the person's tasks of that week (the demo the tests read)."""
+    rng = context.rng
+    entries: list[TimesheetEntry] = []
+    for person in people:
+        tasks = tasks_of.get(person.pk, [])
+        for week in weeks:
+            pool = [t for t in tasks if t.planned_start <= week + timedelta(days=4) and t.planned_end >= week]
+            if not pool:
+                continue
+            for offset in range(5):
+                day = week + timedelta(days=offset)
+                splits = rng.choice(DAY_SPLITS)
+                for task, hours in zip(rng.sample(pool, min(len(splits), len(pool))), splits, strict=False):
+                    sheet = _sheet(sheets, person, task, week, this_week, deciders)
+                    entries.append(
+                        TimesheetEntry(timesheet=sheet, task=task, resource=person, day=day, hours=hours)
+                    )
+    return entries
+
+
+def _site_reports(project_ids) -> dict[int, Task]:
+    """An administration task per project (the first): where Friday's site report is booked."""
+    reports: dict[int, Task] = {}
+    tasks = Task.objects.filter(project_id__in=project_ids, kind=TaskKind.ADMINISTRATION).order_by("pk")
+    for task in tasks.select_related("project"):
+        reports.setdefault(task.project_id, task)
+    return reports
+
+
+def _full_weeks(context, people, tasks_of, reports, weeks, this_week, deciders) -> tuple[list, list]:
+    """Scale L: everyone books 40 hours every week, on three tasks of at most three projects.
+
+    The week's tasks are those whose dates meet it, topped up with the person's tasks planned closest to
+    it (plans slip; people book where the work is); on Fridays the last part of the day is the site report
+    (an administration task, so the project manager approves it). 15 entries and two to four sheets a
+    person-week: L's 200 people over 100 weeks give 300,000 entries on ~80,000 sheets, as a real firm's
+    timesheets look (not a sheet per entry). Rows are plain tuples (SHEET_COLUMNS, ENTRY_COLUMNS; an
+    entry names its sheet by index): building 380,000 model instances cost more than inserting them."""
+    rng = context.rng
+    now = timezone.now()
+    engineering = getattr(deciders["engineering"], "pk", deciders["engineering"])
+    sheet_index: dict[tuple[int, date, int, str], int] = {}
+    sheet_rows: list[tuple] = []
+    entry_rows: list[tuple] = []
+    for person in people:
+        unique = {task.pk: task for task in tasks_of.get(person.pk, [])}
+        tasks = sorted(unique.values(), key=lambda t: (t.planned_start, t.pk))
+        if not tasks:
+            continue
+        starts = [task.planned_start for task in tasks]
+        for week in weeks:
+            approved = week < this_week - timedelta(weeks=1)
+            moment = now - (this_week - week)
+            friday = week + timedelta(days=4)
+            in_week = [t for t in tasks if t.planned_start <= friday and t.planned_end >= week]
+            focus = rng.sample(in_week, min(3, len(in_week)))
+            if len(focus) < 3:  # the tasks planned nearest to the week, on both sides
+                at = bisect.bisect_left(starts, week)
+                near = [t for t in tasks[max(at - 3, 0) : at + 3] if t not in focus]
+                near.sort(key=lambda t: (abs((t.planned_start - week).days), t.pk))
+                focus += near[: 3 - len(focus)]
+            for offset in range(5):
+                day = week + timedelta(days=offset)
+                splits = rng.choice(L_SPLITS)
+                day_tasks = rng.sample(focus, len(focus))
+                if offset == 4 and focus[0].project_id in reports:
+                    day_tasks = [*day_tasks[: len(splits) - 1], reports[focus[0].project_id]]
+                for task, hours in zip(day_tasks, splits, strict=False):
+                    track = approval_track_for(task.kind)
+                    key = (person.pk, week, task.project_id, track)
+                    index = sheet_index.get(key)
+                    if index is None:
+                        index = sheet_index[key] = len(sheet_rows)
+                        decider = engineering if track == "engineering" else task.project.project_manager_id
+                        status = TimesheetStatus.APPROVED if approved else TimesheetStatus.SUBMITTED
+                        decided = (moment, decider) if approved else (None, None)
+                        sheet_rows.append(
+                            (
+                                week,
+                                track,
+                                1,
+                                str(status),
+                                moment,
+                                decided[0],
+                                "",
+                                now,
+                                now,
+                                decided[1],
+                                task.project_id,
+                                person.pk,
+                            )
+                        )
+                    entry_rows.append((day, hours, "", now, person.pk, task.pk, index))
+    return sheet_rows, entry_rows
+
+
+SHEET_COLUMNS = (
+    "week_start",
+    "track",
+    "revision",
+    "status",
+    "submitted_at",
+    "decided_at",
+    "return_reason",
+    "created_at",
+    "updated_at",
+    "decided_by_id",
+    "project_id",
+    "resource_id",
+)
+ENTRY_COLUMNS = ("day", "hours", "note", "created_at", "resource_id", "task_id", "timesheet_id")
+
+
+def _insert_full_weeks(sheet_rows: list[tuple], entry_rows: list[tuple]) -> None:
+    """COPY the rows into PostgreSQL (sheet ids drawn from their sequence first); bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        sheets = Timesheet.objects.bulk_create(
+            [Timesheet(**dict(zip(SHEET_COLUMNS, row, strict=True))) for row in sheet_rows], batch_size=5000
+        )
+        entries = [
+            TimesheetEntry(**dict(zip(ENTRY_COLUMNS, (*row[:-1], sheets[row[-1]].pk), strict=True)))
+            for row in entry_rows
+        ]
+        TimesheetEntry.objects.bulk_create(entries, batch_size=10000)
+        return
+    sheet_table, entry_table = Timesheet._meta.db_table, TimesheetEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [sheet_table, len(sheet_rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        with cursor.copy(f"COPY {sheet_table} (id, {', '.join(SHEET_COLUMNS)}) FROM STDIN") as copy:
+            for sheet_id, row in zip(ids, sheet_rows, strict=True):
+                copy.write_row((sheet_id, *row))
+        with cursor.copy(f"COPY {entry_table} ({', '.join(ENTRY_COLUMNS)}) FROM STDIN") as copy:
+            for row in entry_rows:
+                copy.write_row((*row[:-1], ids[row[-1]]))
 
 
 def _deciders(context) -> dict:

@@ -14,7 +14,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -185,22 +184,33 @@ def _sheet_key(sheet: Timesheet) -> tuple:
     return (sheet.project.code, sheet.track)
 
 
-def timesheet_approval_list_for_user(*, user) -> QuerySet[Timesheet]:
-    """Submitted sheets this user decides on, oldest week first, with their entries, in 2 queries."""
+def timesheet_approval_list_for_user(*, user) -> list[Timesheet]:
+    """Submitted sheets this user decides on, oldest week first, each with its `entry_rows`, in 2 queries.
+
+    The entries are read by a subquery on the same filter, not a prefetch: a prefetch is skipped when no
+    sheet waits, so the page would run one query fewer empty than full (make bench compares S and L)."""
     mine = Q(pk__in=[])
     if user.has_role(Role.PROJECT_MANAGER):
         mine |= Q(track=ApprovalTrack.PROJECT, project__project_manager=user)
     if user.has_role(Role.ENGINEERING_MANAGER):
         mine |= Q(track=ApprovalTrack.ENGINEERING)
-    entries = TimesheetEntry.objects.select_related("task").order_by("task__sort_order", "task_id", "day")
-    return (
-        Timesheet.objects.filter(mine, status=TimesheetStatus.SUBMITTED)
-        .exclude(resource__user=user)
-        .select_related("resource__user", "project__project_manager")
+    waiting = Timesheet.objects.filter(mine, status=TimesheetStatus.SUBMITTED).exclude(resource__user=user)
+    sheets: list[Timesheet] = list(
+        waiting.select_related("resource__user", "project__project_manager")
         .annotate(total_hours=Sum("entries__hours"))
-        .prefetch_related(Prefetch("entries", queryset=entries))
         .order_by("week_start", "resource__name", "project__code")
     )
+    entries = (
+        TimesheetEntry.objects.filter(timesheet__in=waiting.values("pk"))
+        .select_related("task")
+        .order_by("task__sort_order", "task_id", "day", "pk")
+    )
+    by_sheet: dict[int, list[TimesheetEntry]] = {}
+    for entry in entries:
+        by_sheet.setdefault(entry.timesheet_id, []).append(entry)
+    for sheet in sheets:
+        sheet.entry_rows = by_sheet.get(sheet.pk, [])  # type: ignore[attr-defined]
+    return sheets
 
 
 def timesheet_get_for_user(*, user, pk: int, write: bool = False) -> Timesheet:
@@ -500,8 +510,14 @@ def tasks_with_progress_to_derive(*, project_id: int) -> QuerySet[Task]:
     """Tasks of a project that derives progress whose stored progress differs from their hours' figure.
 
     Milestones and cancelled tasks are left alone, and so are tasks with no hours at all (summary tasks,
-    work not yet planned): there is nothing to derive their progress from."""
+    work not yet planned): there is nothing to derive their progress from. `first_booked_day` is the first
+    day of approved work, the actual start of a task that starts by its hours."""
     tasks = Task.objects.filter(project_id=project_id, project__progress_method=ProgressMethod.HOURS)
     tasks = tasks.exclude(kind=TaskKind.MILESTONE).exclude(status=TaskStatus.CANCELLED)
     tasks = tasks_with_hours(tasks).filter(Q(work_hours__gt=0) | Q(status=TaskStatus.DONE))
-    return tasks.exclude(progress=F("derived_progress")).order_by("pk")
+    first_day = approved_entries().filter(task_id=OuterRef("pk"), hours__gt=0).order_by("day").values("day")
+    return (
+        tasks.exclude(progress=F("derived_progress"))
+        .annotate(first_booked_day=Subquery(first_day[:1]))
+        .order_by("pk")
+    )

@@ -324,7 +324,9 @@ def _descendant_count(task: Task) -> int:
 def task_progress_derive(*, project_id: int, actor: User | None) -> int:
     """Store approved ÷ (approved + remaining) hours as the progress of the project's tasks, when it derives.
 
-    EVM, the Gantt and the portfolio read `Task.progress`: keeping it here, whenever approved hours, planned
+    A task not started yet whose derived progress rises above 0 moves to in progress (started on its first
+    approved day), in the same UPDATE and history row. EVM, the Gantt and the portfolio read
+    `Task.progress`: keeping it here, whenever approved hours, planned
     hours or remaining work change, lets them all show the derived figure. One SELECT finds the tasks
     whose figure moved, one UPDATE stores them and one INSERT writes their history; a project whose
     progress is entered by hand is not touched. Returns the number of tasks changed."""
@@ -340,10 +342,14 @@ def task_progress_derive(*, project_id: int, actor: User | None) -> int:
     now = timezone.now()
     for task in tasks:
         task.progress, task.updated_at = task.derived_progress, now  # type: ignore[attr-defined]
+        if task.progress and task.status == TaskStatus.NOT_STARTED:
+            # Work has been approved on it: it has started, on the first day booked (the rule of _normalise).
+            task.actual_start = task.actual_start or task.first_booked_day  # type: ignore[attr-defined]
+            _normalise(task)
     bulk_update_with_history(
         tasks,
         Task,
-        ["progress", "updated_at"],
+        ["progress", "status", "actual_start", "updated_at"],
         default_user=actor,
         default_change_reason=_("Progress derived from hours"),
     )

@@ -8,7 +8,9 @@ Columns (first row is the header, names in English, order free):
   name (required), kind (engineering, installation, procurement, administration, milestone),
   planned_start, planned_end (YYYY-MM-DD, or DD/MM/YYYY as Excel saves it; a milestone may leave
   planned_end empty),
-  progress (0-100, optional), predecessors (optional, WBS codes separated by ";").
+  progress (0-100, optional), predecessors (optional, WBS codes separated by ";"),
+  remaining_hours (optional: the work left, in hours, with a decimal comma as the CSV export writes it or
+  a point; empty means planned less approved hours).
 """
 
 import codecs
@@ -18,6 +20,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from charset_normalizer import from_bytes
 from django.core.exceptions import ValidationError
@@ -31,7 +34,17 @@ from simple_history.utils import bulk_create_with_history
 from pmo.models import User
 from projects.models import Project, Task, TaskDependency, TaskKind
 
-PLAN_COLUMNS = ("wbs_code", "name", "kind", "planned_start", "planned_end", "progress", "predecessors")
+PLAN_COLUMNS = (
+    "wbs_code",
+    "name",
+    "kind",
+    "planned_start",
+    "planned_end",
+    "progress",
+    "predecessors",
+    "remaining_hours",
+)
+MAX_REMAINING_HOURS = Decimal("99999.99")  # Task.remaining_hours: 7 digits, 2 decimals
 REQUIRED_COLUMNS = ("wbs_code", "name", "kind", "planned_start")
 MAX_IMPORT_ROWS = 5000
 # What openpyxl raises on a file that is not a workbook or is damaged (XML parse errors are SyntaxErrors).
@@ -110,6 +123,31 @@ def _date(value, column: str) -> date | None:
     )
 
 
+def _hours(value, column: str) -> Decimal | None:
+    """Hours from a cell: a number (XLSX), or text with a decimal comma (the CSV export's) or point."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    if isinstance(value, str) and "." not in text:
+        text = text.replace(",", ".")  # 2,5 as the export writes it; 1.234,5 is refused, not guessed
+    refusal = _("%(column)s must be a number of hours from 0 to %(max)s: %(value)s") % {
+        "column": column,
+        "max": MAX_REMAINING_HOURS,
+        "value": value,
+    }
+    try:
+        hours = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(refusal) from None
+    if isinstance(value, bool) or not hours.is_finite() or not 0 <= hours <= MAX_REMAINING_HOURS:
+        raise ValueError(refusal)
+    if hours != hours.quantize(Decimal("0.01")):
+        raise ValueError(
+            _("%(column)s takes at most two decimals: %(value)s") % {"column": column, "value": value}
+        )
+    return hours.quantize(Decimal("0.01"))
+
+
 def _task_from_row(row: dict, project: Project) -> tuple[Task, list[str]]:
     wbs = str(row.get("wbs_code") or "").strip()
     name = str(row.get("name") or "").strip()
@@ -136,6 +174,9 @@ def _task_from_row(row: dict, project: Project) -> tuple[Task, list[str]]:
     if not 0 <= progress <= 100:
         raise ValueError(_("progress must be a number from 0 to 100."))
     predecessors = [code.strip() for code in str(row.get("predecessors") or "").split(";") if code.strip()]
+    remaining = _hours(row.get("remaining_hours"), "remaining_hours")
+    if remaining is not None and kind == TaskKind.MILESTONE:
+        raise ValueError(_("A milestone takes no work: leave remaining_hours empty."))
     task = Task(
         project=project,
         wbs_code=wbs,
@@ -144,6 +185,7 @@ def _task_from_row(row: dict, project: Project) -> tuple[Task, list[str]]:
         planned_start=start,
         planned_end=end,
         progress=progress,
+        remaining_hours=remaining,
     )
     return task, predecessors
 
@@ -262,6 +304,7 @@ def plan_export_rows(*, project: Project) -> Iterator[list]:
             task.planned_end.isoformat(),
             task.progress,
             ";".join(sorted(predecessors.get(task.pk, []))),
+            task.remaining_hours,
         ]
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FIGURE_SOURCES",
     "INACTIVE_PHASES",
+    "default_tolerance_for",
     "progress_update_for_period",
     "progress_updates_for_project",
     "project_figures",
@@ -67,7 +68,12 @@ def tolerance_for(*, project: Project) -> Tolerance:
     try:
         return project.tolerance
     except Tolerance.DoesNotExist:
-        return Tolerance(project=project, **DEFAULT_TOLERANCES[project.level])
+        return default_tolerance_for(project=project)
+
+
+def default_tolerance_for(*, project: Project) -> Tolerance:
+    """The Level's default tolerances (unsaved), without asking whether the project has its own row."""
+    return Tolerance(project=project, **DEFAULT_TOLERANCES[project.level])
 
 
 def tolerance_values(tolerance: Tolerance) -> dict:

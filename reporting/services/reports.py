@@ -34,6 +34,7 @@ from reporting.models import (
 from reporting.models.reports import week_start_of
 from reporting.selectors import (
     INACTIVE_PHASES,
+    default_tolerance_for,
     project_figures,
     tolerance_for,
     tolerance_values,
@@ -198,7 +199,8 @@ def snapshots_take_for_week(*, week_start: date, projects: list[Project]) -> int
             project.pk,
             week_start,
             figures[project.pk],
-            tolerance_values(tolerances.get(project.pk) or tolerance_for(project=project)),
+            # a project without its own row has the Level's defaults: no query per project to find out
+            tolerance_values(tolerances.get(project.pk) or default_tolerance_for(project=project)),
         )
         for project in projects
     ]

@@ -129,6 +129,34 @@ def _fixed(path: str) -> Callable[[psycopg.Connection], str]:
     return lambda conn: path
 
 
+def _booked_week(username: str) -> Callable[[psycopg.Connection], str]:
+    """The grid of the user's most recent week with booked hours (this week is still empty in the seed)."""
+
+    def path(conn: psycopg.Connection) -> str:
+        week = _one(
+            conn,
+            "SELECT max(s.week_start) FROM projects_timesheet s"
+            " JOIN projects_resource r ON r.id = s.resource_id"
+            " JOIN pmo_user u ON u.id = r.user_id WHERE u.username = %s",
+            (username,),
+        )
+        year, number, _day = week.isocalendar()
+        return f"/projects/timesheets/?week={year}-W{number:02d}"
+
+    return path
+
+
+def _pnl_of_most_booked_project(conn: psycopg.Connection) -> str:
+    """The P&L of the project with the most approved hours: the labour line sums the most entries."""
+    project = _one(
+        conn,
+        "SELECT s.project_id FROM projects_timesheet s"
+        " JOIN projects_timesheetentry e ON e.timesheet_id = s.id WHERE s.status = 'approved'"
+        " GROUP BY s.project_id ORDER BY count(*) DESC, s.project_id LIMIT 1",
+    )
+    return f"/procurement/projects/{project}/pnl/"
+
+
 def _csv_500(conn: psycopg.Connection) -> str:
     return "/procurement/orders/export.csv?" + urllib.parse.urlencode({"q": _search_for_lines(conn)})
 
@@ -212,6 +240,23 @@ FIGURES: list[Figure] = [
     Figure("portfolio", "portfolio dashboard", "head", _fixed("/reporting/portfolio/"), **LIST),
     Figure("finance_dashboard", "finance dashboard", "finance", _fixed("/reporting/finance/"), **LIST),
     Figure("portfolio_money", "portfolio money", "finance", _fixed("/procurement/portfolio/"), **LIST),
+    # Timesheets and earned value (issue 15): ~300,000 time entries at L.
+    Figure(
+        "timesheet_week", "weekly timesheet grid of a technician", "tech", _booked_week("tech"), target_ms=60
+    ),
+    Figure(
+        "timesheet_approvals",
+        "timesheets a project manager approves",
+        "pm",
+        _fixed("/projects/timesheets/approvals/"),
+        target_ms=60,
+    ),
+    Figure(
+        "project_pnl", "P&L of the most booked project", "finance", _pnl_of_most_booked_project, target_ms=60
+    ),
+    Figure(
+        "portfolio_evm", "portfolio earned value (SPI, CPI)", "head", _fixed("/reporting/evm/"), target_ms=60
+    ),
     Figure(
         "csv_500",
         "CSV of ~500 PO lines (filtered)",

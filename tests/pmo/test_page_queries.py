@@ -37,6 +37,10 @@ PINNED = {
     "portfolio": 21,
     "finance_dashboard": 11,
     "portfolio_money": 5,
+    "timesheet_week": 9,  # issue 15: the grid of a technician's last booked week
+    "timesheet_approvals": 5,  # the same whether sheets wait or not (none wait for pm at S)
+    "project_pnl": 10,
+    "portfolio_evm": 5,
     "csv_500": 5,
     "csv_all": 5,
     "xlsx_all": 5,

@@ -364,3 +364,78 @@ def test_readers_cannot_delete_a_task(client, project):
     assert client.post(f"/projects/tasks/{task.pk}/delete/").status_code == 403
     assert client.get(f"/projects/tasks/{task.pk}/delete/").status_code == 405
     assert Task.objects.filter(pk=task.pk).exists()
+
+
+# --- remaining work in the plan's files (issue 15) -------------------------------------------------------
+def _remaining_plan(project):
+    design = TaskFactory(project=project, wbs_code="1", kind="engineering", remaining_hours=Decimal("12.50"))
+    TaskFactory(project=project, wbs_code="2", kind="installation", remaining_hours=None)
+    TaskFactory(project=project, wbs_code="3", kind="administration", remaining_hours=Decimal("0"))
+    return design
+
+
+def _remaining_by_wbs(project):
+    return dict(project.tasks.values_list("wbs_code", "remaining_hours"))
+
+
+def test_remaining_hours_go_out_with_a_decimal_comma_and_come_back_from_csv(manager_client, project):
+    _remaining_plan(project)
+
+    lines = b"".join(manager_client.get(f"/projects/{project.pk}/plan/export/").streaming_content)
+    rows = [line.split(";") for line in lines.decode("utf-8").lstrip("\ufeff").splitlines()]
+    assert rows[0][-1] == "remaining_hours"
+    assert [row[-1] for row in rows[1:]] == ["12,50", "", "0,00"]  # Belgian Excel reads 12,50 as a number
+
+    other = ProjectFactory(project_manager=project.project_manager)
+    response = manager_client.post(f"/projects/{other.pk}/plan/import/", {"file": csv_file(lines.decode())})
+    assert response.status_code == 302
+    assert _remaining_by_wbs(other) == {"1": Decimal("12.50"), "2": None, "3": Decimal("0.00")}
+
+
+def test_remaining_hours_round_trip_through_xlsx_as_numbers(manager_client, project):
+    _remaining_plan(project)
+
+    exported = manager_client.get(f"/projects/{project.pk}/plan/export/?format=xlsx")
+    workbook = load_workbook(io.BytesIO(b"".join(exported.streaming_content)))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][-1] == "remaining_hours" and rows[1][-1] == 12.5 and rows[2][-1] is None
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    other = ProjectFactory(project_manager=project.project_manager)
+    upload = SimpleUploadedFile("plan.xlsx", buffer.getvalue())
+    assert manager_client.post(f"/projects/{other.pk}/plan/import/", {"file": upload}).status_code == 302
+    assert _remaining_by_wbs(other) == {"1": Decimal("12.50"), "2": None, "3": Decimal("0.00")}
+
+
+@pytest.mark.parametrize(
+    "value", ["-1", "douze", "1.234,5", "12,345", "100000", "NaN", "Infinity"], ids=lambda value: value
+)
+def test_a_bad_remaining_hours_refuses_the_whole_file(manager_client, project, value):
+    content = (
+        "wbs_code;name;kind;planned_start;planned_end;remaining_hours\n"
+        "1;Design;engineering;2027-02-01;2027-02-12;8,5\n"
+        f'2;Build;installation;2027-02-15;2027-03-05;"{value}"\n'
+    )
+
+    response = manager_client.post(f"/projects/{project.pk}/plan/import/", {"file": csv_file(content)})
+
+    assert response.status_code == 400
+    [(row, message)] = response.context["result"].errors
+    assert row == 3 and "remaining_hours" in message
+    assert not project.tasks.exists()
+
+
+def test_a_milestone_with_remaining_hours_is_refused(manager_client, project):
+    content = "wbs_code,name,kind,planned_start,remaining_hours\n1,Go-live,milestone,2027-02-01,4\n"
+
+    response = manager_client.post(f"/projects/{project.pk}/plan/import/", {"file": csv_file(content)})
+
+    assert response.status_code == 400 and not project.tasks.exists()
+    assert "milestone" in response.context["result"].errors[0][1]
+
+
+def test_the_import_page_lists_the_remaining_hours_column(manager_client, project):
+    page = manager_client.get(f"/projects/{project.pk}/plan/import/")
+
+    assert "<code>remaining_hours</code>" in page.content.decode()

@@ -16,6 +16,7 @@ from projects.models import (
     ProgressMethod,
     Task,
     TaskKind,
+    TaskStatus,
     Timesheet,
 )
 from projects.services import project_update, task_remaining_set, task_update
@@ -63,7 +64,7 @@ def _derive(team):
     project_update(project=team["project"], actor=team["pm"], progress_method=ProgressMethod.HOURS)
 
 
-def _approve_week(team, install_hours="7.5", admin_hours="2"):
+def _approve_week(team, install_hours="7.5", admin_hours="2", approve=True):
     for task, hours, day in ((team["install"], install_hours, 0), (team["admin"], admin_hours, 1)):
         services.time_entry_set(
             resource=team["resource"],
@@ -73,6 +74,11 @@ def _approve_week(team, install_hours="7.5", admin_hours="2"):
             actor=team["technician"],
         )
     services.timesheet_week_submit(resource=team["resource"], week_start=MONDAY, actor=team["technician"])
+    if approve:
+        _approve_submitted(team)
+
+
+def _approve_submitted(team):
     for sheet in Timesheet.objects.filter(status="submitted"):
         approver = team["engineering_manager"] if sheet.track == ApprovalTrack.ENGINEERING else team["pm"]
         services.timesheet_approve(timesheet=sheet, actor=approver)
@@ -96,6 +102,42 @@ def test_approved_hours_give_the_progress_against_planned_hours(team):
     history = Task.objects.get(pk=team["install"].pk).history.first()
     assert history.progress == 18 and history.history_change_reason == "Progress derived from hours"
     assert history.history_user == team["engineering_manager"]
+
+
+def test_a_task_not_started_moves_to_in_progress_with_its_first_approved_hours(team):
+    _derive(team)
+    _approve_week(team, approve=False)
+    assert Task.objects.get(pk=team["install"].pk).status == TaskStatus.NOT_STARTED  # submitted, not approved
+
+    _approve_submitted(team)
+
+    install = Task.objects.get(pk=team["install"].pk)
+    assert install.status == TaskStatus.IN_PROGRESS and install.progress == 18
+    assert install.actual_start == MONDAY  # the first day of approved work, not the day it was approved
+    admin = Task.objects.get(pk=team["admin"].pk)
+    assert admin.status == TaskStatus.IN_PROGRESS
+    assert admin.actual_start == MONDAY + datetime.timedelta(days=1)
+    history = install.history.first()
+    assert (history.status, history.progress) == (TaskStatus.IN_PROGRESS, 18)
+    assert history.history_change_reason == "Progress derived from hours"
+    assert history.history_user == team["engineering_manager"]
+    assert install.history.filter(status=TaskStatus.NOT_STARTED).exists()  # the move is in the history
+
+
+def test_a_task_whose_derived_progress_stays_at_zero_is_not_started(team):
+    _derive(team)
+    task_remaining_set(task=team["install"], remaining_hours=H("10000"), actor=team["pm"])
+
+    _approve_week(team, install_hours="0.5")  # 0.5 / 10000.5: below 1 %, rounded down to 0
+
+    install = Task.objects.get(pk=team["install"].pk)
+    assert (install.status, install.progress, install.actual_start) == (TaskStatus.NOT_STARTED, 0, None)
+
+
+def test_hand_entered_progress_does_not_start_a_task_by_its_hours(team):
+    _approve_week(team)
+
+    assert Task.objects.get(pk=team["install"].pk).status == TaskStatus.NOT_STARTED
 
 
 def test_remaining_work_set_by_the_pm_moves_the_progress(team):

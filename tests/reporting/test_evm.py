@@ -230,3 +230,28 @@ def test_nothing_planned_or_spent_gives_no_index_rather_than_a_huge_one():
     assert (evm.pv, evm.ev, evm.ac) == (D("0.00"), D("2000.00"), D("0.00"))
     assert evm.spi is None and evm.cpi is None
     assert evm.eac == D("3000.00")  # nothing spent: AC + BAC - EV
+
+
+def test_the_weekly_snapshot_runs_the_same_queries_for_one_project_or_many(django_assert_num_queries):
+    # At L the batch ran a query per project to learn it had no tolerance row of its own (2,000 of 6,020).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.models import Project
+    from reporting.selectors import default_tolerance_for
+
+    own = default_tolerance_for(project=ProjectFactory(phase=Phase.EXECUTION))
+    own.time_days = 3
+    own.save()
+
+    def take(week):
+        projects = list(Project.objects.select_related("customer", "project_manager").order_by("pk"))
+        snapshots_take_for_week(week_start=week, projects=projects)
+
+    with CaptureQueriesContext(connection) as one:
+        take(MONDAY)
+    for _number in range(4):
+        ProjectFactory(phase=Phase.EXECUTION)  # no tolerance row: the Level's defaults
+    with django_assert_num_queries(len(one.captured_queries)):
+        take(MONDAY + datetime.timedelta(days=7))
+    assert ProjectSnapshot.objects.filter(week_start=MONDAY + datetime.timedelta(days=7)).count() == 5
