@@ -26,8 +26,20 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = No
 
 
 def first_with_total(queryset: QuerySet, limit: int) -> tuple[list, int]:
-    """The first `limit` rows and how many there are in all, in one query (a window count before LIMIT)."""
-    from django.db.models import Count, Window
+    """The first `limit` rows and how many there are in all, in one query.
 
-    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:limit])
+    The total is an uncorrelated subquery, which PostgreSQL computes once: the rows themselves are then
+    read only up to the LIMIT (an index in the sort order serves them). A window count made it join and
+    number every matching row first (1,059 high risks for the portfolio's five).
+    """
+    from django.db.models import Count, IntegerField, Subquery, Value
+
+    counted = (
+        queryset.order_by()
+        .annotate(every_row=Value(1, output_field=IntegerField()))
+        .values("every_row")
+        .annotate(total=Count("pk", distinct=bool(queryset.query.distinct)))
+        .values("total")
+    )
+    rows = list(queryset.annotate(total_rows=Subquery(counted, output_field=IntegerField()))[:limit])
     return rows, (rows[0].total_rows if rows else 0)
