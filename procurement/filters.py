@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from pmo.lib.forms import DateInput
+from pmo.lib.search_select import OptionSource, SearchSelect, bind_search_selects, register_option_source
 from procurement.models import (
     CostCategory,
     EInvoice,
@@ -14,6 +15,11 @@ from procurement.models import (
     Supplier,
 )
 
+# Hundreds of suppliers at scale: the order list's filter searches them instead of listing them.
+register_option_source(
+    OptionSource("suppliers", lambda user: Supplier.objects.order_by("name", "pk"), ("name", "vat_number"))
+)
+
 
 class PurchaseOrderFilter(django_filters.FilterSet):
     """The filters of the order list, shared by the CSV and XLSX exports."""
@@ -21,7 +27,9 @@ class PurchaseOrderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=PurchaseOrderStatus.choices, label=_("Status"))
     project = django_filters.CharFilter(method="filter_project", label=_("Project code"))
-    supplier = django_filters.ModelChoiceFilter(queryset=Supplier.objects.all(), label=_("Supplier"))
+    supplier = django_filters.ModelChoiceFilter(
+        queryset=Supplier.objects.all(), label=_("Supplier"), widget=SearchSelect(source="suppliers")
+    )
     category = django_filters.ModelChoiceFilter(
         queryset=CostCategory.objects.all(), method="filter_category", label=_("Cost category")
     )
@@ -35,6 +43,11 @@ class PurchaseOrderFilter(django_filters.FilterSet):
     class Meta:
         model = PurchaseOrder
         fields = ["q", "status", "project", "supplier", "category", "created_after", "created_before"]
+
+    @property
+    def form(self):
+        form = super().form
+        return bind_search_selects(form, user=getattr(self.request, "user", None))
 
     def search(self, queryset, name, value):
         return queryset.filter(

@@ -233,12 +233,12 @@ def highlight_report_pdf(*, report: HighlightReport) -> tuple[bytes, int]:
     """Render the report in its language; returns the PDF and its number of pages."""
     from weasyprint import HTML
 
-    from pmo.lib.documents import document_company_context
+    from pmo.lib.documents import document_company_context, pdf_url_fetcher
 
     with translation.override(report.language):
         context = {**highlight_report_context(report=report), **document_company_context()}
         if not context["is_internal"]:
             context = _without_internal_figures(context)
         html = render_to_string("reporting/pdf/highlight_report.html", context)
-        document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+        document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=pdf_url_fetcher()).render()
         return document.write_pdf(), len(document.pages)

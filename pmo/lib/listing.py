@@ -30,7 +30,9 @@ def first_with_total(queryset: QuerySet, limit: int) -> tuple[list, int]:
 
     The total is an uncorrelated scalar subquery over the rows' keys (PostgreSQL runs it once, as an
     InitPlan), not a window: `COUNT(*) OVER ()` makes the database compute every row's columns, with
-    their correlated sums, before LIMIT keeps a few (0.5 s for 11,000 orders waiting at scale XL)."""
+    their correlated sums, before LIMIT keeps a few (0.5 s for 11,000 orders waiting at scale XL; 1,059
+    high risks numbered for the portfolio's five at L). Counting the keys, not the annotated rows, keeps
+    joins and sums out of the count."""
     from django.db.models import Count, IntegerField, Subquery, Value
 
     keys = queryset.model._default_manager.filter(pk__in=queryset.order_by().values("pk"))

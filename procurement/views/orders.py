@@ -48,7 +48,7 @@ ORDER_SORTS = {
 @require_GET
 def purchase_order_list(request: AuthenticatedHttpRequest):
     order_filter = PurchaseOrderFilter(
-        request.GET, queryset=selectors.purchase_order_list_for_user(user=request.user)
+        request.GET, queryset=selectors.purchase_order_list_for_user(user=request.user), request=request
     )
     orders, sort = sort_queryset(order_filter.qs, request.GET.get("sort"), ORDER_SORTS, "-number")
     page = paginate(request, orders)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pmo.lib.forms import DateInput, Form, ModelForm, model_choice
+from pmo.lib.search_select import OptionSource, SearchSelect, bind_search_selects, register_option_source
 from pmo.models import User
 from projects import hooks
 from projects.models import (
@@ -211,9 +212,20 @@ class StatusForm(Form):
 # Filters --------------------------------------------------------------------------------------
 
 
+# Hundreds of active users at scale: the owner filters search them instead of listing every one.
+register_option_source(
+    OptionSource("people", lambda user: _people(), ("display_name", "first_name", "last_name", "username"))
+)
+
+
 class SearchFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     search_fields: tuple[str, ...] = ("title",)
+
+    @property
+    def form(self):
+        form = super().form
+        return bind_search_selects(form, user=getattr(self.request, "user", None))
 
     def search(self, queryset, name, value):
         query = Q()
@@ -225,7 +237,9 @@ class SearchFilterSet(django_filters.FilterSet):
 
 
 def _owner_filter():
-    return django_filters.ModelChoiceFilter(queryset=_people(), label=_("Owner"))
+    return django_filters.ModelChoiceFilter(
+        queryset=_people(), label=_("Owner"), widget=SearchSelect(source="people")
+    )
 
 
 class RiskFilter(SearchFilterSet):

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -209,6 +210,9 @@ class Project(models.Model):
             models.Index(fields=["project_manager", "phase"]),
             models.Index(fields=["customer"]),
             models.Index(fields=["name"]),
+            # Filters by project code ignore case (code__iexact: UPPER(code) = UPPER(...)), the unique
+            # index on code cannot serve them: orders, requisitions and tenders filtered by project.
+            models.Index(Upper("code"), name="project_code_upper_idx"),
         ]
 
     def __str__(self) -> str:

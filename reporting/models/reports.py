@@ -328,6 +328,8 @@ class HighlightReport(Job):
         indexes = [
             models.Index(fields=["status", "started_at"]),
             models.Index(fields=["project", "-period_start"]),
+            # The dashboards' "recent reports": the newest few, read backwards instead of sorting all.
+            models.Index(fields=["-created_at", "-id"], name="highlight_report_recent_idx"),
         ]
 
     def __str__(self) -> str:

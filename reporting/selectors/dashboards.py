@@ -76,6 +76,19 @@ def portfolio_projects(
     )
 
 
+def latest_rag_is(rag: str) -> Q:
+    """Projects whose latest update has this overall RAG, as a semi-join the planner can estimate.
+
+    Filtering on the `latest_rag` subquery itself, PostgreSQL guesses a handful of rows (547 at L) and
+    joins the customers and people row by row: 115 ms for the ten exceptions instead of 10.
+    """
+    later = ProgressUpdate.objects.filter(
+        project=OuterRef("project"), period_start__gt=OuterRef("period_start")
+    )
+    latest = ProgressUpdate.objects.filter(~Exists(later), rag_overall=rag)  # SQLite too: no DISTINCT ON
+    return Q(pk__in=latest.values("project_id"))
+
+
 @dataclass
 class DashboardSummary:
     totals: dict
@@ -111,7 +124,7 @@ def dashboard_summary(
     ).aggregate(
         budget=Sum("budget"), committed=Sum("committed"), actual=Sum("actual"), forecast=Sum("forecast")
     )
-    exceptions = list(projects.filter(ACTIVE, latest_rag=Rag.RED).order_by("-latest_period", "code")[:10])
+    exceptions = list(projects.filter(ACTIVE, latest_rag_is(Rag.RED)).order_by("-latest_period", "code")[:10])
     missing = list(projects.filter(ACTIVE, has_last_update=False).order_by("end_date", "code")[:10])
     return DashboardSummary(
         totals=totals,

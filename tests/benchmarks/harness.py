@@ -554,7 +554,7 @@ def _commit() -> str:
     return result.stdout.strip() + ("-dirty" if dirty.strip() else "")
 
 
-def run_scale(scale: str, *, repeat: int, only: set[str] | None = None, pdf: bool = False) -> dict:
+def run_scale(scale: str, *, repeat: int, only: set[str] | None = None, pdf: bool = True) -> dict:
     """Measure every figure at `scale`; return (and write) the JSON document."""
     tmp = Path(tempfile.mkdtemp(prefix=f"pmo-bench-{scale.lower()}-"))
     (tmp / "capture").mkdir()
