@@ -78,7 +78,17 @@
     });
   }
 
-  function start() { labelStackedCells(document); wrapTables(document); }
+  // On a phone the project tab bar scrolls sideways: open it on the current page's tab, not the first.
+  function showActiveTab(root) {
+    root.querySelectorAll(".project-tabs").forEach(function (bar) {
+      var active = bar.querySelector(".nav-link.active");
+      if (active && bar.scrollWidth > bar.clientWidth + 1) {
+        bar.scrollLeft += active.getBoundingClientRect().left - bar.getBoundingClientRect().left - 16;
+      }
+    });
+  }
+
+  function start() { labelStackedCells(document); wrapTables(document); showActiveTab(document); }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
