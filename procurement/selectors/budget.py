@@ -293,18 +293,12 @@ def money_totals_for_projects(*, projects: QuerySet) -> dict:
     budget = BudgetLine.objects.filter(project__in=visible).aggregate(
         budget=Coalesce(Sum("budget"), ZERO), forecast=Coalesce(Sum("forecast"), ZERO)
     )
-    live = ~Q(order__status=PurchaseOrderStatus.CANCELLED)
-    orders = PurchaseOrderLine.objects.filter(budget_line__project__in=visible).aggregate(
-        committed=Coalesce(Sum("open_amount", filter=Q(order__status__in=COMMITTED_STATUSES)), ZERO),
-        actual=Coalesce(
-            Sum(F("invoiced_amount") + F("uninvoiced_amount"), filter=live, output_field=MONEY), ZERO
-        ),
-    )
+    orders = order_line_totals(projects=projects)
     return {
         "contract_value": contract,
         "budget": budget["budget"],
         "committed": orders["committed"],
-        "actual": orders["actual"],
+        "actual": orders["received_not_invoiced"] + orders["invoiced"],
         "forecast": budget["forecast"],
         "margin": contract - budget["forecast"],
     }
@@ -322,21 +316,26 @@ def order_actuals_by_project(*, project_ids: list[int]) -> dict[int, Decimal]:
     return {row["budget_line__project_id"]: row["total"] for row in rows}
 
 
-# Orders whose value the company has promised to a supplier: approved and after, until closed.
-ORDERED_STATUSES = (*COMMITTED_STATUSES, PurchaseOrderStatus.RECEIVED, PurchaseOrderStatus.CLOSED)
+def order_line_totals(*, projects: QuerySet) -> dict:
+    """Committed, received-not-invoiced and invoiced over these projects' order lines (one query).
+
+    The one definition of "committed" that every page shows (the finance dashboard, the finance home,
+    the P&L through budget_line_figures): the open amount of approved, sent and partly received orders.
+    Received-not-invoiced and invoiced leave cancelled orders out; each cent is in one figure only.
+    """
+    live = ~Q(order__status=PurchaseOrderStatus.CANCELLED)
+    lines = PurchaseOrderLine.objects.filter(budget_line__project__in=projects.order_by().values("pk"))
+    return lines.aggregate(
+        committed=Coalesce(Sum("open_amount", filter=Q(order__status__in=COMMITTED_STATUSES)), ZERO),
+        received_not_invoiced=Coalesce(Sum("uninvoiced_amount", filter=live), ZERO),
+        invoiced=Coalesce(Sum("invoiced_amount", filter=live), ZERO),
+    )
 
 
 def order_commitment_totals(*, projects: QuerySet) -> dict:
-    """What was ordered on these projects, how much of it suppliers invoiced and what is received but
-    not invoiced yet (one query)."""
-    lines = PurchaseOrderLine.objects.filter(
-        budget_line__project__in=projects.order_by().values("pk"), order__status__in=ORDERED_STATUSES
-    )
-    totals = lines.aggregate(
-        ordered=Coalesce(Sum("amount"), ZERO),
-        invoiced=Coalesce(Sum("invoiced_amount"), ZERO),
-        received_not_invoiced=Coalesce(Sum("uninvoiced_amount"), ZERO),
-    )
-    totals["to_invoice"] = totals["ordered"] - totals["invoiced"]
-    totals["invoiced_percent"] = int(totals["invoiced"] * 100 / totals["ordered"]) if totals["ordered"] else 0
+    """order_line_totals with what is still to invoice (committed or received) and the invoiced share."""
+    totals = order_line_totals(projects=projects)
+    totals["to_invoice"] = totals["committed"] + totals["received_not_invoiced"]
+    ordered = totals["to_invoice"] + totals["invoiced"]
+    totals["invoiced_percent"] = int(totals["invoiced"] * 100 / ordered) if ordered else 0
     return totals

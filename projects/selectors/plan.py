@@ -128,14 +128,14 @@ def iso_week_start(day: date) -> date:
 
 # Hours of an assignment are spread evenly over the working days (Monday to Friday) of its task;
 # a task that falls wholly in a weekend counts its calendar days instead.
-CAPACITY_SQL = """
+LOADS_SQL = """
 WITH spread AS MATERIALIZED (
     SELECT a.resource_id, a.hours, t.planned_start, t.planned_end,
            GREATEST((SELECT count(*) FROM generate_series(t.planned_start, t.planned_end, interval '1 day') d
                      WHERE extract(isodow FROM d) < 6), 0) AS working_days
     FROM projects_assignment a
     JOIN projects_task t ON t.id = a.task_id
-    WHERE a.resource_id = ANY(%(resources)s)
+    WHERE {resources}
       AND t.status <> 'cancelled'
       AND t.planned_end >= %(start)s AND t.planned_start < %(end)s
 )
@@ -148,6 +148,22 @@ CROSS JOIN LATERAL generate_series(GREATEST(s.planned_start, %(start)s::date),
 WHERE s.working_days = 0 OR extract(isodow FROM d) < 6
 GROUP BY 1, 2
 """
+CAPACITY_SQL = LOADS_SQL.format(resources="a.resource_id = ANY(%(resources)s)")
+
+# The (active resource, week) pairs whose load, rounded as the capacity page shows it, is past the
+# resource's weekly capacity: the first %(limit)s by week then name, and how many there are in all.
+OVER_ALLOCATION_SQL = (
+    "WITH loads AS ("
+    + LOADS_SQL.format(resources="a.resource_id IN (SELECT id FROM projects_resource WHERE is_active)")
+    + """)
+SELECT l.resource_id, l.week, round(l.load, 1), r.weekly_capacity_hours, count(*) OVER () AS total
+FROM loads l
+JOIN projects_resource r ON r.id = l.resource_id
+WHERE round(l.load, 1) > r.weekly_capacity_hours
+ORDER BY l.week, r.name, r.id
+LIMIT %(limit)s
+"""
+)
 
 
 @dataclass
@@ -397,22 +413,41 @@ class OverAllocation:
         return int(self.load * 100 / self.capacity) if self.capacity else 100
 
 
-def capacity_over_allocations(*, start: date, weeks: int) -> list[OverAllocation]:
-    """Every (active resource, ISO week) booked past its capacity in the window, by week then name.
+def capacity_over_allocations(*, start: date, weeks: int, limit: int) -> tuple[list[OverAllocation], int]:
+    """The first `limit` (active resource, ISO week) pairs booked past capacity in the window, by week then
+    name, and how many there are in all.
 
-    Three queries whatever the number of resources: the resources, their loads (capacity_rows) and the
-    hours booked on timesheets.
+    PostgreSQL sums and filters the loads (OVER_ALLOCATION_SQL) and the resources of the rows shown come in
+    one more query, whatever the number of resources; the embedded SQLite database of `make run` spreads
+    the loads in Python instead.
     """
-    resources = list(resource_list())
-    return sorted(
+    start = iso_week_start(start)
+    end = start + timedelta(weeks=weeks)
+    if connection.vendor != "postgresql":
+        return _over_allocations_python(start=start, weeks=weeks, limit=limit)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")  # as in capacity_loads_sql
+        cursor.execute(OVER_ALLOCATION_SQL, {"start": start, "end": end, "limit": limit})
+        rows = cursor.fetchall()
+    resources = Resource.objects.in_bulk([row[0] for row in rows])
+    overs = [
+        OverAllocation(resources[resource_id], week, Decimal(load), capacity)
+        for resource_id, week, load, capacity, _total in rows
+    ]
+    return overs, (rows[0][4] if rows else 0)
+
+
+def _over_allocations_python(*, start: date, weeks: int, limit: int) -> tuple[list[OverAllocation], int]:
+    overs = sorted(
         (
             OverAllocation(row.resource, cell.week, cell.load, cell.capacity)
-            for row in capacity_rows(resources=resources, start=start, weeks=weeks)
+            for row in capacity_rows(resources=list(resource_list()), start=start, weeks=weeks)
             for cell in row.cells
             if cell.is_over
         ),
         key=lambda over: (over.week, over.resource.name, over.resource.pk),
     )
+    return overs[:limit], len(overs)
 
 
 def _field_tasks_for(*, user: User) -> QuerySet[Task]:

@@ -68,8 +68,8 @@ def smo_closing(*, user: User, today: date) -> dict:
 
 def engineering_over_allocated(*, user: User, today: date) -> dict:
     """Resource weeks booked past capacity, from this week on."""
-    weeks = capacity_over_allocations(start=today, weeks=CAPACITY_WEEKS)
-    return {"rows": weeks[: HOME_LIMIT * 2], "total": len(weeks), "weeks": CAPACITY_WEEKS}
+    rows, total = capacity_over_allocations(start=today, weeks=CAPACITY_WEEKS, limit=HOME_LIMIT * 2)
+    return {"rows": rows, "total": total, "weeks": CAPACITY_WEEKS}
 
 
 def engineering_starting(*, user: User, today: date) -> dict:
@@ -108,7 +108,7 @@ def _finance_scope(user: User):
 
 
 def finance_commitments(*, user: User, today: date) -> dict:
-    """Ordered against invoiced over the projects finance reads."""
+    """Committed (the dashboards' definition), received and invoiced over the projects finance reads."""
     return {"totals": order_commitment_totals(projects=project_list_for_user(user=user))}
 
 

@@ -78,7 +78,18 @@
     });
   }
 
-  function start() { labelStackedCells(document); wrapTables(document); }
+  // On a phone the project tab bar scrolls sideways: open it on the current page's tab, not the first,
+  // with a bit of the tab before it showing, so that one sees the bar scrolls both ways.
+  function showActiveTab(root) {
+    root.querySelectorAll(".project-tabs").forEach(function (bar) {
+      var active = bar.querySelector(".nav-link.active");
+      if (active && bar.scrollWidth > bar.clientWidth + 1) {
+        bar.scrollLeft += active.getBoundingClientRect().left - bar.getBoundingClientRect().left - 48;
+      }
+    });
+  }
+
+  function start() { labelStackedCells(document); wrapTables(document); showActiveTab(document); }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {

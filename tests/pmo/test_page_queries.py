@@ -30,7 +30,7 @@ PINNED = {
     "order_list": 9,
     "home_head": 7,
     "home_smo": 10,
-    "home_engineering": 15,
+    "home_engineering": 14,  # over-allocations summed and filtered in SQL (no query for every resource)
     "home_sales": 10,
     "home_finance": 10,
     "my_dashboard": 16,
