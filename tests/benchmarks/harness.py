@@ -537,8 +537,13 @@ def measure(figure: Figure, browser: Browser, path: str, capture_dir: Path, url:
 
 def pdf_figure(env: dict, repeat: int) -> dict:
     """The highlight-report PDF rendered again and again in one warm process, as the worker does."""
+    return manage_json(["bench_highlight_pdf", "--repeat", str(repeat)], env)
+
+
+def manage_json(args: list[str], env: dict) -> dict:
+    """Run a manage.py command in the benchmark's environment; its last line of output is JSON."""
     output = subprocess.run(
-        [str(BIN / "python"), "manage.py", "bench_highlight_pdf", "--repeat", str(repeat)],
+        [str(BIN / "python"), "manage.py", *args],
         cwd=ROOT,
         env=env,
         check=True,

@@ -6,14 +6,12 @@ a transaction that is rolled back: the database stays as seeded. The week taken 
 seed has no snapshot of yet, so every project's figures are computed and inserted.
 """
 
-import json
-import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from tests.benchmarks.harness import BIN, ROOT, ensure_seeded, production_env
+from tests.benchmarks.harness import ensure_seeded, manage_json, production_env
 
 pytestmark = pytest.mark.benchmark
 
@@ -46,15 +44,7 @@ print(json.dumps(result))
 def test_the_weekly_snapshot_of_every_l_project_takes_at_most_30_seconds():
     env = production_env("L", Path(tempfile.mkdtemp(prefix="pmo-bench-evm-")))
     ensure_seeded("L", env)
-    output = subprocess.run(
-        [str(BIN / "python"), "manage.py", "shell", "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    result = json.loads(output.strip().splitlines()[-1])
+    result = manage_json(["shell", "-c", SCRIPT], env)
     print(f"bench: weekly EVM snapshot of {result['projects']} projects: {result['seconds']:.1f} s")
 
     assert result["projects"] >= 2000 and result["snapshots"] == result["projects"]
