@@ -3,7 +3,7 @@ Dynamics 365 time entries that do not map, with the form that maps what they wai
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
@@ -14,7 +14,6 @@ from django_htmx.http import reswap, retarget
 
 from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate
-from projects.selectors.core import project_get_for_user
 from reporting.connector_forms import RemoteLinkForm
 from reporting.connectors import permissions  # noqa: F401  (registers the permissions)
 from reporting.connectors.runs import sync_run_in_progress, sync_run_queue
@@ -102,7 +101,6 @@ def unmatched_time_entry_map(request: AuthenticatedHttpRequest, kind: str, remot
     )
     if request.method == "POST" and "find" not in request.POST and form.is_valid():
         target = form.cleaned_data["target"]
-        _check_target_rights(request.user, kind, target)
         try:
             result = time_entry_remote_link_create(
                 kind=kind, remote_id=remote_id, target=target, actor=request.user
@@ -117,15 +115,6 @@ def unmatched_time_entry_map(request: AuthenticatedHttpRequest, kind: str, remot
     template = "reporting/unmatched_time_entry_map.html"
     context = {"group": group, "form": form, "kind": kind}
     return render(request, f"{template}#map-form" if request.htmx else template, context)
-
-
-def _check_target_rights(user, kind: str, target) -> None:
-    """Object rights on what the hours will be booked on: write on its project, or the resources'."""
-    if kind == "resource":
-        if not user.has_perm("projects.change_resource"):
-            raise PermissionDenied
-        return
-    project_get_for_user(user=user, pk=target.pk if kind == "project" else target.project_id, write=True)
 
 
 def _list_instead(request: AuthenticatedHttpRequest):

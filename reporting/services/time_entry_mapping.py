@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from pmo.lib.audit import audited_save
+from projects.selectors.core import project_get_for_user
 from reporting.connectors.runs import MemoryRecorder, sync_run_in_progress
 from reporting.connectors.time_entries import (
     PROJECTS_TABLE,
@@ -62,6 +63,7 @@ def time_entry_remote_link_create(*, kind: str, remote_id: str, target: Model, a
         raise ValidationError(_("You may not map Dynamics 365 records."))
     if mapping is None or target._meta.label_lower != mapping.local_model:
         raise ValidationError(_("Choose a record of the right kind."))
+    _check_target_rights(actor=actor, kind=kind, target=target)
     waiting = list(
         D365TimeEntry.objects.select_for_update()
         .filter(outcome=Outcome.UNMAPPED, **{mapping.column: remote_id})
@@ -79,6 +81,17 @@ def time_entry_remote_link_create(*, kind: str, remote_id: str, target: Model, a
     importer = TimeEntryImport(recorder=MemoryRecorder(), project_links=project_links())
     importer.reconcile(row.remote_id for row in waiting)
     return _result(link, rows=waiting)
+
+
+def _check_target_rights(*, actor: User, kind: str, target: Model) -> None:
+    """Object rights on what the hours will be booked on: write on its project (404 when invisible, 403
+    when read-only, as the pages answer), or the right to change resources."""
+    if kind == "resource":
+        if not actor.has_perm("projects.change_resource"):
+            raise PermissionDenied
+        return
+    project_id = target.pk if kind == "project" else target.project_id  # type: ignore[attr-defined]
+    project_get_for_user(user=actor, pk=project_id, write=True)
 
 
 def _link_save(*, mapping: MappingKind, remote_id: str, target: Model, actor: User) -> RemoteLink:
