@@ -5,6 +5,7 @@ import pytest
 from pmo.roles import Role
 from procurement.models import PurchaseOrderStatus
 from tests.browser.conftest import browser_user, sign_in
+from tests.browser.screens import save_screenshot
 from tests.procurement.helpers import make_order
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,7 +21,7 @@ def test_a_buyer_cancels_a_sent_order_from_its_buttons(page):
     sign_in(page, "koper")
 
     page.goto(f"/procurement/orders/{order.pk}/")
-    page.screenshot(path="/tmp/arch/order-sent-nl.png", full_page=False)
+    save_screenshot(page, "/tmp/arch/order-sent-nl.png", full_page=False)
     buttons = page.locator("main .btn").all_inner_texts()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Bestelling annuleren").click()

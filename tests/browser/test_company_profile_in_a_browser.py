@@ -7,6 +7,7 @@ import pytest
 from pmo.models import CompanyProfile
 from pmo.roles import Role
 from tests.browser.conftest import browser_user, sign_in
+from tests.browser.screens import save_screenshot
 from tests.procurement.helpers import make_order
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,7 +16,7 @@ SHOTS = Path("/tmp/peppol")
 
 def _shot(page, name: str) -> None:
     if SHOTS.is_dir():
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        save_screenshot(page, str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_the_administrator_fills_in_the_company_profile_in_french(page):

@@ -8,6 +8,7 @@ import pytest
 from pmo.roles import Role
 from procurement.models import EInvoice, EInvoiceStatus, SupplierInvoice
 from tests.browser.conftest import browser_user, sign_in
+from tests.browser.screens import save_screenshot
 from tests.procurement.einvoice_samples import adapted_invoice, order_for_vat_category_s, small_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,7 +17,7 @@ SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/einvoices"))
 
 def _shot(page, name: str) -> None:
     if SHOTS.is_dir():
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        save_screenshot(page, str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_finance_uploads_two_invoices_and_resolves_the_one_without_its_order(page, tmp_path):

@@ -12,6 +12,7 @@ from pmo.roles import Role
 from projects import services
 from projects.models import Task, TaskDependency
 from tests.browser.conftest import browser_user, sign_in
+from tests.browser.screens import save_screenshot
 from tests.factories import ProjectFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,7 +23,7 @@ FITS_THE_WINDOW = "el => el.getBoundingClientRect().right <= window.innerWidth"
 
 def _shot(page, name: str) -> None:
     if SHOTS.is_dir():
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        save_screenshot(page, str(SHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from projects.models import Project, TaskDependency
 from reporting.selectors import last_week_start
 from reporting.services import snapshots_take_for_week
 from tests.browser.conftest import browser_user, sign_in
+from tests.browser.screens import save_screenshot
 from tests.factories import ProgressUpdateFactory, ProjectFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,7 +22,7 @@ SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/fixes"))
 
 def shot(page, name: str) -> None:
     if SHOTS.is_dir():
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        save_screenshot(page, str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_the_gantt_speaks_dutch(page):

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from pmo.roles import Role
 from projects.models import Action, ChangeRequest, Decision, Meeting, MeetingStatus, Phase
 from tests.browser.conftest import browser_user, sign_in
+from tests.browser.screens import save_screenshot
 from tests.factories import ActionFactory, ChangeRequestFactory, ProjectFactory, RiskFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,7 +27,7 @@ SHOTS = os.environ.get("SHOTS_DIR", "/work/wt/meetings-shots")
 
 def _shot(page, name: str) -> None:
     os.makedirs(SHOTS, exist_ok=True)
-    page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+    save_screenshot(page, f"{SHOTS}/{name}.png", full_page=True)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from procurement import services
 from reporting.models import D365Actual, D365PurchaseOrder
 from tests.browser.conftest import sign_in
+from tests.browser.screens import save_screenshot
 from tests.factories import ProjectFactory
 from tests.procurement.helpers import make_order
 
@@ -47,6 +48,6 @@ def test_the_pnl_shows_dynamics_figures_with_their_source_in_dutch(browser, live
     assert "telt één keer mee" in text
     assert page.get_by_text("Cijfers uit andere systemen").is_visible()
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "pnl_d365_nl.png"), full_page=True)
+    save_screenshot(page, str(SCREENSHOTS / "pnl_d365_nl.png"), full_page=True)
     assert errors == []
     context.close()

@@ -12,6 +12,7 @@ from projects.models import Phase, ProgressMethod, Project, Task, TaskKind
 from projects.selectors.plan import iso_week_start
 from projects.services import timesheets as timesheet_services
 from tests.browser.conftest import browser_user, sign_in
+from tests.browser.screens import save_screenshot
 from tests.factories import AssignmentFactory, ProjectFactory, ResourceFactory, TaskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -66,7 +67,7 @@ def test_the_pm_switches_to_progress_from_hours_and_updates_remaining_work_in_du
 
     page.goto(f"/projects/{project.pk}/update/")
     page.locator("#id_progress_method").select_option(ProgressMethod.HOURS)
-    page.screenshot(path=str(SCREENSHOTS / "0-project-form-nl.png"), full_page=True)
+    save_screenshot(page, str(SCREENSHOTS / "0-project-form-nl.png"), full_page=True)
     page.locator("main form.col-lg-8").get_by_role("button", name="Opslaan").click()
     page.wait_for_load_state()
     project.refresh_from_db()
@@ -78,7 +79,7 @@ def test_the_pm_switches_to_progress_from_hours_and_updates_remaining_work_in_du
     expect(row.locator("td").nth(10)).to_have_text("10")
     expect(page.locator("#plan-summary")).to_contain_text("13 %")  # the mean of 25 and 0
     expect(row.locator("input[name=remaining_hours]")).to_have_attribute("placeholder", "30")
-    page.screenshot(path=str(SCREENSHOTS / "1-plan-derived-nl.png"), full_page=True)
+    save_screenshot(page, str(SCREENSHOTS / "1-plan-derived-nl.png"), full_page=True)
 
     row.locator("input[name=remaining_hours]").fill("2,5")
     row.locator("button[type=submit]").click()
@@ -86,7 +87,7 @@ def test_the_pm_switches_to_progress_from_hours_and_updates_remaining_work_in_du
     expect(row.locator("td").nth(8)).to_have_text("80 %")  # the row comes back from htmx: 10 / 12,5
     expect(row.locator("input[name=remaining_hours]")).to_have_value("2,5")
     expect(page.locator("#plan-summary")).to_contain_text("40 %")  # (80 + 0) / 2, redrawn after the row
-    page.screenshot(path=str(SCREENSHOTS / "2-remaining-set-nl.png"), full_page=True)
+    save_screenshot(page, str(SCREENSHOTS / "2-remaining-set-nl.png"), full_page=True)
     task = Task.objects.get(pk=tasks[0].pk)
     assert task.remaining_hours == Decimal("2.5") and task.progress == 80
     assert Project.objects.get(pk=project.pk).history.first().history_user == pm

@@ -10,6 +10,7 @@ from reporting import services
 from reporting.models import HighlightReport
 from reporting.selectors import last_week_start
 from tests.browser.conftest import browser_user, sign_in
+from tests.browser.screens import save_screenshot
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,5 +43,5 @@ def test_the_report_page_says_it_is_being_retried_after_its_worker_died(page):
     assert "stopte tijdens poging 1" in notice.inner_text()
     assert "wordt opnieuw geprobeerd" in notice.inner_text()
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "report-being-retried-nl.png"), full_page=True)
+    save_screenshot(page, str(SCREENSHOTS / "report-being-retried-nl.png"), full_page=True)
     assert page.console_errors == []

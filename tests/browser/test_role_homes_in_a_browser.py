@@ -15,6 +15,7 @@ from pmo.roles import Role
 from projects.models import Phase, TaskKind
 from quality.models import HandoverDecisionKind, HandoverEvent, HandoverStatus
 from tests.browser.conftest import browser_user, sign_in
+from tests.browser.screens import save_screenshot
 from tests.factories import AssignmentFactory, HandoverFactory, ProjectFactory, ResourceFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -79,7 +80,7 @@ def test_the_smo_finds_the_hand_overs_waiting_returned_and_accepted_and_the_proj
     closing = _card(page, "smo-closing").inner_text()
     assert "Campus Louvain-la-Neuve" in closing and _t("fr", "No hand-over yet") in closing
     assert page.locator("#engineering-starting").count() == 0
-    page.screenshot(path=str(SHOTS / "homes-smo.png"), full_page=True)
+    save_screenshot(page, str(SHOTS / "homes-smo.png"), full_page=True)
 
     # The hand-over opens from its card; the dashboards address sends the SMO home, not to a 403.
     waiting.get_by_role("link", name="LAN Namur").click()
@@ -124,7 +125,7 @@ def test_the_engineering_manager_finds_over_booked_weeks_work_starting_and_tasks
     assert "Firewall configureren" in starting and _t("nl", "Nobody") in starting
     assert "Firewall configureren" in _card(page, "engineering-unassigned").inner_text()
     assert page.locator("#smo-waiting").count() == 0
-    page.screenshot(path=str(SHOTS / "homes-engineering-manager.png"), full_page=True)
+    save_screenshot(page, str(SHOTS / "homes-engineering-manager.png"), full_page=True)
 
     # The week links to the capacity page on that week.
     _card(page, "engineering-over-allocated").get_by_role("link").first.click()
@@ -202,7 +203,7 @@ def test_sales_and_finance_find_their_homes(page):
     quotations = _card(page, "sales-quotations").inner_text()
     assert "Wi-Fi hôpital Namur" in quotations and "Firewall Charleroi" not in quotations
     assert "1.800,00\xa0€" in quotations  # the house's money format in French (pmo.lib.money)
-    page.screenshot(path=str(SHOTS / "homes-sales.png"), full_page=True)
+    save_screenshot(page, str(SHOTS / "homes-sales.png"), full_page=True)
 
     page.context.clear_cookies()
     sign_in(page, "fien")
@@ -211,5 +212,5 @@ def test_sales_and_finance_find_their_homes(page):
     invoices = _card(page, "finance-invoices").inner_text()
     assert "F-2026-118" in invoices and "PEP-42" in invoices
     assert "7.200,00" in _card(page, "finance-orders").inner_text()
-    page.screenshot(path=str(SHOTS / "homes-finance.png"), full_page=True)
+    save_screenshot(page, str(SHOTS / "homes-finance.png"), full_page=True)
     assert page.console_errors == []

@@ -25,6 +25,7 @@ from procurement.models import (
 )
 from tests.browser.conftest import sign_in
 from tests.browser.journey import PDF, Journey, follow, messages_text, nav_click, submit
+from tests.browser.screens import save_screenshot
 from tests.factories import (
     AssignmentFactory,
     BudgetLineFactory,
@@ -53,7 +54,7 @@ def shipped_data(transactional_db):
 
 def _shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    save_screenshot(page, str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def _engineer_page(browser, base_url, project):

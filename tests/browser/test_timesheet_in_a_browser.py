@@ -10,6 +10,7 @@ from pmo.roles import Role
 from projects.models import Phase, TaskKind, Timesheet, TimesheetEntry, TimesheetStatus
 from projects.selectors.plan import iso_week_start
 from tests.browser.conftest import browser_user, sign_in
+from tests.browser.screens import save_screenshot
 from tests.factories import AssignmentFactory, ProjectFactory, ResourceFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,14 +69,14 @@ def test_a_technician_books_a_week_in_dutch_and_the_pm_approves_it_in_french(bro
     expect(page.locator(f"#task-total-{tasks[0].pk}")).to_have_text("33,75")
     monday = iso_week_start(datetime.date.today())
     expect(page.locator(f"#day-total-{monday.isoformat()}")).to_have_text("9")
-    page.screenshot(path=str(SCREENSHOTS / "1-week-grid-nl.png"), full_page=True)
+    save_screenshot(page, str(SCREENSHOTS / "1-week-grid-nl.png"), full_page=True)
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="De week indienen").click()
     page.wait_for_load_state()
     assert page.get_by_text("Week ingediend ter goedkeuring.").is_visible()
     assert page.locator("#timesheet-grid tbody input").count() == 0  # locked while it waits
-    page.screenshot(path=str(SCREENSHOTS / "2-week-submitted-nl.png"), full_page=True)
+    save_screenshot(page, str(SCREENSHOTS / "2-week-submitted-nl.png"), full_page=True)
     sheet = Timesheet.objects.get()
     assert sheet.status == TimesheetStatus.SUBMITTED
     assert sum(TimesheetEntry.objects.values_list("hours", flat=True)) == Decimal("35.25")
@@ -87,19 +88,19 @@ def test_a_technician_books_a_week_in_dutch_and_the_pm_approves_it_in_french(bro
     pm_page.goto("/projects/timesheets/approvals/")
     card = pm_page.locator(f"#timesheet-{sheet.pk}")
     assert "Jan Maes" in card.inner_text() and "35,25 h" in card.inner_text()
-    pm_page.screenshot(path=str(SCREENSHOTS / "3-approvals-fr.png"), full_page=True)
+    save_screenshot(pm_page, str(SCREENSHOTS / "3-approvals-fr.png"), full_page=True)
     card.get_by_role("button", name="Approuver").click()
     pm_page.wait_for_load_state()
     assert pm_page.get_by_text("Feuille de temps approuvée.").is_visible()
     assert pm_page.get_by_text("Aucune feuille de temps n'attend votre approbation.").is_visible()
-    pm_page.screenshot(path=str(SCREENSHOTS / "4-approved-fr.png"), full_page=True)
+    save_screenshot(pm_page, str(SCREENSHOTS / "4-approved-fr.png"), full_page=True)
     sheet.refresh_from_db()
     assert sheet.status == TimesheetStatus.APPROVED and sheet.decided_by == pm
 
     page.reload()
     assert page.locator("#timesheet-grid tbody input").count() == 0
     assert page.get_by_role("button", name="Corrigeren").is_visible()  # only a correction can change it
-    page.screenshot(path=str(SCREENSHOTS / "5-week-approved-nl.png"), full_page=True)
+    save_screenshot(page, str(SCREENSHOTS / "5-week-approved-nl.png"), full_page=True)
     assert errors == []
     pm_context.close()
     context.close()

@@ -11,6 +11,7 @@ from pmo.roles import Role
 from projects.models import ApprovalTrack, Phase, TaskKind, TimesheetEntry
 from reporting.models import Connector, D365TimeEntry, RemoteLink
 from tests.browser.conftest import browser_user, sign_in
+from tests.browser.screens import save_screenshot
 from tests.browser.test_workspace_in_a_browser import _check
 from tests.factories import ProjectFactory, ResourceFactory, TaskFactory
 
@@ -86,7 +87,7 @@ def test_an_administrator_maps_a_resource_and_sees_the_hours_booked_in_dutch(bro
     )
     select.select_option(value=str(plan["resource"].pk))  # labelled "Jan Peeters · <department>"
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "unmatched_time_entries_nl.png"), full_page=True)
+    save_screenshot(page, str(SCREENSHOTS / "unmatched_time_entries_nl.png"), full_page=True)
     form.get_by_role("button", name="Subcontractor X koppelen").click()
 
     page.get_by_text("Gekoppeld: 2 tijdsboekingen geboekt (12,50 u).").wait_for()
@@ -96,7 +97,7 @@ def test_an_administrator_maps_a_resource_and_sees_the_hours_booked_in_dutch(bro
         (plan["resource"], plan["task"], Decimal("8.00")),
         (plan["resource"], plan["task"], Decimal("4.50")),
     ]
-    page.screenshot(path=str(SCREENSHOTS / "unmatched_time_entries_booked_nl.png"), full_page=True)
+    save_screenshot(page, str(SCREENSHOTS / "unmatched_time_entries_booked_nl.png"), full_page=True)
     assert problems == [] and errors == []
     context.close()
 

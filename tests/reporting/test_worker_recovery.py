@@ -121,16 +121,18 @@ def _assert_made_once(report: HighlightReport, broker, mails_before: int) -> Non
     report.refresh_from_db()
     assert report.status == "ready", report.error
     assert report.recovered_at is not None  # it was taken back, not made by a lucky redelivery
+    # The worker marks the report ready, then archives it, then queues the mail: once the mail is out,
+    # the archive is there (reading it right after `ready` raced the worker's next statement).
+    wait_until(lambda: report.__class__.objects.filter(pk=report.pk, emailed_at__isnull=False).exists(), 60)
+    wait_until(lambda: len(_sent_mails(broker)) >= mails_before + 1, 30)
+    time.sleep(1)  # a second, duplicate mail or archive would be here by now
+    assert len(_sent_mails(broker)) == mails_before + 1
     documents = Document.objects.filter(project=report.project)
     assert documents.count() == 1
     versions = DocumentVersion.objects.filter(document__in=documents)
     assert versions.count() == 1
     with versions.get().file.open("rb") as archived:  # written by the worker, on disk
         assert archived.read(5) == b"%PDF-"
-    wait_until(lambda: report.__class__.objects.filter(pk=report.pk, emailed_at__isnull=False).exists(), 60)
-    wait_until(lambda: len(_sent_mails(broker)) >= mails_before + 1, 30)
-    time.sleep(1)  # a second, duplicate mail would be here by now
-    assert len(_sent_mails(broker)) == mails_before + 1
 
 
 def test_the_next_worker_takes_back_a_killed_workers_report_within_two_minutes(broker, capsys):

@@ -15,6 +15,7 @@ from typing import Any
 
 from pmo.roles import Role
 from tests.browser.conftest import browser_user, sign_in
+from tests.browser.screens import save_screenshot
 
 
 @dataclass
@@ -67,8 +68,10 @@ class Journey:
 
         folder = Path(os.environ.get("SCREENSHOTS", "/tmp/journey"))
         folder.mkdir(parents=True, exist_ok=True)
-        page.screenshot(
-            path=str(folder / f"{self.language}-{len(list(folder.glob('*.png'))):02d}-{name}.png")
+        save_screenshot(
+            page,
+            str(folder / f"{self.language}-{len(list(folder.glob('*.png'))):02d}-{name}.png"),
+            full_page=False,
         )
 
     def close(self) -> None:

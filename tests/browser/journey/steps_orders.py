@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from pmo.roles import Role
 from procurement.models import PurchaseOrder, PurchaseOrderStatus, SupplierInvoice
 from tests.browser.journey import nav_click
+from tests.browser.screens import save_screenshot
 
 S = PurchaseOrderStatus
 ORDERS = "a[href='/procurement/orders/']"
@@ -48,7 +49,9 @@ def _raise_order(journey, *, project_code: str | None, price: str) -> str:
         page.select_option("select[name=lines-0-budget_line]", index=1)
     page.locator("input[name=lines-0-unit]").press("Tab")
     expect(page.locator("[data-total=excl]")).to_contain_text(price)  # the running total, recalculated
-    page.screenshot(path=f"/tmp/money/order-form-{journey.language}-{bool(project_code)}.png", full_page=True)
+    save_screenshot(
+        page, f"/tmp/money/order-form-{journey.language}-{bool(project_code)}.png", full_page=True
+    )
     page.click("form[method=post] button.btn-primary[type=submit]")
     page.wait_for_load_state()
     number = re.search(r"PO-\d{4}-\d{5}", page.locator("h1").inner_text()).group(0)
@@ -58,8 +61,8 @@ def _raise_order(journey, *, project_code: str | None, price: str) -> str:
     assert order.status == S.SUBMITTED and order.requester == journey.user(Role.PROJECT_MANAGER)
     assert page.locator(".approval-blocker").count() == 1  # the PM is told why they cannot approve
     assert page.locator(".approval-waiting-for").count() >= 1
-    page.screenshot(
-        path=f"/tmp/money/order-submitted-{journey.language}-{bool(project_code)}.png", full_page=True
+    save_screenshot(
+        page, f"/tmp/money/order-submitted-{journey.language}-{bool(project_code)}.png", full_page=True
     )
     return number
 
@@ -128,5 +131,5 @@ def _invoice_over_price(journey, number: str) -> None:
     page.wait_for_load_state()
     invoice = SupplierInvoice.objects.get(number=f"INV-{number}")
     assert invoice.status == "mismatch"
-    page.screenshot(path=f"/tmp/money/invoice-{journey.language}.png", full_page=True)
+    save_screenshot(page, f"/tmp/money/invoice-{journey.language}.png", full_page=True)
     assert page.locator("text=12.600,00").count() or page.locator("text=12 600,00").count()
