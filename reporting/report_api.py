@@ -4,7 +4,6 @@ The versions follow the pages: the internal version (with margins) only for thos
 on that project, the customer version for everyone who sees the project.
 """
 
-from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -13,26 +12,16 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pmo.lib.api import StrictModelSerializer, StrictSerializer, request_user, service_call
-from pmo.roles import Role
+from pmo.lib.api import (
+    ScopedObjectMixin,
+    StrictModelSerializer,
+    StrictSerializer,
+    request_user,
+    service_call,
+)
 from projects.choices import Language
-from projects.selectors import project_queryset_for_user
 from reporting import selectors, services
 from reporting.models import Audience, HighlightReport
-
-# Roles that read the internal version of every project they see (reporting.rules.can_view_internal_report).
-INTERNAL_READERS = (Role.PM_SUPPORT, Role.HEAD_OF_PM, Role.FINANCE, Role.ADMINISTRATOR)
-
-
-def report_visibility_q(user) -> Q:
-    """The reports a user may read, as a filter (mirrors reporting.selectors.report_get_for_user)."""
-    visible = Q(project__in=project_queryset_for_user(user=user).values("pk"))
-    if user.has_role(*INTERNAL_READERS):
-        return visible
-    versions = Q(audience=Audience.CUSTOMER)
-    if user.has_role(Role.PROJECT_MANAGER):
-        versions |= Q(project__project_manager=user) | Q(project__support_officer=user)
-    return visible & versions
 
 
 class HighlightReportSerializer(StrictModelSerializer):
@@ -74,27 +63,18 @@ class HighlightReportRequestSerializer(StrictSerializer):
     language = serializers.ChoiceField(choices=Language.choices)
 
 
-class HighlightReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class HighlightReportViewSet(
+    ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Highlight reports as jobs: request one, follow its status, download the PDF when ready."""
 
+    queryset = HighlightReport.objects.none()
     serializer_class = HighlightReportSerializer
+    list_selector = staticmethod(selectors.report_queryset_for_user)
+    object_getter = staticmethod(selectors.report_get_for_user)
     filterset_fields = ["project", "status", "audience", "language"]
     ordering_fields = ["period_start", "created_at"]
     ordering = ["-period_start", "-pk"]
-
-    def get_queryset(self) -> QuerySet[HighlightReport]:
-        if getattr(self, "swagger_fake_view", False):
-            return HighlightReport.objects.none()
-        return HighlightReport.objects.filter(report_visibility_q(self.request.user)).select_related(
-            "project"
-        )
-
-    def get_object(self) -> HighlightReport:
-        try:
-            pk = int(self.kwargs["pk"])
-        except (TypeError, ValueError) as error:
-            raise Http404 from error
-        return selectors.report_get_for_user(user=request_user(self.request), pk=pk)
 
     @extend_schema(request=HighlightReportRequestSerializer, responses={201: HighlightReportSerializer})
     def create(self, request: Request, *args, **kwargs):

@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
-from django.http import Http404
 
+from pmo.lib.access import object_get_for_user
 from pmo.models import User
 from projects.choices import Phase
 from projects.selectors import project_get_for_user
@@ -22,6 +22,7 @@ from reporting.models import (
     ProjectSnapshot,
     Tolerance,
 )
+from reporting.rules import report_visibility
 from reporting.selectors.sources import FIGURE_SOURCES as SOURCES
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ __all__ = [
     "project_get_for_reporting",
     "recipients_for_project",
     "report_get_for_user",
+    "report_queryset_for_user",
     "reports_for_project",
     "snapshot_trend",
     "tolerance_for",
@@ -160,16 +162,22 @@ def reports_for_project(*, user: User, project: Project) -> QuerySet[HighlightRe
     ).select_related("requested_by")
 
 
-def report_get_for_user(*, user: User, pk: int) -> HighlightReport:
-    """One report; 404 when its project is invisible or its version is not for this user."""
-    report = HighlightReport.objects.select_related("project").filter(pk=pk).first()
-    if report is None:
-        raise Http404
-    project = project_get_for_user(user=user, pk=report.project_id)
-    if report.audience not in visible_audiences(user=user, project=project):
-        raise Http404
-    report.project = project
-    return report
+def report_queryset_for_user(*, user: User) -> QuerySet[HighlightReport]:
+    """Every report the user may read (reporting.rules.report_visibility), with its project."""
+    return HighlightReport.objects.filter(report_visibility.q(user)).select_related("project")
+
+
+def report_get_for_user(*, user: User, pk: int, write: bool = False) -> HighlightReport:
+    """One report; 404 when its project is invisible or its version is not for this user, 403 on write
+    when the user may only read the project."""
+    return object_get_for_user(
+        queryset=HighlightReport.objects.select_related("project", "project__customer"),
+        pk=pk,
+        user=user,
+        view_perm="reporting.view_highlightreport",
+        change_perm="reporting.change_highlightreport",
+        write=write,
+    )
 
 
 def recipients_for_project(*, project: Project) -> QuerySet[DistributionRecipient]:

@@ -178,3 +178,35 @@ def test_the_handover_and_corrective_action_rules_agree_with_their_lists_and_per
         ]
         assert hidden_drafts
         assert not any(user.has_perm("quality.view_handover", handover) for handover in hidden_drafts)
+
+
+@pytest.mark.parametrize("roles", USERS, ids="+".join)
+def test_the_report_rule_agrees_with_its_list_its_permission_and_the_project_page(roles):
+    """Both versions on every project: the API's list, the permission and the project page's versions."""
+    from reporting.models import Audience, HighlightReport
+    from reporting.rules import internal_report_readers, report_visibility
+    from reporting.selectors import report_queryset_for_user, visible_audiences
+
+    user = UserFactory(roles=roles)
+    projects = _projects(user) + _projects(UserFactory())
+    reports = [
+        HighlightReport.objects.create(
+            project=project,
+            period_start="2026-11-23",
+            period_end="2026-11-29",
+            audience=audience,
+            language="nl",
+        )
+        for project in projects
+        for audience in Audience.values
+    ]
+    scope = HighlightReport.objects.filter(pk__in=[report.pk for report in reports])
+
+    _agree(internal_report_readers, Project.objects.filter(pk__in=[p.pk for p in projects]), projects, user)
+    _agree(report_visibility, scope, reports, user, "reporting.view_highlightreport")
+    assert set(report_queryset_for_user(user=user).filter(pk__in=scope)) == {
+        report
+        for report in reports
+        if user.has_perm("projects.view_project", report.project)
+        and report.audience in visible_audiences(user=user, project=report.project)
+    }
