@@ -6,7 +6,7 @@ uses its predicate, procurement.selectors.purchase_order_visibility_q its filter
 
 import rules
 
-from pmo.lib.visibility import has_role, user_is
+from pmo.lib.visibility import has_role, in_scope, user_is
 from pmo.roles import Role
 from pmo.rules import (
     is_administrator,
@@ -17,6 +17,7 @@ from pmo.rules import (
     role_predicate,
 )
 from projects.rules import manages_project
+from projects.selectors import projects_on_team_of
 
 # Roles that read every budget and order of the portfolio.
 MONEY_READERS = frozenset({Role.FINANCE, Role.HEAD_OF_PM, Role.PM_SUPPORT, Role.ADMINISTRATOR})
@@ -102,11 +103,6 @@ def requested_requisition(user, requisition) -> bool:
 
 
 @rules.predicate
-def on_requisition_team(user, requisition) -> bool:
-    return requisition is not None and on_project_team(user, requisition.project)
-
-
-@rules.predicate
 def manages_requisition_project(user, requisition) -> bool:
     return requisition is not None and manages_project(user, requisition.project)
 
@@ -121,10 +117,12 @@ can_review_requisition = is_buyer | (is_project_manager & manages_requisition_pr
 can_change_rfq = is_buyer | (is_project_manager & manages_rfq_project)
 
 rules.add_perm("procurement.add_purchaserequisition", rules.is_authenticated)
-rules.add_perm(
-    "procurement.view_purchaserequisition",
-    is_money_reader | requested_requisition | on_requisition_team | can_review_requisition,
+# Who reads a requisition: money readers and buyers, its requester, and the project's team (its PM and
+# support officer, who review it, among them).
+requisition_visibility = (
+    has_role(*MONEY_READERS, *BUYERS) | user_is("requester") | in_scope("project", projects_on_team_of)
 )
+rules.add_perm("procurement.view_purchaserequisition", requisition_visibility.predicate)
 rules.add_perm("procurement.change_purchaserequisition", requested_requisition)
 rules.add_perm("procurement.review_purchaserequisition", can_review_requisition)
 rules.add_perm("procurement.order_purchaserequisition", is_buyer | is_project_manager)

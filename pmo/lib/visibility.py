@@ -15,6 +15,9 @@ A rule is built from three terms and `|` / `&`:
 - `user_is("project_manager")` compares a foreign key with the user (`project_manager_id == user.pk`).
 - `value_in("phase", values)` compares a field with fixed values.
 - `through("project", project_visibility)` applies another model's rule to a related object.
+- `in_scope("project", projects_on_team_of)` says the foreign key points into a queryset of the user's
+  (`scope(user=user)`), for memberships no field comparison expresses (a project's assigned resources);
+  the predicate asks the same queryset for that one row.
 Paths may cross relations with `__` (`user_is("project__project_manager")`); `q(user, prefix="order__")`
 filters a model that points at the rule's model. `tests/pmo/test_visibility.py` checks, role by role,
 that the queryset and the predicate of every rule agree.
@@ -136,6 +139,21 @@ class through(Rule):
 
     def decide(self, user: Any, prefix: str) -> Decided:
         return self.rule.decide(user, f"{prefix}{self.relation}__")
+
+
+class in_scope(Rule):
+    """The object's foreign key `field` points into `scope(user=user)`, a queryset (a subquery in lists)."""
+
+    def __init__(self, field: str, scope: Callable[..., Any]) -> None:
+        self.field, self.scope = field, scope
+        self.name = f"in_scope({field}, {getattr(scope, '__name__', 'scope')})"
+
+    def check(self, user: Any, obj: Any) -> bool:
+        target = _follow(obj, f"{self.field}_id")
+        return target is not None and self.scope(user=user).filter(pk=target).exists()
+
+    def decide(self, user: Any, prefix: str) -> Decided:
+        return Q(**{f"{prefix}{self.field}__in": self.scope(user=user).values("pk")})
 
 
 class AnyOf(Rule):

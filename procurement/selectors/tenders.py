@@ -17,17 +17,14 @@ from procurement.models import (
     SupplierQuote,
     SupplierQuoteLine,
 )
-from procurement.rules import BUYERS, MONEY_READERS
-from projects.selectors import projects_on_team_of
+from procurement.rules import MONEY_READERS, requisition_visibility
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
 def requisition_visibility_q(user: User) -> Q:
-    """The requisitions a user may read (mirrors procurement.view_purchaserequisition)."""
-    if user.has_role(*MONEY_READERS, *BUYERS):
-        return Q()
-    return Q(requester=user) | Q(project__in=projects_on_team_of(user=user).values("pk"))
+    """The requisitions a user may read (procurement.rules.requisition_visibility)."""
+    return requisition_visibility.q(user)
 
 
 def requisition_list_for_user(*, user: User) -> QuerySet[PurchaseRequisition]:

@@ -210,3 +210,49 @@ def test_the_report_rule_agrees_with_its_list_its_permission_and_the_project_pag
         if user.has_perm("projects.view_project", report.project)
         and report.audience in visible_audiences(user=user, project=report.project)
     }
+
+
+@pytest.mark.parametrize("roles", USERS, ids="+".join)
+def test_the_requisition_rule_agrees_with_its_list_and_permission(roles):
+    """Requester, the project's PM or support officer, a resource on its plan, or a money reader."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from procurement.models import PurchaseRequisition
+    from procurement.rules import requisition_visibility
+    from procurement.selectors.tenders import requisition_list_for_user
+    from procurement.services.requisitions import requisition_submit
+    from tests.factories import AssignmentFactory, ResourceFactory, TaskFactory
+
+    user = UserFactory(roles=roles)
+    resource = ResourceFactory(user=user)
+    requisitions = []
+    for index, project in enumerate(_projects(user) + _projects(UserFactory())):
+        engineer = UserFactory()
+        AssignmentFactory(task=TaskFactory(project=project), resource=ResourceFactory(user=engineer))
+        if index % 3 == 1:  # the user is on this project's plan
+            AssignmentFactory(task=TaskFactory(project=project), resource=resource)
+        requisition = requisition_submit(
+            actor=engineer,
+            project=project,
+            description="Patch cables",
+            quantity=Decimal("2"),
+            unit="pcs",
+            estimated_unit_price=Decimal("4.50"),
+            needed_by=timezone.localdate() + timedelta(days=10),
+            suggested_supplier=None,
+            budget_line=None,
+        )
+        if index % 5 == 0:  # asked for by the user, on a project they may no longer be on
+            PurchaseRequisition.objects.filter(pk=requisition.pk).update(requester=user)
+        requisitions.append(requisition)
+    requisitions = list(PurchaseRequisition.objects.filter(pk__in=[r.pk for r in requisitions]))
+    scope = PurchaseRequisition.objects.filter(pk__in=[r.pk for r in requisitions])
+
+    _agree(requisition_visibility, scope, requisitions, user, "procurement.view_purchaserequisition")
+    visible = {r.pk for r in requisitions if user.has_perm("procurement.view_purchaserequisition", r)}
+    listed = requisition_list_for_user(user=user).filter(pk__in=scope)
+    assert set(listed.values_list("pk", flat=True)) == visible
+    assert visible  # every role sees some: its own request, its team's, or all as a money reader
