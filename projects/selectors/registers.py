@@ -127,21 +127,32 @@ class HeatCell:
     count: int
     band: Band | None
 
+    @property
+    def css(self) -> str:
+        """The cell's background and a text colour readable on it (the light bands take dark text)."""
+        colour = self.band.colour if self.band else "light"
+        text = "text-dark" if colour in ("success", "warning", "light") else "text-white"
+        return f"bg-{colour} {text}"
 
-def risk_heat_map(*, risks: QuerySet[Risk], basis: str = "residual") -> list[list[HeatCell]]:
-    """Counts per probability-impact cell, rows from probability 5 down to 1 (two queries)."""
-    probability, impact = (
-        ("residual_probability", "residual_impact") if basis == "residual" else ("probability", "impact")
-    )
-    counts = {
-        (row[probability], row[impact]): row["count"]
-        for row in risks.order_by().values(probability, impact).annotate(count=Count("pk"))
+
+HEAT_BASES = {"residual": ("residual_probability", "residual_impact"), "inherent": ("probability", "impact")}
+
+
+def risk_heat_maps(*, risks: QuerySet[Risk], bands: list[Band]) -> dict[str, list[list[HeatCell]]]:
+    """Counts per probability-impact cell for both bases, rows from probability 5 down to 1 (one query)."""
+    columns = [column for pair in HEAT_BASES.values() for column in pair]
+    counts: dict[str, dict[tuple[int, int], int]] = {basis: {} for basis in HEAT_BASES}
+    for row in risks.order_by().values(*columns).annotate(count=Count("pk")):
+        for basis, (probability, impact) in HEAT_BASES.items():
+            cell = (row[probability], row[impact])
+            counts[basis][cell] = counts[basis].get(cell, 0) + row["count"]
+    return {
+        basis: [
+            [HeatCell(p, i, by_cell.get((p, i), 0), band_for_score(bands, p * i)) for i in range(1, 6)]
+            for p in range(5, 0, -1)
+        ]
+        for basis, by_cell in counts.items()
     }
-    bands = risk_bands()
-    return [
-        [HeatCell(p, i, counts.get((p, i), 0), band_for_score(bands, p * i)) for i in range(1, 6)]
-        for p in range(5, 0, -1)
-    ]
 
 
 def risk_top(*, project: Project, by: str, limit: int = 5) -> QuerySet[Risk]:

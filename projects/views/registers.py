@@ -188,7 +188,7 @@ def _register_context(request: AuthenticatedHttpRequest, project, kind: Kind) ->
     }
 
 
-def _risk_extras(request: AuthenticatedHttpRequest, project) -> dict:
+def _risk_extras(request: AuthenticatedHttpRequest, project, bands) -> dict:
     """Heat map (following the filters, but not the cell chosen on it), top risks, contingency."""
     basis = "inherent" if request.GET.get("basis") == "inherent" else "residual"
     params = request.GET.copy()
@@ -199,9 +199,7 @@ def _risk_extras(request: AuthenticatedHttpRequest, project) -> dict:
     ).qs
     open_risks = mapped.filter(status__in=Risk.OPEN_STATUSES)
     # Both maps side by side: a risk entered as P4xI5 is in the inherent map whatever its response.
-    heat_maps = {
-        kind: selectors.risk_heat_map(risks=open_risks, basis=kind) for kind in ("inherent", "residual")
-    }
+    heat_maps = selectors.risk_heat_maps(risks=open_risks, bands=bands)
     return {
         "basis": basis,
         "heat_map": heat_maps[basis],
@@ -232,7 +230,7 @@ def register_list(request: AuthenticatedHttpRequest, project_pk: int, kind: str)
     if request.htmx:
         return render(request, f"{template}#register-table", context)
     if kind == "risk":
-        context |= _risk_extras(request, project)
+        context |= _risk_extras(request, project, context["bands"])
     return render(request, template, context)
 
 
