@@ -15,7 +15,7 @@ from projects.models import CostRate, Resource, ResourceKind, RoleCostRate, Task
 from projects.selectors.timesheets import task_to_add_list_for_user
 
 
-def _task_label(task: Task) -> str:
+def _task_label(task) -> str:
     return f"{task.project.code} {task.wbs_code} {task.name}"
 
 
