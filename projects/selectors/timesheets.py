@@ -450,9 +450,12 @@ def tasks_by_pk(*, pks) -> dict[int, Task]:
 
 
 def task_queryset_of_projects(*, project_ids) -> QuerySet[Task]:
-    """The tasks of these projects that hours can be booked on (no milestones, not cancelled)."""
+    """The tasks of these projects that hours can be booked on (no milestones, not cancelled).
+
+    `project_ids` may be a queryset of ids, kept as a subquery."""
+    ids = project_ids if isinstance(project_ids, QuerySet) else list(project_ids)
     return (
-        Task.objects.filter(project_id__in=list(project_ids))
+        Task.objects.filter(project_id__in=ids)
         .exclude(kind=TaskKind.MILESTONE)
         .exclude(status=TaskStatus.CANCELLED)
         .select_related("project")

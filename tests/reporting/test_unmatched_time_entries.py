@@ -467,3 +467,42 @@ def test_a_record_dynamics_names_is_mapped_for_all_its_rows_not_chosen_per_row(p
 
     row.refresh_from_db()
     assert (row.chosen_resource, row.chosen_task) == (None, None)
+
+
+def row_map_url(row) -> str:
+    return reverse("reporting:unmatched-time-entry-row-map", args=[row.pk])
+
+
+def test_the_list_offers_the_rows_that_name_nothing_and_the_administrator_books_one(client, plan):
+    row = _row_without_resource_or_task(plan)
+    client.force_login(user_with_role(Role.ADMINISTRATOR))
+
+    listing = client.get(LIST_URL).text
+    page = client.get(row_map_url(row))
+    response = client.post(row_map_url(row), {"resource": plan["resource"].pk, "task": plan["task"].pk})
+
+    assert row_map_url(row) in listing
+    assert page.status_code == 200 and 'name="resource"' in page.text and 'name="task"' in page.text
+    assert response.status_code == 302 and response["Location"] == LIST_URL
+    assert TimesheetEntry.objects.get().task == plan["task"]
+    assert row_map_url(row) not in client.get(LIST_URL).text
+
+
+@pytest.mark.parametrize("role", [Role.PROJECT_MANAGER, Role.FINANCE])
+def test_other_roles_may_not_choose_for_a_row_and_nothing_changes(client, plan, role):
+    row = _row_without_resource_or_task(plan)
+    client.force_login(user_with_role(role))
+
+    response = client.post(row_map_url(row), {"resource": plan["resource"].pk, "task": plan["task"].pk})
+
+    assert response.status_code == 403
+    row.refresh_from_db()
+    assert (row.chosen_resource, row.chosen_task) == (None, None) and not TimesheetEntry.objects.exists()
+
+
+def test_the_row_page_refuses_a_row_that_names_its_records_and_other_methods(client, plan):
+    named = stored_row(2)
+    client.force_login(user_with_role(Role.ADMINISTRATOR))
+
+    assert client.get(row_map_url(named)).status_code == 404
+    assert client.put(row_map_url(_row_without_resource_or_task(plan))).status_code == 405
