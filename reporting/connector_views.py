@@ -141,7 +141,8 @@ def unmatched_time_entry_row_map(request: AuthenticatedHttpRequest, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _row_mapped_message(result))
+            level = messages.WARNING if result.refusal else messages.SUCCESS
+            messages.add_message(request, level, _row_mapped_message(result))
             return redirect("reporting:unmatched-time-entry-list")
     context = {"waiting": waiting, "form": form}
     return render(request, "reporting/unmatched_time_entry_row_map.html", context)
@@ -150,6 +151,8 @@ def unmatched_time_entry_row_map(request: AuthenticatedHttpRequest, pk: int):
 def _row_mapped_message(result: RowMappingResult) -> str:
     if result.is_deferred:
         return _("Chosen. A Dynamics 365 pull is running: it books the hours.")
+    if result.refusal:
+        return _("Chosen, but the hours were refused: %(problem)s") % {"problem": result.refusal}
     if result.is_booked:
         return _("Chosen: %(hours)s h booked.") % {"hours": number_format(result.hours, decimal_pos=2)}
     return _("Chosen. The time entry still waits on another mapping.")

@@ -146,6 +146,7 @@ class RowMappingResult:
     is_booked: bool
     hours: Decimal
     is_deferred: bool  # a pull was running: it books the row, not this request
+    refusal: str = ""  # why the import refused the hours (a day over 24 h), else empty
 
 
 @transaction.atomic
@@ -171,11 +172,11 @@ def time_entry_row_map(
     if sync_run_in_progress(connector=Connector.DYNAMICS365):
         return RowMappingResult(row, False, Decimal("0.00"), True)
     TimeEntryImport(recorder=MemoryRecorder(), project_links=project_links()).reconcile([row.remote_id])
-    row.refresh_from_db(fields=["outcome", "entry"])
+    row.refresh_from_db(fields=["outcome", "problem", "entry"])
     is_booked = row.outcome == Outcome.IMPORTED
-    return RowMappingResult(
-        row, is_booked, hours_of(row.duration_minutes) if is_booked else Decimal("0.00"), False
-    )
+    hours = hours_of(row.duration_minutes) if is_booked else Decimal("0.00")
+    refusal = row.problem if row.outcome == Outcome.REFUSED else ""
+    return RowMappingResult(row, is_booked, hours, False, refusal)
 
 
 def _check_row_choice(*, row: D365TimeEntry, resource, task) -> None:

@@ -506,3 +506,17 @@ def test_the_row_page_refuses_a_row_that_names_its_records_and_other_methods(cli
 
     assert client.get(row_map_url(named)).status_code == 404
     assert client.put(row_map_url(_row_without_resource_or_task(plan))).status_code == 405
+
+
+def test_hours_the_import_refuses_after_the_choice_are_said_and_not_booked(plan):
+    _linked_project(plan)
+    row = stored_row(
+        1, resource_reference="", resource_name="", task_reference="", task_name="", duration_minutes=25 * 60
+    )
+
+    result = mapping_services.time_entry_row_map(
+        row_id=row.pk, resource=plan["resource"], task=plan["task"], actor=user_with_role(Role.ADMINISTRATOR)
+    )
+
+    assert not result.is_booked and "between 0 and 24" in result.refusal
+    assert not TimesheetEntry.objects.exists()
