@@ -291,6 +291,17 @@ def test_the_grid_renders_only_the_first_matches_and_adds_the_picked_task_as_a_r
     assert f'data-task="{picked.pk}"' in added  # its row, with cells to type in
 
 
+def test_the_picker_runs_a_constant_number_of_queries(client, team, django_assert_num_queries):
+    client.force_login(team["technician"])
+    _picker(client, "site")
+    with django_assert_num_queries(4) as few:  # session, user, roles, the matches
+        _picker(client, "site")
+    for number in range(30):
+        TaskFactory(project=team["project"], kind=TaskKind.ENGINEERING, name=f"Site {number}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert _picker(client, "site").text.count("<option") > 25
+
+
 # --- submitting and approving -------------------------------------------------------------------------
 
 
