@@ -4,7 +4,13 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.search_select import OptionSource, SearchSelect, bind_search_selects, register_option_source
+from pmo.lib.search_select import (
+    EMPTY_LABEL,
+    OptionSource,
+    SearchSelect,
+    bind_search_selects,
+    register_option_source,
+)
 from projects.selectors.core import project_queryset_for_user
 from projects.selectors.plan import resource_list
 from projects.selectors.timesheets import task_queryset_of_projects
@@ -99,6 +105,7 @@ class RowChoiceForm(forms.Form):
             queryset=source.rows(user, scope),
             label=label,
             required=False,
+            empty_label=EMPTY_LABEL,  # the one the options endpoint swaps in
             widget=SearchSelect(
                 source=source.key, scope=scope, attrs={"class": "form-select form-select-sm"}
             ),

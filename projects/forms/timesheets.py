@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pmo.lib.forms import DateField, DecimalField, Form, ModelForm
 from pmo.lib.search_select import (
+    EMPTY_LABEL,
     SEARCH_SUFFIX,
     OptionSource,
     SearchSelect,
@@ -45,6 +46,7 @@ class TimesheetTaskAddForm(forms.Form):
     task = forms.ModelChoiceField(
         queryset=Task.objects.none(),  # never validated: the grid shows the rows its selector allows
         required=False,
+        empty_label=EMPTY_LABEL,  # the one the options endpoint swaps in, so the first choice does not change
         label=_("Add a task"),
         widget=SearchSelect(
             source=TASKS_TO_ADD.key, attrs={"class": "form-select form-select-sm", "id": "id_add_task"}
