@@ -4,7 +4,13 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from pmo.lib.search_select import OptionSource, SearchSelect, bind_search_selects, register_option_source
+from pmo.lib.search_select import (
+    EMPTY_LABEL,
+    OptionSource,
+    SearchSelect,
+    bind_search_selects,
+    register_option_source,
+)
 from projects.selectors.core import project_queryset_for_user
 from projects.selectors.plan import resource_list
 from projects.selectors.timesheets import task_queryset_of_projects
@@ -49,6 +55,17 @@ SOURCES = {
         OptionSource("d365-map-tasks", _tasks_of_project, ("wbs_code", "name"), scope_param="project")
     ),
 }
+# A row that names no project either takes its task among every project the administrator may see.
+ANY_TASK = register_option_source(
+    OptionSource(
+        "d365-map-any-tasks",
+        lambda user: task_queryset_of_projects(
+            project_ids=project_queryset_for_user(user=user).values("pk")
+        ).order_by("project__code", "wbs_code", "pk"),
+        ("project__code", "wbs_code", "name"),
+        label=lambda task: f"{task.project.code} {task}",  # type: ignore[attr-defined]
+    )
+)
 TARGET_LABELS = {"resource": _("Our resource"), "project": _("Our project"), "task": _("Our task")}
 
 
@@ -67,3 +84,29 @@ class RemoteLinkForm(forms.Form):
             ),
         )
         bind_search_selects(self, user=user)
+
+
+class RowChoiceForm(forms.Form):
+    """Our resource and/or task for one pulled row that names none in Dynamics: what it lacks only."""
+
+    def __init__(self, *args, user, needs_resource: bool, needs_task: bool, project_id: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if needs_resource:
+            self.fields["resource"] = self._choice(SOURCES["resource"], user, None, TARGET_LABELS["resource"])
+        if needs_task:
+            scope = str(project_id) if project_id else None
+            source = SOURCES["task"] if scope else ANY_TASK
+            self.fields["task"] = self._choice(source, user, scope, TARGET_LABELS["task"])
+        bind_search_selects(self, user=user)
+
+    @staticmethod
+    def _choice(source: OptionSource, user, scope: str | None, label) -> forms.ModelChoiceField:
+        return forms.ModelChoiceField(
+            queryset=source.rows(user, scope),
+            label=label,
+            required=False,
+            empty_label=EMPTY_LABEL,  # the one the options endpoint swaps in
+            widget=SearchSelect(
+                source=source.key, scope=scope, attrs={"class": "form-select form-select-sm"}
+            ),
+        )

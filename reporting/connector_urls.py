@@ -11,6 +11,11 @@ urlpatterns = [
         views.unmatched_time_entry_list,
         name="unmatched-time-entry-list",
     ),
+    path(  # before the records' path, which "rows" would match as a kind
+        "sync-runs/unmatched-time-entries/rows/<int:pk>/map/",
+        views.unmatched_time_entry_row_map,
+        name="unmatched-time-entry-row-map",
+    ),
     path(
         "sync-runs/unmatched-time-entries/<slug:kind>/<str:remote_id>/map/",
         views.unmatched_time_entry_map,

@@ -14,7 +14,7 @@ from django_htmx.http import reswap, retarget
 
 from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate
-from reporting.connector_forms import RemoteLinkForm
+from reporting.connector_forms import RemoteLinkForm, RowChoiceForm
 from reporting.connectors import permissions  # noqa: F401  (registers the permissions)
 from reporting.connectors.runs import sync_run_in_progress, sync_run_queue
 from reporting.connectors.time_entries import ENTITY
@@ -24,9 +24,15 @@ from reporting.selectors.time_entry_mapping import (
     unmatched_references,
     unmatched_time_entry_count,
     unmatched_time_entry_group_get,
-    unmatched_time_entry_groups,
+    unmatched_time_entry_row_get,
+    unmatched_time_entry_screen,
 )
-from reporting.services.time_entry_mapping import MappingResult, time_entry_remote_link_create
+from reporting.services.time_entry_mapping import (
+    MappingResult,
+    RowMappingResult,
+    time_entry_remote_link_create,
+    time_entry_row_map,
+)
 
 
 @login_required
@@ -80,9 +86,8 @@ def sync_run_start(request: AuthenticatedHttpRequest):
 @permission_required("reporting.view_syncrun", raise_exception=True)
 @require_GET
 def unmatched_time_entry_list(request: AuthenticatedHttpRequest):
-    return render(
-        request, "reporting/unmatched_time_entry_list.html", {"groups": unmatched_time_entry_groups()}
-    )
+    groups, rows = unmatched_time_entry_screen()
+    return render(request, "reporting/unmatched_time_entry_list.html", {"groups": groups, "rows": rows})
 
 
 @login_required
@@ -117,12 +122,48 @@ def unmatched_time_entry_map(request: AuthenticatedHttpRequest, kind: str, remot
     return render(request, f"{template}#map-form" if request.htmx else template, context)
 
 
+@login_required
+@permission_required("reporting.add_remotelink", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def unmatched_time_entry_row_map(request: AuthenticatedHttpRequest, pk: int):
+    """Our resource and/or task for one row that names none in Dynamics 365, then book it."""
+    waiting = unmatched_time_entry_row_get(pk=pk)
+    form = RowChoiceForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        needs_resource=waiting.needs_resource,
+        needs_task=waiting.needs_task and not waiting.is_waiting_on_its_project,
+        project_id=waiting.project_id,
+    )
+    if request.method == "POST" and "find" not in request.POST and form.is_valid():
+        try:
+            result = time_entry_row_map(row_id=pk, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            level = messages.WARNING if result.refusal else messages.SUCCESS
+            messages.add_message(request, level, _row_mapped_message(result))
+            return redirect("reporting:unmatched-time-entry-list")
+    context = {"waiting": waiting, "form": form}
+    return render(request, "reporting/unmatched_time_entry_row_map.html", context)
+
+
+def _row_mapped_message(result: RowMappingResult) -> str:
+    if result.is_deferred:
+        return _("Chosen. A Dynamics 365 pull is running: it books the hours.")
+    if result.refusal:
+        return _("Chosen, but the hours were refused: %(problem)s") % {"problem": result.refusal}
+    if result.is_booked:
+        return _("Chosen: %(hours)s h booked.") % {"hours": number_format(result.hours, decimal_pos=2)}
+    return _("Chosen. The time entry still waits on another mapping.")
+
+
 def _list_instead(request: AuthenticatedHttpRequest):
     """After an htmx mapping: the whole list again (the mapped rows have left it), with the message."""
     response = render(
         request,
         "reporting/unmatched_time_entry_list.html#unmatched",
-        {"groups": unmatched_time_entry_groups()},
+        dict(zip(("groups", "rows"), unmatched_time_entry_screen(), strict=True)),
     )
     return reswap(retarget(response, "#unmatched"), "outerHTML")
 

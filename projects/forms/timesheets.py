@@ -4,7 +4,31 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pmo.lib.forms import DateField, DecimalField, Form, ModelForm
-from projects.models import CostRate, Resource, ResourceKind, RoleCostRate
+from pmo.lib.search_select import (
+    EMPTY_LABEL,
+    SEARCH_SUFFIX,
+    OptionSource,
+    SearchSelect,
+    bind_search_selects,
+    register_option_source,
+)
+from projects.models import CostRate, Resource, ResourceKind, RoleCostRate, Task
+from projects.selectors.timesheets import task_to_add_list_for_user
+
+
+def _task_label(task) -> str:
+    return f"{task.project.code} {task.wbs_code} {task.name}"
+
+
+# A technician can book on hundreds of tasks at scale: the grid's "add a task" searches them as they type.
+TASKS_TO_ADD = register_option_source(
+    OptionSource(
+        "timesheet-tasks",
+        lambda user: task_to_add_list_for_user(user=user),
+        ("project__code", "wbs_code", "name"),
+        label=_task_label,
+    )
+)
 
 
 class TimeEntryForm(Form):
@@ -14,6 +38,24 @@ class TimeEntryForm(Form):
     hours = DecimalField(
         label=_("hours"), max_digits=5, decimal_places=2, min_value=0, max_value=24, required=False
     )
+
+
+class TimesheetTaskAddForm(forms.Form):
+    """The task to add as a row of the grid, picked among the matches of what the user typed."""
+
+    task = forms.ModelChoiceField(
+        queryset=Task.objects.none(),  # never validated: the grid shows the rows its selector allows
+        required=False,
+        empty_label=EMPTY_LABEL,  # the one the options endpoint swaps in, so the first choice does not change
+        label=_("Add a task"),
+        widget=SearchSelect(
+            source=TASKS_TO_ADD.key, attrs={"class": "form-select form-select-sm", "id": "id_add_task"}
+        ),
+    )
+
+    def __init__(self, *, term: str, user):
+        super().__init__({f"task{SEARCH_SUFFIX}": term})
+        bind_search_selects(self, user=user)
 
 
 class TimesheetReturnForm(Form):

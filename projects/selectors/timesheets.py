@@ -1,7 +1,7 @@
 """Reads of timesheets: the week grid of a person, the approval queue, and approved hours for other apps."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -58,11 +58,14 @@ def resource_for_user(*, user) -> Resource | None:
 
 def bookable_task_q(*, resource: Resource) -> Q:
     """Tasks a resource may book on: open work on projects it is assigned to or whose PM it is."""
-    assigned_projects = Assignment.objects.filter(resource=resource).values("task__project_id")
-    on_project = Q(project_id__in=assigned_projects)
-    if resource.user_id:
-        on_project |= Q(project__project_manager_id=resource.user_id)
-        on_project |= Q(project__support_officer_id=resource.user_id)
+    return _bookable_q(assignments=Assignment.objects.filter(resource=resource), user_id=resource.user_id)
+
+
+def _bookable_q(*, assignments: QuerySet[Assignment], user_id: int | None) -> Q:
+    on_project = Q(project_id__in=assignments.values("task__project_id"))
+    if user_id:
+        on_project |= Q(project__project_manager_id=user_id)
+        on_project |= Q(project__support_officer_id=user_id)
     return (
         on_project
         & Q(project__phase__in=BOOKABLE_PHASES)
@@ -71,9 +74,18 @@ def bookable_task_q(*, resource: Resource) -> Q:
     )
 
 
-def bookable_task_list(*, resource: Resource) -> QuerySet[Task]:
+def task_to_add_list_for_user(*, user) -> QuerySet[Task]:
+    """Open tasks the user may add to their grid: bookable by their resource, not done; none without one.
+
+    The rule of `bookable_task_q`, with the resource as a subquery: the grid's "add a task" picker asks for
+    its matches in one query, so the page keeps its count."""
+    if not user.is_authenticated:
+        return Task.objects.none()
+    resources = Resource.objects.filter(user=user, is_active=True)  # resource_for_user's rule
+    bookable = _bookable_q(assignments=Assignment.objects.filter(resource__in=resources), user_id=user.pk)
     return (
-        Task.objects.filter(bookable_task_q(resource=resource))
+        Task.objects.filter(bookable, Exists(resources))
+        .exclude(status__in=CLOSED_TASK_STATUSES)
         .select_related("project")
         .order_by("project__code", "sort_order", "pk")
     )
@@ -104,7 +116,6 @@ class WeekGrid:
     days: list[date]
     rows: list[GridRow]
     sheets: list[Timesheet]
-    addable_tasks: list[Task] = field(default_factory=list)
 
     @property
     def day_totals(self) -> list[tuple[date, Decimal]]:
@@ -142,7 +153,7 @@ def _latest_sheets(*, resource: Resource, week_start: date) -> dict[tuple[int, s
 
 
 def week_grid(*, resource: Resource, week_start: date, extra_task_ids: Iterable[int] = ()) -> WeekGrid:
-    """The week of a person: a row per task (assigned, booked, or added), a cell per day, in 5 queries."""
+    """The week of a person: a row per task (assigned, booked, or added), a cell per day, in 4 queries."""
     days = week_days(week_start)
     # The grid is what the person books here; hours pulled from Dynamics 365 are on their own sheets.
     booked = (
@@ -175,9 +186,8 @@ def week_grid(*, resource: Resource, week_start: date, extra_task_ids: Iterable[
         editable = task.pk in bookable_ids and (sheet is None or sheet.is_editable)
         cells = [GridCell(day, hours.get((task.pk, day)), editable) for day in days]
         rows.append(GridRow(task=task, cells=cells, sheet=sheet))
-    shown = {row.task.pk for row in rows}
-    addable = [task for task in bookable_task_list(resource=resource) if task.pk not in shown]
-    return WeekGrid(resource, week_start, days, rows, sorted(sheets.values(), key=_sheet_key), addable)
+    # The tasks to add are not listed here: the grid's picker asks for the few matching what is typed.
+    return WeekGrid(resource, week_start, days, rows, sorted(sheets.values(), key=_sheet_key))
 
 
 def _sheet_key(sheet: Timesheet) -> tuple:
@@ -440,9 +450,12 @@ def tasks_by_pk(*, pks) -> dict[int, Task]:
 
 
 def task_queryset_of_projects(*, project_ids) -> QuerySet[Task]:
-    """The tasks of these projects that hours can be booked on (no milestones, not cancelled)."""
+    """The tasks of these projects that hours can be booked on (no milestones, not cancelled).
+
+    `project_ids` may be a queryset of ids, kept as a subquery."""
+    ids = project_ids if isinstance(project_ids, QuerySet) else list(project_ids)
     return (
-        Task.objects.filter(project_id__in=list(project_ids))
+        Task.objects.filter(project_id__in=ids)
         .exclude(kind=TaskKind.MILESTONE)
         .exclude(status=TaskStatus.CANCELLED)
         .select_related("project")

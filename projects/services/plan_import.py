@@ -33,6 +33,7 @@ from simple_history.utils import bulk_create_with_history
 
 from pmo.models import User
 from projects.models import Project, Task, TaskDependency, TaskKind
+from projects.services.plan import task_progress_derive
 
 PLAN_COLUMNS = (
     "wbs_code",
@@ -278,6 +279,8 @@ def plan_import(*, project: Project, actor: User, filename: str, content: bytes)
             dependency.successor.pk,
         )
     TaskDependency.objects.bulk_create(dependencies)
+    # The rows bring remaining work: where progress follows hours, a typed figure is not the task's progress.
+    task_progress_derive(project_id=project.pk, actor=actor)
     result.created = len(parsed)
     return result
 

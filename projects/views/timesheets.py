@@ -20,6 +20,7 @@ from projects.forms.timesheets import (
     TimeEntryExportForm,
     TimeEntryForm,
     TimesheetReturnForm,
+    TimesheetTaskAddForm,
 )
 from projects.models import Task
 from projects.selectors import timesheets as selectors
@@ -71,6 +72,7 @@ def _grid_context(request, resource, week_start: date) -> dict:
     return {
         "grid": selectors.week_grid(resource=resource, week_start=week_start, extra_task_ids=extra),
         "added_task_ids": extra,
+        "add_form": TimesheetTaskAddForm(term=request.GET.get("task_search", ""), user=request.user),
         "week": _iso(week_start),
         "previous_week": _iso(week_start - timedelta(days=7)),
         "next_week": _iso(week_start + timedelta(days=7)),

@@ -25,11 +25,13 @@ The rule:
   projects.resource (an administrator may create it), else the one active resource of that exact name
   (the name our export writes); to our task through a RemoteLink msdyn_projecttasks ↔ projects.task, else
   the one bookable task of that project named like our export writes it ("<WBS> <name>") or by its name.
-  A match by name is stored as a link, so a later rename does not break it. A row that does not map is a
-  failure line of the run naming what is missing, and is tried again on every run until it maps. The
-  unmatched time entries screen (reporting.selectors.time_entry_mapping) groups those rows by the remote
-  record they wait on; an administrator maps it there (reporting.services.time_entry_mapping), and the
-  waiting rows go through `reconcile` at once.
+  A match by name is stored as a link, so a later rename does not break it. A row that names no
+  resource or no task at all has no record to link: an administrator chooses ours for that row
+  (`chosen_resource`, `chosen_task`; with no project either, the chosen task's project). A row that
+  does not map is a failure line of the run naming what is missing, and is tried again on every run
+  until it maps. The unmatched time entries screen (reporting.selectors.time_entry_mapping) groups those
+  rows by the remote record they wait on; an administrator maps it there
+  (reporting.services.time_entry_mapping), and the waiting rows go through `reconcile` at once.
 - Idempotent on msdyn_timeentryid: a row whose counted figure equals our entry changes nothing; a changed
   row reverses our entry (a negative entry pointing at it) and books the new figure; a row that no longer
   counts, or that is deleted in Dynamics (checked each run for the rows we count), is reversed. Our
@@ -198,12 +200,20 @@ class TimeEntryImport:
             if row.project_reference not in self.project_links and match:
                 by_code[row.pk] = match.group()
         codes = project_ids_by_code(codes=set(by_code.values()))
+        # A row that names no project at all is booked on the project of the task chosen for it.
+        chosen = tasks_by_pk(pks={row.chosen_task_id for row in rows if self._takes_chosen_project(row)})
         found = {}
         for row in rows:
             project_id = self.project_links.get(row.project_reference) or codes.get(by_code.get(row.pk, ""))
+            if not project_id and self._takes_chosen_project(row) and row.chosen_task_id in chosen:
+                project_id = chosen[row.chosen_task_id].project_id
             if project_id:
                 found[row.pk] = project_id
         return found
+
+    @staticmethod
+    def _takes_chosen_project(row: D365TimeEntry) -> bool:
+        return bool(row.chosen_task_id and not row.task_reference and not row.project_reference)
 
     @staticmethod
     def _links(table: str, remote_ids: set[str]) -> dict[str, int]:
@@ -216,13 +226,18 @@ class TimeEntryImport:
     def _resources(self, rows: list[D365TimeEntry]) -> dict[int, Resource]:
         references = {row.resource_reference for row in rows if row.resource_reference}
         links = self._links(RESOURCES_TABLE, references)
-        linked = resources_by_pk(pks=links.values())
+        chosen = {
+            row.chosen_resource_id for row in rows if row.chosen_resource_id and not row.resource_reference
+        }
+        linked = resources_by_pk(pks={*links.values(), *chosen})
         named = resources_by_name(
             names=[row.resource_name for row in rows if row.resource_reference not in links]
         )
         found: dict[int, Resource] = {}
         for row in rows:
             resource: Resource | None = linked.get(links.get(row.resource_reference, 0))
+            if not row.resource_reference and row.chosen_resource_id:
+                resource = linked.get(row.chosen_resource_id)  # no resource in Dynamics: the one chosen here
             if resource is None and row.resource_reference:
                 candidates = named.get(row.resource_name.strip().lower(), [])
                 if len(candidates) == 1:
@@ -237,7 +252,8 @@ class TimeEntryImport:
     def _tasks(self, rows: list[D365TimeEntry], projects: dict[int, int]) -> dict[int, Task]:
         references = {row.task_reference for row in rows if row.task_reference}
         links = self._links(TASKS_TABLE, references)
-        linked = tasks_by_pk(pks=links.values())
+        chosen = {row.chosen_task_id for row in rows if row.chosen_task_id and not row.task_reference}
+        linked = tasks_by_pk(pks={*links.values(), *chosen})
         candidates: dict[tuple[int, str], list[Task]] = {}
         for candidate in tasks_of_projects(project_ids=set(projects.values())):
             for name in {f"{candidate.wbs_code} {candidate.name}"[:100], candidate.name}:
@@ -246,6 +262,8 @@ class TimeEntryImport:
         for row in rows:
             project_id = projects.get(row.pk)
             task: Task | None = linked.get(links.get(row.task_reference, 0))
+            if not row.task_reference and row.chosen_task_id:
+                task = linked.get(row.chosen_task_id)  # no task in Dynamics: the one chosen here
             if task is None and row.task_reference and project_id:
                 matches = candidates.get((project_id, row.task_name.strip().lower()), [])
                 if len({match.pk for match in matches}) == 1:

@@ -370,6 +370,33 @@ class D365TimeEntry(D365Record):
         related_name="+",
         verbose_name=_("time entry"),
     )
+    # A row that names no resource or no task in Dynamics has no remote record to link: an administrator
+    # chooses ours for that row alone (reporting.services.time_entry_mapping.time_entry_row_map). The pull
+    # writes only the Dynamics columns, so the choice stays when the row changes there.
+    chosen_resource = models.ForeignKey(
+        "projects.Resource",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resource chosen in PMO Desk"),
+    )
+    chosen_task = models.ForeignKey(
+        "projects.Task",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("task chosen in PMO Desk"),
+    )
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chosen by"),
+    )
 
     class Meta:
         verbose_name = _("Dynamics 365 time entry")

@@ -45,12 +45,32 @@ class UnmatchedGroup:
         self.project_name = self.project_name or row.project_name
 
 
-def unmatched_time_entry_groups() -> list[UnmatchedGroup]:
-    """Every remote record that unmapped rows wait on, decided by the pull's own rule; constant queries."""
+@dataclass
+class RowToChoose:
+    """An unmapped row that names no resource or no task in Dynamics: ours is chosen for it alone."""
+
+    row: D365TimeEntry
+    project_id: int | None  # our project its hours go to (None: not known yet)
+    needs_resource: bool
+    needs_task: bool
+
+    @property
+    def hours(self) -> Decimal:
+        return hours_of(self.row.duration_minutes)
+
+    @property
+    def is_waiting_on_its_project(self) -> bool:
+        """Its task is chosen among its project's, so a project Dynamics names must be mapped first."""
+        return self.needs_task and self.project_id is None and bool(self.row.project_reference)
+
+
+def unmatched_time_entry_screen() -> tuple[list[UnmatchedGroup], list[RowToChoose]]:
+    """The remote records unmapped rows wait on, and the rows naming none to map; constant queries."""
     rows = list(D365TimeEntry.objects.filter(outcome=D365TimeEntry.Outcome.UNMAPPED).order_by("day", "pk"))
     importer = TimeEntryImport(recorder=MemoryRecorder(), project_links=project_links(), links_by_name=False)
     waiting = importer.waiting_on(rows)
     groups: dict[tuple[str, str], UnmatchedGroup] = {}
+    to_choose = []
     for row in rows:
         project_id, has_resource, has_task = waiting[row.pk]
         for kind, is_mapped, reference, name in (
@@ -58,12 +78,30 @@ def unmatched_time_entry_groups() -> list[UnmatchedGroup]:
             ("resource", has_resource, row.resource_reference, row.resource_name),
             ("task", has_task, row.task_reference, row.task_name),
         ):
-            # A row without the record at all (no task in Dynamics) cannot be mapped here.
             if not is_mapped and reference:
                 group = groups.setdefault((kind, reference), UnmatchedGroup(kind, reference, name))
                 group.add(row, project_id)
+        # A row without the record at all (no task in Dynamics) is mapped by itself.
+        needs_resource = not has_resource and not row.resource_reference
+        needs_task = not has_task and not row.task_reference
+        if needs_resource or needs_task:
+            to_choose.append(RowToChoose(row, project_id, needs_resource, needs_task))
     order = list(KIND_LABELS)
-    return sorted(groups.values(), key=lambda g: (order.index(g.kind), g.remote_name.lower(), g.remote_id))
+    ordered = sorted(groups.values(), key=lambda g: (order.index(g.kind), g.remote_name.lower(), g.remote_id))
+    return ordered, to_choose
+
+
+def unmatched_time_entry_groups() -> list[UnmatchedGroup]:
+    """Every remote record that unmapped rows wait on, decided by the pull's own rule; constant queries."""
+    return unmatched_time_entry_screen()[0]
+
+
+def unmatched_time_entry_row_get(*, pk: int) -> RowToChoose:
+    """An unmapped row that names no resource or no task; 404 when it does not wait on a choice (any more)."""
+    for row in unmatched_time_entry_screen()[1]:
+        if row.row.pk == pk:
+            return row
+    raise Http404
 
 
 def unmatched_time_entry_group_get(*, kind: str, remote_id: str) -> UnmatchedGroup:

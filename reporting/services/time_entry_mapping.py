@@ -26,8 +26,9 @@ from reporting.models import Connector, D365TimeEntry, RemoteLink
 
 if TYPE_CHECKING:
     from pmo.models import User
+    from projects.models import Resource, Task
 
-__all__ = ["MappingResult", "time_entry_remote_link_create"]
+__all__ = ["MappingResult", "RowMappingResult", "time_entry_remote_link_create", "time_entry_row_map"]
 
 Outcome = D365TimeEntry.Outcome
 
@@ -136,3 +137,64 @@ def _result(link: RemoteLink, *, rows: list[D365TimeEntry]) -> MappingResult:
     hours = sum((hours_of(row.duration_minutes) for row in booked), Decimal("0.00"))
     still = sum(1 for row in rows if outcomes.get(row.pk) == Outcome.UNMAPPED)
     return MappingResult(link, len(booked), hours, still, False)
+
+
+# --- one row that names no resource or no task in Dynamics 365 ------------------------------------------
+@dataclass(frozen=True)
+class RowMappingResult:
+    row: D365TimeEntry
+    is_booked: bool
+    hours: Decimal
+    is_deferred: bool  # a pull was running: it books the row, not this request
+    refusal: str = ""  # why the import refused the hours (a day over 24 h), else empty
+
+
+@transaction.atomic
+def time_entry_row_map(
+    *, row_id: int, actor: User, resource: Resource | None = None, task: Task | None = None
+) -> RowMappingResult:
+    """Choose our resource and/or task for one unmapped row that names none in Dynamics, then book it."""
+    if not actor.has_perm("reporting.add_remotelink"):
+        raise ValidationError(_("You may not map Dynamics 365 records."))
+    row = D365TimeEntry.objects.select_for_update().filter(pk=row_id, outcome=Outcome.UNMAPPED).first()
+    if row is None:
+        raise ValidationError(_("This time entry does not wait on a mapping any more."))
+    _check_row_choice(row=row, resource=resource, task=task)
+    if resource is not None:
+        _check_target_rights(actor=actor, kind="resource", target=resource)
+        row.chosen_resource = resource
+    if task is not None:
+        _check_target_rights(actor=actor, kind="task", target=task)
+        _check_row_task_project(row=row, task=task)
+        row.chosen_task = task
+    row.chosen_by = actor
+    row.save(update_fields=["chosen_resource", "chosen_task", "chosen_by"])
+    if sync_run_in_progress(connector=Connector.DYNAMICS365):
+        return RowMappingResult(row, False, Decimal("0.00"), True)
+    TimeEntryImport(recorder=MemoryRecorder(), project_links=project_links()).reconcile([row.remote_id])
+    row.refresh_from_db(fields=["outcome", "problem", "entry"])
+    is_booked = row.outcome == Outcome.IMPORTED
+    hours = hours_of(row.duration_minutes) if is_booked else Decimal("0.00")
+    refusal = row.problem if row.outcome == Outcome.REFUSED else ""
+    return RowMappingResult(row, is_booked, hours, False, refusal)
+
+
+def _check_row_choice(*, row: D365TimeEntry, resource, task) -> None:
+    """Only what Dynamics does not name is chosen per row; a named record is mapped once for all its rows."""
+    if resource is None and task is None:
+        raise ValidationError(_("Choose our resource or our task for this time entry."))
+    if resource is not None and row.resource_reference:
+        raise ValidationError(_("This time entry names its resource in Dynamics 365: map that record."))
+    if task is not None and row.task_reference:
+        raise ValidationError(_("This time entry names its task in Dynamics 365: map that record."))
+
+
+def _check_row_task_project(*, row: D365TimeEntry, task) -> None:
+    """The task is of the row's project; a row with no project at all is booked on the task's."""
+    importer = TimeEntryImport(recorder=MemoryRecorder(), project_links=project_links(), links_by_name=False)
+    row.chosen_task = None  # the row's own project, not the one the task would give it
+    project_id, _resource, _task = importer.waiting_on([row])[row.pk]
+    if project_id is None and row.project_reference:
+        raise ValidationError(_("Map the project of this time entry first."))
+    if project_id is not None and task.project_id != project_id:
+        raise ValidationError(_("Choose a task of the project these hours are booked on."))

@@ -20,6 +20,36 @@
     }
   });
 
+  // Searchable selects (components/search_select.html): ArrowDown in the search box goes to the matches
+  // (the first one chosen), Enter on the matches submits their form, Escape goes back to the search box.
+  document.addEventListener("keydown", function (event) {
+    var field = event.target;
+    if (!field.dataset) {
+      return;
+    }
+    if (field.dataset.searchBox !== undefined && event.key === "ArrowDown") {
+      var matches = document.getElementById(field.getAttribute("aria-controls"));
+      if (matches) {
+        event.preventDefault();
+        if (matches.selectedIndex < 1 && matches.options.length > 1) {
+          matches.selectedIndex = 1;
+        }
+        matches.focus();
+      }
+    } else if (field.dataset.searchMatches !== undefined && field.form) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        field.form.requestSubmit();
+      } else if (event.key === "Escape") {
+        var box = field.form.querySelector('[data-search-box][aria-controls="' + field.id + '"]');
+        if (box) {
+          event.preventDefault();
+          box.focus();
+        }
+      }
+    }
+  });
+
   // Tables scroll sideways inside their own region, never the page: wrap each table of the main
   // content, and make the region a labelled Tab stop while it actually scrolls (WCAG 2.1.1).
   function regionLabel(table) {

@@ -104,3 +104,44 @@ def test_a_technician_books_a_week_in_dutch_and_the_pm_approves_it_in_french(bro
     assert errors == []
     pm_context.close()
     context.close()
+
+
+def test_a_technician_finds_a_task_by_typing_adds_it_and_books_on_it_in_dutch(browser, live_server):
+    _pm, project, technician, tasks = _week_of_work()
+    for number in range(40):  # more bookable tasks than the picker lists
+        TaskFactory(project=project, kind=TaskKind.ENGINEERING, name=f"Werkpakket {number}")
+    cabling = TaskFactory(project=project, kind=TaskKind.INSTALLATION, name="Kabeltrekken verdieping 2")
+    shots = Path("/work/wt/grid-shots")
+    shots.mkdir(exist_ok=True)
+    context = browser.new_context(base_url=live_server.url, locale="nl-BE")
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    sign_in(page, technician.username)
+    expect = pytest.importorskip("playwright.sync_api").expect
+
+    page.goto("/projects/timesheets/")
+    picker = page.get_by_label("Een taak toevoegen")
+    assert picker.locator("option").count() <= 26  # not the 43 tasks the person may book
+    search = page.locator('input[name="task_search"]')
+    search.click()
+    page.keyboard.type("kabel")
+    expect(picker.locator("option")).to_have_count(2)  # the empty choice and the one match, from htmx
+    save_screenshot(page, str(shots / "1-picker-typed-nl.png"), full_page=True)
+    page.keyboard.press("ArrowDown")  # to the matches, the first one chosen
+    expect(picker).to_be_focused()
+    expect(picker).to_have_value(str(cabling.pk))
+    page.keyboard.press("Enter")  # adds it
+    page.wait_for_load_state()
+    cell = page.locator(f'#timesheet-grid input[data-task="{cabling.pk}"]').first
+    expect(cell).to_be_visible()
+    cell.click()
+    page.keyboard.type("3,5")
+    page.keyboard.press("Tab")
+    expect(page.locator(f"#task-total-{cabling.pk}")).to_have_text("3,5")
+    save_screenshot(page, str(shots / "2-task-added-and-booked-nl.png"), full_page=True)
+    entry = TimesheetEntry.objects.get(task=cabling)
+    assert entry.hours == Decimal("3.5") and entry.resource.user == technician
+    assert not TimesheetEntry.objects.filter(task__in=tasks).exists()
+    assert errors == []
+    context.close()

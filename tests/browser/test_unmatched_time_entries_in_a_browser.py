@@ -123,3 +123,45 @@ def test_the_list_and_the_map_page_fit_a_phone_and_pass_axe_in_dutch(browser, li
     assert problems == []
     assert page.get_by_role("heading", name="Subcontractor X koppelen").is_visible()
     context.close()
+
+
+def test_an_administrator_chooses_ours_for_a_row_that_names_no_resource_or_task_in_dutch(
+    browser, live_server
+):
+    plan = waiting_rows()
+    D365TimeEntry.objects.filter(remote_id__endswith="000000000002").delete()
+    D365TimeEntry.objects.update(resource_reference="", resource_name="", task_reference="", task_name="")
+    admin = browser_user(Role.ADMINISTRATOR, "beheerder")
+    admin.preferred_language = "nl"
+    admin.save(update_fields=["preferred_language"])
+    context = browser.new_context(base_url=live_server.url, locale="nl-BE")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    problems: list[str] = []
+    impacts: Counter = Counter()
+
+    sign_in(page, admin.username)
+    page.goto("/reporting/sync-runs/unmatched-time-entries/")
+    assert page.get_by_role("heading", name="Tijdsboekingen zonder uitvoerder of zonder taak").is_visible()
+    page.get_by_role("link", name="De onze kiezen").click()
+    page.wait_for_load_state()
+    _check(page, page.url.removeprefix(live_server.url), 1280, problems, impacts)
+    search = page.locator('input[name="resource_search"]')
+    search.fill("Peeters")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('select[name=resource] option')]"
+        ".some(o => o.text.includes('Jan'))"
+    )
+    page.get_by_label("Onze uitvoerder").select_option(value=str(plan["resource"].pk))
+    page.get_by_label("Onze taak").select_option(value=str(plan["task"].pk))  # the project's tasks
+    SCREENSHOTS.mkdir(exist_ok=True)
+    save_screenshot(page, str(SCREENSHOTS / "unmatched_row_choice_nl.png"), full_page=True)
+    page.get_by_role("button", name="Kiezen en boeken").click()
+
+    page.get_by_text("Gekozen: 8,00 u geboekt.").wait_for()
+    entry = TimesheetEntry.objects.get(timesheet__track=ApprovalTrack.DYNAMICS365)
+    assert (entry.resource, entry.task, entry.hours) == (plan["resource"], plan["task"], Decimal("8.00"))
+    save_screenshot(page, str(SCREENSHOTS / "unmatched_row_booked_nl.png"), full_page=True)
+    assert problems == [] and errors == []
+    context.close()

@@ -401,3 +401,37 @@ def test_the_plan_keeps_its_number_of_queries_whatever_its_rows(client, team):
 
     assert response.status_code == 200 and response.text.count('name="remaining_hours"') == 22
     assert len(many) == len(few)
+
+
+def test_importing_a_plan_derives_the_progress_of_the_tasks_it_adds(team):
+    from projects.services import plan_import
+
+    _derive(team)
+    content = (
+        b"wbs_code;name;kind;planned_start;planned_end;progress;remaining_hours\n"
+        b"90;Cabling;engineering;2027-03-01;2027-03-05;60;10\n"
+        b"91;Summary without hours;engineering;2027-03-01;2027-03-05;40;\n"
+    )
+
+    result = plan_import(project=team["project"], actor=team["pm"], filename="plan.csv", content=content)
+
+    assert result.created == 2 and not result.errors
+    cabling = Task.objects.get(project=team["project"], wbs_code="90")
+    assert cabling.progress == 0  # nothing approved of its 10 hours: the typed 60 % is not its progress
+    assert cabling.history.first().history_change_reason == "Progress derived from hours"
+    assert (
+        _progress(Task.objects.get(project=team["project"], wbs_code="91")) == 40
+    )  # no hours to derive from
+
+
+def test_importing_a_plan_keeps_the_typed_progress_when_it_is_entered_by_hand(team):
+    from projects.services import plan_import
+
+    content = (
+        b"wbs_code;name;kind;planned_start;planned_end;progress;remaining_hours\n"
+        b"90;Cabling;engineering;2027-03-01;2027-03-05;60;10\n"
+    )
+
+    plan_import(project=team["project"], actor=team["pm"], filename="plan.csv", content=content)
+
+    assert Task.objects.get(project=team["project"], wbs_code="90").progress == 60

@@ -217,6 +217,91 @@ def test_the_grid_keeps_a_constant_number_of_queries(client, team, django_assert
         client.get(url, {"week": WEEK})
 
 
+# --- the "add a task" picker: the matches of what is typed, never every bookable task ----------------------
+def _picker(client, term=""):
+    url = reverse("pmo:search-select-options", args=["timesheet-tasks"])
+    return client.get(url, {"field": "task", "task_search": term})
+
+
+def test_the_picker_finds_bookable_tasks_by_project_code_or_task_name(client, team):
+    cabling = TaskFactory(project=team["project"], kind=TaskKind.ENGINEERING, name="Cabling floor 2")
+    client.force_login(team["technician"])
+
+    by_name = _picker(client, "cabl").text
+    by_code = _picker(client, team["project"].code.lower()).text
+
+    assert f'value="{cabling.pk}"' in by_name and "Install switches" not in by_name
+    assert f"{team['project'].code} {cabling.wbs_code} Cabling floor 2" in by_name
+    assert f'value="{cabling.pk}"' in by_code and f'value="{team["install"].pk}"' in by_code
+
+
+def test_the_picker_never_offers_a_task_the_person_may_not_book(client, team):
+    elsewhere = TaskFactory(project=ProjectFactory(phase=Phase.EXECUTION), name="Elsewhere work")
+    other_person = ResourceFactory(user=UserFactory())
+    theirs = TaskFactory(project=ProjectFactory(phase=Phase.EXECUTION), name="Their work")
+    AssignmentFactory(task=theirs, resource=other_person)
+    finished = TaskFactory(project=team["project"], name="Finished work", status="done")
+    closed = TaskFactory(project=ProjectFactory(phase=Phase.HANDED_OVER), name="Closed work")
+    AssignmentFactory(task=closed, resource=team["resource"])
+    milestone = TaskFactory(
+        project=team["project"], kind=TaskKind.MILESTONE, name="Milestone work", planned_end=MONDAY
+    )
+    client.force_login(team["technician"])
+
+    page = _picker(client, "work").text
+
+    for task in (elsewhere, theirs, finished, closed, milestone):
+        assert f'value="{task.pk}"' not in page, task.name
+    assert page.count("<option") == 1  # only the empty choice
+
+
+def test_the_picker_offers_nothing_to_someone_without_a_resource_and_nobody_signed_out(client, team):
+    client.force_login(user_with_role(Role.PROJECT_MANAGER))
+    assert _picker(client).text.count("<option") == 1
+    client.logout()
+    response = _picker(client)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_picker_lists_at_most_its_limit(client, team):
+    from pmo.lib.search_select import LIMIT
+
+    for number in range(LIMIT + 5):
+        TaskFactory(project=team["project"], kind=TaskKind.ENGINEERING, name=f"Extra {number}")
+    client.force_login(team["technician"])
+
+    assert _picker(client, "extra").text.count("<option") == LIMIT + 1
+
+
+def test_the_grid_renders_only_the_first_matches_and_adds_the_picked_task_as_a_row(client, team):
+    from pmo.lib.search_select import LIMIT
+
+    for number in range(LIMIT + 5):
+        TaskFactory(project=team["project"], kind=TaskKind.ENGINEERING, name=f"Extra {number}")
+    picked = TaskFactory(project=team["project"], kind=TaskKind.ENGINEERING, name="Picked one")
+    client.force_login(team["technician"])
+    url = reverse("projects:timesheet-week")
+
+    page = client.get(url, {"week": WEEK}).text
+    narrowed = client.get(url, {"week": WEEK, "task": "", "task_search": "picked"}).text
+    added = client.get(url, {"week": WEEK, "task": picked.pk}).text
+
+    assert page.count("<option") == LIMIT + 1 and 'name="task_search"' in page
+    assert narrowed.count("<option") == 2 and f'<option value="{picked.pk}">' in narrowed
+    assert f'data-task="{picked.pk}"' in added  # its row, with cells to type in
+
+
+def test_the_picker_runs_a_constant_number_of_queries(client, team, django_assert_num_queries):
+    client.force_login(team["technician"])
+    _picker(client, "site")
+    with django_assert_num_queries(4) as few:  # session, user, roles, the matches
+        _picker(client, "site")
+    for number in range(30):
+        TaskFactory(project=team["project"], kind=TaskKind.ENGINEERING, name=f"Site {number}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert _picker(client, "site").text.count("<option") > 25
+
+
 # --- submitting and approving -------------------------------------------------------------------------
 
 

@@ -4,12 +4,17 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
+from django.http import Http404
 from django.urls import reverse
 
+from pmo.models import User
 from pmo.roles import Role
 from projects.models import Phase, TaskKind, TimesheetEntry
+from reporting.connectors.runs import MemoryRecorder
+from reporting.connectors.time_entries import TimeEntryImport, project_links
 from reporting.models import Connector, D365TimeEntry, RemoteLink, SyncRun
 from reporting.selectors.time_entry_mapping import unmatched_time_entry_groups
 from reporting.services import time_entry_mapping as mapping_services
@@ -343,3 +348,175 @@ def test_without_javascript_find_narrows_the_choices_and_maps_nothing(client, wa
     assert response.status_code == 200
     assert "Jan Peeters" in response.text and "Piet Janssens" not in response.text
     assert not RemoteLink.objects.filter(remote_id=STRANGER).exists() and imported_hours() == []
+
+
+# --- one row that names no resource or no task in Dynamics: chosen for that row --------------------------
+def _linked_project(plan):
+    RemoteLink.objects.create(
+        connector=Connector.DYNAMICS365,
+        remote_table="msdyn_projects",
+        remote_id=D365_PROJECT,
+        local_model="projects.project",
+        local_id=plan["project"].pk,
+    )
+
+
+def _row_without_resource_or_task(plan):
+    _linked_project(plan)
+    return stored_row(1, resource_reference="", resource_name="", task_reference="", task_name="")
+
+
+def test_the_administrator_chooses_the_resource_and_task_of_a_row_that_names_none_and_it_is_booked(plan):
+    row = _row_without_resource_or_task(plan)
+    admin = user_with_role(Role.ADMINISTRATOR)
+
+    result = mapping_services.time_entry_row_map(
+        row_id=row.pk, resource=plan["resource"], task=plan["task"], actor=admin
+    )
+
+    assert result.is_booked and result.hours == H("1.00")
+    entry = TimesheetEntry.objects.get()
+    assert (entry.resource, entry.task, entry.hours) == (plan["resource"], plan["task"], H("1"))
+    row.refresh_from_db()
+    assert (row.outcome, row.chosen_by) == (Outcome.IMPORTED, admin)
+    assert not RemoteLink.objects.exclude(remote_table="msdyn_projects").exists()  # nothing to link
+
+
+def test_a_row_with_no_project_either_is_booked_on_the_chosen_tasks_project_and_a_repull_keeps_it(plan):
+    row = stored_row(
+        1,
+        resource_reference="",
+        resource_name="",
+        task_reference="",
+        task_name="",
+        project_reference="",
+        project_name="",
+    )
+    admin = user_with_role(Role.ADMINISTRATOR)
+
+    mapping_services.time_entry_row_map(
+        row_id=row.pk, resource=plan["resource"], task=plan["task"], actor=admin
+    )
+    importer = TimeEntryImport(recorder=MemoryRecorder(), project_links=project_links())
+    importer.reconcile([row.remote_id])  # the next pull reads the row again: same figure, nothing new
+
+    assert TimesheetEntry.objects.get().task == plan["task"]
+
+
+def test_choosing_only_the_resource_keeps_the_row_waiting_on_its_task(plan):
+    _linked_project(plan)
+    row = stored_row(1, resource_reference="", resource_name="")  # the task is a Dynamics record we lack
+
+    result = mapping_services.time_entry_row_map(
+        row_id=row.pk, resource=plan["resource"], actor=user_with_role(Role.ADMINISTRATOR)
+    )
+
+    assert not result.is_booked and not TimesheetEntry.objects.exists()
+    row.refresh_from_db()
+    assert row.outcome == Outcome.UNMAPPED and row.chosen_resource == plan["resource"]
+
+
+@pytest.mark.parametrize("role", [Role.PROJECT_MANAGER, Role.HEAD_OF_PM, Role.PM_SUPPORT])
+def test_only_an_administrator_chooses_for_a_row_and_a_refusal_changes_nothing(plan, role):
+    row = _row_without_resource_or_task(plan)
+
+    with pytest.raises(ValidationError, match="may not map"):
+        mapping_services.time_entry_row_map(
+            row_id=row.pk, resource=plan["resource"], task=plan["task"], actor=user_with_role(role)
+        )
+
+    row.refresh_from_db()
+    assert (row.outcome, row.chosen_resource, row.chosen_task) == (Outcome.UNMAPPED, None, None)
+    assert not TimesheetEntry.objects.exists()
+
+
+def test_a_task_of_a_project_the_administrator_may_not_change_is_refused_and_nothing_changes(plan):
+    row = _row_without_resource_or_task(plan)
+    admin = user_with_role(Role.ADMINISTRATOR)
+    # Rights are the pages' own: the mapper holds the mapping permission but not the project's.
+    mapper = user_with_role(Role.FINANCE)
+    mapper.user_permissions.add(Permission.objects.get(codename="add_remotelink"))
+    mapper = User.objects.get(pk=mapper.pk)
+
+    with pytest.raises((PermissionDenied, Http404)):
+        mapping_services.time_entry_row_map(row_id=row.pk, task=plan["task"], actor=mapper)
+    with pytest.raises(PermissionDenied):
+        mapping_services.time_entry_row_map(row_id=row.pk, resource=plan["resource"], actor=mapper)
+    elsewhere = TaskFactory(project=ProjectFactory(phase=Phase.EXECUTION), kind=TaskKind.INSTALLATION)
+    with pytest.raises(ValidationError, match="project these hours are booked on"):
+        mapping_services.time_entry_row_map(row_id=row.pk, task=elsewhere, actor=admin)
+
+    row.refresh_from_db()
+    assert (row.outcome, row.chosen_resource, row.chosen_task, row.chosen_by) == (
+        Outcome.UNMAPPED,
+        None,
+        None,
+        None,
+    )
+    assert not TimesheetEntry.objects.exists()
+
+
+def test_a_record_dynamics_names_is_mapped_for_all_its_rows_not_chosen_per_row(plan):
+    row = stored_row(1)  # names its resource and task: the groups map them
+    admin = user_with_role(Role.ADMINISTRATOR)
+
+    with pytest.raises(ValidationError, match="names its resource"):
+        mapping_services.time_entry_row_map(row_id=row.pk, resource=plan["resource"], actor=admin)
+    with pytest.raises(ValidationError, match="names its task"):
+        mapping_services.time_entry_row_map(row_id=row.pk, task=plan["task"], actor=admin)
+
+    row.refresh_from_db()
+    assert (row.chosen_resource, row.chosen_task) == (None, None)
+
+
+def row_map_url(row) -> str:
+    return reverse("reporting:unmatched-time-entry-row-map", args=[row.pk])
+
+
+def test_the_list_offers_the_rows_that_name_nothing_and_the_administrator_books_one(client, plan):
+    row = _row_without_resource_or_task(plan)
+    client.force_login(user_with_role(Role.ADMINISTRATOR))
+
+    listing = client.get(LIST_URL).text
+    page = client.get(row_map_url(row))
+    response = client.post(row_map_url(row), {"resource": plan["resource"].pk, "task": plan["task"].pk})
+
+    assert row_map_url(row) in listing
+    assert page.status_code == 200 and 'name="resource"' in page.text and 'name="task"' in page.text
+    assert response.status_code == 302 and response["Location"] == LIST_URL
+    assert TimesheetEntry.objects.get().task == plan["task"]
+    assert row_map_url(row) not in client.get(LIST_URL).text
+
+
+@pytest.mark.parametrize("role", [Role.PROJECT_MANAGER, Role.FINANCE])
+def test_other_roles_may_not_choose_for_a_row_and_nothing_changes(client, plan, role):
+    row = _row_without_resource_or_task(plan)
+    client.force_login(user_with_role(role))
+
+    response = client.post(row_map_url(row), {"resource": plan["resource"].pk, "task": plan["task"].pk})
+
+    assert response.status_code == 403
+    row.refresh_from_db()
+    assert (row.chosen_resource, row.chosen_task) == (None, None) and not TimesheetEntry.objects.exists()
+
+
+def test_the_row_page_refuses_a_row_that_names_its_records_and_other_methods(client, plan):
+    named = stored_row(2)
+    client.force_login(user_with_role(Role.ADMINISTRATOR))
+
+    assert client.get(row_map_url(named)).status_code == 404
+    assert client.put(row_map_url(_row_without_resource_or_task(plan))).status_code == 405
+
+
+def test_hours_the_import_refuses_after_the_choice_are_said_and_not_booked(plan):
+    _linked_project(plan)
+    row = stored_row(
+        1, resource_reference="", resource_name="", task_reference="", task_name="", duration_minutes=25 * 60
+    )
+
+    result = mapping_services.time_entry_row_map(
+        row_id=row.pk, resource=plan["resource"], task=plan["task"], actor=user_with_role(Role.ADMINISTRATOR)
+    )
+
+    assert not result.is_booked and "between 0 and 24" in result.refusal
+    assert not TimesheetEntry.objects.exists()
