@@ -126,6 +126,25 @@ def test_it_exports_the_filtered_lines_as_csv(client):
     assert rows[1][rows[0].index("amount_excl_vat")] == "500,00"  # a decimal comma, as Excel in Belgium reads
 
 
+@pytest.mark.parametrize("search", ["netwerk", "SWITCHES", "PO-"])
+def test_the_order_search_finds_by_supplier_name_title_or_number(client, search):
+    """The search of the order list and its exports: part of the supplier's name, the title or the number."""
+    supplier = Supplier.objects.create(name="Aaa Netwerken BV", vat_number="BE0403170701")
+    found = make_order(supplier=supplier)
+    services.purchase_order_update(order=found, actor=found.requester, title="Access switches", lines=None)
+    other = make_order(supplier=Supplier.objects.create(name="Beta Tools", vat_number="BE0417497106"))
+    services.purchase_order_update(order=other, actor=other.requester, title="Hand tools", lines=None)
+    response = login(client, user_with_role(Role.FINANCE)).get(
+        "/procurement/orders/export.csv", {"q": search}
+    )
+    rows = list(
+        csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";")
+    )
+    numbers = {row[0] for row in rows[1:]}
+    assert found.number in numbers
+    assert (other.number in numbers) == (search == "PO-")  # every number starts with PO-, no other name
+
+
 def test_it_exports_the_lines_as_xlsx(client):
     order = submitted_order()
     response = login(client, user_with_role(Role.FINANCE)).get("/procurement/orders/export.xlsx")
