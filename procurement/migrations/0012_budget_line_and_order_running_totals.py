@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='purchaseorder',
             name='amount_excl_vat',
-            field=models.DecimalField(db_default=Decimal('0.00'), decimal_places=2, default=Decimal('0.00'), editable=False, max_digits=16, verbose_name='total excl. VAT'),
+            field=models.DecimalField(db_default=Decimal('0.00'), decimal_places=2, default=Decimal('0.00'), editable=False, max_digits=16, verbose_name='amount excl. VAT'),
         ),
         migrations.AddIndex(
             model_name='purchaseorder',

@@ -184,7 +184,7 @@ class PurchaseOrder(models.Model):
     # Sum of the lines' amounts, kept by procurement.services.totals: the "awaiting approval, largest
     # first" panels sort on it instead of summing every waiting order's lines.
     amount_excl_vat = models.DecimalField(
-        _("total excl. VAT"),
+        _("amount excl. VAT"),
         max_digits=16,
         decimal_places=2,
         default=Decimal("0.00"),
