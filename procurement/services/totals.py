@@ -11,6 +11,7 @@ update, and no service has to know how its change moves each figure.
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Sum
@@ -83,7 +84,10 @@ _ORDERS_UPDATE = f"""UPDATE procurement_purchaseorder o SET amount_excl_vat = co
 
 def _execute(statement: str) -> int:
     """Run one of the statements above: the rows it counts, or the rows it changed."""
-    params = {"committed": [str(status) for status in COMMITTED_STATUSES], "cancelled": str(S.CANCELLED)}
+    params: dict[str, Any] = {
+        "committed": [str(status) for status in COMMITTED_STATUSES],
+        "cancelled": str(S.CANCELLED),
+    }
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.fetchone()[0] if statement.startswith("SELECT") else cursor.rowcount
