@@ -30,6 +30,7 @@ from procurement.models import (
     SupplierInvoiceLine,
     SupplierKind,
 )
+from procurement.services.totals import budget_totals_fill
 
 S = PurchaseOrderStatus
 SIZES = {
@@ -244,6 +245,7 @@ def seed_procurement(context) -> None:
     if context.scale == "XL":
         counts = _seed_in_sql(context, suppliers, sizes["orders"])
         context.data["suppliers"] = suppliers
+        budget_totals_fill()  # the rows were written without the services that keep the totals
         analyze_tables()
         context.log(
             "  suppliers: {}, purchase orders: {}, order lines: {} (in SQL)".format(len(suppliers), *counts)
@@ -259,6 +261,7 @@ def seed_procurement(context) -> None:
     PurchaseOrderLine.objects.bulk_create(lines, batch_size=5000)
     _approvals_receipts_invoices(context, orders, lines)
     context.data["suppliers"] = suppliers
+    budget_totals_fill()  # the rows were bulk-created without the services that keep the totals
     analyze_tables()
     context.log(f"  suppliers: {len(suppliers)}, purchase orders: {len(orders)}, order lines: {len(lines)}")
 

@@ -203,6 +203,7 @@ class PurchaseOrderFactory(factory.django.DjangoModelFactory):
 class PurchaseOrderLineFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PurchaseOrderLine
+        skip_postgeneration_save = True
 
     order = factory.SubFactory(PurchaseOrderFactory)
     description = factory.Sequence(lambda n: f"Item {n}")
@@ -211,6 +212,15 @@ class PurchaseOrderLineFactory(factory.django.DjangoModelFactory):
     budget_line = factory.LazyAttribute(
         lambda line: BudgetLineFactory(project=line.order.project) if line.order.project_id else None
     )
+
+    @factory.post_generation
+    def running_totals(self, create: bool, extracted, **kwargs):
+        """What the order services do after a change to a line (a test that then updates rows behind
+        their back calls budget_totals_repair, as the seed does)."""
+        if create:
+            from procurement.services.totals import purchase_order_totals_refresh
+
+            purchase_order_totals_refresh(order=self.order)
 
 
 # Registers (issue 5) ---------------------------------------------------------------------------

@@ -32,6 +32,11 @@ class CostCategory(models.Model):
         return str(_(self.name))
 
 
+ZERO = Decimal("0.00")
+# The budget line's running totals (columns), left out of its history: they follow the orders'.
+RUNNING_TOTALS = ("committed_amount", "received_not_invoiced_amount", "invoiced_amount")
+
+
 class BudgetLine(models.Model):
     """What a project may spend in one cost category, and the forecast at completion."""
 
@@ -43,8 +48,14 @@ class BudgetLine(models.Model):
     )
     budget = MoneyField(_("budget"))
     forecast = MoneyField(_("forecast at completion"))
+    # Running totals of the order lines on this line (procurement.services.totals keeps them in the same
+    # transaction as every change to a line or to its order's status): the portfolio pages sum these
+    # instead of every order line. Definitions as in budget_line_figures; budget_totals_check compares.
+    committed_amount = MoneyField(_("committed"), editable=False, db_default=ZERO)
+    received_not_invoiced_amount = MoneyField(_("received, not invoiced"), editable=False, db_default=ZERO)
+    invoiced_amount = MoneyField(_("invoiced amount"), editable=False, db_default=ZERO)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=list(RUNNING_TOTALS))
     # Not columns: project_pnl sets them on the lines of a P&L (the other systems' figures on this line).
     external: "list[ExternalFigure]"
     external_spent: Decimal

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.apps import apps
 from django.db.models import (
-    Case,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -17,7 +16,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -25,6 +23,7 @@ from procurement.models import (
     COMMITTED_STATUSES,
     BudgetLine,
     CostCategory,
+    PurchaseOrder,
     PurchaseOrderLine,
     PurchaseOrderStatus,
 )
@@ -56,6 +55,14 @@ class BudgetLineFigures(TypedDict):
     forecast_variance: Decimal
 
 
+class RecomputedTotals(TypedDict):
+    """What budget_line_totals_recomputed annotates on each line."""
+
+    recomputed_committed: Decimal
+    recomputed_received_not_invoiced: Decimal
+    recomputed_invoiced: Decimal
+
+
 class ProjectMoney(TypedDict):
     """What project_money_annotate annotates on each project."""
 
@@ -78,19 +85,81 @@ def budget_line_figures(
 
     committed = approved orders not yet received (nor invoiced); received-not-invoiced = receipts
     at the order price not yet invoiced; actual = invoiced amounts. Each cent is in one column only.
+    Read from the line's running totals (procurement.services.totals), not summed over its order lines.
     """
     queryset = BudgetLine.objects.all() if queryset is None else queryset
-    live = ~Q(order_lines__order__status=PurchaseOrderStatus.CANCELLED)
     return queryset.annotate(
-        committed=Coalesce(
-            Sum("order_lines__open_amount", filter=Q(order_lines__order__status__in=COMMITTED_STATUSES)), ZERO
-        ),
-        received_not_invoiced=Coalesce(Sum("order_lines__uninvoiced_amount", filter=live), ZERO),
-        actual=Coalesce(Sum("order_lines__invoiced_amount", filter=live), ZERO),
+        committed=F("committed_amount"),
+        received_not_invoiced=F("received_not_invoiced_amount"),
+        actual=F("invoiced_amount"),
     ).annotate(
         spent=_money(F("committed") + F("received_not_invoiced") + F("actual")),
         available=_money(F("budget") - F("committed") - F("received_not_invoiced") - F("actual")),
         forecast_variance=_money(F("budget") - F("forecast")),
+    )
+
+
+LIVE = ~Q(order__status=PurchaseOrderStatus.CANCELLED)
+# What each running total sums over a budget line's order lines (the one definition of
+# procurement.selectors.budget: committed = open amount of approved, sent and partly received orders).
+TOTALS = {
+    "committed_amount": ("open_amount", Q(order__status__in=COMMITTED_STATUSES)),
+    "received_not_invoiced_amount": ("uninvoiced_amount", LIVE),
+    "invoiced_amount": ("invoiced_amount", LIVE),
+}
+
+
+def budget_line_sums(outer: str = "pk") -> dict[str, Coalesce]:
+    """{column: the sum of its order lines} for the budget line OuterRef(outer), one subquery each."""
+    sums = {}
+    for column, (source, condition) in TOTALS.items():
+        lines = PurchaseOrderLine.objects.filter(condition, budget_line=OuterRef(outer)).order_by()
+        total = lines.values("budget_line").annotate(total=Sum(source)).values("total")
+        sums[column] = Coalesce(Subquery(total, output_field=MONEY), ZERO)
+    return sums
+
+
+def purchase_order_amount_sum(outer: str = "pk") -> Coalesce:
+    """The amount excl. VAT of the order OuterRef(outer), summed over its lines."""
+    total = (
+        PurchaseOrderLine.objects.filter(order=OuterRef(outer))
+        .order_by()
+        .values("order")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=MONEY), ZERO)
+
+
+def budget_lines_drifted() -> QuerySet[BudgetLine]:
+    """Budget lines whose running totals differ from their order lines' sums (none, if the services
+    kept them)."""
+    recomputed = budget_line_totals_recomputed()
+    return recomputed.exclude(
+        committed_amount=F("recomputed_committed"),
+        received_not_invoiced_amount=F("recomputed_received_not_invoiced"),
+        invoiced_amount=F("recomputed_invoiced"),
+    )
+
+
+def purchase_orders_drifted() -> QuerySet[PurchaseOrder]:
+    """Orders whose stored amount differs from the sum of their lines."""
+    return PurchaseOrder.objects.annotate(recomputed_amount=purchase_order_amount_sum()).exclude(
+        amount_excl_vat=F("recomputed_amount")
+    )
+
+
+def budget_line_totals_recomputed(
+    queryset: QuerySet[BudgetLine] | None = None,
+) -> "QuerySet[WithAnnotations[BudgetLine, RecomputedTotals]]":
+    """Budget lines with their running totals summed again from scratch over their order lines (the
+    reference the stored columns must equal: budget_totals_check, the tests)."""
+    queryset = BudgetLine.objects.all() if queryset is None else queryset
+    sums = budget_line_sums()
+    return queryset.annotate(
+        recomputed_committed=sums["committed_amount"],
+        recomputed_received_not_invoiced=sums["received_not_invoiced_amount"],
+        recomputed_invoiced=sums["invoiced_amount"],
     )
 
 
@@ -103,34 +172,11 @@ def budget_lines_for_projects(*, project_ids) -> "QuerySet[WithAnnotations[Budge
     )
 
 
-def _line_sum(column: str, statuses=None):
-    lines = PurchaseOrderLine.objects.filter(budget_line__project=OuterRef("pk"))
-    if statuses is None:
-        lines = lines.exclude(order__status=PurchaseOrderStatus.CANCELLED)
-    else:
-        lines = lines.filter(order__status__in=statuses)
-    total = lines.order_by().values("budget_line__project").annotate(total=Sum(column)).values("total")
-    return Coalesce(Subquery(total, output_field=MONEY), ZERO)
+# Committed + received-not-invoiced + actual of a budget line, in one subquery (cheap to sort on).
+SPENT = _money(F("committed_amount") + F("received_not_invoiced_amount") + F("invoiced_amount"))
 
 
-def _line_spent():
-    """Committed + received-not-invoiced + actual of a project in one subquery (cheap to sort on)."""
-    committed = Case(
-        When(order__status__in=COMMITTED_STATUSES, then=F("open_amount")), default=ZERO, output_field=MONEY
-    )
-    lines = PurchaseOrderLine.objects.filter(budget_line__project=OuterRef("pk")).exclude(
-        order__status=PurchaseOrderStatus.CANCELLED
-    )
-    total = (
-        lines.order_by()
-        .values("budget_line__project")
-        .annotate(total=Sum(committed + F("uninvoiced_amount") + F("invoiced_amount"), output_field=MONEY))
-        .values("total")
-    )
-    return Coalesce(Subquery(total, output_field=MONEY), ZERO)
-
-
-def _budget_sum(column: str):
+def _budget_sum(column):
     total = (
         BudgetLine.objects.filter(project=OuterRef("pk"))
         .order_by()
@@ -165,11 +211,11 @@ def project_money_annotate(
     return queryset.annotate(
         money_budget=_budget_sum("budget"),
         money_forecast=_budget_sum("forecast"),
-        money_committed=_line_sum("open_amount", COMMITTED_STATUSES),
-        money_received_not_invoiced=_line_sum("uninvoiced_amount"),
-        money_actual=_line_sum("invoiced_amount"),
+        money_committed=_budget_sum("committed_amount"),
+        money_received_not_invoiced=_budget_sum("received_not_invoiced_amount"),
+        money_actual=_budget_sum("invoiced_amount"),
         money_change_revenue=_change_revenue(),
-        money_spent=_line_spent(),
+        money_spent=_budget_sum(SPENT),
     ).annotate(
         money_revenue=_money(F("contract_value")),
         # Built on the single "spent" subquery so that sorting by them stays cheap at scale.
@@ -307,13 +353,12 @@ def money_totals_for_projects(*, projects: QuerySet) -> dict:
 def order_actuals_by_project(*, project_ids: list[int]) -> dict[int, Decimal]:
     """Received (not yet invoiced) plus invoiced on each project's order lines, cancelled orders left out."""
     rows = (
-        PurchaseOrderLine.objects.filter(budget_line__project_id__in=project_ids)
-        .exclude(order__status=PurchaseOrderStatus.CANCELLED)
+        BudgetLine.objects.filter(project_id__in=project_ids)
         .order_by()
-        .values("budget_line__project_id")
-        .annotate(total=Sum(F("invoiced_amount") + F("uninvoiced_amount"), output_field=MONEY))
+        .values("project_id")
+        .annotate(total=Sum(F("invoiced_amount") + F("received_not_invoiced_amount"), output_field=MONEY))
     )
-    return {row["budget_line__project_id"]: row["total"] for row in rows}
+    return {row["project_id"]: row["total"] for row in rows}
 
 
 def order_line_totals(*, projects: QuerySet) -> dict:
@@ -322,13 +367,13 @@ def order_line_totals(*, projects: QuerySet) -> dict:
     The one definition of "committed" that every page shows (the finance dashboard, the finance home,
     the P&L through budget_line_figures): the open amount of approved, sent and partly received orders.
     Received-not-invoiced and invoiced leave cancelled orders out; each cent is in one figure only.
+    Summed over the budget lines' running totals (one row per line, not per order line).
     """
-    live = ~Q(order__status=PurchaseOrderStatus.CANCELLED)
-    lines = PurchaseOrderLine.objects.filter(budget_line__project__in=projects.order_by().values("pk"))
+    lines = BudgetLine.objects.filter(project__in=projects.order_by().values("pk"))
     return lines.aggregate(
-        committed=Coalesce(Sum("open_amount", filter=Q(order__status__in=COMMITTED_STATUSES)), ZERO),
-        received_not_invoiced=Coalesce(Sum("uninvoiced_amount", filter=live), ZERO),
-        invoiced=Coalesce(Sum("invoiced_amount", filter=live), ZERO),
+        committed=Coalesce(Sum("committed_amount"), ZERO),
+        received_not_invoiced=Coalesce(Sum("received_not_invoiced_amount"), ZERO),
+        invoiced=Coalesce(Sum("invoiced_amount"), ZERO),
     )
 
 

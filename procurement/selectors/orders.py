@@ -210,7 +210,10 @@ def supplier_invoices_to_resolve(*, projects) -> QuerySet[SupplierInvoice]:
 
 
 def purchase_orders_awaiting_by_amount(*, projects) -> QuerySet[PurchaseOrder]:
-    """Orders of these projects waiting for approval with their totals, the largest first."""
+    """Orders of these projects waiting for approval with their totals, the largest first.
+
+    Sorted on the order's stored amount (procurement.services.totals), so PostgreSQL sums the lines of
+    the rows it shows only, not of every waiting order before the LIMIT."""
     return purchase_order_with_totals(purchase_orders_submitted(projects=projects)).order_by(
-        "-total_excl", "submitted_at", "pk"
+        "-amount_excl_vat", "submitted_at", "pk"
     )

@@ -34,7 +34,9 @@ from procurement.selectors.einvoices import (
     ubl_parse,
     ubl_text,
 )
+from procurement.services.orders import purchase_order_lock
 from procurement.services.receipts import InvoiceLineInput, supplier_invoice_record
+from procurement.services.totals import purchase_order_totals_refresh
 
 
 class EInvoiceRefused(Exception):
@@ -97,6 +99,7 @@ def _embedded_pdf(root) -> tuple[str, bytes] | None:
 
 def _apply_credit_note(order: PurchaseOrder, lines: list[InvoiceLineInput]) -> list[str]:
     """A credit note reduces what is invoiced on the order lines it names; never below nothing."""
+    order = purchase_order_lock(order)  # before its lines, as the receipt and invoice services lock
     order_lines = PurchaseOrderLine.objects.select_for_update().in_bulk(
         [item.order_line_id for item in lines]
     )
@@ -114,6 +117,7 @@ def _apply_credit_note(order: PurchaseOrder, lines: list[InvoiceLineInput]) -> l
             invoiced_quantity=F("invoiced_quantity") - item.quantity,
             invoiced_amount=Greatest(F("invoiced_amount") - amount, Decimal(0)),
         )
+    purchase_order_totals_refresh(order=order)
     return []
 
 

@@ -25,6 +25,7 @@ from procurement.models import (
     SupplierKind,
 )
 from procurement.selectors.approvals import approval_requirements, order_amount, pending_roles_for
+from procurement.services.totals import purchase_order_totals_refresh
 
 S = PurchaseOrderStatus
 ORDER_FIELDS = ("project", "supplier", "title", "delivery_address", "delivery_date", "notes")
@@ -34,8 +35,12 @@ LINE_FIELDS = ("description", "quantity", "unit", "unit_price", "vat_rate", "bud
 def purchase_order_move(
     order: PurchaseOrder, status: str, *, actor: User, fields: list[str], reason: str = ""
 ) -> None:
-    """Every status change of an order goes through its table (PurchaseOrder.workflow)."""
+    """Every status change of an order goes through its table (PurchaseOrder.workflow).
+
+    The status decides what the order's lines count as (committed, received, nothing when cancelled),
+    so its budget lines' running totals are refreshed here; a receipt has updated its lines before."""
     order.workflow.move(order, status, actor=actor, fields=fields, reason=reason)
+    purchase_order_totals_refresh(order=order)
 
 
 def purchase_order_lock(order: PurchaseOrder) -> PurchaseOrder:
@@ -66,10 +71,12 @@ def _check_lines(order: PurchaseOrder, lines: list[dict]) -> None:
             raise ValidationError(refusal)
 
 
-def _save_lines(order: PurchaseOrder, lines: list[dict], *, actor: User) -> None:
-    """Create, change and remove lines so that the order holds exactly `lines` (dicts, `id` for existing)."""
+def _save_lines(order: PurchaseOrder, lines: list[dict], *, actor: User) -> set[int | None]:
+    """Create, change and remove lines so that the order holds exactly `lines` (dicts, `id` for existing);
+    return the budget lines they were on before (their running totals change too)."""
     _check_lines(order, lines)
     existing = {line.pk: line for line in order.lines.all()}
+    before = {line.budget_line_id for line in existing.values()}
     kept = {values["id"] for values in lines if values.get("id")}
     for pk in set(existing) - kept:
         history_stamp(existing[pk], actor=actor)
@@ -82,6 +89,7 @@ def _save_lines(order: PurchaseOrder, lines: list[dict], *, actor: User) -> None
                 setattr(line, field, values[field])
         line.position = position
         audited_save(line, actor=actor)
+    return before
 
 
 @transaction.atomic
@@ -94,6 +102,7 @@ def purchase_order_create(*, actor: User, lines: list[dict], **values) -> Purcha
     order.number = f"PO-{year}-{sequence_next(series='PO', year=year):05d}"
     audited_save(order, actor=actor)
     _save_lines(order, lines, actor=actor)
+    purchase_order_totals_refresh(order=order)
     return order
 
 
@@ -116,8 +125,9 @@ def purchase_order_update(*, order: PurchaseOrder, actor: User, lines: list[dict
         order.workflow.assign(order, S.DRAFT)
         fields += ["status"]
     audited_save(order, actor=actor, update_fields=[*fields, "updated_at"], reason=_("changed"))
-    if lines is not None:
-        _save_lines(order, lines, actor=actor)
+    left = _save_lines(order, lines, actor=actor) if lines is not None else set()
+    # Both the lines and the status (an approved order back to submitted stops being committed).
+    purchase_order_totals_refresh(order=order, budget_line_ids=left)
     if order.status == S.SUBMITTED:
         _refresh_awaiting(order, actor=actor)
     return order

@@ -30,6 +30,7 @@ from procurement.models import (
 )
 from procurement.models.orders import INVOICEABLE_STATUSES
 from procurement.services.orders import purchase_order_lock, purchase_order_move
+from procurement.services.totals import purchase_order_totals_refresh
 
 S = PurchaseOrderStatus
 RECEIVABLE_STATUSES = (S.APPROVED, S.SENT, S.PARTIALLY_RECEIVED)
@@ -175,6 +176,7 @@ def supplier_invoice_record(
             invoiced_quantity=F("invoiced_quantity") + item.quantity,
             invoiced_amount=F("invoiced_amount") + amounts[item.order_line_id],
         )
+    purchase_order_totals_refresh(order=order)
     return invoice
 
 
@@ -188,13 +190,14 @@ def supplier_invoice_resolve(
         raise ValidationError(_("Only an invoice with mismatches can be resolved."))
     if not note.strip():
         raise ValidationError(_("Say how the mismatch was resolved."))
-    purchase_order_lock(invoice.order)
+    order = purchase_order_lock(invoice.order)
     if not accept:
         for line in invoice.lines.all():
             PurchaseOrderLine.objects.filter(pk=line.order_line_id).update(
                 invoiced_quantity=F("invoiced_quantity") - line.quantity,
                 invoiced_amount=F("invoiced_amount") - line.amount,
             )
+        purchase_order_totals_refresh(order=order)
     invoice.workflow.assign(invoice, InvoiceStatus.RESOLVED if accept else InvoiceStatus.REJECTED)
     invoice.resolved_by, invoice.resolution_note = actor, note.strip()
     audited_save(invoice, actor=actor, update_fields=["status", "resolved_by", "resolution_note"])

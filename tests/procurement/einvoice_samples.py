@@ -31,7 +31,7 @@ def order_for_vat_category_s(**supplier_fields) -> PurchaseOrder:
         line.save()
     order.lines.update(received_quantity=Decimal("10"))
     PurchaseOrder.objects.filter(pk=order.pk).update(status=PurchaseOrderStatus.APPROVED)
-    return order
+    return order  # written behind the services' back: its running totals are not kept (budget_totals_repair)
 
 
 # What follows cac:OrderReference in an Invoice and a CreditNote (UBL 2.1): it goes before the first of them.

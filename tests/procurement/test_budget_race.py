@@ -1,6 +1,7 @@
 """Two approvals racing for the same remaining budget, in parallel transactions on PostgreSQL."""
 
 import threading
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -94,3 +95,48 @@ def test_it_lets_both_pass_when_the_budget_covers_both(postgres_only):
     )
     assert outcomes == [None, None]
     assert set(PurchaseOrder.objects.values_list("status", flat=True)) == {PurchaseOrderStatus.APPROVED}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(5))
+def test_two_receipts_on_one_budget_line_at_once_both_land_in_its_running_totals(postgres_only, attempt):
+    from procurement.models import BudgetLine
+    from procurement.services.totals import budget_totals_drift
+
+    project = ProjectFactory()
+    budget_line = BudgetLineFactory(project=project, budget=Decimal("100000.00"))
+    requester = user_with_role(Role.PM_SUPPORT)
+    orders = [_order(project, budget_line, requester, Decimal("100.00")) for _ in range(2)]
+    for order in orders:
+        line = order.lines.get()
+        services.purchase_order_update(
+            order=order,
+            actor=requester,
+            lines=[
+                {
+                    "id": line.pk,
+                    "description": "Cable",
+                    "quantity": Decimal("10"),
+                    "unit_price": Decimal("100.00"),
+                    "budget_line": budget_line,
+                }
+            ],
+        )
+        services.purchase_order_approve(order=order, approver=project.project_manager)
+
+    def receive(order):
+        return lambda: services.goods_receipt_record(
+            order=order,
+            quantities={order.lines.get().pk: Decimal("4")},
+            received_on=date(2026, 3, 2),
+            actor=requester,
+        )
+
+    assert _race([receive(order) for order in orders]) == [None, None]
+
+    line = BudgetLine.objects.get(pk=budget_line.pk)
+    assert (line.committed_amount, line.received_not_invoiced_amount) == (
+        Decimal("1200.00"),
+        Decimal("800.00"),
+    )
+    assert budget_totals_drift() == {"budget_lines": 0, "orders": 0}

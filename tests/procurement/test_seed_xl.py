@@ -82,3 +82,16 @@ def test_xl_approvals_receipts_and_invoices_match_the_lines(xl_orders):
     assert not PurchaseOrderLine.objects.exclude(order__status__in=(S.RECEIVED, S.CLOSED)).exclude(
         invoiced_quantity=0
     )
+
+
+def test_xl_fills_the_running_totals_the_pages_read(xl_orders):
+    from procurement.services.totals import budget_totals_drift
+
+    assert budget_totals_drift() == {"budget_lines": 0, "orders": 0}
+    totals = BudgetLine.objects.aggregate(
+        committed=Sum("committed_amount"),
+        received=Sum("received_not_invoiced_amount"),
+        invoiced=Sum("invoiced_amount"),
+    )
+    assert totals["committed"] > 0 and totals["received"] > 0 and totals["invoiced"] > 0
+    assert not PurchaseOrder.objects.filter(lines__isnull=False, amount_excl_vat=0)

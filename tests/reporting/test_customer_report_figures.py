@@ -16,6 +16,7 @@ from pmo.seed import DEMO_COMPANY
 from pmo.services import company_profile_save
 from pmo.templatetags.pmo_tags import money
 from procurement.models import PurchaseOrder, PurchaseOrderStatus
+from procurement.services.totals import budget_totals_repair
 from projects.models import ChangeRequest
 from projects.selectors.registers import project_contingency
 from reporting import services
@@ -53,6 +54,7 @@ def project():
     line.budget_line = project.budget_lines.get(category__code="equipment")
     line.save(update_fields=["budget_line"])
     PurchaseOrder.objects.filter(pk=order.pk).update(status=PurchaseOrderStatus.APPROVED)
+    budget_totals_repair()  # the order was moved behind the services' back, which keep the totals
     ChangeRequestFactory(project=project, cost_impact=Decimal("3210.98"), status="approved")
     RiskFactory(project=project, cost_impact=Decimal("8642.13"))
     ProgressUpdateFactory(project=project, period_start=last_week_start(), done_this_period="Racks.")
