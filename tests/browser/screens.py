@@ -24,3 +24,10 @@ def save_screenshot(page, path: str | Path, *, full_page: bool = True) -> None:
                 raise
             time.sleep(0.5 * (attempt + 1))
     warnings.warn(f"no screenshot written to {path}: the renderer could not capture one", stacklevel=2)
+
+
+def screenshot_dir(name: str) -> Path:
+    """Where a test keeps its screenshots: $SCREENSHOTS/<name> (default under /tmp), made when written."""
+    import os
+
+    return Path(os.environ.get("SCREENSHOTS", "/tmp/pmo-screenshots")) / name

@@ -17,12 +17,12 @@ from pypdf import PdfReader
 from pmo.roles import Role
 from projects.models import Action, ChangeRequest, Decision, Meeting, MeetingStatus, Phase
 from tests.browser.conftest import browser_user, sign_in
-from tests.browser.screens import save_screenshot
+from tests.browser.screens import save_screenshot, screenshot_dir
 from tests.factories import ActionFactory, ChangeRequestFactory, ProjectFactory, RiskFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = os.environ.get("SHOTS_DIR", "/work/wt/meetings-shots")
+SHOTS = screenshot_dir("meetings")
 
 
 def _shot(page, name: str) -> None:

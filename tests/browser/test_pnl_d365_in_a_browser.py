@@ -47,7 +47,7 @@ def test_the_pnl_shows_dynamics_figures_with_their_source_in_dutch(browser, live
     assert "1.200,00" in text and "760,00" in text
     assert "telt één keer mee" in text
     assert page.get_by_text("Cijfers uit andere systemen").is_visible()
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     save_screenshot(page, str(SCREENSHOTS / "pnl_d365_nl.png"), full_page=True)
     assert errors == []
     context.close()

@@ -3,7 +3,6 @@ work of a task on the plan: the row shows the approved hours and the progress th
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -12,11 +11,11 @@ from projects.models import Phase, ProgressMethod, Project, Task, TaskKind
 from projects.selectors.plan import iso_week_start
 from projects.services import timesheets as timesheet_services
 from tests.browser.conftest import browser_user, sign_in
-from tests.browser.screens import save_screenshot
+from tests.browser.screens import save_screenshot, screenshot_dir
 from tests.factories import AssignmentFactory, ProjectFactory, ResourceFactory, TaskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SCREENSHOTS = Path("/work/wt/progress-shots")
+SCREENSHOTS = screenshot_dir("progress")
 
 
 def _project_with_approved_hours():
@@ -58,7 +57,7 @@ def _project_with_approved_hours():
 def test_the_pm_switches_to_progress_from_hours_and_updates_remaining_work_in_dutch(browser, live_server):
     expect = pytest.importorskip("playwright.sync_api").expect
     pm, project, tasks = _project_with_approved_hours()
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(base_url=live_server.url, locale="nl-BE")
     page = context.new_page()
     errors = []

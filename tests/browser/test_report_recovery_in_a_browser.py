@@ -42,6 +42,6 @@ def test_the_report_page_says_it_is_being_retried_after_its_worker_died(page):
     notice = page.locator("#report-status .alert-warning")
     assert "stopte tijdens poging 1" in notice.inner_text()
     assert "wordt opnieuw geprobeerd" in notice.inner_text()
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     save_screenshot(page, str(SCREENSHOTS / "report-being-retried-nl.png"), full_page=True)
     assert page.console_errors == []

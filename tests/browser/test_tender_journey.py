@@ -3,11 +3,9 @@ accepts it and asks three suppliers for quotes, records two, the third answers t
 compares and awards the one that is not the cheapest with a written reason, and the project's PM (French)
 approves the order. The engineer then sees the order's state on the requisition."""
 
-import os
 import re
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -25,7 +23,7 @@ from procurement.models import (
 )
 from tests.browser.conftest import sign_in
 from tests.browser.journey import PDF, Journey, follow, messages_text, nav_click, submit
-from tests.browser.screens import save_screenshot
+from tests.browser.screens import save_screenshot, screenshot_dir
 from tests.factories import (
     AssignmentFactory,
     BudgetLineFactory,
@@ -37,7 +35,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = Path(os.environ.get("SCREENSHOTS", "/work/wt/tenders-shots"))
+SHOTS = screenshot_dir("tenders")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -10,11 +9,11 @@ from pmo.roles import Role
 from projects.models import Phase, TaskKind, Timesheet, TimesheetEntry, TimesheetStatus
 from projects.selectors.plan import iso_week_start
 from tests.browser.conftest import browser_user, sign_in
-from tests.browser.screens import save_screenshot
+from tests.browser.screens import save_screenshot, screenshot_dir
 from tests.factories import AssignmentFactory, ProjectFactory, ResourceFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SCREENSHOTS = Path("/work/wt/timesheets-shots")
+SCREENSHOTS = screenshot_dir("timesheets")
 
 
 def _week_of_work():
@@ -45,7 +44,7 @@ def _week_of_work():
 
 def test_a_technician_books_a_week_in_dutch_and_the_pm_approves_it_in_french(browser, live_server):
     pm, _project, technician, tasks = _week_of_work()
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(base_url=live_server.url, locale="nl-BE")
     page = context.new_page()
     errors = []
@@ -111,8 +110,7 @@ def test_a_technician_finds_a_task_by_typing_adds_it_and_books_on_it_in_dutch(br
     for number in range(40):  # more bookable tasks than the picker lists
         TaskFactory(project=project, kind=TaskKind.ENGINEERING, name=f"Werkpakket {number}")
     cabling = TaskFactory(project=project, kind=TaskKind.INSTALLATION, name="Kabeltrekken verdieping 2")
-    shots = Path("/work/wt/grid-shots")
-    shots.mkdir(exist_ok=True)
+    shots = screenshot_dir("timesheet-picker")
     context = browser.new_context(base_url=live_server.url, locale="nl-BE")
     page = context.new_page()
     errors = []

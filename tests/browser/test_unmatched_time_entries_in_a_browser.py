@@ -86,7 +86,7 @@ def test_an_administrator_maps_a_resource_and_sees_the_hours_booked_in_dutch(bro
         "() => [...document.querySelectorAll('#unmatched select option')].some(o => o.text.includes('Jan'))"
     )
     select.select_option(value=str(plan["resource"].pk))  # labelled "Jan Peeters · <department>"
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     save_screenshot(page, str(SCREENSHOTS / "unmatched_time_entries_nl.png"), full_page=True)
     form.get_by_role("button", name="Subcontractor X koppelen").click()
 
@@ -155,7 +155,7 @@ def test_an_administrator_chooses_ours_for_a_row_that_names_no_resource_or_task_
     )
     page.get_by_label("Onze uitvoerder").select_option(value=str(plan["resource"].pk))
     page.get_by_label("Onze taak").select_option(value=str(plan["task"].pk))  # the project's tasks
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     save_screenshot(page, str(SCREENSHOTS / "unmatched_row_choice_nl.png"), full_page=True)
     page.get_by_role("button", name="Kiezen en boeken").click()
 
