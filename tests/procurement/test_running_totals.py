@@ -180,7 +180,8 @@ def test_e_invoices_matched_and_credited_keep_them():
     assert assert_kept()[line] == (ZERO, Decimal("6900.00"), ZERO)
 
 
-def test_the_pages_sums_equal_the_sums_over_the_order_lines(project):
+def _approved_tools_order(project):
+    """An approved order of five tools at 80.00 on the project's equipment line, by the PMO."""
     equipment = project.budget_lines.get(category__code="equipment")
     requester = user_with_role(Role.PM_SUPPORT)
     order = services.purchase_order_create(
@@ -192,6 +193,11 @@ def test_the_pages_sums_equal_the_sums_over_the_order_lines(project):
     )
     services.purchase_order_submit(order=order, actor=requester)
     services.purchase_order_approve(order=order, approver=project.project_manager)
+    return equipment, requester, order
+
+
+def test_the_pages_sums_equal_the_sums_over_the_order_lines(project):
+    equipment, requester, order = _approved_tools_order(project)
     line = order.lines.get()
     services.goods_receipt_record(
         order=order, quantities={line.pk: Decimal("2")}, received_on=TODAY, actor=requester
@@ -217,17 +223,7 @@ def test_the_pages_sums_equal_the_sums_over_the_order_lines(project):
 
 
 def test_the_check_command_fails_on_a_drift_and_repair_mends_it(project, capsys):
-    equipment = project.budget_lines.get(category__code="equipment")
-    requester = user_with_role(Role.PM_SUPPORT)
-    order = services.purchase_order_create(
-        actor=requester,
-        project=project,
-        supplier=SupplierFactory(),
-        title="Tools",
-        lines=[_line(equipment, "5", "80.00")],
-    )
-    services.purchase_order_submit(order=order, actor=requester)
-    services.purchase_order_approve(order=order, approver=project.project_manager)
+    equipment, _requester, order = _approved_tools_order(project)
     call_command("budget_totals_check")
     assert "budget lines differ: 0, orders differ: 0" in capsys.readouterr().out
 
