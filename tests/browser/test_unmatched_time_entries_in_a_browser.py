@@ -55,8 +55,8 @@ def waiting_rows() -> dict:
     return {"resource": resource, "task": task}
 
 
-def test_an_administrator_maps_a_resource_and_sees_the_hours_booked_in_dutch(browser, live_server):
-    plan = waiting_rows()
+def _dutch_administrator(browser, live_server):
+    """A Dutch-speaking administrator signed in, with the page's console errors and axe findings to fill."""
     admin = browser_user(Role.ADMINISTRATOR, "beheerder")
     admin.preferred_language = "nl"
     admin.save(update_fields=["preferred_language"])
@@ -66,8 +66,13 @@ def test_an_administrator_maps_a_resource_and_sees_the_hours_booked_in_dutch(bro
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     problems: list[str] = []
     impacts: Counter = Counter()
-
     sign_in(page, admin.username)
+    return context, page, errors, problems, impacts
+
+
+def test_an_administrator_maps_a_resource_and_sees_the_hours_booked_in_dutch(browser, live_server):
+    plan = waiting_rows()
+    context, page, errors, problems, impacts = _dutch_administrator(browser, live_server)
     page.goto("/reporting/sync-runs/")
     assert "2 tijdsboekingen uit Dynamics 365 wachten op een koppeling." in page.inner_text("main")
     page.get_by_role("link", name="Niet-gekoppelde tijdsboekingen").click()
@@ -131,17 +136,7 @@ def test_an_administrator_chooses_ours_for_a_row_that_names_no_resource_or_task_
     plan = waiting_rows()
     D365TimeEntry.objects.filter(remote_id__endswith="000000000002").delete()
     D365TimeEntry.objects.update(resource_reference="", resource_name="", task_reference="", task_name="")
-    admin = browser_user(Role.ADMINISTRATOR, "beheerder")
-    admin.preferred_language = "nl"
-    admin.save(update_fields=["preferred_language"])
-    context = browser.new_context(base_url=live_server.url, locale="nl-BE")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    problems: list[str] = []
-    impacts: Counter = Counter()
-
-    sign_in(page, admin.username)
+    context, page, errors, problems, impacts = _dutch_administrator(browser, live_server)
     page.goto("/reporting/sync-runs/unmatched-time-entries/")
     assert page.get_by_role("heading", name="Tijdsboekingen zonder uitvoerder of zonder taak").is_visible()
     page.get_by_role("link", name="De onze kiezen").click()
