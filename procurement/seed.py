@@ -156,7 +156,7 @@ def _order_lines(rng, order, budget_lines, language) -> list[PurchaseOrderLine]:
         code = budget_line.category.code if budget_line else "equipment"
         quantity = Decimal(rng.randint(1, 12))
         unit_price = Decimal(rng.randint(40, 1800)) + Decimal(rng.choice(["0.00", "0.50", "0.95"]))
-        received = {S.RECEIVED: quantity, S.CLOSED: quantity, S.PARTIALLY_RECEIVED: quantity // 2}.get(
+        received = {S.RECEIVED: quantity, S.CLOSED: quantity, S.PARTIALLY_RECEIVED: (quantity + 1) // 2}.get(
             order.status, Decimal(0)
         )
         invoiced = received if order.status in (S.RECEIVED, S.CLOSED) else Decimal(0)

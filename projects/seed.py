@@ -119,6 +119,12 @@ def _start_date(phase: str, drawn: int, today: date, year: int) -> date:
     return date(year, 1, 5) + timedelta(days=drawn)
 
 
+def _end_date(phase: str, start: date, days: int, today: date) -> date:
+    """A finished project ended before today; the others end when their duration says."""
+    end = start + timedelta(days=days)
+    return min(end, today - timedelta(days=5)) if phase in DONE_PHASES else end
+
+
 def _vat(seed: int) -> str:
     number = seed % 10_000_000
     return f"BE0{number:07d}{97 - number % 97:02d}"
@@ -190,7 +196,7 @@ def seed_customers_and_projects(context) -> None:
                 budget=budget,
                 phase=phase,
                 start_date=start,
-                end_date=start + timedelta(days=rng.randint(60, 420)),
+                end_date=_end_date(phase, start, rng.randint(60, 420), today),
                 description=rng.choice(PROJECT_TOPICS[customer.language]),
             )
         )
