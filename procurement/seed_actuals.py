@@ -60,7 +60,9 @@ def statuses_in_step(context, projects, count: int, status_mix: list) -> dict[in
             numbers_of.setdefault(projects[(number * 13) % len(projects)].pk, []).append(number)
     earned = context.data["earned_shares"]
     for project_id, numbers in numbers_of.items():
-        share = earned.get(project_id, Decimal(0))
+        if project_id not in earned:  # no plan to be in step with (XL's projects beyond the detailed ones)
+            continue
+        share = earned[project_id]
         placed = [number for number in numbers if statuses[number] in PLACED_STATUSES]
         if not placed and share > 0:
             placed = numbers[:1]
@@ -70,32 +72,69 @@ def statuses_in_step(context, projects, count: int, status_mix: list) -> dict[in
     return statuses
 
 
-def size_to_actual_cost(context, projects, lines: list[PurchaseOrderLine]) -> None:
-    """Size each project's order lines so that what was received costs EV / CPI less the approved labour.
+def actual_cost_targets(context, projects) -> dict[int, Decimal]:
+    """What each project with progress should have received and been invoiced: EV / CPI less labour.
 
-    The project's profile (projects.seed.evm_profiles) gives the CPI; one factor per project keeps the
-    lines' proportions, so the committed total lands near EAC. Quantities grow (whole units), prices
-    shrink for the small projects.
+    The project's profile (projects.seed.evm_profiles) gives the CPI; at least 5% of EV goes on orders.
     """
     from projects.selectors.timesheets import labour_cost_by_project
 
-    today = timezone.localdate()
     profiles, earned = context.data["evm_profiles"], context.data["earned_shares"]
-    labour = labour_cost_by_project(project_ids=list(earned), as_of=today)
+    progressed = [project for project in projects if earned.get(project.pk)]
+    labour = labour_cost_by_project(
+        project_ids=[project.pk for project in progressed], as_of=timezone.localdate()
+    )
+    targets = {}
+    for project in progressed:
+        earned_value = project.budget * earned[project.pk]
+        target = earned_value / profiles[project.pk].cost - labour.get(project.pk, Decimal(0))
+        targets[project.pk] = max(target, earned_value * Decimal("0.05"))
+    return targets
+
+
+def size_to_actual_cost(context, projects, lines: list[PurchaseOrderLine]) -> None:
+    """Size each project's order lines so that what was received costs its target (actual_cost_targets).
+
+    One factor per project keeps the lines' proportions, so the committed total lands near EAC.
+    Quantities grow (whole units), prices shrink for the small projects.
+    """
     lines_of: dict[int, list[PurchaseOrderLine]] = {}
     for line in lines:
         if line.budget_line is not None:
             lines_of.setdefault(line.budget_line.project_id, []).append(line)
-    for project in projects:
-        project_lines = lines_of.get(project.pk, [])
+    for project_id, target in actual_cost_targets(context, projects).items():
+        project_lines = lines_of.get(project_id, [])
         received = sum((line.received_quantity * line.unit_price for line in project_lines), Decimal(0))
-        if not received:
-            continue
-        earned_value = project.budget * earned.get(project.pk, Decimal(0))
-        target = earned_value / profiles[project.pk].cost - labour.get(project.pk, Decimal(0))
-        factor = max(target, earned_value * Decimal("0.05")) / received
-        for line in project_lines:
-            _scale_line(line, factor)
+        if received:
+            for line in project_lines:
+                _scale_line(line, target / received)
+
+
+# Scale XL (procurement.seed._seed_in_sql): the same sizing as _scale_line, in one UPDATE.
+SIZE_TO_ACTUAL_COST_SQL = """
+WITH t AS (SELECT * FROM unnest(%(target_ids)s::bigint[], %(targets)s::numeric[]) AS t(project_id, target)),
+r AS (
+    SELECT bl.project_id, sum(l.received_quantity * l.unit_price) AS received
+    FROM procurement_purchaseorderline l JOIN procurement_budgetline bl ON bl.id = l.budget_line_id
+    WHERE bl.project_id = ANY(%(target_ids)s::bigint[])
+    GROUP BY bl.project_id HAVING sum(l.received_quantity * l.unit_price) > 0
+),
+n AS (
+    SELECT l.id, l.quantity AS q, l.received_quantity AS rq, l.invoiced_quantity AS iq,
+           CASE WHEN t.target >= r.received THEN greatest(1, round(l.quantity * t.target / r.received))
+                ELSE l.quantity END AS nq,
+           CASE WHEN t.target >= r.received THEN l.unit_price
+                ELSE greatest(0.01, round(l.unit_price * t.target / r.received, 2)) END AS np
+    FROM procurement_purchaseorderline l
+    JOIN procurement_budgetline bl ON bl.id = l.budget_line_id
+    JOIN t ON t.project_id = bl.project_id JOIN r ON r.project_id = bl.project_id
+)
+UPDATE procurement_purchaseorderline l
+SET quantity = n.nq, unit_price = n.np, received_quantity = round(n.nq * n.rq / n.q),
+    invoiced_quantity = CASE WHEN n.iq > 0 THEN round(n.nq * n.rq / n.q) ELSE 0 END,
+    invoiced_amount = CASE WHEN n.iq > 0 THEN round(round(n.nq * n.rq / n.q) * n.np, 2) ELSE 0 END
+FROM n WHERE l.id = n.id
+"""
 
 
 def _scale_line(line: PurchaseOrderLine, factor: Decimal) -> None:
