@@ -108,7 +108,8 @@ SEED_STEPS.append("reporting.seed.seed_reporting")
 SEED_STEPS.append("procurement.seed_tenders.seed_tenders")
 # Meetings with minutes and notifications (issue 16, branch feature/meetings).
 SEED_STEPS.append("projects.seed_meetings.seed_meetings")
-# Timesheets and cost rates (issue 15), before reporting so that its snapshots carry approved labour.
+# Timesheets and cost rates (issue 15), before procurement: the orders are received in step with the
+# earned value less the approved labour, so that each project's CPI is the one its profile asks for.
 SEED_STEPS.insert(
-    SEED_STEPS.index("reporting.seed.seed_reporting"), "projects.seed_timesheets.seed_timesheets"
+    SEED_STEPS.index("procurement.seed.seed_procurement"), "projects.seed_timesheets.seed_timesheets"
 )

@@ -30,6 +30,13 @@ from procurement.models import (
     SupplierInvoiceLine,
     SupplierKind,
 )
+from procurement.seed_actuals import (
+    SIZE_TO_ACTUAL_COST_SQL,
+    actual_cost_targets,
+    earned_shares,
+    size_to_actual_cost,
+    statuses_in_step,
+)
 from procurement.services.totals import budget_totals_fill
 
 S = PurchaseOrderStatus
@@ -157,7 +164,7 @@ def _order_lines(rng, order, budget_lines, language) -> list[PurchaseOrderLine]:
         code = budget_line.category.code if budget_line else "equipment"
         quantity = Decimal(rng.randint(1, 12))
         unit_price = Decimal(rng.randint(40, 1800)) + Decimal(rng.choice(["0.00", "0.50", "0.95"]))
-        received = {S.RECEIVED: quantity, S.CLOSED: quantity, S.PARTIALLY_RECEIVED: quantity // 2}.get(
+        received = {S.RECEIVED: quantity, S.CLOSED: quantity, S.PARTIALLY_RECEIVED: (quantity + 1) // 2}.get(
             order.status, Decimal(0)
         )
         invoiced = received if order.status in (S.RECEIVED, S.CLOSED) else Decimal(0)
@@ -193,9 +200,10 @@ def _orders(context, projects, suppliers, budget_lines, count: int) -> list[Purc
     year = date.today().year
     addresses = {customer.pk: customer.address for customer in context.data["customers"]}
     orders = []
+    statuses = statuses_in_step(context, projects, count, STATUS_MIX)
     for number in range(1, count + 1):
         project = None if number % 40 == 0 else projects[(number * 13) % len(projects)]
-        status = STATUS_MIX[number % len(STATUS_MIX)]
+        status = statuses[number]
         created = timezone.make_aware(
             datetime.combine(date(year, 1, 1) + timedelta(days=rng.randint(0, 320)), time(9, 0))
         )
@@ -242,6 +250,7 @@ def seed_procurement(context) -> None:
     sizes = SIZES[context.scale]
     projects = context.data["projects"]
     suppliers = _suppliers(context, sizes["suppliers"])
+    context.data["earned_shares"] = earned_shares([project.pk for project in projects])
     if context.scale == "XL":
         counts = _seed_in_sql(context, suppliers, sizes["orders"])
         context.data["suppliers"] = suppliers
@@ -258,6 +267,7 @@ def seed_procurement(context) -> None:
         language = order.supplier.language
         project_lines = budget_lines.get(order.project_id, []) if order.project_id else []
         lines += _order_lines(rng, order, project_lines, language)
+    size_to_actual_cost(context, projects, lines)
     PurchaseOrderLine.objects.bulk_create(lines, batch_size=5000)
     _approvals_receipts_invoices(context, orders, lines)
     context.data["suppliers"] = suppliers
@@ -375,11 +385,14 @@ def _seed_in_sql(context, suppliers, count: int) -> tuple[int, int]:
 
     people = context.data["users_by_role"]
     year = date.today().year
+    statuses = statuses_in_step(context, context.data["projects"], count, STATUS_MIX)
+    targets = actual_cost_targets(context, context.data["projects"])
     params = {
         "year": year,
         "count": count,
         "tz": settings.TIME_ZONE,
-        "statuses": [str(status) for status in STATUS_MIX],
+        # The Python path's statuses (in step with each planned project's progress), by order number.
+        "order_statuses": [str(status) for _n, status in sorted(statuses.items())],
         "approved": [str(status) for status in APPROVED_STATUSES],
         "titles": TITLES,
         "suppliers": [supplier.pk for supplier in suppliers],
@@ -389,6 +402,8 @@ def _seed_in_sql(context, suppliers, count: int) -> tuple[int, int]:
         "codes": list(BUDGET_SHARES),
         "shares": [str(share) for share in BUDGET_SHARES.values()],
         "items": json.dumps(ITEMS),
+        "target_ids": list(targets),
+        "targets": [str(target) for target in targets.values()],
     }
     statements = [
         # Five budget lines per project, each a share of its budget with a forecast around it.
@@ -403,7 +418,7 @@ def _seed_in_sql(context, suppliers, count: int) -> tuple[int, int]:
         ORDER BY b.pid, b.k""",
         """WITH p AS (SELECT array_agg(id ORDER BY id) AS ids FROM projects_project),
         g AS (
-            SELECT n, (%(statuses)s::text[])[1 + n %% cardinality(%(statuses)s::text[])] AS status,
+            SELECT n, (%(order_statuses)s::text[])[n] AS status,
                    CASE WHEN n %% 40 = 0 THEN NULL ELSE p.ids[1 + (n * 13) %% cardinality(p.ids)] END AS pid,
                    ((make_date(%(year)s, 1, 1) + (n * 7919) %% 321) + time '09:00')
                        AT TIME ZONE %(tz)s AS created
@@ -452,7 +467,7 @@ def _seed_in_sql(context, suppliers, count: int) -> tuple[int, int]:
         ), r AS (
             SELECT l.*,
                    CASE WHEN status IN ('received', 'closed') THEN quantity
-                        WHEN status = 'partially_received' THEN floor(quantity / 2) ELSE 0 END AS received
+                        WHEN status = 'partially_received' THEN ceil(quantity / 2) ELSE 0 END AS received
             FROM l
         )
         INSERT INTO procurement_purchaseorderline (
@@ -468,6 +483,7 @@ def _seed_in_sql(context, suppliers, count: int) -> tuple[int, int]:
                CASE WHEN status IN ('received', 'closed') THEN round(received * unit_price, 2) ELSE 0 END,
                blid, oid
         FROM r ORDER BY oid, pos""",
+        SIZE_TO_ACTUAL_COST_SQL,  # what was received costs EV / CPI less labour (as the Python path)
         """INSERT INTO procurement_approval (
             approval_round, role, decision, justification, reasons, amount, decided_at, approver_id, order_id,
             taken_over)

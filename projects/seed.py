@@ -1,5 +1,7 @@
 """Seed step: Belgian customers with contacts, and projects across all phases."""
 
+import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -78,6 +80,51 @@ PHASE_MIX = (
 )
 
 
+# Projects whose plan runs today (the others start later or are done): their earned value is in flight.
+IN_FLIGHT_PHASES = (Phase.EXECUTION, Phase.ON_HOLD)
+NOT_STARTED_PHASES = (Phase.INITIATION, Phase.PLANNING)
+DONE_PHASES = (Phase.CLOSING, Phase.HANDED_OVER)
+
+
+@dataclass(frozen=True)
+class EvmProfile:
+    """How a demo project performs: `pace` scales its progress (SPI), `cost` its spending (CPI)."""
+
+    pace: Decimal
+    cost: Decimal
+
+
+def evm_profiles(rng: random.Random, projects) -> dict[int, EvmProfile]:
+    """Most projects near plan and budget; every sixth over budget, every seventh late (for RAG and sorts)."""
+    profiles = {}
+    for number, project in enumerate(projects, start=1):
+        pace = Decimal(rng.randint(93, 104)) / 100
+        cost = Decimal(rng.randint(92, 108)) / 100
+        if number % 6 == 2:
+            cost = Decimal(rng.randint(76, 85)) / 100
+        if number % 7 == 3:
+            pace = Decimal(rng.randint(74, 84)) / 100
+        profiles[project.pk] = EvmProfile(pace=pace, cost=cost)
+    return profiles
+
+
+def _start_date(phase: str, drawn: int, today: date, year: int) -> date:
+    """Running projects started weeks ago, projects being prepared start soon; the others anywhere."""
+    if phase in IN_FLIGHT_PHASES:
+        return today - timedelta(days=25 + (drawn + 200) % 90)
+    if phase in NOT_STARTED_PHASES:
+        return today + timedelta(days=7 + (drawn + 200) % 120)
+    if phase in DONE_PHASES:  # the whole plan (at most about 210 days) lies in the past
+        return today - timedelta(days=220 + (drawn + 200) % 150)
+    return date(year, 1, 5) + timedelta(days=drawn)
+
+
+def _end_date(phase: str, start: date, days: int, today: date) -> date:
+    """A finished project ended before today; the others end when their duration says."""
+    end = start + timedelta(days=days)
+    return min(end, today - timedelta(days=5)) if phase in DONE_PHASES else end
+
+
 def _vat(seed: int) -> str:
     number = seed % 10_000_000
     return f"BE0{number:07d}{97 - number % 97:02d}"
@@ -117,7 +164,8 @@ def seed_customers_and_projects(context) -> None:
 
     people = context.data["users_by_role"]
     managers, officers, sellers = people[Role.PROJECT_MANAGER], people[Role.PM_SUPPORT], people[Role.SALES]
-    year = date.today().year
+    today = date.today()
+    year = today.year
     projects = []
     for number in range(1, context.sizes["projects"] + 1):
         customer = customers[(number * 7) % len(customers)]
@@ -132,7 +180,8 @@ def seed_customers_and_projects(context) -> None:
                 ]
             )
         )
-        start = date(year, 1, 5) + timedelta(days=rng.randint(-200, 300))
+        phase = PHASE_MIX[number % len(PHASE_MIX)]
+        start = _start_date(phase, rng.randint(-200, 300), today, year)
         projects.append(
             Project(
                 code=f"P-{year}-{number:04d}",
@@ -145,9 +194,9 @@ def seed_customers_and_projects(context) -> None:
                     Decimal("1.00")
                 ),
                 budget=budget,
-                phase=PHASE_MIX[number % len(PHASE_MIX)],
+                phase=phase,
                 start_date=start,
-                end_date=start + timedelta(days=rng.randint(60, 420)),
+                end_date=_end_date(phase, start, rng.randint(60, 420), today),
                 description=rng.choice(PROJECT_TOPICS[customer.language]),
             )
         )
@@ -157,4 +206,6 @@ def seed_customers_and_projects(context) -> None:
     )
     context.data["customers"] = customers
     context.data["projects"] = list(Project.objects.order_by("pk"))
+    # A generator of its own, so that the profiles do not shift what later steps draw.
+    context.data["evm_profiles"] = evm_profiles(random.Random(rng.randrange(2**32)), context.data["projects"])
     context.log(f"  customers: {len(customers)}, projects: {len(projects)}")

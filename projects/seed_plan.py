@@ -229,22 +229,33 @@ def _seed_required_documents(templates, projects) -> None:
     RequiredDocument.objects.bulk_create(rows, batch_size=5000)
 
 
-def _task_status(project, start: date, end: date, today: date) -> tuple[str, int]:
-    if project.phase in DONE_PHASES or end < today - timedelta(days=10):
+def _task_status(project, start: date, end: date, today: date, pace: Decimal) -> tuple[str, int]:
+    """Where a task stands today; `pace` is the project's speed (0.8: it did 80% of what it planned).
+
+    A running task has done its elapsed share times the pace, so the project's SPI is near its pace; a
+    slow project finishes its tasks late (the slower, the later), and nothing has started before its date.
+    """
+    if project.phase in DONE_PHASES:
         return TaskStatus.DONE, 100
     if project.phase == Phase.CANCELLED:
         return TaskStatus.CANCELLED, 0
-    if start <= today:
-        return TaskStatus.IN_PROGRESS, min(
-            95, max(5, (today - start).days * 100 // max((end - start).days, 1))
-        )
-    return TaskStatus.NOT_STARTED, 0
+    if start > today:
+        return TaskStatus.NOT_STARTED, 0
+    late_by = timedelta(days=3 + max(0, int((1 - pace) * 100)))
+    if end < today - late_by:
+        return TaskStatus.DONE, 100
+    if start == end:  # a milestone not reached yet
+        return TaskStatus.NOT_STARTED, 0
+    elapsed = min(Decimal((today - start).days + 1) / ((end - start).days + 1), Decimal(1))
+    return TaskStatus.IN_PROGRESS, min(95, max(5, int(elapsed * pace * 100)))
 
 
 def _project_tasks(context, project, today: date) -> list[Task]:
     rng = context.rng
     language = project.customer.language if project.customer.language in WORK else "en"
     start = project.start_date or today
+    profile = context.data.get("evm_profiles", {}).get(project.pk)
+    pace = profile.pace if profile else Decimal(1)
     tasks: list[Task] = []
     cursor = start
     for group in range(1, 5):
@@ -265,7 +276,7 @@ def _project_tasks(context, project, today: date) -> list[Task]:
                     ][(group + step) % 4]
                 )
             )
-            status, progress = _task_status(project, begin, end, today)
+            status, progress = _task_status(project, begin, end, today, pace)
             name = f"{WORK[language][4]} {group}" if is_milestone else rng.choice(WORK[language])
             tasks.append(
                 Task(

@@ -1,6 +1,7 @@
 """Seed step (issue 15): cost rates, two technicians who sign in, and booked weeks of every person.
 
-Runs before the reporting step so that the weekly snapshots carry approved labour in their EVM. Weeks
+Runs before procurement (which receives orders for what the earned value leaves after labour) and so
+before the reporting step, whose weekly snapshots carry approved labour in their EVM. Weeks
 before last week are approved, last week is submitted, this week is left open. Everything is bulk inserted
 (no per-row history: seed data has no author): scale L books about 300,000 entries.
 """

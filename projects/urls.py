@@ -54,6 +54,7 @@ urlpatterns += [
     path("<int:pk>/plan/export/", plan_views.plan_export, name="plan-export"),
     path("tasks/<int:pk>/update/", plan_views.task_update, name="task-update"),
     path("tasks/<int:pk>/reschedule/", plan_views.task_reschedule, name="task-reschedule"),
+    path("tasks/<int:pk>/status/", plan_views.task_status, name="task-status"),
     path("tasks/<int:pk>/remaining/", plan_views.task_remaining_set, name="task-remaining-set"),
     path(
         "tasks/<int:pk>/dependencies/create/",

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pmo.lib.transitions import Transition, Workflow
 from projects.models.core import Project
 
 
@@ -25,6 +26,75 @@ class TaskStatus(models.TextChoices):
 
 
 CLOSED_TASK_STATUSES = (TaskStatus.DONE, TaskStatus.CANCELLED)
+
+
+def _changes_plan(user, task) -> bool:
+    """Who may move a task: whoever may change its project (the plan's writers)."""
+    return bool(user is not None and user.has_perm("projects.change_project", task.project))
+
+
+def _has_no_progress(task) -> str:
+    """A task with progress has started: "not started" needs its progress back at 0 (as the form did)."""
+    if task.progress:
+        return str(_("A task with progress has started: set its progress to 0 first."))
+    return ""
+
+
+def _status_button(status: TaskStatus, **options) -> dict:
+    return {
+        "url_name": "projects:task-status",
+        "hidden": (("status", str(status)),),
+        "allowed": _changes_plan,
+        "style": "outline-secondary",
+    } | options
+
+
+S = TaskStatus
+# Every move the task form allowed before (any status to any other); the one rule it enforced, by turning a
+# "not started" task with progress into "in progress", is the need of `reset`. Finishing sets the progress
+# to 100 and the actual dates (projects.services.plan). A finished task in a baseline is cancelled, not
+# deleted (task_delete says so), hence done -> cancelled.
+TASK_WORKFLOW = Workflow(
+    Transition(
+        "start",
+        source=[S.NOT_STARTED],
+        target=S.IN_PROGRESS,
+        **_status_button(S.IN_PROGRESS, label=_("Start"), icon="play", style="outline-primary"),
+    ),
+    Transition(
+        "finish",
+        source=[S.NOT_STARTED, S.IN_PROGRESS, S.CANCELLED],
+        target=S.DONE,
+        **_status_button(S.DONE, label=_("Mark done"), icon="check2", style="outline-success"),
+    ),
+    Transition(
+        "reopen",
+        source=[S.DONE, S.CANCELLED],
+        target=S.IN_PROGRESS,
+        **_status_button(S.IN_PROGRESS, label=_("Reopen"), icon="arrow-counterclockwise"),
+    ),
+    Transition(
+        "reset",
+        source=[S.IN_PROGRESS, S.DONE, S.CANCELLED],
+        target=S.NOT_STARTED,
+        needs=_has_no_progress,
+        allowed=_changes_plan,  # from the task form (with progress 0), not a button
+    ),
+    Transition(
+        "cancel",
+        source=[S.NOT_STARTED, S.IN_PROGRESS, S.DONE],
+        target=S.CANCELLED,
+        **_status_button(
+            S.CANCELLED,
+            label=_("Cancel task"),
+            icon="x-circle",
+            style="outline-danger",
+            confirm=_("Cancel this task? It keeps its dates and leaves the earned value."),
+        ),
+    ),
+    refusal=_("A task cannot go from %(old)s to %(new)s."),
+)
+TASK_TRANSITIONS = TASK_WORKFLOW.table
 
 
 class Task(models.Model):
@@ -58,6 +128,7 @@ class Task(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
+    workflow = TASK_WORKFLOW
 
     class Meta:
         verbose_name = _("task")

@@ -58,6 +58,7 @@ from projects.services.plan import (  # noqa: E402
     task_dependency_delete,
     task_progress_derive,
     task_remaining_set,
+    task_status_set,
     task_update,
 )
 from projects.services.plan_import import plan_export_rows, plan_export_xlsx, plan_import  # noqa: E402
@@ -77,6 +78,7 @@ __all__ += [
     "task_dependency_delete",
     "task_progress_derive",
     "task_remaining_set",
+    "task_status_set",
     "task_update",
 ]
 from projects.services.intake import intake_templates_install  # noqa: E402

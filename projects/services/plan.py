@@ -82,15 +82,31 @@ class MovedTask:
         return (self.new_start - self.old_start).days
 
 
+def _wanted_status(task: Task) -> str:
+    """The status the task's fields ask for: progress on a task not started means it has started."""
+    if task.progress and task.status == TaskStatus.NOT_STARTED:
+        return TaskStatus.IN_PROGRESS
+    return task.status
+
+
+def _move_status(task: Task, *, previous: str | None, user: User | None) -> None:
+    """Take the task from its previous status to the one asked for, through Task.workflow (not saved)."""
+    wanted = _wanted_status(task)
+    if previous is None or wanted == previous:  # a new task starts where it is put; no move
+        task.status = wanted
+        return
+    task.status = previous
+    Task.workflow.assign(task, wanted, user=user)
+
+
 def _normalise(task: Task) -> None:
+    """What follows from the status: a finished task is at 100% with its actual dates."""
     if task.kind == TaskKind.MILESTONE:
         task.planned_end = task.planned_start
     if task.status == TaskStatus.DONE:
         task.progress = 100
         task.actual_end = task.actual_end or timezone.localdate()
         task.actual_start = task.actual_start or min(task.actual_end, task.planned_start)
-    elif task.progress and task.status == TaskStatus.NOT_STARTED:
-        task.status = TaskStatus.IN_PROGRESS
     if task.status == TaskStatus.IN_PROGRESS and task.actual_start is None:
         task.actual_start = timezone.localdate()
 
@@ -107,10 +123,11 @@ def _check_parent(task: Task) -> None:
         ancestor = ancestor.parent
 
 
-def _save_task(task: Task, *, actor: User, update_fields: list[str] | None = None) -> None:
+def _save_task(task: Task, *, actor: User, previous_status: str | None = None) -> None:
+    _move_status(task, previous=previous_status, user=actor if previous_status else None)
     _normalise(task)
     _check_parent(task)
-    audited_save(task, actor=actor, update_fields=update_fields)
+    audited_save(task, actor=actor)
 
 
 @transaction.atomic
@@ -130,12 +147,13 @@ def task_update(*, task: Task, actor: User, **values) -> tuple[Task, list[MovedT
     """Change a task; when its dates move, its successors are re-scheduled (returned as moved)."""
     _lock_project_before_tasks(task)
     locked = Task.objects.select_for_update().get(pk=task.pk)
+    previous_status = locked.status
     changed = [f for f in TASK_FIELDS if f in values and getattr(locked, f) != values[f]]
     for field in changed:
         setattr(locked, field, values[field])
     if not changed:
         return locked, []
-    _save_task(locked, actor=actor)
+    _save_task(locked, actor=actor, previous_status=previous_status)
     task_progress_derive(project_id=locked.project_id, actor=actor)
     locked.refresh_from_db(fields=["progress", "updated_at"])
     moved = (
@@ -144,6 +162,21 @@ def task_update(*, task: Task, actor: User, **values) -> tuple[Task, list[MovedT
         else []
     )
     return locked, moved
+
+
+@transaction.atomic
+def task_status_set(*, task: Task, status: str, actor: User) -> Task:
+    """Move a task to another status through Task.workflow; finishing it puts it at 100%."""
+    _lock_project_before_tasks(task)
+    locked = Task.objects.select_related("project").select_for_update(of=("self",)).get(pk=task.pk)
+    Task.workflow.assign(locked, status, user=actor)
+    _normalise(locked)
+    audited_save(
+        locked, actor=actor, update_fields=["status", "progress", "actual_start", "actual_end", "updated_at"]
+    )
+    task_progress_derive(project_id=locked.project_id, actor=actor)
+    locked.refresh_from_db(fields=["progress", "updated_at"])
+    return locked
 
 
 def _lock_project_before_tasks(task: Task) -> None:
@@ -342,10 +375,10 @@ def task_progress_derive(*, project_id: int, actor: User | None) -> int:
     now = timezone.now()
     for task in tasks:
         task.progress, task.updated_at = task.derived_progress, now  # type: ignore[attr-defined]
-        if task.progress and task.status == TaskStatus.NOT_STARTED:
-            # Work has been approved on it: it has started, on the first day booked (the rule of _normalise).
+        if _wanted_status(task) != task.status:
+            # Work has been approved on it: it has started, on the first day booked (Task.workflow "start").
             task.actual_start = task.actual_start or task.first_booked_day  # type: ignore[attr-defined]
-            _normalise(task)
+            Task.workflow.assign(task, _wanted_status(task))
     bulk_update_with_history(
         tasks,
         Task,

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pmo.lib.exports import csv_response, xlsx_response
 from pmo.lib.http import AuthenticatedHttpRequest
 from pmo.lib.listing import paginate
+from pmo.lib.views import post_action
 from projects import selectors, services
 from projects.forms.plan import (
     AssignmentForm,
@@ -435,3 +437,20 @@ def task_delete(request: AuthenticatedHttpRequest, pk: int):
         return redirect("projects:task-update", pk=task.pk)
     messages.success(request, _("%(count)d task(s) removed.") % {"count": removed})
     return redirect("projects:project-plan", pk=task.project_id)
+
+
+@login_required
+@require_POST
+def task_status(request: AuthenticatedHttpRequest, pk: int):
+    """A task's status button (Task.workflow): start, finish, reopen or cancel it."""
+    task = _task_get_for_user(request.user, pk, write=True)
+    status = request.POST.get("status", "")
+    return post_action(
+        request,
+        lambda: services.task_status_set(task=task, status=status, actor=request.user),
+        success=lambda moved: (
+            _("Task %(task)s is now %(status)s.")
+            % {"task": moved, "status": moved.get_status_display().lower()}
+        ),
+        target=reverse("projects:task-update", args=[task.pk]),
+    )

@@ -83,7 +83,7 @@ def test_search_finds_only_visible_projects(client):
     assert [p.name for p in page.context["projects"]] == ["Gantt alpha"]
 
 
-def test_the_seed_command_creates_one_user_per_role(db):
+def test_the_seed_command_creates_one_user_per_role_and_plausible_earned_value(db):
     from django.core.management import call_command
 
     from pmo.models import User
@@ -96,3 +96,38 @@ def test_the_seed_command_creates_one_user_per_role(db):
         assert user.check_password("demo")
     assert Project.objects.count() == 25
     assert User.objects.get(username="pm").has_role(Role.PROJECT_MANAGER)
+    _assert_demo_earned_value_is_plausible()
+
+
+def _assert_demo_earned_value_is_plausible():
+    """Orders are received and hours booked in step with progress: CPI and SPI near 1, a few off."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from projects.models import Project
+    from reporting.models import ProjectSnapshot
+    from reporting.selectors import INACTIVE_PHASES, last_week_start
+    from reporting.selectors.evm import evm_for_projects
+    from reporting.services import snapshots_take_for_week
+
+    active = list(Project.objects.exclude(phase__in=INACTIVE_PHASES).order_by("code"))
+    week = last_week_start(timezone.localdate())
+    snapshots_take_for_week(week_start=week, projects=active)  # the weekly batch's snapshot
+    snapshots = ProjectSnapshot.objects.filter(week_start=week, project__in=active, earned_value__gt=0)
+    frozen = {snapshot.project.code: (snapshot.spi, snapshot.cpi) for snapshot in snapshots}
+    live = evm_for_projects(project_ids=[project.pk for project in active], as_of=timezone.localdate())
+    with_progress = {
+        project.code: (figures.spi, figures.cpi) for project in active if (figures := live[project.pk]).ev
+    }
+
+    assert len(frozen) >= 8 and len(with_progress) >= 8
+    band = (Decimal("0.5"), Decimal("2"))
+    for code, (spi, cpi) in [*frozen.items(), *with_progress.items()]:
+        assert spi is not None and band[0] <= spi <= band[1], (code, spi)
+        assert cpi is not None and band[0] <= cpi <= band[1], (code, cpi)
+    # A few are deliberately over budget or late, so the portfolio sorts and the RAG have something to show.
+    assert sum(1 for _spi, cpi in with_progress.values() if cpi < Decimal("0.9")) >= 2
+    assert sum(1 for spi, _cpi in with_progress.values() if spi < Decimal("0.9")) >= 2
+    on_track = [code for code, (spi, cpi) in with_progress.items() if min(spi, cpi) >= Decimal("0.9")]
+    assert len(on_track) >= 4
