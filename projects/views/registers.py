@@ -172,8 +172,9 @@ def _kind(kind: str) -> Kind:
     return KINDS[kind]
 
 
-def _filtered(request: AuthenticatedHttpRequest, project, kind: Kind):
-    queryset = selectors.register_list_for_project(project=project, model=kind.model)
+def _filtered(request: AuthenticatedHttpRequest, project, kind: Kind, *, export: bool = False):
+    read = selectors.register_export_rows_for_project if export else selectors.register_list_for_project
+    queryset = read(project=project, model=kind.model)
     entry_filter = kind.filter(request.GET, queryset=queryset, request=request)
     entries, sort = sort_queryset(entry_filter.qs, request.GET.get("sort"), kind.sorts, kind.default_sort)
     return entry_filter, entries, sort
@@ -239,7 +240,7 @@ def register_list(request: AuthenticatedHttpRequest, project_pk: int, kind: str)
 def register_export(request: AuthenticatedHttpRequest, project_pk: int, kind: str):
     project = project_get_for_user(user=request.user, pk=project_pk)
     register = _kind(kind)
-    _filter, entries, _sort = _filtered(request, project, register)
+    _filter, entries, _sort = _filtered(request, project, register, export=True)
     filename = f"{project.code}-{register.url}"
     rows = export_rows(entries.iterator(chunk_size=2000), register.model)
     if request.GET.get("format") == "xlsx":

@@ -516,3 +516,18 @@ def test_the_portfolio_shows_only_the_projects_a_user_may_see(client, project):
     assert page.context["risks_page"].paginator.count == 0
     assert page.context["overdue_count"] == 0
     assert "Hidden" not in page.text
+
+
+def test_the_action_and_decision_lists_link_each_row_to_its_source(pm_client, project, register_defaults):
+    risk = RiskFactory(project=project)
+    issue = IssueFactory(project=project)
+    from_risk = services.action_create_from(source=risk, actor=pm_client.user)
+    from_issue = services.action_create_from(source=issue, actor=pm_client.user)
+    decision = services.decision_create_from(source=risk, actor=pm_client.user)
+    from_decision = services.action_create_from(source=decision, actor=pm_client.user)
+
+    actions = pm_client.get(f"/projects/{project.pk}/actions/").content.decode()
+    for action, source in ((from_risk, risk), (from_issue, issue), (from_decision, decision)):
+        assert f'<a href="{source.get_absolute_url()}">{source.reference}</a>' in actions, action.reference
+    decisions = pm_client.get(f"/projects/{project.pk}/decisions/").content.decode()
+    assert f'<a href="{risk.get_absolute_url()}">{risk.reference}</a>' in decisions
