@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet, Subquery
 from django.http import HttpRequest
 
 
@@ -25,19 +25,23 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = No
     return paginator.get_page(request.GET.get("page"))
 
 
+class _KeyCount(Subquery):
+    """How many distinct keys a `values("pk")` queryset selects, as a scalar subquery."""
+
+    template = "(SELECT count(*) FROM (%(subquery)s) _keys)"
+    output_field = IntegerField()
+
+
 def first_with_total(queryset: QuerySet, limit: int) -> tuple[list, int]:
     """The first `limit` rows and how many there are in all, in one query.
 
-    The total is an uncorrelated scalar subquery over the rows' keys (PostgreSQL runs it once, as an
-    InitPlan), not a window: `COUNT(*) OVER ()` makes the database compute every row's columns, with
+    The total is an uncorrelated scalar subquery over the rows' distinct keys (PostgreSQL runs it once, as
+    an InitPlan), not a window: `COUNT(*) OVER ()` makes the database compute every row's columns, with
     their correlated sums, before LIMIT keeps a few (0.5 s for 11,000 orders waiting at scale XL; 1,059
     high risks numbered for the portfolio's five at L). Counting the keys, not the annotated rows, keeps
-    joins and sums out of the count."""
-    from django.db.models import Count, IntegerField, Subquery, Value
-
-    keys = queryset.model._default_manager.filter(pk__in=queryset.order_by().values("pk"))
-    counted = (
-        keys.order_by().annotate(all_rows=Value(1)).values("all_rows").annotate(n=Count("pk")).values("n")
-    )
-    rows = list(queryset.annotate(total_rows=Subquery(counted, output_field=IntegerField()))[:limit])
+    joins and sums out of the count. They are counted straight from the filtered keys: matching them back
+    against the table (`pk IN (...)`) read the whole table once more (a hash join over 40,000 tasks, 39 of
+    the engineering home's 54 ms at L)."""
+    keys = queryset.order_by().values("pk").distinct()
+    rows = list(queryset.annotate(total_rows=_KeyCount(keys))[:limit])
     return rows, (rows[0].total_rows if rows else 0)

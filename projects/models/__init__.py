@@ -40,6 +40,7 @@ from projects.models.intake import (
 from projects.models.phases import PhaseChange
 from projects.models.plan import (
     CLOSED_TASK_STATUSES,
+    OPEN_FIELD_WORK,
     Assignment,
     PlanBaseline,
     PlanBaselineTask,
@@ -56,6 +57,7 @@ __all__ += [
     "CLOSED_TASK_STATUSES",
     "INTAKE_EDITABLE_STATUSES",
     "INTAKE_TRANSITIONS",
+    "OPEN_FIELD_WORK",
     "Assignment",
     "Document",
     "DocumentCategory",

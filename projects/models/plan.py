@@ -26,6 +26,9 @@ class TaskStatus(models.TextChoices):
 
 
 CLOSED_TASK_STATUSES = (TaskStatus.DONE, TaskStatus.CANCELLED)
+# Engineering and installation: the work the engineering manager plans people on.
+FIELD_WORK_KINDS = (TaskKind.ENGINEERING, TaskKind.INSTALLATION)
+OPEN_FIELD_WORK = Q(kind__in=FIELD_WORK_KINDS) & ~Q(status__in=CLOSED_TASK_STATUSES)
 
 
 def _changes_plan(user, task) -> bool:
@@ -159,6 +162,17 @@ class Task(models.Model):
             models.Index(fields=["project", "sort_order"]),
             models.Index(fields=["project", "kind", "planned_end"]),
             models.Index(fields=["project", "status"]),
+            # The engineering manager's home reads the open field work starting soon, and the open field
+            # work not yet over, over every project: a fifth of the tasks, found by date without reading
+            # all of them (40,000 at scale L).
+            models.Index(fields=["planned_start"], condition=OPEN_FIELD_WORK, name="task_open_field_start"),
+            models.Index(fields=["planned_end"], condition=OPEN_FIELD_WORK, name="task_open_field_end"),
+            # Milestones coming in the next weeks, over the portfolio (the dashboards' "milestones" lists).
+            models.Index(
+                fields=["planned_end"],
+                condition=Q(kind="milestone") & ~Q(status__in=CLOSED_TASK_STATUSES),
+                name="task_open_milestone_end",
+            ),
         ]
 
     def __str__(self) -> str:

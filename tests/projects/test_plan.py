@@ -241,6 +241,32 @@ def test_the_python_spread_of_the_embedded_database_matches_the_sql_one(postgres
     assert from_sql and plan_selectors.capacity_loads_python(**window) == from_sql
 
 
+def test_the_sql_counts_working_days_as_the_python_spread_does_from_every_weekday(postgres_only):
+    """Tasks of 1 to 24 days starting on each day of the week, in windows opening on each weekday: the
+    arithmetic weekday count of the SQL spread against the day-by-day Python one."""
+    resource = ResourceFactory()
+    project = ProjectFactory()
+    monday = D(2027, 3, 1)
+    for offset, length in itertools.product(range(7), (1, 2, 3, 5, 6, 8, 12, 24)):
+        first_day = monday + datetime.timedelta(days=offset)
+        AssignmentFactory(
+            resource=resource,
+            hours=Decimal("7.3") * length,
+            task=TaskFactory(
+                project=project,
+                planned_start=first_day,
+                planned_end=first_day + datetime.timedelta(days=length - 1),
+            ),
+        )
+
+    for opening in range(5):
+        start = D(2027, 3, 8) + datetime.timedelta(days=opening)
+        window = {"resource_ids": [resource.pk], "start": start, "end": start + datetime.timedelta(weeks=2)}
+        from_sql = plan_selectors.capacity_loads_sql(**window)
+        assert len(from_sql) >= 2
+        assert plan_selectors.capacity_loads_python(**window) == from_sql, start
+
+
 def test_the_capacity_page_is_for_the_engineering_manager_and_the_pmo(client, django_assert_max_num_queries):
     for number in range(30):
         AssignmentFactory(resource=ResourceFactory(department="Networks" if number % 2 else "Security"))
