@@ -20,7 +20,7 @@ from reporting.models import (
 )
 from reporting.models.reports import week_start_of
 from reporting.selectors import INACTIVE_PHASES, project_figures, tolerance_values
-from reporting.services import rag_suggest
+from reporting.services import progress_latest_mark, rag_suggest
 
 # How many weeks of history, and how many highlight report rows, per scale.
 WEEKS = {"S": 8, "M": 3, "L": 2, "XL": 2}
@@ -110,6 +110,7 @@ def _updates(rng, projects, weeks, suggestions: dict) -> None:
                 )
             )
     ProgressUpdate.objects.bulk_create(updates, batch_size=1000, ignore_conflicts=True)
+    progress_latest_mark()
 
 
 def _reports(projects, weeks, count: int) -> None:

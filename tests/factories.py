@@ -316,6 +316,15 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     done_this_period = "Core switches installed in building A."
     planned_next = "Migrate the first two floors."
 
+    @factory.post_generation
+    def mark_latest(update, create, extracted, **kwargs):
+        """As progress_update_save does: the project's latest update carries the flag dashboards join."""
+        if create:
+            from reporting.services import progress_latest_mark
+
+            progress_latest_mark(project_ids=[update.project_id])
+            update.refresh_from_db(fields=["is_latest"])
+
 
 class DistributionRecipientFactory(factory.django.DjangoModelFactory):
     class Meta:

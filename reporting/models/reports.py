@@ -214,9 +214,12 @@ class ProgressUpdate(models.Model):
     decisions_needed = models.TextField(_("decisions needed from the board"), blank=True)
     corrective_actions = models.TextField(_("corrective actions"), blank=True)
     lessons = models.TextField(_("lessons"), blank=True)
+    # The project's update of its latest period, kept by the progress services (progress_latest_mark):
+    # the dashboards join it once instead of looking up every project's latest update in a subquery.
+    is_latest = models.BooleanField(_("latest of the project"), default=False, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["is_latest"])
 
     class Meta:
         verbose_name = _("progress update")
@@ -224,6 +227,9 @@ class ProgressUpdate(models.Model):
         ordering = ["-period_start"]
         constraints = [
             models.UniqueConstraint(fields=["project", "period_start"], name="unique_progress_per_period"),
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(is_latest=True), name="one_latest_progress_per_project"
+            ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")), name="progress_period_ends_after_start"
             ),

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -50,6 +51,7 @@ __all__ = [
     "highlight_report_request",
     "highlight_report_retry",
     "highlight_reports_sweep_stale",
+    "progress_latest_mark",
     "progress_update_save",
     "rag_suggest",
     "recipient_add",
@@ -161,7 +163,29 @@ def progress_update_save(
         setattr(update, field, value)
     update.full_clean()
     update.save()
+    progress_latest_mark(project_ids=[project.pk])
     return update
+
+
+def progress_latest_mark(*, project_ids: list[int] | None = None) -> None:
+    """Flag each project's update of its latest period as `is_latest` (every project when None).
+
+    Two statements, the old flags cleared before the new set: the one-latest-per-project index is checked
+    row by row, so one statement moving the flag could trip over its own first half.
+    """
+    updates = (
+        ProgressUpdate.objects.all()
+        if project_ids is None
+        else ProgressUpdate.objects.filter(project_id__in=project_ids)
+    )
+    latest_period = (
+        ProgressUpdate.objects.filter(project=OuterRef("project"))
+        .order_by("-period_start")
+        .values("period_start")[:1]
+    )
+    marked = updates.annotate(latest_period=Subquery(latest_period))
+    marked.filter(is_latest=True).exclude(period_start=F("latest_period")).update(is_latest=False)
+    marked.filter(is_latest=False, period_start=F("latest_period")).update(is_latest=True)
 
 
 def _snapshot_from(project_id: int, week_start: date, figures: dict, tolerance: dict) -> ProjectSnapshot:

@@ -162,3 +162,25 @@ def test_the_project_page_runs_a_constant_number_of_queries(client, project, dja
         response = client.get(f"/reporting/projects/{project.pk}/")
 
     assert response.status_code == 200
+
+
+def test_the_update_of_the_latest_week_is_the_one_the_dashboards_show(client, project):
+    """Updates recorded out of order: the flag the dashboards join follows the latest week, not the save."""
+    from reporting.selectors import portfolio_projects
+
+    client.force_login(project.project_manager)
+    last_week = last_week_start()
+    week_before = last_week - timedelta(weeks=1)
+    comment = {"override_comment": "The customer moved the cut-over."}
+
+    client.post(f"/reporting/projects/{project.pk}/progress/create/", payload(**comment, rag_overall="amber"))
+    client.post(
+        f"/reporting/projects/{project.pk}/progress/create/",
+        payload(**comment, period_start=week_before.isoformat(), rag_overall="red"),
+    )
+
+    flags = dict(ProgressUpdate.objects.values_list("period_start", "is_latest"))
+    assert flags == {last_week: True, week_before: False}
+    shown = portfolio_projects(user=project.project_manager).get(pk=project.pk)
+    assert (shown.latest_rag, shown.latest_period) == ("amber", last_week)
+    assert portfolio_projects(user=project.project_manager).filter(pk=project.pk).count() == 1
