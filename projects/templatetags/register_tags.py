@@ -25,11 +25,14 @@ def is_overdue(due_date) -> bool:
 
 
 @register.inclusion_tag("projects/registers/_summary_card.html", takes_context=True)
-def registers_summary(context, project):
-    """The registers card of a project page: open counts, overdue actions, contingency."""
+def registers_summary(context, project, summary=None):
+    """The registers card of a project page: open counts, overdue actions, contingency.
+
+    A page that already holds the project's summary (the cockpit) passes it, rather than counting twice.
+    """
     return {
         "project": project,
-        "summary": register_summary(project=project),
+        "summary": summary if summary is not None else register_summary(project=project),
         "request": context.get("request"),
     }
 
