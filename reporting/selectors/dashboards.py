@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
@@ -94,23 +95,35 @@ class DashboardSummary:
 def dashboard_summary(
     *, projects: QuerySet[WithAnnotations[Project, PortfolioFigures]], today: date | None = None
 ) -> DashboardSummary:
-    """Counts, funnel, RAG spread, budget use and the lists that need attention, in six queries."""
+    """Counts, funnel, RAG spread, budget use and the lists that need attention, in four queries.
+
+    The counts, the funnel and the RAG spread come from one grouping by phase, latest RAG and whether last
+    week is in (a few dozen groups, added up here): three passes over the projects were a query each.
+    """
     unordered = projects.order_by()
-    totals = unordered.aggregate(
-        count=Count("pk"),
-        active=Count("pk", filter=ACTIVE),
-        budget=Sum("budget"),
-        contract_value=Sum("contract_value"),
-        missing=Count("pk", filter=ACTIVE & Q(has_last_update=False)),
-        red=Count("pk", filter=ACTIVE & Q(latest_rag=Rag.RED)),
+    groups = list(
+        unordered.values("phase", "latest_rag", "has_last_update").annotate(
+            count=Count("pk"), budget=Sum("budget"), contract_value=Sum("contract_value")
+        )
     )
-    phases = list(
-        unordered.values("phase").annotate(count=Count("pk"), budget=Sum("budget")).order_by("phase")
-    )
-    rags = {
-        row["latest_rag"] or "none": row["count"]
-        for row in unordered.values("latest_rag").annotate(count=Count("pk"))
+    active = [group for group in groups if group["phase"] not in INACTIVE]
+    totals = {
+        "count": sum(group["count"] for group in groups),
+        "active": sum(group["count"] for group in active),
+        "budget": _sum_or_none(group["budget"] for group in groups),
+        "contract_value": _sum_or_none(group["contract_value"] for group in groups),
+        "missing": sum(group["count"] for group in active if not group["has_last_update"]),
+        "red": sum(group["count"] for group in active if group["latest_rag"] == Rag.RED),
     }
+    by_phase: dict[str, dict] = {}
+    rags: dict[str, int] = {}
+    for group in groups:
+        phase = by_phase.setdefault(group["phase"], {"phase": group["phase"], "count": 0, "budget": None})
+        phase["count"] += group["count"]
+        phase["budget"] = _sum_or_none([phase["budget"], group["budget"]])
+        rag = group["latest_rag"] or "none"
+        rags[rag] = rags.get(rag, 0) + group["count"]
+    phases = [by_phase[phase] for phase in sorted(by_phase)]
     budget_use = ProjectSnapshot.objects.filter(
         week_start=last_week_start(today), project__in=unordered.values("pk")
     ).aggregate(
@@ -126,6 +139,12 @@ def dashboard_summary(
         exceptions=exceptions,
         missing_reports=missing,
     )
+
+
+def _sum_or_none(values) -> Decimal | None:
+    """SQL's SUM: None over nothing but NULLs."""
+    present = [value for value in values if value is not None]
+    return sum(present, Decimal(0)) if present else None
 
 
 def rag_over_time(*, projects: QuerySet[Project], weeks: int = 12, today: date | None = None) -> dict:

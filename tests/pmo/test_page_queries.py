@@ -33,8 +33,8 @@ PINNED = {
     "home_engineering": 14,  # over-allocations summed and filtered in SQL (no query for every resource)
     "home_sales": 10,
     "home_finance": 10,
-    "my_dashboard": 16,
-    "portfolio": 21,
+    "my_dashboard": 14,  # counts, funnel and RAG spread in one grouping (was 16)
+    "portfolio": 19,  # counts, funnel and RAG spread in one grouping (was 21)
     "finance_dashboard": 11,
     "portfolio_money": 5,
     "timesheet_week": 9,  # issue 15: the grid of a technician's last booked week

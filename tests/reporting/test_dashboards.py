@@ -164,3 +164,50 @@ def test_dashboards_refuse_post(client):
 
     assert client.post("/reporting/portfolio/").status_code == 405
     assert client.post("/reporting/finance/").status_code == 405
+
+
+def test_the_summary_adds_up_its_one_grouping_as_separate_counts_would(client):
+    """Counts, funnel and RAG spread from one grouping, checked against a query for each figure."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.db.models import Count, Q, Sum
+
+    from reporting.selectors import dashboard_summary, portfolio_projects
+
+    last_week = last_week_start()
+    for number, (phase, rag, reported) in enumerate(
+        [
+            ("execution", "red", True),
+            ("execution", "red", False),
+            ("execution", "green", True),
+            ("planning", "amber", False),
+            ("planning", None, False),
+            ("closing", "green", True),
+            ("handed_over", "red", True),
+            ("cancelled", None, False),
+        ]
+    ):
+        project = ProjectFactory(phase=phase, budget=Decimal("1000.50") * (number + 1))
+        if rag:
+            week = last_week if reported else last_week - timedelta(weeks=2)
+            ProgressUpdateFactory(project=project, period_start=week, rag_overall=rag)
+    user = user_with_role(Role.HEAD_OF_PM)
+    projects = portfolio_projects(user=user)
+
+    summary = dashboard_summary(projects=projects)
+
+    active = ~Q(phase__in=("handed_over", "cancelled"))
+    expected = projects.order_by().aggregate(
+        count=Count("pk"),
+        active=Count("pk", filter=active),
+        budget=Sum("budget"),
+        contract_value=Sum("contract_value"),
+        missing=Count("pk", filter=active & Q(has_last_update=False)),
+        red=Count("pk", filter=active & Q(latest_rag="red")),
+    )
+    assert summary.totals == expected
+    assert (expected["active"], expected["missing"], expected["red"]) == (6, 3, 2)
+    phases = projects.order_by().values("phase").annotate(count=Count("pk"), budget=Sum("budget"))
+    assert summary.phases == list(phases.order_by("phase"))
+    assert summary.rags == {"red": 3, "green": 2, "amber": 1, "none": 2}
