@@ -119,3 +119,15 @@ def test_xlsx_writes_the_header_alone_without_rows_and_cuts_texts_to_what_a_cell
 def test_xlsx_refuses_a_header_that_names_a_column_twice():
     with pytest.raises(ValueError, match="each column once"):
         xlsx_response(iter([["A", "A"], [1, 2]]), filename="t", title="t")
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "nl"])
+def test_every_register_export_names_each_column_once_as_the_xlsx_writer_needs(language):
+    from django.utils import translation
+
+    from projects.views.registers_export import EXPORT_FIELDS, export_rows
+
+    with translation.override(language):
+        for model in EXPORT_FIELDS:
+            (header,) = export_rows([], model)
+            assert len(set(header)) == len(header), (model.__name__, header)
