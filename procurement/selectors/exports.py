@@ -4,9 +4,10 @@ The column layout is documented in procurement/README.md (Dynamics 365 import).
 """
 
 from collections.abc import Iterator
+from datetime import date, datetime
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import DateField, DateTimeField, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pmo.lib.exports import xlsx_value
@@ -80,6 +81,16 @@ def export_lines(*, orders: QuerySet[PurchaseOrder], cells: str = "") -> Iterato
 def export_cells_in_sql() -> bool:
     """Whether the database writes the cells itself (csv_query_lines, xlsx_value): PostgreSQL does."""
     return connection.vendor == "postgresql"
+
+
+def export_temporal_columns() -> dict[str, type[date]]:
+    """The export's columns of dates and of times, by header: their cells keep the right format in XLSX."""
+    fields = {header: _field(PurchaseOrderLine, path) for header, path in EXPORT_COLUMNS}
+    return {
+        header: datetime if isinstance(field, DateTimeField) else date
+        for header, field in fields.items()
+        if isinstance(field, DateField)  # a DateTimeField is one too
+    }
 
 
 def _selected(paths: list[str], cells: str) -> list:

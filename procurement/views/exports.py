@@ -14,6 +14,7 @@ from procurement.selectors.exports import (
     export_cells_in_sql,
     export_lines,
     export_lines_query,
+    export_temporal_columns,
 )
 
 
@@ -47,4 +48,6 @@ def _rows(orders, *, cells: str):
 @require_GET
 def purchase_order_export_xlsx(request: AuthenticatedHttpRequest):
     rows = _rows(_filtered_orders(request), cells="xlsx" if export_cells_in_sql() else "")
-    return xlsx_response(rows, filename=_filename(), title="lines")
+    return xlsx_response(
+        rows, filename=_filename(), title="lines", temporal_columns=export_temporal_columns()
+    )

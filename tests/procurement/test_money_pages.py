@@ -376,3 +376,37 @@ def test_the_xlsx_export_writes_exactly_these_cells(client, monkeypatch, in_sql)
         "BE0403170701", None, 1, 'Cable "Cat 6"\nper metre; 3 m', None, 1, "pcs", 0.1, "21", 0.1, 0.02, 0, 0,
         0, None, summer.requester.email,
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("in_sql", [True, False], ids=["values-in-sql", "values-in-python"])
+def test_the_xlsx_export_keeps_its_header_and_the_type_and_format_of_every_cell(client, monkeypatch, in_sql):
+    from procurement.views import exports as views
+
+    monkeypatch.setattr(views, "export_cells_in_sql", lambda: in_sql)
+    winter, _summer = _pinned_orders()
+    finance = login(client, user_with_role(Role.FINANCE))
+
+    response = finance.get(f"/procurement/orders/export.xlsx?supplier={winter.supplier.pk}")
+
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header, *lines = list(sheet.iter_rows())
+    names = [
+        "order_number", "order_status", "order_date", "approved_at", "project_code", "supplier_name",
+        "supplier_vat", "supplier_peppol_id", "line_number", "description", "cost_category", "quantity",
+        "unit", "unit_price", "vat_code", "amount_excl_vat", "vat_amount", "received_quantity",
+        "invoiced_quantity", "invoiced_amount", "delivery_date", "requester",
+    ]  # fmt: skip
+    assert [(cell.value, cell.data_type) for cell in header] == [(name, "s") for name in names]
+    text, number, stamp, day = (
+        ("s", "General"),
+        ("n", "General"),
+        ("d", "yyyy-mm-dd hh:mm:ss"),
+        ("d", "yyyy-mm-dd"),
+    )
+    (line,) = [line for line in lines if line[0].value == winter.number]
+    assert [(cell.data_type, cell.number_format) for cell in line] == [
+        text, text, stamp, stamp, text, text, text, number, number, text, text,
+        number, text, number, text, number, number, number, number, number, day, text,
+    ]  # fmt: skip
+    assert line[7].value is None  # no Peppol id: an empty cell, not an empty text
+    assert line[5].value == '\'=Acme; "Tools" BV'  # a text starting with = is never a formula
