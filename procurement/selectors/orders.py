@@ -169,9 +169,11 @@ def purchase_orders_open_count(*, project) -> int:
 
 
 def purchase_orders_submitted(*, projects) -> QuerySet[PurchaseOrder]:
-    """Orders of these projects waiting for approval, oldest submission first, with project and supplier."""
+    """Orders of these projects (None: of any project) waiting for approval, oldest submission first, with
+    project and supplier. Orders outside a project are not a project's: they are not among them."""
+    of_projects = Q(project__isnull=False) if projects is None else Q(project__in=projects)
     return (
-        PurchaseOrder.objects.filter(status=PurchaseOrderStatus.SUBMITTED, project__in=projects)
+        PurchaseOrder.objects.filter(of_projects, status=PurchaseOrderStatus.SUBMITTED)
         .select_related("project", "supplier")
         .order_by("submitted_at", "pk")
     )

@@ -119,10 +119,12 @@ def milestone_rows(*, project_ids) -> QuerySet:
 def milestones_coming(
     *, since: date, until: date, projects=None, manager: User | None = None
 ) -> QuerySet[Task]:
-    """Open milestones planned to end in the window, of these projects or of the projects a user runs."""
+    """Open milestones planned to end in the window, of these projects (None: of every project) or of the
+    projects a user runs."""
     window = (since, until)
     if manager is None:
-        tasks = Task.objects.filter(project__in=projects, kind=TaskKind.MILESTONE, planned_end__range=window)
+        tasks = Task.objects.filter(kind=TaskKind.MILESTONE, planned_end__range=window)
+        tasks = tasks if projects is None else tasks.filter(project__in=projects)
     else:
         mine = Q(project__project_manager=manager) | Q(project__support_officer=manager)
         tasks = Task.objects.filter(mine, kind=TaskKind.MILESTONE, planned_end__range=window)

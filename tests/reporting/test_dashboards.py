@@ -211,3 +211,25 @@ def test_the_summary_adds_up_its_one_grouping_as_separate_counts_would(client):
     phases = projects.order_by().values("phase").annotate(count=Count("pk"), budget=Sum("budget"))
     assert summary.phases == list(phases.order_by("phase"))
     assert summary.rags == {"red": 3, "green": 2, "amber": 1, "none": 2}
+
+
+def test_the_portfolio_lists_the_orders_waiting_on_its_projects_only(client):
+    """Unfiltered, the attention lists cover every project (and no order outside a project); a filter
+    narrows them to its projects."""
+    from django.utils import timezone
+
+    from tests.factories import PurchaseOrderFactory
+
+    submitted = {"status": "submitted", "submitted_at": timezone.now()}
+    chosen = PurchaseOrderFactory(**submitted)
+    other = PurchaseOrderFactory(**submitted)
+    PurchaseOrderFactory(project=None, **submitted)
+    client.force_login(user_with_role(Role.HEAD_OF_PM))
+
+    def orders(query=""):
+        sections = client.get(f"/reporting/portfolio/{query}").context["sections"]
+        section = next(section for section in sections if section.key == "orders")
+        return {order.pk for order in section.items}, section.count
+
+    assert orders() == ({chosen.pk, other.pk}, 2)
+    assert orders(f"?customer={chosen.project.customer_id}") == ({chosen.pk}, 1)
