@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from pmo.lib.listing import first_with_total
+from pmo.lib.listing import first_with_total, narrowing_keys
 from pmo.models import User
 from procurement.choices import InvoiceStatus
 from procurement.selectors.budget import money_totals_for_projects, project_money_annotate
@@ -82,17 +82,8 @@ def portfolio_projects(
     )
 
 
-def _project_keys(projects: QuerySet[Project]) -> QuerySet | None:
-    """The projects' keys, to narrow other rows to them; None when they are every project (no filter at all).
-
-    Matching a register or the orders against all 2,000 keys at L, each joined to its latest update, cost a
-    millisecond or two in every list of the portfolio for nothing.
-    """
-    return projects.order_by().values("pk") if projects.query.where else None
-
-
 def _of_projects(rows: QuerySet, projects: QuerySet[Project]) -> QuerySet:
-    keys = _project_keys(projects)
+    keys = narrowing_keys(projects)
     return rows if keys is None else rows.filter(project__in=keys)
 
 
@@ -228,7 +219,7 @@ def attention_sections(
     """What waits on the portfolio: intakes, orders, overdue actions, high risks, coming milestones."""
 
     today = today or timezone.localdate()
-    scope = _project_keys(projects)
+    scope = narrowing_keys(projects)
     milestones = milestones_coming(since=today, until=today + timedelta(weeks=4), projects=scope)
     orders = purchase_orders_submitted(projects=scope)
     return [
