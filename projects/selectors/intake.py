@@ -121,9 +121,12 @@ def intake_home_for_sales(*, user: User, limit: int = 50) -> list[tuple["StrProm
         .order_by("-created_at", "-pk")
         .values("reason")[:1]
     )
+    # The home lists a number, a title and the project's code: the intake's dozen texts and the customer
+    # were read and built into objects for nothing (50 rows on every visit of a seller's home).
     intakes = (
         Intake.objects.filter(created_by=user)
-        .select_related("customer", "project")
+        .select_related("project")
+        .only("number", "title", "status", "updated_at", "project__code")
         .annotate(latest_reason=Subquery(latest_reason))
         .order_by("-updated_at")[:limit]
     )
