@@ -205,13 +205,55 @@ def _risk_extras(request: AuthenticatedHttpRequest, project, bands) -> dict:
         "basis": basis,
         "heat_map": heat_maps[basis],
         "heat_maps": [
-            ("inherent", _("Inherent (before the response)"), heat_maps["inherent"]),
-            ("residual", _("Residual (after the response)"), heat_maps["residual"]),
+            (
+                "inherent",
+                _("Inherent (before the response)"),
+                _heat_map_rows(request, basis, "inherent", heat_maps),
+            ),
+            (
+                "residual",
+                _("Residual (after the response)"),
+                _heat_map_rows(request, basis, "residual", heat_maps),
+            ),
         ],
         "top_by_score": selectors.risk_top(project=project, by="score"),
         "top_by_emv": selectors.risk_top(project=project, by="emv"),
         "contingency": selectors.project_contingency(project=project),
     }
+
+
+@dataclass(frozen=True)
+class HeatMapCell:
+    """A heat map cell as the page draws it: its link (the list filtered on it), title and selection."""
+
+    cell: selectors.HeatCell
+    href: str
+    title: str
+    css: str
+
+
+def _heat_map_rows(request: AuthenticatedHttpRequest, basis: str, map_basis: str, heat_maps) -> list:
+    """The cells' links and titles built here: as template tags, the fifty cells' querystrings, titles and
+    selection tests were a tenth of the risks register's time."""
+    chosen = (request.GET.get("p"), request.GET.get("i")) if basis == map_basis else None
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["basis"] = map_basis
+    rows = []
+    for row in heat_maps[map_basis]:
+        cells = []
+        for cell in row:
+            params["p"], params["i"] = str(cell.probability), str(cell.impact)
+            title = _("Probability %(p)s, impact %(i)s: %(band)s") % {
+                "p": cell.probability,
+                "i": cell.impact,
+                "band": cell.band.name if cell.band else "",
+            }
+            selected = chosen == (str(cell.probability), str(cell.impact))
+            css = f"{cell.css} heat-selected" if selected else cell.css
+            cells.append(HeatMapCell(cell=cell, href=f"?{params.urlencode()}", title=title, css=css))
+        rows.append(cells)
+    return rows
 
 
 @login_required

@@ -157,8 +157,13 @@ def test_the_heat_map_counts_open_risks_per_cell_and_a_cell_filters_the_list(pm_
     assert inherent.context["heat_map"][0][4].band.code == "very_high"
     assert cell.context["page"].paginator.count == 3  # the closed one is listed, not counted in the map
     both = {basis: rows for basis, _label, rows in page.context["heat_maps"]}
-    assert both["inherent"][0][4].count == 2 and both["residual"][1][2].count == 2  # both maps on one page
+    assert both["inherent"][0][4].cell.count == 2 and both["residual"][1][2].cell.count == 2  # both maps
     assert 'data-basis="inherent"' in page.text and 'data-basis="residual"' in page.text
+    drawn = {basis: rows for basis, _label, rows in cell.context["heat_maps"]}
+    chosen = drawn["residual"][1][2]
+    assert "heat-selected" in chosen.css and "heat-selected" not in drawn["inherent"][1][2].css
+    assert chosen.href == "?basis=residual&p=4&i=3" and chosen.title.startswith("Probability 4, impact 3: ")
+    assert f'href="{drawn["inherent"][0][4].href.replace("&", "&amp;")}"' in cell.text
 
 
 @pytest.mark.parametrize(
