@@ -88,7 +88,9 @@ def test_the_cockpit_costs_the_same_queries_for_a_small_and_a_large_project(
         client.get(large.get_absolute_url())
 
 
-QUERIES = 36  # the whole page: session, user, project, cockpit, registers card, status card, history
+QUERIES = (
+    23  # the whole page: session, user, project, cockpit (its register counts in one), status card, history
+)
 
 
 def test_every_project_page_shows_the_one_tab_bar_with_its_tab_active(client):
@@ -107,3 +109,70 @@ def test_every_project_page_shows_the_one_tab_bar_with_its_tab_active(client):
         assert page.count('aria-current="page"><i class="bi') >= 1
         active = page.split('class="nav-link text-nowrap active"', 1)[1].split("</a>", 1)[0]
         assert tab in active, url
+
+
+def test_the_register_counts_in_one_query_are_those_of_a_query_per_register():
+    from datetime import timedelta
+
+    from django.db.models import Q, Sum
+
+    from projects.models import Action, ChangeRequest, Issue, Lesson, Risk
+    from projects.selectors.registers import high_score_threshold, register_summary
+    from tests.factories import (
+        ActionFactory,
+        ChangeRequestFactory,
+        IssueFactory,
+        LessonFactory,
+        RiskFactory,
+    )
+
+    project, elsewhere = ProjectFactory(), ProjectFactory()
+    for owner in (project, elsewhere, project):
+        money = {"inherent_emv": Decimal("9000.00"), "residual_emv": Decimal("4500.00")}
+        RiskFactory(project=owner, probability=5, impact=5, **money)
+        RiskFactory(project=owner, kind=Risk.Kind.OPPORTUNITY, residual_emv=Decimal("1200.00"))
+        RiskFactory(project=owner, status=Risk.Status.CLOSED)
+        IssueFactory(project=owner)
+        ChangeRequestFactory(project=owner)
+        ActionFactory(project=owner, due_date=timezone.localdate() - timedelta(days=3))
+        ActionFactory(project=owner, status=Action.Status.DONE)
+        LessonFactory(project=owner)
+
+    summary = register_summary(project=project)
+
+    risks = Risk.objects.filter(project=project)
+    open_risks = risks.filter(status__in=Risk.OPEN_STATUSES)
+    sums = open_risks.aggregate(
+        threats_inherent=Sum("inherent_emv", filter=Q(kind=Risk.Kind.THREAT)),
+        threats_residual=Sum("residual_emv", filter=Q(kind=Risk.Kind.THREAT)),
+        opportunities_residual=Sum("residual_emv", filter=Q(kind=Risk.Kind.OPPORTUNITY)),
+    )
+    actions = Action.objects.filter(project=project)
+    assert (summary.open_risks, summary.open_high_risks) == (
+        open_risks.count(),
+        open_risks.filter(residual_score__gte=high_score_threshold()).count(),
+    )
+    assert (
+        summary.open_issues == Issue.objects.filter(project=project, status__in=Issue.OPEN_STATUSES).count()
+    )
+    assert (
+        summary.open_change_requests
+        == ChangeRequest.objects.filter(project=project, status__in=ChangeRequest.OPEN_STATUSES).count()
+    )
+    assert (summary.open_actions, summary.overdue_actions) == (
+        actions.filter(status__in=Action.OPEN_STATUSES).count(),
+        actions.filter(status__in=Action.OPEN_STATUSES, due_date__lt=timezone.localdate()).count(),
+    )
+    assert summary.lessons == Lesson.objects.filter(project=project).count() == 2
+    contingency = summary.contingency
+    assert (
+        contingency.threats_inherent,
+        contingency.threats_residual,
+        contingency.opportunities_residual,
+    ) == (
+        sums["threats_inherent"],
+        sums["threats_residual"],
+        sums["opportunities_residual"],
+    )
+    assert contingency.threats_inherent == Decimal("18000.00") and contingency.opportunities_residual > 0
+    assert summary.open_high_risks == 2 and summary.overdue_actions == 2
