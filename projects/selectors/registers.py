@@ -3,19 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import (
-    CharField,
-    Count,
-    DecimalField,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.utils import timezone
 
@@ -259,58 +248,29 @@ class RegisterSummary:
     contingency: Contingency
 
 
-_SUMMARY_COUNTS = (
-    "open_risks",
-    "open_high_risks",
-    "open_issues",
-    "open_change_requests",
-    "open_actions",
-    "overdue_actions",
-    "lessons",
-)
-
-
-def _of_project(model, aggregate, condition: Q | None = None):
-    """One figure of the project's rows of `model`, as a scalar subquery of a query on the project."""
-    rows = model.objects.filter(condition or Q(), project=OuterRef("pk")).order_by().values("project")
-    is_money = isinstance(aggregate, Sum)
-    output = DecimalField(max_digits=16, decimal_places=2) if is_money else IntegerField()
-    figure = Subquery(rows.annotate(figure=aggregate).values("figure"), output_field=output)
-    return Coalesce(figure, Value(Decimal("0.00") if is_money else 0), output_field=output)
-
-
 def register_summary(*, project: Project) -> RegisterSummary:
-    """The counts the project page shows for its registers, and the risks' contingency, in one query (and
-    the contingency budget line's): a query per register and per figure was seven on every project page."""
+    """The counts the project page shows for its registers, in a fixed number of queries."""
     threshold = high_score_threshold()
-    open_risk = Q(status__in=Risk.OPEN_STATUSES)
-    threat, opportunity = open_risk & Q(kind=Risk.Kind.THREAT), open_risk & Q(kind=Risk.Kind.OPPORTUNITY)
-    figures = (
-        Project.objects.filter(pk=project.pk)
-        .annotate(
-            open_risks=_of_project(Risk, Count("pk"), open_risk),
-            open_high_risks=_of_project(Risk, Count("pk"), open_high_risks_q(threshold)),
-            open_issues=_of_project(Issue, Count("pk"), Q(status__in=Issue.OPEN_STATUSES)),
-            open_change_requests=_of_project(
-                ChangeRequest, Count("pk"), Q(status__in=ChangeRequest.OPEN_STATUSES)
-            ),
-            open_actions=_of_project(Action, Count("pk"), Q(status__in=Action.OPEN_STATUSES)),
-            overdue_actions=_of_project(Action, Count("pk"), overdue_actions_q()),
-            lessons=_of_project(Lesson, Count("pk")),
-            threats_inherent=_of_project(Risk, Sum("inherent_emv"), threat),
-            threats_residual=_of_project(Risk, Sum("residual_emv"), threat),
-            opportunities_residual=_of_project(Risk, Sum("residual_emv"), opportunity),
-        )
-        .values(*_SUMMARY_COUNTS, "threats_inherent", "threats_residual", "opportunities_residual")
-        .get()
+    risks = Risk.objects.filter(project=project).aggregate(
+        open=Count("pk", filter=Q(status__in=Risk.OPEN_STATUSES)),
+        high=Count("pk", filter=open_high_risks_q(threshold)),
     )
-    contingency = Contingency(
-        threats_inherent=figures.pop("threats_inherent"),
-        threats_residual=figures.pop("threats_residual"),
-        opportunities_residual=figures.pop("opportunities_residual"),
-        budget=hooks.budget.contingency_budget(project=project) or Decimal("0.00"),
+    actions = Action.objects.filter(project=project).aggregate(
+        open=Count("pk", filter=Q(status__in=Action.OPEN_STATUSES)),
+        overdue=Count("pk", filter=overdue_actions_q()),
     )
-    return RegisterSummary(**figures, contingency=contingency)
+    return RegisterSummary(
+        open_risks=risks["open"],
+        open_high_risks=risks["high"],
+        open_issues=Issue.objects.filter(project=project, status__in=Issue.OPEN_STATUSES).count(),
+        open_change_requests=ChangeRequest.objects.filter(
+            project=project, status__in=ChangeRequest.OPEN_STATUSES
+        ).count(),
+        open_actions=actions["open"],
+        overdue_actions=actions["overdue"],
+        lessons=Lesson.objects.filter(project=project).count(),
+        contingency=project_contingency(project=project),
+    )
 
 
 def _visible(queryset: QuerySet, user: User) -> QuerySet:
