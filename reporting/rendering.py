@@ -49,17 +49,14 @@ def _css_string(text: str) -> SafeString:
     return mark_safe(escaped.replace("\n", " "))
 
 
-def _company_name() -> str:
+def _company_name(company: dict) -> str:
     """The legal name from the company profile; the setting only until the administrator fills it in."""
-    from pmo.lib.documents import document_company_context
-
-    company = document_company_context()
     if company["company"] is None:
         return settings.REPORTING_COMPANY_NAME
     return f"{company['company'].legal_name} {company['company_legal_form']}"
 
 
-def _page_strings(project: dict, is_internal: bool) -> dict:
+def _page_strings(project: dict, is_internal: bool, company_name: str) -> dict:
     if is_internal:
         confidentiality = _("Confidential: internal use only")
     else:
@@ -67,7 +64,7 @@ def _page_strings(project: dict, is_internal: bool) -> dict:
             "customer": project["customer"]
         }
     return {
-        "top_left": _css_string(f"{_company_name()} · {_('Highlight report')}"),
+        "top_left": _css_string(f"{company_name} · {_('Highlight report')}"),
         "top_right": _css_string(f"{project['code']} · {project['name']}"),
         "bottom_left": _css_string(confidentiality),
         "page": _css_string(_("Page")),
@@ -186,7 +183,11 @@ def _dated(rows: list[dict] | None, *keys: str) -> list[dict] | None:
 
 def highlight_report_context(*, report: HighlightReport) -> dict:
     """Everything the PDF shows, from the report's snapshot and progress update only."""
+    from pmo.lib.documents import document_company_context
+
     snapshot, update = _snapshot_of(report), report.progress_update
+    company = document_company_context()  # read once: the letterhead, the cover and the page margins
+    company_name = _company_name(company)
     figures = {field.name: getattr(snapshot, field.name) for field in ProjectSnapshot._meta.concrete_fields}
     suggestion = rag_suggest(figures=figures, tolerance=snapshot.data["tolerance"])
     data = snapshot.data
@@ -196,8 +197,9 @@ def highlight_report_context(*, report: HighlightReport) -> dict:
         "update": update,
         "project": data["project"],
         "is_internal": report.audience == Audience.INTERNAL,
-        "page_strings": _page_strings(data["project"], report.audience == Audience.INTERNAL),
-        "company_name": _company_name(),
+        **company,
+        "page_strings": _page_strings(data["project"], report.audience == Audience.INTERNAL, company_name),
+        "company_name": company_name,
         "dimensions": _tolerance_rows(snapshot, update, suggestion),
         "overall": update.rag_overall if update else suggestion.get("overall"),
         "overall_is_suggested": update is None,
@@ -273,11 +275,11 @@ def highlight_report_pdf(*, report: HighlightReport) -> tuple[bytes, int]:
     """Render the report in its language; returns the PDF and its number of pages."""
     from weasyprint import HTML
 
-    from pmo.lib.documents import document_company_context, pdf_url_fetcher
+    from pmo.lib.documents import pdf_url_fetcher
 
     font_config, stylesheet = _pdf_resources()
     with translation.override(report.language):
-        context = {**highlight_report_context(report=report), **document_company_context()}
+        context = highlight_report_context(report=report)
         if not context["is_internal"]:
             context = _without_internal_figures(context)
         html = render_to_string("reporting/pdf/highlight_report.html", context)
