@@ -1,5 +1,7 @@
 """Charts of the highlight report as inline SVG: WeasyPrint draws them crisply, no JS needed."""
 
+import base64
+import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -82,6 +84,24 @@ def _svg(body: str, title: str) -> SafeString:
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" class="chart" role="img">'
         f'<title>{escape(title)}</title><g font-size="10" fill="#44505c">{body}</g></svg>'
+    )
+
+
+def as_image(svg: SafeString | None) -> SafeString | None:
+    """One of these charts as an <img> of its SVG, for the PDF: it looks the same and renders faster.
+
+    WeasyPrint parses an inline <svg> with the HTML parser, cascades the document's stylesheets onto every
+    shape, then serializes it and parses it again as an image; an <img> skips the first two. The image
+    keeps the chart's class (its width in the PDF's stylesheet) and its title, already escaped, as alt.
+    """
+    if svg is None:
+        return None
+    css_class = re.search(r'<svg [^>]*class="([^"]*)"', svg)
+    title = re.search(r"<title>([^<]*)</title>", svg)
+    data = base64.b64encode(str(svg).encode()).decode()
+    return mark_safe(
+        f'<img class="{css_class.group(1) if css_class else ""}" alt="{title.group(1) if title else ""}" '
+        f'src="data:image/svg+xml;base64,{data}">'
     )
 
 
