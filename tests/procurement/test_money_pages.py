@@ -345,18 +345,21 @@ def test_the_csv_export_writes_exactly_these_bytes(client, monkeypatch, small_ex
     assert content == ("\ufeff" + "\r\n".join([header, *rows]) + "\r\n").encode()
 
 
+def _xlsx_of_pinned_orders(client, monkeypatch, in_sql: bool):
+    """Finance's XLSX of the two pinned orders' lines, with the cells built in SQL or in Python."""
+    from procurement.views import exports as views
+
+    monkeypatch.setattr(views, "export_cells_in_sql", lambda: in_sql)
+    winter, summer = _pinned_orders()
+    finance = login(client, user_with_role(Role.FINANCE))
+    return winter, summer, finance.get(f"/procurement/orders/export.xlsx?supplier={winter.supplier.pk}")
+
+
 @pytest.mark.parametrize("in_sql", [True, False], ids=["values-in-sql", "values-in-python"])
 def test_the_xlsx_export_writes_exactly_these_cells(client, monkeypatch, in_sql):
     from datetime import datetime
 
-    from procurement.views import exports as views
-
-    monkeypatch.setattr(views, "export_cells_in_sql", lambda: in_sql)
-
-    winter, summer = _pinned_orders()
-    finance = login(client, user_with_role(Role.FINANCE))
-
-    response = finance.get(f"/procurement/orders/export.xlsx?supplier={winter.supplier.pk}")
+    winter, summer, response = _xlsx_of_pinned_orders(client, monkeypatch, in_sql)
 
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"].startswith('attachment; filename="purchase-order-lines-')
@@ -380,13 +383,7 @@ def test_the_xlsx_export_writes_exactly_these_cells(client, monkeypatch, in_sql)
 
 @pytest.mark.parametrize("in_sql", [True, False], ids=["values-in-sql", "values-in-python"])
 def test_the_xlsx_export_keeps_its_header_and_the_type_and_format_of_every_cell(client, monkeypatch, in_sql):
-    from procurement.views import exports as views
-
-    monkeypatch.setattr(views, "export_cells_in_sql", lambda: in_sql)
-    winter, _summer = _pinned_orders()
-    finance = login(client, user_with_role(Role.FINANCE))
-
-    response = finance.get(f"/procurement/orders/export.xlsx?supplier={winter.supplier.pk}")
+    winter, _summer, response = _xlsx_of_pinned_orders(client, monkeypatch, in_sql)
 
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     header, *lines = list(sheet.iter_rows())
