@@ -109,6 +109,7 @@ def gate_evaluate(*, project: Project, target_phase: str) -> GateResult:
 
 
 # Issue 3: the starting rules of the plan and documents. One small function per rule.
+from django.db.models import Exists, OuterRef  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
 from django.utils.translation import gettext_lazy  # noqa: E402
 
@@ -130,11 +131,11 @@ def _required_documents_check(target_phase: str) -> GateCheck:
     def required_documents_present(project: Project) -> str | None:
         if target_phase == Phase.HANDED_OVER and _closure_overridden(project):
             return None
-        required = dict(
-            project.required_documents.filter(phase=target_phase).values_list("category", "title")
-        )
-        present = set(project.documents.filter(category__in=required).values_list("category", flat=True))
-        missing = [title for category, title in required.items() if category not in present]
+        # One query whatever the checklist: with two, an empty checklist skipped the second, and the
+        # project page's queries differed from one project to the next (issue 14).
+        present = Exists(project.documents.filter(category=OuterRef("category")))
+        required = project.required_documents.filter(phase=target_phase).annotate(present=present)
+        missing = [title for title, is_present in required.values_list("title", "present") if not is_present]
         if missing:
             return _("Documents missing: %(titles)s.") % {"titles": ", ".join(sorted(missing))}
         return None

@@ -94,10 +94,13 @@ def _one(conn: psycopg.Connection, sql: str, params: tuple = ()) -> object:
     return row[0]
 
 
-def _busiest_project(conn: psycopg.Connection, table: str) -> int:
+def _busiest_project(conn: psycopg.Connection, table: str, phase: str | None = None) -> int:
+    in_phase = "WHERE project_id IN (SELECT id FROM projects_project WHERE phase = %s)" if phase else ""
     return _one(
         conn,
-        f"SELECT project_id FROM {table} GROUP BY project_id ORDER BY count(*) DESC, project_id LIMIT 1",
+        f"SELECT project_id FROM {table} {in_phase} GROUP BY project_id "
+        "ORDER BY count(*) DESC, project_id LIMIT 1",
+        (phase,) if phase else (),
     )
 
 
@@ -121,8 +124,8 @@ def _risk_entry(conn: psycopg.Connection) -> str:
     return f"/projects/{project}/risks/{risk}/"
 
 
-def _project(table: str, suffix: str = "") -> Callable[[psycopg.Connection], str]:
-    return lambda conn: f"/projects/{_busiest_project(conn, table)}/{suffix}"
+def _project(table: str, suffix: str = "", phase: str | None = None) -> Callable[[psycopg.Connection], str]:
+    return lambda conn: f"/projects/{_busiest_project(conn, table, phase)}/{suffix}"
 
 
 def _fixed(path: str) -> Callable[[psycopg.Connection], str]:
@@ -216,7 +219,9 @@ FIGURES: list[Figure] = [
         "project_page",
         "project page",
         "pmo",
-        _project("projects_risk"),
+        # In execution at every scale: the cockpit checks the gate to the next phase, and each gate has
+        # its own checks (a project in closing reads the closure validation and hand-over instead).
+        _project("projects_risk", phase="execution"),
         target_ms=40,
         redmine_ms=249,
         before_ms=36,
