@@ -54,3 +54,9 @@ def narrowing_keys(queryset: QuerySet) -> QuerySet | None:
     to its latest update on the dashboards) cost a few milliseconds a list for nothing.
     """
     return queryset.order_by().values("pk") if queryset.query.where else None
+
+
+def narrowed_to(rows: QuerySet, queryset: QuerySet, field: str = "project") -> QuerySet:
+    """`rows` whose `field` is one of the queryset's rows; all of them when the queryset filters nothing."""
+    keys = narrowing_keys(queryset)
+    return rows if keys is None else rows.filter(**{f"{field}__in": keys})

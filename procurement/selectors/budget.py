@@ -19,7 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from pmo.lib.listing import narrowing_keys
+from pmo.lib.listing import narrowed_to
 from procurement.models import (
     COMMITTED_STATUSES,
     BudgetLine,
@@ -331,13 +331,13 @@ def money_totals_for_projects(*, projects: QuerySet) -> dict:
     Three queries over the base tables: summing project_money_annotate's per-project subqueries
     instead costs a subquery per project (0.3 to 0.8 s for a portfolio of 2,000).
     """
-    visible = narrowing_keys(projects)
     every_project = apps.get_model("projects", "Project").objects.all()
-    contract = (every_project if visible is None else every_project.filter(pk__in=visible)).aggregate(
+    contract = narrowed_to(every_project, projects, "pk").aggregate(
         total=Coalesce(Sum("contract_value"), ZERO)
     )["total"]
-    lines = BudgetLine.objects.all() if visible is None else BudgetLine.objects.filter(project__in=visible)
-    budget = lines.aggregate(budget=Coalesce(Sum("budget"), ZERO), forecast=Coalesce(Sum("forecast"), ZERO))
+    budget = narrowed_to(BudgetLine.objects.all(), projects).aggregate(
+        budget=Coalesce(Sum("budget"), ZERO), forecast=Coalesce(Sum("forecast"), ZERO)
+    )
     orders = order_line_totals(projects=projects)
     return {
         "contract_value": contract,
@@ -368,9 +368,7 @@ def order_line_totals(*, projects: QuerySet) -> dict:
     Received-not-invoiced and invoiced leave cancelled orders out; each cent is in one figure only.
     Summed over the budget lines' running totals (one row per line, not per order line).
     """
-    visible = narrowing_keys(projects)
-    lines = BudgetLine.objects.all() if visible is None else BudgetLine.objects.filter(project__in=visible)
-    return lines.aggregate(
+    return narrowed_to(BudgetLine.objects.all(), projects).aggregate(
         committed=Coalesce(Sum("committed_amount"), ZERO),
         received_not_invoiced=Coalesce(Sum("received_not_invoiced_amount"), ZERO),
         invoiced=Coalesce(Sum("invoiced_amount"), ZERO),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from pmo.lib.listing import first_with_total, narrowing_keys
+from pmo.lib.listing import first_with_total, narrowed_to, narrowing_keys
 from pmo.models import User
 from procurement.choices import InvoiceStatus
 from procurement.selectors.budget import money_totals_for_projects, project_money_annotate
@@ -82,11 +82,6 @@ def portfolio_projects(
     )
 
 
-def _of_projects(rows: QuerySet, projects: QuerySet[Project]) -> QuerySet:
-    keys = narrowing_keys(projects)
-    return rows if keys is None else rows.filter(project__in=keys)
-
-
 @dataclass
 class DashboardSummary:
     totals: dict
@@ -129,7 +124,7 @@ def dashboard_summary(
         rag = group["latest_rag"] or "none"
         rags[rag] = rags.get(rag, 0) + group["count"]
     phases = [by_phase[phase] for phase in sorted(by_phase)]
-    budget_use = _of_projects(
+    budget_use = narrowed_to(
         ProjectSnapshot.objects.filter(week_start=last_week_start(today)), projects
     ).aggregate(
         budget=Sum("budget"), committed=Sum("committed"), actual=Sum("actual"), forecast=Sum("forecast")
@@ -164,7 +159,7 @@ def rag_over_time(*, projects: QuerySet[Project], weeks: int = 12, today: date |
     since = last_week_start(today) - timedelta(weeks=weeks - 1)
     until = since + timedelta(weeks=weeks)
     rows = (
-        _of_projects(ProgressUpdate.objects.filter(period_start__gte=since, period_start__lt=until), projects)
+        narrowed_to(ProgressUpdate.objects.filter(period_start__gte=since, period_start__lt=until), projects)
         .values("period_start", "rag_overall")
         .annotate(count=Count("pk"))
         .order_by("period_start")
@@ -181,7 +176,7 @@ def recent_reports(
 ) -> list[HighlightReport]:
     """The latest highlight reports of these projects, in the versions the reader may see."""
     return list(
-        _of_projects(HighlightReport.objects.filter(audience__in=audiences), projects)
+        narrowed_to(HighlightReport.objects.filter(audience__in=audiences), projects)
         .select_related("project")
         .order_by("-created_at", "-pk")[:limit]
     )
@@ -227,8 +222,8 @@ def attention_sections(
             "intakes", intake_list_for_user(user=user).filter(status=IntakeStatus.SUBMITTED).order_by("pk")
         ),
         _section("orders", orders),
-        _section("actions", _of_projects(portfolio_overdue_actions(user=user), projects)),
-        _section("risks", _of_projects(portfolio_high_risks(user=user), projects)),
+        _section("actions", narrowed_to(portfolio_overdue_actions(user=user), projects)),
+        _section("risks", narrowed_to(portfolio_high_risks(user=user), projects)),
         _section("milestones", milestones),
     ]
 
