@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
@@ -61,10 +62,13 @@ def band_for_score(bands: list[Band], score: int) -> Band | None:
     return next((band for band in bands if band.min_score <= score <= band.max_score), None)
 
 
+NO_HIGH_SCORE = 26  # above any score (5 x 5): nothing is high when no band is marked high
+
+
 def high_score_threshold(bands: list[Band] | None = None) -> int:
     """The lowest score that counts as high; 26 (nothing) when no band is marked high."""
     high = [band.min_score for band in (bands if bands is not None else risk_bands()) if band.is_high]
-    return min(high, default=26)
+    return min(high, default=NO_HIGH_SCORE)
 
 
 def probability_percentages() -> dict[int, int]:
@@ -255,28 +259,87 @@ class RegisterSummary:
     contingency: Contingency
 
 
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+CENT = Decimal("0.01")
+
+
 def register_summary(*, project: Project) -> RegisterSummary:
-    """The counts the project page shows for its registers, in a fixed number of queries."""
-    threshold = high_score_threshold()
-    risks = Risk.objects.filter(project=project).aggregate(
-        open=Count("pk", filter=Q(status__in=Risk.OPEN_STATUSES)),
-        high=Count("pk", filter=open_high_risks_q(threshold)),
-    )
-    actions = Action.objects.filter(project=project).aggregate(
-        open=Count("pk", filter=Q(status__in=Action.OPEN_STATUSES)),
-        overdue=Count("pk", filter=overdue_actions_q()),
-    )
+    """The counts the project page shows for its registers, and the contingency, in one statement.
+
+    Written as SQL: as seven ORM queries (the bands, then each register), Django spent 16 M instructions
+    building them, a ninth of the project page, for counts PostgreSQL answers in well under a
+    millisecond. tests/projects/test_project_cockpit.py compares it with a query per figure."""
+    risk_open, action_open = list(Risk.OPEN_STATUSES), list(Action.OPEN_STATUSES)
+    issue_open, change_open = list(Issue.OPEN_STATUSES), list(ChangeRequest.OPEN_STATUSES)
+    is_open = f"status IN ({_placeholders(risk_open)})"
+    action_is_open = f"status IN ({_placeholders(action_open)})"
+    sql = f"""
+        SELECT r.open, r.high, r.threats_inherent, r.threats_residual, r.opportunities_residual,
+               a.open, a.overdue, i.open, c.open, l.total
+        FROM (
+            SELECT count(*) FILTER (WHERE {is_open}) AS open,
+                   count(*) FILTER (WHERE {is_open} AND residual_score >= (
+                       SELECT coalesce(min(min_score), %s) FROM {RiskBand._meta.db_table} WHERE is_high
+                   )) AS high,
+                   sum(inherent_emv) FILTER (WHERE {is_open} AND kind = %s) AS threats_inherent,
+                   sum(residual_emv) FILTER (WHERE {is_open} AND kind = %s) AS threats_residual,
+                   sum(residual_emv) FILTER (WHERE {is_open} AND kind = %s) AS opportunities_residual
+            FROM {Risk._meta.db_table} WHERE project_id = %s
+        ) r
+        CROSS JOIN (
+            SELECT count(*) FILTER (WHERE {action_is_open}) AS open,
+                   count(*) FILTER (WHERE {action_is_open} AND due_date < %s) AS overdue
+            FROM {Action._meta.db_table} WHERE project_id = %s
+        ) a
+        CROSS JOIN (
+            SELECT count(*) AS open FROM {Issue._meta.db_table}
+            WHERE project_id = %s AND status IN ({_placeholders(issue_open)})
+        ) i
+        CROSS JOIN (
+            SELECT count(*) AS open FROM {ChangeRequest._meta.db_table}
+            WHERE project_id = %s AND status IN ({_placeholders(change_open)})
+        ) c
+        CROSS JOIN (SELECT count(*) AS total FROM {Lesson._meta.db_table} WHERE project_id = %s) l
+    """
+    params = [
+        *risk_open,
+        *risk_open,
+        NO_HIGH_SCORE,
+        *risk_open,
+        Risk.Kind.THREAT.value,
+        *risk_open,
+        Risk.Kind.THREAT.value,
+        *risk_open,
+        Risk.Kind.OPPORTUNITY.value,
+        project.pk,
+        *action_open,
+        *action_open,
+        timezone.localdate(),
+        project.pk,
+        project.pk,
+        *issue_open,
+        project.pk,
+        *change_open,
+        project.pk,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        risks, high, *sums, actions, overdue, issues, changes, lessons = cursor.fetchone()
+    # SQLite sums decimals as floats; both databases give NULL for no row.
+    inherent, residual, opportunities = (Decimal(str(value or 0)).quantize(CENT) for value in sums)
+    budget = hooks.budget.contingency_budget(project=project)  # budget lines live in procurement
     return RegisterSummary(
-        open_risks=risks["open"],
-        open_high_risks=risks["high"],
-        open_issues=Issue.objects.filter(project=project, status__in=Issue.OPEN_STATUSES).count(),
-        open_change_requests=ChangeRequest.objects.filter(
-            project=project, status__in=ChangeRequest.OPEN_STATUSES
-        ).count(),
-        open_actions=actions["open"],
-        overdue_actions=actions["overdue"],
-        lessons=Lesson.objects.filter(project=project).count(),
-        contingency=project_contingency(project=project),
+        open_risks=risks,
+        open_high_risks=high,
+        open_issues=issues,
+        open_change_requests=changes,
+        open_actions=actions,
+        overdue_actions=overdue,
+        lessons=lessons,
+        contingency=Contingency(inherent, residual, opportunities, budget=budget or Decimal("0.00")),
     )
 
 
