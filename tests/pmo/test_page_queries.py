@@ -25,7 +25,7 @@ PINNED = {
     "risks_register": 14,  # the bands once, both heat maps in one query (was 17)
     "actions_by_due": 7,
     "entry_page": 11,
-    "project_page": 24,  # in execution: the cockpit, the gate to closing; the register counts in one (was 37, 30)
+    "project_page": 22,  # in execution, gate to closing; register counts, blockers: one each (37, 30)
     "rest_100": 5,
     "order_list": 9,
     "home_head": 7,

@@ -579,3 +579,28 @@ def test_the_top_risks_rank_open_risks_by_score_and_by_expected_value(
     page = pm_client.get(f"/projects/{project.pk}/risks/")
     assert page.context["tops"]["emv"][0].residual_emv == Decimal("90002.00")
     assert f'href="{costly[2].get_absolute_url()}">{costly[2].reference} ' in page.text
+
+
+def test_the_blockers_for_closing_count_open_high_risks_and_open_issues_not_handed_over(project):
+    from projects.selectors.registers import high_score_threshold, open_blockers_for_closing
+
+    threshold = high_score_threshold()
+    for owner in (project, ProjectFactory()):
+        RiskFactory(project=owner, residual_probability=5, residual_impact=5)  # high
+        RiskFactory(project=owner, residual_probability=5, residual_impact=5, is_handed_over=True)
+        RiskFactory(project=owner, residual_probability=5, residual_impact=5, status=Risk.Status.CLOSED)
+        RiskFactory(project=owner, residual_probability=1, residual_impact=1)  # low
+        IssueFactory(project=owner)
+        IssueFactory(project=owner, status=Issue.Status.IN_PROGRESS)
+        IssueFactory(project=owner, is_handed_over=True)
+        IssueFactory(project=owner, status=Issue.Status.CLOSED)
+
+    expected_high = Risk.objects.filter(
+        project=project, status__in=Risk.OPEN_STATUSES, is_handed_over=False, residual_score__gte=threshold
+    ).count()
+    expected_issues = Issue.objects.filter(
+        project=project, status__in=Issue.OPEN_STATUSES, is_handed_over=False
+    ).count()
+    assert open_blockers_for_closing(project=project) == (expected_high, expected_issues) == (1, 2)
+    RiskBand.objects.update(is_high=False)
+    assert open_blockers_for_closing(project=project) == (0, 2)
