@@ -293,7 +293,7 @@ def _heat_map_rows(
 @login_required
 @require_GET
 def register_list(request: AuthenticatedHttpRequest, project_pk: int, kind: str):
-    project = project_get_for_user(user=request.user, pk=project_pk)
+    project = project_get_for_user(user=request.user, pk=project_pk, header_only=True)
     register = _kind(kind)
     entry_filter, entries, sort = _filtered(request, project, register)
     context = _register_context(request, project, register) | {
