@@ -100,3 +100,18 @@ def test_every_role_opens_every_page_its_top_bar_offers(client, role):
     ]
 
     assert refused == []
+
+
+def test_the_links_follow_the_prefix_the_site_is_served_under():
+    from django.urls import get_script_prefix, set_script_prefix
+
+    user = user_with_role(Role.HEAD_OF_PM)
+    plain = [link.url for item in navigation_menus(user) for link in item.links]
+    before = get_script_prefix()
+    set_script_prefix("/pmo/")
+    try:
+        prefixed = [link.url for item in navigation_menus(user) for link in item.links]
+    finally:
+        set_script_prefix(before)
+    assert prefixed == [f"/pmo{url}" for url in plain] and plain[0].startswith("/projects/")
+    assert [link.url for item in navigation_menus(user) for link in item.links] == plain
