@@ -349,18 +349,54 @@ def _visible(queryset: QuerySet, user: User) -> QuerySet:
     return queryset.filter(project__in=project_queryset_for_user(user=user).values("pk"))
 
 
-def portfolio_high_risks(*, user: User) -> QuerySet[Risk]:
-    """Open high risks on every project the user may see, highest first."""
+# What the lists across projects show of an entry's owner and project: the rows are read with these
+# columns only (fifty actions with their whole project and owner were a fifth of the page's time).
+OWNER_NAME = ("owner__display_name", "owner__first_name", "owner__last_name", "owner__username")
+
+
+def portfolio_high_risks(*, user: User, with_customer: bool = False) -> QuerySet[Risk]:
+    """Open high risks on every project the user may see, highest first (`with_customer`: its name too)."""
     risks = Risk.objects.filter(open_high_risks_q(high_score_threshold()), is_handed_over=False)
+    related, fields = ("project", "owner"), ("project__code", *OWNER_NAME)
+    if with_customer:
+        related, fields = (*related, "project__customer"), (*fields, "project__customer__name")
     return (
-        _visible(risks, user).select_related("project", "owner").order_by("-residual_score", "-residual_emv")
+        _visible(risks, user)
+        .select_related(*related)
+        .only(
+            "pk",
+            "project_id",
+            "owner_id",
+            "number",
+            "title",
+            "status",
+            "residual_score",
+            "residual_emv",
+            *fields,
+        )
+        .order_by("-residual_score", "-residual_emv")
     )
 
 
 def portfolio_overdue_actions(*, user: User) -> QuerySet[Action]:
     """Overdue actions on every project the user may see, oldest due date first."""
     actions = Action.objects.filter(overdue_actions_q())
-    return _visible(actions, user).select_related("project", "owner").order_by("due_date", "pk")
+    return (
+        _visible(actions, user)
+        .select_related("project", "owner")
+        .only(
+            "pk",
+            "project_id",
+            "owner_id",
+            "number",
+            "title",
+            "status",
+            "due_date",
+            "project__code",
+            *OWNER_NAME,
+        )
+        .order_by("due_date", "pk")
+    )
 
 
 def lesson_search_for_user(*, user: User) -> QuerySet[Lesson]:

@@ -555,13 +555,13 @@ def register_status(request: AuthenticatedHttpRequest, project_pk: int, pk: int,
 @login_required
 @require_GET
 def register_portfolio(request: AuthenticatedHttpRequest):
-    high_risks = selectors.portfolio_high_risks(user=request.user)
+    high_risks = selectors.portfolio_high_risks(user=request.user, with_customer=True)
     overdue = selectors.portfolio_overdue_actions(user=request.user)
     return render(
         request,
         "projects/registers/portfolio.html",
         {
-            "risks_page": paginate(request, high_risks.select_related("project__customer")),
+            "risks_page": paginate(request, high_risks),
             "overdue_actions": overdue[:50],
             "overdue_count": overdue.count(),
         },
