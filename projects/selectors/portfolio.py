@@ -120,7 +120,7 @@ def milestones_coming(
     *, since: date, until: date, projects=None, manager: User | None = None
 ) -> QuerySet[Task]:
     """Open milestones planned to end in the window, of these projects (None: of every project) or of the
-    projects a user runs."""
+    projects a user runs; with the columns the dashboards show (whole rows were a few percent of each)."""
     window = (since, until)
     if manager is None:
         tasks = Task.objects.filter(kind=TaskKind.MILESTONE, planned_end__range=window)
@@ -129,7 +129,10 @@ def milestones_coming(
         mine = Q(project__project_manager=manager) | Q(project__support_officer=manager)
         tasks = Task.objects.filter(mine, kind=TaskKind.MILESTONE, planned_end__range=window)
     return (
-        tasks.exclude(status__in=CLOSED_TASK_STATUSES).select_related("project").order_by("planned_end", "pk")
+        tasks.exclude(status__in=CLOSED_TASK_STATUSES)
+        .select_related("project")
+        .only("pk", "project_id", "name", "kind", "status", "planned_start", "planned_end", "project__code")
+        .order_by("planned_end", "pk")
     )
 
 

@@ -443,9 +443,10 @@ def cost_category_name(*, code: str) -> str:
 
 
 def my_open_actions_for(*, user: User) -> QuerySet[Action]:
-    """The open actions a user owns, soonest due first."""
+    """The open actions a user owns, soonest due first, with what every home and dashboard shows of them."""
     return (
         Action.objects.filter(owner=user, status__in=Action.OPEN_STATUSES)
         .select_related("project")
+        .only("pk", "project_id", "number", "title", "status", "due_date", "project__code")
         .order_by("due_date", "pk")
     )
