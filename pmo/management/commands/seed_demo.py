@@ -1,7 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from pmo.models import User
 from pmo.seed import DEMO_PASSWORD, DEMO_USERS
@@ -35,6 +35,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Seeding scale {scale} (seed {seed})…")
         with transaction.atomic():
             run_seed(scale=scale, stdout=self.stdout, seed=seed)
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # What autovacuum does after a bulk load (the visibility map that index-only scans read), now
+            # rather than whenever it gets to it, or never where it is off; it cannot run in a transaction
+            # (a test's, say).
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done in {time.monotonic() - started:.1f} s. Demo logins (password '{DEMO_PASSWORD}'):"
