@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.utils import timezone
@@ -227,16 +227,54 @@ class Contingency:
 
 def project_contingency(*, project: Project) -> Contingency:
     """The expected monetary value of the open risks: the basis for the project's contingency."""
-    open_risks = Risk.objects.filter(project=project, status__in=Risk.OPEN_STATUSES)
-    totals = open_risks.aggregate(
-        threats_inherent=Sum("inherent_emv", filter=Q(kind=Risk.Kind.THREAT), default=Decimal("0.00")),
-        threats_residual=Sum("residual_emv", filter=Q(kind=Risk.Kind.THREAT), default=Decimal("0.00")),
-        opportunities_residual=Sum(
-            "residual_emv", filter=Q(kind=Risk.Kind.OPPORTUNITY), default=Decimal("0.00")
-        ),
-    )
+    risks_sql, params = _open_risk_figures_sql(project)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.threats_inherent, r.threats_residual, r.opportunities_residual FROM {risks_sql}",
+            params,
+        )
+        sums = cursor.fetchone()
+    return _contingency(project, sums)
+
+
+def _contingency(project: Project, sums) -> Contingency:
+    # SQLite sums decimals as floats; both databases give NULL for no row.
+    inherent, residual, opportunities = (Decimal(str(value or 0)).quantize(CENT) for value in sums)
     budget = hooks.budget.contingency_budget(project=project)  # budget lines live in procurement
-    return Contingency(**totals, budget=budget or Decimal("0.00"))
+    return Contingency(inherent, residual, opportunities, budget=budget or Decimal("0.00"))
+
+
+def _open_risk_figures_sql(project: Project) -> tuple[str, list]:
+    """`(SELECT ...) r`: the project's open risks, open high risks and their expected values, one row.
+
+    In SQL: as ORM aggregates (and the bands' query for the threshold) Django spent more instructions
+    building them than PostgreSQL answering; the callers' tests compare them with the ORM per figure."""
+    risk_open = list(Risk.OPEN_STATUSES)
+    is_open = f"status IN ({_placeholders(risk_open)})"
+    sql = f"""(
+        SELECT count(*) FILTER (WHERE {is_open}) AS open,
+               count(*) FILTER (WHERE {is_open} AND residual_score >= (
+                   SELECT coalesce(min(min_score), %s) FROM {RiskBand._meta.db_table} WHERE is_high
+               )) AS high,
+               sum(inherent_emv) FILTER (WHERE {is_open} AND kind = %s) AS threats_inherent,
+               sum(residual_emv) FILTER (WHERE {is_open} AND kind = %s) AS threats_residual,
+               sum(residual_emv) FILTER (WHERE {is_open} AND kind = %s) AS opportunities_residual
+        FROM {Risk._meta.db_table} WHERE project_id = %s
+    ) r"""
+    threat, opportunity = Risk.Kind.THREAT.value, Risk.Kind.OPPORTUNITY.value
+    params = [
+        *risk_open,
+        *risk_open,
+        NO_HIGH_SCORE,
+        *risk_open,
+        threat,
+        *risk_open,
+        threat,
+        *risk_open,
+        opportunity,
+        project.pk,
+    ]
+    return sql, params
 
 
 def open_high_risks_q(threshold: int) -> Q:
@@ -272,23 +310,14 @@ def register_summary(*, project: Project) -> RegisterSummary:
     Written as SQL: as seven ORM queries (the bands, then each register), Django spent 16 M instructions
     building them, a ninth of the project page, for counts PostgreSQL answers in well under a
     millisecond. tests/projects/test_project_cockpit.py compares it with a query per figure."""
-    risk_open, action_open = list(Risk.OPEN_STATUSES), list(Action.OPEN_STATUSES)
+    action_open = list(Action.OPEN_STATUSES)
     issue_open, change_open = list(Issue.OPEN_STATUSES), list(ChangeRequest.OPEN_STATUSES)
-    is_open = f"status IN ({_placeholders(risk_open)})"
     action_is_open = f"status IN ({_placeholders(action_open)})"
+    risks_sql, risk_params = _open_risk_figures_sql(project)
     sql = f"""
         SELECT r.open, r.high, r.threats_inherent, r.threats_residual, r.opportunities_residual,
                a.open, a.overdue, i.open, c.open, l.total
-        FROM (
-            SELECT count(*) FILTER (WHERE {is_open}) AS open,
-                   count(*) FILTER (WHERE {is_open} AND residual_score >= (
-                       SELECT coalesce(min(min_score), %s) FROM {RiskBand._meta.db_table} WHERE is_high
-                   )) AS high,
-                   sum(inherent_emv) FILTER (WHERE {is_open} AND kind = %s) AS threats_inherent,
-                   sum(residual_emv) FILTER (WHERE {is_open} AND kind = %s) AS threats_residual,
-                   sum(residual_emv) FILTER (WHERE {is_open} AND kind = %s) AS opportunities_residual
-            FROM {Risk._meta.db_table} WHERE project_id = %s
-        ) r
+        FROM {risks_sql}
         CROSS JOIN (
             SELECT count(*) FILTER (WHERE {action_is_open}) AS open,
                    count(*) FILTER (WHERE {action_is_open} AND due_date < %s) AS overdue
@@ -305,16 +334,7 @@ def register_summary(*, project: Project) -> RegisterSummary:
         CROSS JOIN (SELECT count(*) AS total FROM {Lesson._meta.db_table} WHERE project_id = %s) l
     """
     params = [
-        *risk_open,
-        *risk_open,
-        NO_HIGH_SCORE,
-        *risk_open,
-        Risk.Kind.THREAT.value,
-        *risk_open,
-        Risk.Kind.THREAT.value,
-        *risk_open,
-        Risk.Kind.OPPORTUNITY.value,
-        project.pk,
+        *risk_params,
         *action_open,
         *action_open,
         timezone.localdate(),
@@ -328,9 +348,6 @@ def register_summary(*, project: Project) -> RegisterSummary:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         risks, high, *sums, actions, overdue, issues, changes, lessons = cursor.fetchone()
-    # SQLite sums decimals as floats; both databases give NULL for no row.
-    inherent, residual, opportunities = (Decimal(str(value or 0)).quantize(CENT) for value in sums)
-    budget = hooks.budget.contingency_budget(project=project)  # budget lines live in procurement
     return RegisterSummary(
         open_risks=risks,
         open_high_risks=high,
@@ -339,7 +356,7 @@ def register_summary(*, project: Project) -> RegisterSummary:
         open_actions=actions,
         overdue_actions=overdue,
         lessons=lessons,
-        contingency=Contingency(inherent, residual, opportunities, budget=budget or Decimal("0.00")),
+        contingency=_contingency(project, sums),
     )
 
 
