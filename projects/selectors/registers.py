@@ -192,19 +192,32 @@ def risk_heat_maps(*, risks: QuerySet[Risk], bands: list[Band]) -> dict[str, lis
 
 
 TOP_RISK_ORDER = {
-    "score": ("-residual_score", "-residual_emv", "number"),
-    "emv": ("-residual_emv", "-residual_score", "number"),
+    "score": "residual_score DESC, residual_emv DESC, number",
+    "emv": "residual_emv DESC, residual_score DESC, number",
 }
 
 
 def risk_tops(*, project: Project, limit: int = 5) -> dict[str, list[Risk]]:
-    """Both top lists of the risks register ("score", "emv"), with only what they show: two plain queries
-    cost Django less than one that ranks the risks both ways with window functions (10 M instructions
-    against 5 M on the page)."""
-    open_risks = Risk.objects.filter(project=project, status__in=Risk.OPEN_STATUSES).only(
-        "pk", "project_id", "number", "title", "residual_score", "residual_emv"
+    """Both top lists of the risks register ("score", "emv"): the open risks with the highest residual
+    score, and with the highest expected value, with only what the lists show.
+
+    One raw statement (a union of the two ordered lists): two ORM queries cost Django twice what the
+    rows cost, and one that ranked the risks both ways with window functions cost it more still."""
+    risk_open = list(Risk.OPEN_STATUSES)
+    lists = " UNION ALL ".join(
+        "SELECT * FROM (SELECT id, project_id, number, title, residual_score, residual_emv, %s AS top_list"
+        f" FROM {Risk._meta.db_table} WHERE project_id = %s AND status IN ({_placeholders(risk_open)})"
+        f" ORDER BY {order} LIMIT %s) ranked"
+        for order in TOP_RISK_ORDER.values()
     )
-    return {by: list(open_risks.order_by(*order)[:limit]) for by, order in TOP_RISK_ORDER.items()}
+    params = [value for key in TOP_RISK_ORDER for value in (key, project.pk, *risk_open, limit)]
+    tops: dict[str, list[Risk]] = {key: [] for key in TOP_RISK_ORDER}
+    for risk in Risk.objects.raw(lists, params):
+        tops[risk.top_list].append(risk)
+    # A union keeps no order of its own: each list is sorted again as its query ordered it.
+    tops["score"].sort(key=lambda risk: (-risk.residual_score, -risk.residual_emv, risk.number))
+    tops["emv"].sort(key=lambda risk: (-risk.residual_emv, -risk.residual_score, risk.number))
+    return tops
 
 
 @dataclass(frozen=True)

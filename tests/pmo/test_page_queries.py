@@ -22,7 +22,7 @@ PINNED = {
     "customer_list": 5,
     "register_portfolio": 8,
     "issues_register": 7,
-    "risks_register": 14,  # the bands once, both heat maps in one query (was 17)
+    "risks_register": 13,  # the bands once, both heat maps in one query, both top lists in one (17)
     "actions_by_due": 7,
     "entry_page": 11,
     "project_page": 22,  # in execution, gate to closing; register counts, blockers: one each (37, 30)

@@ -569,7 +569,7 @@ def test_the_top_risks_rank_open_risks_by_score_and_by_expected_value(
     )
     RiskFactory(residual_probability=5, residual_impact=5, residual_emv=Decimal("999999"))  # another project
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         tops = risk_tops(project=project)
 
     # Ties on score go to the higher expected value, then the lower number.
