@@ -7,8 +7,17 @@ from django.utils import timezone
 
 from projects import hooks
 from projects.gates import FORWARD_MOVES, GateResult, gate_evaluate
-from projects.models import CLOSED_TASK_STATUSES, Action, Phase, Project, Risk, Task, TaskKind
-from projects.selectors.documents import RequiredDocumentStatus, required_documents_status
+from projects.models import (
+    CLOSED_TASK_STATUSES,
+    Action,
+    Phase,
+    Project,
+    RequiredDocument,
+    Risk,
+    Task,
+    TaskKind,
+)
+from projects.selectors.documents import required_documents_missing
 from projects.selectors.plan import plan_progress
 from projects.selectors.registers import RegisterSummary, overdue_actions_q, register_summary
 
@@ -23,7 +32,7 @@ class Cockpit:
     next_milestones: list[Task]
     overdue_tasks: list[Task]
     top_risks: list[Risk]
-    missing_documents: list[RequiredDocumentStatus]
+    missing_documents: list[RequiredDocument]
     registers: RegisterSummary
     overdue_actions: list[Action]
     budget_rows: list[dict] = field(default_factory=list)
@@ -80,9 +89,7 @@ def project_cockpit(*, project: Project, with_money: bool) -> Cockpit:
             .select_related("owner")
             .order_by("-residual_score", "-inherent_score", "number")[:LIST_LIMIT]
         ),
-        missing_documents=[
-            status for status in required_documents_status(project=project) if not status.is_present
-        ],
+        missing_documents=required_documents_missing(project=project),
         registers=register_summary(project=project),
         overdue_actions=list(
             Action.objects.filter(overdue_actions_q(today), project=project)

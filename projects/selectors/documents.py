@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from pmo.models import User
@@ -58,6 +58,14 @@ class RequiredDocumentStatus:
     @property
     def is_present(self) -> bool:
         return self.document is not None
+
+
+def required_documents_missing(*, project: Project) -> list[RequiredDocument]:
+    """The checklist's documents that the project has none of, in phase order, in one query (the project's
+    documents are not read: only whether one of each category exists)."""
+    present = Exists(project.documents.filter(category=OuterRef("category")))
+    missing = project.required_documents.annotate(present=present).filter(present=False)
+    return sorted(missing, key=lambda line: PHASE_ORDER.index(line.phase))
 
 
 def required_documents_status(*, project: Project) -> list[RequiredDocumentStatus]:

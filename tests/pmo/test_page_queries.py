@@ -25,7 +25,7 @@ PINNED = {
     "risks_register": 13,  # the bands once, both heat maps in one query, both top lists in one (17)
     "actions_by_due": 7,
     "entry_page": 11,
-    "project_page": 22,  # in execution, gate to closing; register counts, blockers: one each (37, 30)
+    "project_page": 21,  # in execution; register counts, blockers, missing documents: one each (37, 30)
     "rest_100": 5,
     "order_list": 9,
     "home_head": 7,

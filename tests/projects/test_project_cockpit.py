@@ -89,8 +89,8 @@ def test_the_cockpit_costs_the_same_queries_for_a_small_and_a_large_project(
 
 
 # The whole page: session, user, project, cockpit, status card, history; the registers card reuses the
-# cockpit's counts, which are one statement (was 36, then 28).
-QUERIES = 22
+# cockpit's counts, which are one statement; the missing documents in one (was 36, 28, 22).
+QUERIES = 21
 
 
 def test_every_project_page_shows_the_one_tab_bar_with_its_tab_active(client):
@@ -193,3 +193,34 @@ def test_the_register_counts_of_an_empty_project_are_zero_and_nothing_is_high_wi
     assert register_summary(project=project).open_high_risks == 0
     assert RiskBand.objects.filter(code="very_high", min_score__lte=25).update(is_high=True) == 1
     assert register_summary(project=project).open_high_risks == 1
+
+
+def test_the_cockpit_lists_the_required_documents_of_which_the_project_has_none_in_phase_order():
+    from projects.models import Document, RequiredDocument
+    from projects.selectors.documents import required_documents_missing, required_documents_status
+
+    project, other = ProjectFactory(), ProjectFactory()
+    project.required_documents.all().delete()
+    for category, phase, title in [
+        ("handover", Phase.HANDED_OVER, "Hand-over file"),
+        ("contract", Phase.PLANNING, "Signed contract"),
+        ("design", Phase.EXECUTION, "Technical design"),
+        ("test_report", Phase.CLOSING, "Test report"),
+    ]:
+        RequiredDocument.objects.create(project=project, category=category, phase=phase, title=title)
+    Document.objects.create(
+        project=project, category="design", title="HLD v2", uploaded_by=project.project_manager
+    )
+    Document.objects.create(
+        project=other, category="contract", title="Theirs", uploaded_by=other.project_manager
+    )
+
+    missing = required_documents_missing(project=project)
+
+    assert [line.title for line in missing] == ["Signed contract", "Test report", "Hand-over file"]
+    by_status = [
+        status.required.title
+        for status in required_documents_status(project=project)
+        if not status.is_present
+    ]
+    assert [line.title for line in missing] == by_status
