@@ -37,11 +37,12 @@ class CappedPaginator(Paginator):
 
     def __init__(self, object_list: QuerySet, per_page: int, *, counted_up_to: int) -> None:
         super().__init__(object_list, per_page)
+        self.queryset = object_list
         self.counted_up_to = counted_up_to
 
     @cached_property
     def _found(self) -> int:
-        return self.object_list.order_by().values("pk")[: self.counted_up_to + 1].count()
+        return self.queryset.order_by().values("pk")[: self.counted_up_to + 1].count()
 
     @cached_property
     def count(self) -> int:

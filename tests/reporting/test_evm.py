@@ -5,6 +5,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pmo.roles import Role
@@ -255,3 +258,17 @@ def test_the_weekly_snapshot_runs_the_same_queries_for_one_project_or_many(djang
     with django_assert_num_queries(len(one.captured_queries)):
         take(MONDAY + datetime.timedelta(days=7))
     assert ProjectSnapshot.objects.filter(week_start=MONDAY + datetime.timedelta(days=7)).count() == 5
+
+
+@override_settings(PAGINATE_BY=1)
+def test_the_portfolio_table_counts_its_projects_only_a_few_pages_ahead(client, example):
+    for number in range(12):
+        _snapshot(ProjectFactory(phase=Phase.EXECUTION), spi=f"0.{number:02d}", cpi="1.000")
+    client.force_login(user_with_role(Role.HEAD_OF_PM))
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("reporting:portfolio-evm"), {"sort": "spi"}).context["page"]
+
+    assert page.paginator.is_capped and page.paginator.count == 11
+    counts = [query["sql"] for query in captured if "COUNT(*)" in query["sql"]]
+    assert len(counts) == 1 and counts[0].endswith("LIMIT 12) subquery")
