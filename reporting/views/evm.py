@@ -28,6 +28,8 @@ def project_evm(request, pk: int):
 def portfolio_evm_list(request):
     projects = portfolio_evm(projects=selectors.portfolio_projects(user=request.user))
     rows, sort = sort_queryset(projects, request.GET.get("sort"), EVM_SORTS, "spi")
-    # Every project of the portfolio (20,000 at scale XL): counted a few pages ahead, not all of them.
-    context = {"page": paginate_capped(request, rows.select_related("project_manager")), "sort": sort}
+    # Every project of the portfolio (20,000 at scale XL): counted a few pages ahead, not all of them, and
+    # sorted by key before the page's rows are read with their joins.
+    page = paginate_capped(request, rows.select_related("project_manager"), keys_first=True)
+    context = {"page": page, "sort": sort}
     return render(request, "reporting/evm_portfolio.html", context)

@@ -47,3 +47,18 @@ def test_the_order_list_says_more_than_when_it_did_not_count_every_order(client)
     assert not deep.context["page"].paginator.is_capped
     assert f"5\N{EN DASH}5 of {PurchaseOrder.objects.count()}" in deep.text
     assert "page=13" in deep.text  # the last page
+
+
+def test_keys_first_reads_the_same_page_through_its_sorted_keys_in_one_query():
+    UserFactory.create_batch(7)
+    users = User.objects.order_by("-username", "pk")
+    plain = CappedPaginator(users, 3, counted_up_to=30).page(2)
+    by_keys = CappedPaginator(users, 3, counted_up_to=30, keys_first=True).page(2)
+
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(by_keys.object_list)
+
+    assert rows == list(plain.object_list) and len(rows) == 3
+    assert len(captured) == 1
+    sql = captured[0]["sql"]
+    assert " IN (SELECT " in sql and "LIMIT 3 OFFSET 3)" in sql  # the page's keys, sorted, inside
