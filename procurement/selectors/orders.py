@@ -214,9 +214,11 @@ def suppliers_named(*, names) -> QuerySet[Supplier]:
 
 
 def supplier_invoices_to_resolve(*, projects) -> QuerySet[SupplierInvoice]:
-    """Supplier invoices of these projects that do not match their order and receipt, oldest first."""
+    """Supplier invoices of these projects (None: of any project) that do not match their order and
+    receipt, oldest first."""
+    of_projects = Q(order__project__isnull=False) if projects is None else Q(order__project__in=projects)
     return (
-        SupplierInvoice.objects.filter(status=InvoiceStatus.MISMATCH, order__project__in=projects)
+        SupplierInvoice.objects.filter(of_projects, status=InvoiceStatus.MISMATCH)
         .select_related("supplier", "order")
         .order_by("invoice_date", "pk")
     )
