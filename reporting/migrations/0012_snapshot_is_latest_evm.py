@@ -5,7 +5,7 @@ from django.db.models import F, OuterRef, Subquery
 
 
 def mark_latest_evm(apps, schema_editor):
-    """Each project's latest snapshot with an earned value (as reporting.services.snapshot_latest_evm_mark)."""
+    """Flag each project's latest snapshot with an earned value, as snapshot_latest_evm_mark does."""
     ProjectSnapshot = apps.get_model("reporting", "ProjectSnapshot")
     latest_week = (
         ProjectSnapshot.objects.filter(project=OuterRef("project"), earned_value__isnull=False)
