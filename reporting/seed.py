@@ -20,7 +20,7 @@ from reporting.models import (
 )
 from reporting.models.reports import week_start_of
 from reporting.selectors import INACTIVE_PHASES, project_figures, tolerance_values
-from reporting.services import progress_latest_mark, rag_suggest
+from reporting.services import progress_latest_mark, rag_suggest, snapshot_latest_evm_mark
 
 # How many weeks of history, and how many highlight report rows, per scale.
 WEEKS = {"S": 8, "M": 3, "L": 2, "XL": 2}
@@ -63,6 +63,7 @@ def _snapshots(projects, weeks) -> dict:
             suggestions[project.pk, week] = rag_suggest(figures=values, tolerance=data["tolerance"])
             snapshots.append(ProjectSnapshot(project_id=project.pk, week_start=week, data=data, **values))
     ProjectSnapshot.objects.bulk_create(snapshots, batch_size=1000, ignore_conflicts=True)
+    snapshot_latest_evm_mark()
     return suggestions
 
 

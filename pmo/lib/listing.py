@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import IntegerField, QuerySet, Subquery
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 
 def sort_queryset(
@@ -23,6 +24,64 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = No
     """Return the requested page; out-of-range pages show the last one."""
     paginator = Paginator(queryset, per_page or settings.PAGINATE_BY)
     return paginator.get_page(request.GET.get("page"))
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts the rows only a few pages past the one shown (`counted_up_to` rows).
+
+    An exact count reads every row of the list: 100,000 orders at scale XL, 12 to 20 ms a page whatever
+    the page shows. Counting up to a bound costs what reading those pages would. When there are more
+    rows, `is_capped` is true, `count` is the bound and the pages stop there (the template says "more
+    than"); the next request counts further on.
+    """
+
+    def __init__(
+        self, object_list: QuerySet, per_page: int, *, counted_up_to: int, keys_first: bool = False
+    ) -> None:
+        super().__init__(object_list, per_page)
+        self.queryset = object_list
+        self.counted_up_to = counted_up_to
+        self.keys_first = keys_first
+
+    def page(self, number) -> Page:
+        """The page; with `keys_first`, its rows are found by key first, then read with their joins.
+
+        A sort on a joined column (the earned-value table by SPI) made PostgreSQL join every row to all of
+        its select_related tables before keeping 25: sorting the bare keys first and reading the 25 rows
+        inside the same statement (`pk IN (... LIMIT 25)`) leaves the joins to those 25.
+        """
+        if not self.keys_first:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        keys = self.queryset.values("pk")[bottom : bottom + self.per_page]
+        return Page(self.queryset.filter(pk__in=keys), number, self)
+
+    @cached_property
+    def _found(self) -> int:
+        return self.queryset.order_by().values("pk")[: self.counted_up_to + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._found, self.counted_up_to)
+
+    @property
+    def is_capped(self) -> bool:
+        return self._found > self.counted_up_to
+
+
+def paginate_capped(
+    request: HttpRequest, queryset: QuerySet, pages_ahead: int = 10, keys_first: bool = False
+) -> Page:
+    """The requested page of a list too long to count, counted `pages_ahead` pages past it."""
+    per_page = settings.PAGINATE_BY
+    try:
+        number = max(int(request.GET.get("page") or 1), 1)
+    except ValueError:
+        number = 1
+    counted_up_to = (number + pages_ahead) * per_page
+    paginator = CappedPaginator(queryset, per_page, counted_up_to=counted_up_to, keys_first=keys_first)
+    return paginator.get_page(number)
 
 
 class _KeyCount(Subquery):

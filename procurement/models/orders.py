@@ -205,6 +205,9 @@ class PurchaseOrder(models.Model):
             models.Index(fields=["requester", "status"]),
             models.Index(fields=["created_at"]),
             models.Index(fields=["status", "-amount_excl_vat"], name="po_status_amount_idx"),
+            # The orders waiting for approval, oldest submission first (portfolio, the awaiting list): read
+            # from the index instead of joining and sorting every waiting order (10,000 at scale XL).
+            models.Index(fields=["status", "submitted_at", "id"], name="po_status_submitted_idx"),
         ]
 
     def __str__(self) -> str:

@@ -120,6 +120,17 @@ def purchase_orders_awaiting(*, user: User) -> QuerySet[PurchaseOrder]:
     return purchase_order_with_totals(queryset)
 
 
+def purchase_order_search_keys(*, search: str) -> QuerySet:
+    """The keys of the orders whose number, title or supplier's name contains `search` (any case)."""
+    # A union, not one OR: each branch is served by its own index (the trigram indexes of migration
+    # procurement/0014 on the upper-cased number, title and supplier name, then the supplier key), where
+    # an OR with the suppliers' subquery made PostgreSQL test every order (55 ms at 100,000, 2.5 ms now).
+    by_text = PurchaseOrder.objects.filter(Q(number__icontains=search) | Q(title__icontains=search))
+    suppliers = Supplier.objects.filter(name__icontains=search).values("pk")
+    by_supplier = PurchaseOrder.objects.filter(supplier__in=suppliers)
+    return by_text.order_by().values("pk").union(by_supplier.order_by().values("pk")).order_by()
+
+
 def supplier_list(*, search: str = "") -> QuerySet[Supplier]:
     """Suppliers with their number of orders."""
     queryset = Supplier.objects.annotate(order_count=Count("purchase_orders"))
@@ -203,9 +214,11 @@ def suppliers_named(*, names) -> QuerySet[Supplier]:
 
 
 def supplier_invoices_to_resolve(*, projects) -> QuerySet[SupplierInvoice]:
-    """Supplier invoices of these projects that do not match their order and receipt, oldest first."""
+    """Supplier invoices of these projects (None: of any project) that do not match their order and
+    receipt, oldest first."""
+    of_projects = Q(order__project__isnull=False) if projects is None else Q(order__project__in=projects)
     return (
-        SupplierInvoice.objects.filter(status=InvoiceStatus.MISMATCH, order__project__in=projects)
+        SupplierInvoice.objects.filter(of_projects, status=InvoiceStatus.MISMATCH)
         .select_related("supplier", "order")
         .order_by("invoice_date", "pk")
     )

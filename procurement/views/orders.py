@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pmo.lib.http import AuthenticatedHttpRequest
-from pmo.lib.listing import paginate, sort_queryset
+from pmo.lib.listing import paginate, paginate_capped, sort_queryset
 from pmo.lib.views import post_action
 from pmo.roles import Role
 from pmo.selectors import history_for
@@ -51,7 +51,7 @@ def purchase_order_list(request: AuthenticatedHttpRequest):
         request.GET, queryset=selectors.purchase_order_list_for_user(user=request.user), request=request
     )
     orders, sort = sort_queryset(order_filter.qs, request.GET.get("sort"), ORDER_SORTS, "-number")
-    page = paginate(request, orders)
+    page = paginate_capped(request, orders)  # every order of the company: counted a few pages ahead only
     template = "procurement/order_list.html#order-table" if request.htmx else "procurement/order_list.html"
     return render(request, template, {"filter": order_filter, "page": page, "sort": sort})
 

@@ -213,6 +213,9 @@ class Project(models.Model):
             # Filters by project code ignore case (code__iexact: UPPER(code) = UPPER(...)), the unique
             # index on code cannot serve them: orders, requisitions and tenders filtered by project.
             models.Index(Upper("code"), name="project_code_upper_idx"),
+            # The dashboards' projects missing last week's update, soonest end first: walked in this order
+            # until ten are found instead of joining and sorting 15,000 of them at scale XL.
+            models.Index(fields=["end_date", "code"], name="project_end_code_idx"),
         ]
 
     def __str__(self) -> str:

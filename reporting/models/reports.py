@@ -171,6 +171,9 @@ class ProjectSnapshot(models.Model):
     cpi = models.DecimalField(_("CPI"), max_digits=7, decimal_places=3, null=True, blank=True)
     # The tables of the report (milestones, budget lines, risks, issues, changes, decisions), frozen.
     data = models.JSONField(_("frozen tables"), default=dict, blank=True)
+    # The project's latest snapshot with an earned value, kept by the snapshot services
+    # (snapshot_latest_evm_mark): the earned-value table joins it once instead of a subquery per project.
+    is_latest_evm = models.BooleanField(_("latest with an earned value"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("project snapshot")
@@ -178,6 +181,11 @@ class ProjectSnapshot(models.Model):
         ordering = ["-week_start"]
         constraints = [
             models.UniqueConstraint(fields=["project", "week_start"], name="unique_snapshot_per_week"),
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(is_latest_evm=True),
+                name="one_latest_evm_snapshot_per_project",
+            ),
         ]
         indexes = [models.Index(fields=["week_start"]), models.Index(fields=["week_start", "spi", "cpi"])]
 

@@ -56,6 +56,7 @@ __all__ = [
     "rag_suggest",
     "recipient_add",
     "recipient_remove",
+    "snapshot_latest_evm_mark",
     "snapshot_take",
     "snapshots_take_for_week",
     "tolerance_save",
@@ -209,6 +210,7 @@ def snapshot_take(*, project: Project, week_start: date) -> ProjectSnapshot:
             snapshot.save()
     except IntegrityError:  # A concurrent call froze it first; theirs is the snapshot.
         return ProjectSnapshot.objects.get(project=project, week_start=week_start)
+    snapshot_latest_evm_mark(project_ids=[project.pk])
     return snapshot
 
 
@@ -229,7 +231,30 @@ def snapshots_take_for_week(*, week_start: date, projects: list[Project]) -> int
         for project in projects
     ]
     created = ProjectSnapshot.objects.bulk_create(snapshots, batch_size=500, ignore_conflicts=True)
+    snapshot_latest_evm_mark(project_ids=[project.pk for project in projects])
     return len(created)
+
+
+def snapshot_latest_evm_mark(*, project_ids: list[int] | None = None) -> None:
+    """Flag each project's latest snapshot with an earned value as `is_latest_evm` (every project when None).
+
+    Old flags are cleared before the new are set, in two statements, as progress_latest_mark does.
+    """
+    snapshots = (
+        ProjectSnapshot.objects.all()
+        if project_ids is None
+        else ProjectSnapshot.objects.filter(project_id__in=project_ids)
+    )
+    latest_week = (
+        ProjectSnapshot.objects.filter(project=OuterRef("project"), earned_value__isnull=False)
+        .order_by("-week_start")
+        .values("week_start")[:1]
+    )
+    marked = snapshots.annotate(latest_week=Subquery(latest_week))
+    marked.filter(is_latest_evm=True).exclude(week_start=F("latest_week")).update(is_latest_evm=False)
+    marked.filter(is_latest_evm=False, earned_value__isnull=False, week_start=F("latest_week")).update(
+        is_latest_evm=True
+    )
 
 
 def _queue_render(report_ids: list[int]) -> None:

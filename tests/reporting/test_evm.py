@@ -5,6 +5,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pmo.roles import Role
@@ -13,7 +16,7 @@ from projects.services import plan_baseline_create
 from projects.services import timesheets as timesheet_services
 from reporting.models import ProjectSnapshot
 from reporting.selectors.evm import evm_for_project, evm_rag, planned_value_curve
-from reporting.services.reports import snapshots_take_for_week
+from reporting.services.reports import snapshot_latest_evm_mark, snapshots_take_for_week
 from tests.factories import (
     AssignmentFactory,
     ProjectFactory,
@@ -183,17 +186,45 @@ def test_the_portfolio_table_sorts_by_spi_in_a_constant_number_of_queries(
 QUERIES = 5
 
 
-def _snapshot(project, *, spi: str, cpi: str) -> None:
+def _snapshot(project, *, spi: str | None, cpi: str = "1.000", week_start=MONDAY) -> None:
     ProjectSnapshot.objects.create(
         project=project,
-        week_start=MONDAY,
+        week_start=week_start,
         phase="execution",
         planned_value=D("100"),
-        earned_value=D("10"),
+        earned_value=None if spi is None else D("10"),
         actual_cost=D("20"),
-        spi=D(spi),
+        spi=None if spi is None else D(spi),
         cpi=D(cpi),
     )
+    snapshot_latest_evm_mark(project_ids=[project.pk])
+
+
+def test_each_project_keeps_one_latest_snapshot_with_an_earned_value():
+    project, other = ProjectFactory(phase=Phase.EXECUTION), ProjectFactory(phase=Phase.EXECUTION)
+    week = datetime.timedelta(weeks=1)
+    _snapshot(project, spi="0.800", week_start=MONDAY - week)
+    _snapshot(other, spi="0.700", week_start=MONDAY - week)
+    _snapshot(project, spi="0.900")
+    _snapshot(project, spi=None, week_start=MONDAY + week)  # no earned value that week: not the latest
+    _snapshot(project, spi="0.500", week_start=MONDAY - 2 * week)  # taken late for an older week
+
+    latest = ProjectSnapshot.objects.filter(is_latest_evm=True)
+    assert sorted(latest.values_list("project_id", "spi")) == sorted(
+        [(project.pk, D("0.900")), (other.pk, D("0.700"))]
+    )
+
+
+def test_the_weekly_snapshots_move_the_flag_to_the_new_week(example):
+    snapshots_take_for_week(week_start=MONDAY, projects=[example])
+    first = ProjectSnapshot.objects.get(project=example)
+    next_week = MONDAY + datetime.timedelta(weeks=1)
+    snapshots_take_for_week(week_start=next_week, projects=[example])
+
+    flagged = ProjectSnapshot.objects.get(project=example, is_latest_evm=True)
+    assert (flagged.week_start, flagged.earned_value is not None) == (next_week, True)
+    first.refresh_from_db()
+    assert first.earned_value is not None and not first.is_latest_evm
 
 
 def test_the_portfolio_table_is_refused_to_a_pm(client):
@@ -255,3 +286,20 @@ def test_the_weekly_snapshot_runs_the_same_queries_for_one_project_or_many(djang
     with django_assert_num_queries(len(one.captured_queries)):
         take(MONDAY + datetime.timedelta(days=7))
     assert ProjectSnapshot.objects.filter(week_start=MONDAY + datetime.timedelta(days=7)).count() == 5
+
+
+@override_settings(PAGINATE_BY=1)
+def test_the_portfolio_table_counts_its_projects_only_a_few_pages_ahead(client, example):
+    for number in range(12):
+        _snapshot(ProjectFactory(phase=Phase.EXECUTION), spi=f"0.{number:02d}", cpi="1.000")
+    client.force_login(user_with_role(Role.HEAD_OF_PM))
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("reporting:portfolio-evm"), {"sort": "spi"}).context["page"]
+
+    assert page.paginator.is_capped and page.paginator.count == 11
+    counts = [query["sql"] for query in captured if "COUNT(*)" in query["sql"]]
+    assert len(counts) == 1 and counts[0].endswith("LIMIT 12) subquery")
+    # The latest snapshot is joined once (is_latest_evm), not looked up in a subquery for every project.
+    assert not [query for query in captured if 'FROM "reporting_projectsnapshot"' in query["sql"]]
+    assert [row.evm_spi for row in page.object_list] == [D("0.000")]  # the lowest SPI first

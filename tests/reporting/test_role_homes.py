@@ -369,6 +369,29 @@ def test_finance_sees_ordered_against_invoiced_invoices_to_resolve_and_orders_by
         assert f'id="{key}"' not in page
 
 
+def test_finance_reads_the_waiting_orders_of_every_project_without_matching_them_to_the_projects():
+    finance = user_with_role(Role.FINANCE)
+    waiting = _order(PurchaseOrderStatus.SUBMITTED, amount=Decimal("500.00"))
+    outside = PurchaseOrderFactory(
+        status=PurchaseOrderStatus.SUBMITTED, project=None, submitted_at=timezone.now()
+    )
+    client = Client()
+    client.force_login(finance)
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/", secure=True).text
+
+    orders = _section(page, "finance-orders")
+    assert waiting.number in orders and outside.number not in orders  # an order outside any project: not
+    panel = [
+        query["sql"]
+        for query in captured
+        if '"procurement_purchaseorder"."status" = \'submitted\'' in query["sql"]
+    ]
+    assert panel
+    assert not [sql for sql in panel if 'IN (SELECT "U0"."id" AS "pk" FROM "projects_project" "U0")' in sql]
+
+
 def test_only_finance_gets_the_finance_cards():
     page = _home(user_with_role(Role.PROJECT_MANAGER))
 
