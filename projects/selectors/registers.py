@@ -382,6 +382,7 @@ def _visible(queryset: QuerySet, user: User) -> QuerySet:
 # What the lists across projects show of an entry's owner and project: the rows are read with these
 # columns only (fifty actions with their whole project and owner were a fifth of the page's time).
 OWNER_NAME = ("owner__display_name", "owner__first_name", "owner__last_name", "owner__username")
+LISTED_ENTRY = ("pk", "project_id", "owner_id", "number", "title", "status")
 
 
 def portfolio_high_risks(*, user: User, with_customer: bool = False) -> QuerySet[Risk]:
@@ -393,17 +394,7 @@ def portfolio_high_risks(*, user: User, with_customer: bool = False) -> QuerySet
     return (
         _visible(risks, user)
         .select_related(*related)
-        .only(
-            "pk",
-            "project_id",
-            "owner_id",
-            "number",
-            "title",
-            "status",
-            "residual_score",
-            "residual_emv",
-            *fields,
-        )
+        .only(*LISTED_ENTRY, "residual_score", "residual_emv", *fields)
         .order_by("-residual_score", "-residual_emv")
     )
 
@@ -414,17 +405,7 @@ def portfolio_overdue_actions(*, user: User) -> QuerySet[Action]:
     return (
         _visible(actions, user)
         .select_related("project", "owner")
-        .only(
-            "pk",
-            "project_id",
-            "owner_id",
-            "number",
-            "title",
-            "status",
-            "due_date",
-            "project__code",
-            *OWNER_NAME,
-        )
+        .only(*LISTED_ENTRY, "due_date", "project__code", *OWNER_NAME)
         .order_by("due_date", "pk")
     )
 
