@@ -213,7 +213,7 @@ def risk_tops(*, project: Project, limit: int = 5) -> dict[str, list[Risk]]:
     params = [value for key in TOP_RISK_ORDER for value in (key, project.pk, *risk_open, limit)]
     tops: dict[str, list[Risk]] = {key: [] for key in TOP_RISK_ORDER}
     for risk in Risk.objects.raw(lists, params):
-        tops[risk.top_list].append(risk)
+        tops[risk.top_list].append(risk)  # type: ignore[attr-defined]  # a column of the raw statement
     # A union keeps no order of its own: each list is sorted again as its query ordered it.
     tops["score"].sort(key=lambda risk: (-risk.residual_score, -risk.residual_emv, risk.number))
     tops["emv"].sort(key=lambda risk: (-risk.residual_emv, -risk.residual_score, risk.number))
@@ -388,7 +388,8 @@ LISTED_ENTRY = ("pk", "project_id", "owner_id", "number", "title", "status")
 def portfolio_high_risks(*, user: User, with_customer: bool = False) -> QuerySet[Risk]:
     """Open high risks on every project the user may see, highest first (`with_customer`: its name too)."""
     risks = Risk.objects.filter(open_high_risks_q(high_score_threshold()), is_handed_over=False)
-    related, fields = ("project", "owner"), ("project__code", *OWNER_NAME)
+    related: tuple[str, ...] = ("project", "owner")
+    fields: tuple[str, ...] = ("project__code", *OWNER_NAME)
     if with_customer:
         related, fields = (*related, "project__customer"), (*fields, "project__customer__name")
     return (
