@@ -9,6 +9,7 @@ from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.utils import timezone
 
+from pmo.lib.money import CENT
 from pmo.models import User
 from pmo.roles import PORTFOLIO_READERS, Role
 from projects import hooks
@@ -63,6 +64,8 @@ def band_for_score(bands: list[Band], score: int) -> Band | None:
 
 
 NO_HIGH_SCORE = 26  # above any score (5 x 5): nothing is high when no band is marked high
+# high_score_threshold() as a subquery, for the statements written in SQL (one parameter: NO_HIGH_SCORE).
+HIGH_SCORE_SQL = f"(SELECT coalesce(min(min_score), %s) FROM {RiskBand._meta.db_table} WHERE is_high)"
 
 
 def high_score_threshold(bands: list[Band] | None = None) -> int:
@@ -201,22 +204,21 @@ def risk_tops(*, project: Project, limit: int = 5) -> dict[str, list[Risk]]:
     """Both top lists of the risks register ("score", "emv"): the open risks with the highest residual
     score, and with the highest expected value, with only what the lists show.
 
-    One raw statement (a union of the two ordered lists): two ORM queries cost Django twice what the
-    rows cost, and one that ranked the risks both ways with window functions cost it more still."""
+    One raw statement (a union of the two ordered lists, each row with its rank): two ORM queries cost
+    Django twice what the rows cost, and one ranking them with the ORM's window functions more still."""
     risk_open = list(Risk.OPEN_STATUSES)
     lists = " UNION ALL ".join(
-        "SELECT * FROM (SELECT id, project_id, number, title, residual_score, residual_emv, %s AS top_list"
-        f" FROM {Risk._meta.db_table} WHERE project_id = %s AND status IN ({_placeholders(risk_open)})"
-        f" ORDER BY {order} LIMIT %s) ranked"
+        "SELECT * FROM (SELECT id, project_id, number, title, residual_score, residual_emv, %s AS top_list,"
+        f" row_number() OVER (ORDER BY {order}) AS top_rank FROM {Risk._meta.db_table}"
+        f" WHERE project_id = %s AND status IN ({_placeholders(risk_open)}) ORDER BY {order} LIMIT %s) ranked"
         for order in TOP_RISK_ORDER.values()
     )
     params = [value for key in TOP_RISK_ORDER for value in (key, project.pk, *risk_open, limit)]
     tops: dict[str, list[Risk]] = {key: [] for key in TOP_RISK_ORDER}
     for risk in Risk.objects.raw(lists, params):
         tops[risk.top_list].append(risk)  # type: ignore[attr-defined]  # a column of the raw statement
-    # A union keeps no order of its own: each list is sorted again as its query ordered it.
-    tops["score"].sort(key=lambda risk: (-risk.residual_score, -risk.residual_emv, risk.number))
-    tops["emv"].sort(key=lambda risk: (-risk.residual_emv, -risk.residual_score, risk.number))
+    for ranked in tops.values():  # a union keeps no order of its own: each list by its query's rank
+        ranked.sort(key=lambda risk: risk.top_rank)  # type: ignore[attr-defined]
     return tops
 
 
@@ -263,30 +265,16 @@ def _open_risk_figures_sql(project: Project) -> tuple[str, list]:
     In SQL: as ORM aggregates (and the bands' query for the threshold) Django spent more instructions
     building them than PostgreSQL answering; the callers' tests compare them with the ORM per figure."""
     risk_open = list(Risk.OPEN_STATUSES)
-    is_open = f"status IN ({_placeholders(risk_open)})"
     sql = f"""(
-        SELECT count(*) FILTER (WHERE {is_open}) AS open,
-               count(*) FILTER (WHERE {is_open} AND residual_score >= (
-                   SELECT coalesce(min(min_score), %s) FROM {RiskBand._meta.db_table} WHERE is_high
-               )) AS high,
-               sum(inherent_emv) FILTER (WHERE {is_open} AND kind = %s) AS threats_inherent,
-               sum(residual_emv) FILTER (WHERE {is_open} AND kind = %s) AS threats_residual,
-               sum(residual_emv) FILTER (WHERE {is_open} AND kind = %s) AS opportunities_residual
-        FROM {Risk._meta.db_table} WHERE project_id = %s
+        SELECT count(*) AS open,
+               count(*) FILTER (WHERE residual_score >= {HIGH_SCORE_SQL}) AS high,
+               sum(inherent_emv) FILTER (WHERE kind = %s) AS threats_inherent,
+               sum(residual_emv) FILTER (WHERE kind = %s) AS threats_residual,
+               sum(residual_emv) FILTER (WHERE kind = %s) AS opportunities_residual
+        FROM {Risk._meta.db_table} WHERE project_id = %s AND status IN ({_placeholders(risk_open)})
     ) r"""
     threat, opportunity = Risk.Kind.THREAT.value, Risk.Kind.OPPORTUNITY.value
-    params = [
-        *risk_open,
-        *risk_open,
-        NO_HIGH_SCORE,
-        *risk_open,
-        threat,
-        *risk_open,
-        threat,
-        *risk_open,
-        opportunity,
-        project.pk,
-    ]
+    params = [NO_HIGH_SCORE, threat, threat, opportunity, project.pk, *risk_open]
     return sql, params
 
 
@@ -314,9 +302,6 @@ def _placeholders(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-CENT = Decimal("0.01")
-
-
 def register_summary(*, project: Project) -> RegisterSummary:
     """The counts the project page shows for its registers, and the contingency, in one statement.
 
@@ -325,16 +310,14 @@ def register_summary(*, project: Project) -> RegisterSummary:
     millisecond. tests/projects/test_project_cockpit.py compares it with a query per figure."""
     action_open = list(Action.OPEN_STATUSES)
     issue_open, change_open = list(Issue.OPEN_STATUSES), list(ChangeRequest.OPEN_STATUSES)
-    action_is_open = f"status IN ({_placeholders(action_open)})"
     risks_sql, risk_params = _open_risk_figures_sql(project)
     sql = f"""
         SELECT r.open, r.high, r.threats_inherent, r.threats_residual, r.opportunities_residual,
                a.open, a.overdue, i.open, c.open, l.total
         FROM {risks_sql}
         CROSS JOIN (
-            SELECT count(*) FILTER (WHERE {action_is_open}) AS open,
-                   count(*) FILTER (WHERE {action_is_open} AND due_date < %s) AS overdue
-            FROM {Action._meta.db_table} WHERE project_id = %s
+            SELECT count(*) AS open, count(*) FILTER (WHERE due_date < %s) AS overdue
+            FROM {Action._meta.db_table} WHERE project_id = %s AND status IN ({_placeholders(action_open)})
         ) a
         CROSS JOIN (
             SELECT count(*) AS open FROM {Issue._meta.db_table}
@@ -348,10 +331,9 @@ def register_summary(*, project: Project) -> RegisterSummary:
     """
     params = [
         *risk_params,
-        *action_open,
-        *action_open,
         timezone.localdate(),
         project.pk,
+        *action_open,
         project.pk,
         *issue_open,
         project.pk,
@@ -429,9 +411,7 @@ def open_blockers_for_closing(*, project: Project) -> tuple[int, int]:
         SELECT
             (SELECT count(*) FROM {Risk._meta.db_table}
              WHERE project_id = %s AND NOT is_handed_over AND status IN ({_placeholders(risk_open)})
-               AND residual_score >= (
-                   SELECT coalesce(min(min_score), %s) FROM {RiskBand._meta.db_table} WHERE is_high
-               )),
+               AND residual_score >= {HIGH_SCORE_SQL}),
             (SELECT count(*) FROM {Issue._meta.db_table}
              WHERE project_id = %s AND NOT is_handed_over AND status IN ({_placeholders(issue_open)}))
     """

@@ -7,28 +7,18 @@ text conditions with the suppliers' subquery cannot use them at all: it scans th
 """
 
 import pytest
-from django.db import connection
 
 from procurement.filters import PurchaseOrderFilter
 from procurement.models import PurchaseOrder, Supplier
 from procurement.selectors.orders import purchase_order_search_keys
+from tests.plans import plan_nodes
 from tests.procurement.helpers import make_order
 
 pytestmark = pytest.mark.django_db
 
 
-def _nodes(plan: dict):
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _nodes(child)
-
-
 def _plan(queryset) -> list[dict]:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        return list(_nodes(cursor.fetchone()[0][0]["Plan"]))
+    return plan_nodes(*queryset.query.sql_with_params())
 
 
 def _searched(value: str):

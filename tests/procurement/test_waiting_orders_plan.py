@@ -3,28 +3,19 @@ portfolio's panel joined and sorted every waiting order before keeping five (29 
 5 ms with the index, the rest being their count). See test_order_search_plan.py for `enable_seqscan`."""
 
 import pytest
-from django.db import connection
 
 from procurement.models import PurchaseOrderStatus
 from procurement.selectors.orders import purchase_orders_submitted
 from tests.factories import PurchaseOrderFactory
+from tests.plans import plan_nodes
 
 pytestmark = pytest.mark.django_db
-
-
-def _nodes(plan: dict):
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _nodes(child)
 
 
 def test_the_oldest_waiting_orders_come_from_the_index_in_its_order_without_a_sort():
     PurchaseOrderFactory.create_batch(3, status=PurchaseOrderStatus.SUBMITTED)
     sql, params = purchase_orders_submitted(projects=None)[:5].query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        nodes = list(_nodes(cursor.fetchone()[0][0]["Plan"]))
+    nodes = plan_nodes(sql, params)
 
     assert "po_status_submitted_idx" in {node.get("Index Name") for node in nodes}
     assert not [node for node in nodes if node["Node Type"] in ("Sort", "Incremental Sort")]

@@ -6,18 +6,12 @@ test database (as tests/reporting/test_dashboard_plans.py)."""
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
 
 from projects.selectors.plan import OVER_ALLOCATION_SQL
 from tests.factories import ProjectFactory
+from tests.plans import plan_nodes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("postgres_only")]
-
-
-def _nodes(plan: dict):
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _nodes(child)
 
 
 def test_the_over_allocations_read_the_live_tasks_of_the_window_from_their_index():
@@ -32,10 +26,7 @@ def test_the_over_allocations_read_the_live_tasks_of_the_window_from_their_index
         )
     params = {"start": start, "end": start + timedelta(weeks=6), "limit": 16}
 
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN (FORMAT JSON) " + OVER_ALLOCATION_SQL, params)
-        nodes = list(_nodes(cursor.fetchone()[0][0]["Plan"]))
+    nodes = plan_nodes(OVER_ALLOCATION_SQL, params)
 
     assert "task_live_by_end" in {node.get("Index Name") for node in nodes}
     assert not [

@@ -11,14 +11,9 @@ from pmo.roles import Role
 from projects.models import Phase
 from reporting.selectors.dashboards import dashboard_summary, portfolio_projects
 from tests.factories import ProjectFactory, user_with_role
+from tests.plans import plan_nodes
 
 pytestmark = pytest.mark.django_db
-
-
-def _nodes(plan: dict):
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _nodes(child)
 
 
 def test_the_projects_missing_their_update_are_walked_in_end_date_order_from_the_index():
@@ -30,10 +25,7 @@ def test_the_projects_missing_their_update_are_walked_in_end_date_order_from_the
         query["sql"] for query in captured if 'ORDER BY "projects_project"."end_date" ASC' in query["sql"]
     ]
 
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN (FORMAT JSON) " + missing)
-        nodes = list(_nodes(cursor.fetchone()[0][0]["Plan"]))
+    nodes = plan_nodes(missing)
 
     assert "project_end_code_idx" in {node.get("Index Name") for node in nodes}
     assert not [node for node in nodes if node["Node Type"] in ("Sort", "Incremental Sort")]
